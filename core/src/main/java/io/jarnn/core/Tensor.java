@@ -206,9 +206,9 @@ public final class Tensor {
     }
 
     /** Entry {@code i} along axis 0 as a view with one fewer dimension (rank >= 2). */
-    public Tensor get(int i) {
+    public Tensor row(int i) {
         if (shape.length < 2) {
-            throw new IllegalArgumentException("get(i): expected a tensor of rank >= 2 but got shape "
+            throw new IllegalArgumentException("row(i): expected a tensor of rank >= 2 but got shape "
                     + Shapes.format(shape));
         }
         Tensor row = slice(i, i + 1);

@@ -1,0 +1,63 @@
+package io.jarnn.kernels;
+
+/**
+ * The narrow interface every jarnn layer computes through. Two implementations:
+ * {@link ScalarKernels}, written to be obviously right, and {@link VectorKernels}, holding all
+ * of the {@code jdk.incubator.vector} code. {@link #active()} is chosen once per JVM.
+ *
+ * <p>Kernels take raw arrays, offsets and row strides (row-major {@code off + r * stride + c}),
+ * write into caller-owned outputs and never allocate. Callers (layers) validate shapes and
+ * throw {@link IllegalArgumentException}; inside kernels there are only {@code assert}s.
+ *
+ * <p>Every accumulation has a fixed order per output element (documented per method), so a
+ * result never depends on how rows are blocked, chunked or spread over threads.
+ */
+public interface Kernels {
+
+    /** The implementation selected for this JVM (see {@link KernelSelection}). */
+    static Kernels active() {
+        return KernelSelection.ACTIVE;
+    }
+
+    /** A short description, e.g. {@code "vector(512-bit, 16 lanes)"} or {@code "scalar"}. */
+    String name();
+
+    /**
+     * Multi-tap matrix product, accumulated into {@code y}:
+     * <pre>
+     *   y[r, c] += sum_{t < taps} sum_{a < in} x[xOff + r*xRowStride + t*tapStride + a]
+     *                                        * w[wOff + (t*in + a)*wRowStride + c]
+     *   for r < rows, c < out;  y[r, c] = y[yOff + r*yRowStride + c]
+     * </pre>
+     * With {@code taps = 1} this is a GEMM ({@code Y += X W}); with taps spaced
+     * {@code tapStride = dilation * in} apart it is a 1D convolution window. Each y element is
+     * updated by one fused multiply-add per (t, a), in ascending t then a, starting from its
+     * current value; so results are bitwise independent of row blocking.
+     * {@code y} must not overlap {@code x} or {@code w}.
+     */
+    void accumulateTaps(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
+                        float[] w, int wOff, int wRowStride,
+                        float[] y, int yOff, int yRowStride, int rows, int out);
+
+    /**
+     * {@code dst[dstOff + i] = selu(src[srcOff + i])} for {@code i < n}, where
+     * {@code selu(x) = 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * expm1(x))}.
+     * {@code src} and {@code dst} may be the same range.
+     */
+    void selu(float[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /**
+     * Per-row log-normalisation with machine power p, for each of {@code rows} contiguous rows of
+     * {@code cols}: {@code out[k] = x[k] - (1/p) * logsumexp(p * x)}, computed stably (the row
+     * maximum of {@code p*x} is subtracted before {@code exp}). {@code out} must not
+     * overlap {@code x}.
+     */
+    void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
+
+    /**
+     * Per-row probabilities {@code out[k] = exp(p*x[k] - logsumexp(p*x))}, each row summing to
+     * one up to rounding, computed stably as {@link #logNormalizeRows} is. {@code out}
+     * must not overlap {@code x}.
+     */
+    void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
+}

@@ -1,0 +1,98 @@
+package io.jarnn.kernels;
+
+/** Plain-Java reference kernels: the definition every vector kernel is held to. */
+public final class ScalarKernels implements Kernels {
+    public static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    static final float SELU_SCALE = 1.0507009873554805f;
+    static final float SELU_ALPHA = 1.6732632423543772f;
+
+    private ScalarKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void accumulateTaps(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
+                               float[] w, int wOff, int wRowStride,
+                               float[] y, int yOff, int yRowStride, int rows, int out) {
+        for (int r = 0; r < rows; r++) {
+            int yRow = yOff + r * yRowStride;
+            int xRow = xOff + r * xRowStride;
+            for (int c = 0; c < out; c++) {
+                float acc = y[yRow + c];
+                for (int t = 0; t < taps; t++) {
+                    int xTap = xRow + t * tapStride;
+                    int wTap = wOff + t * in * wRowStride + c;
+                    for (int a = 0; a < in; a++) {
+                        acc = Math.fma(x[xTap + a], w[wTap + a * wRowStride], acc);
+                    }
+                }
+                y[yRow + c] = acc;
+            }
+        }
+    }
+
+    @Override
+    public void selu(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = selu(src[srcOff + i]);
+        }
+    }
+
+    static float selu(float x) {
+        return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (float) Math.expm1(x));
+    }
+
+    @Override
+    public void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            float lse = logSumExp(x, xr, cols, machinePow);
+            float inv = 1f / machinePow;
+            for (int k = 0; k < cols; k++) {
+                out[outOff + r * cols + k] = x[xr + k] - inv * lse;
+            }
+        }
+    }
+
+    @Override
+    public void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int or = outOff + r * cols;
+            float max = rowMax(x, xr, cols, machinePow);
+            float sum = 0;
+            for (int k = 0; k < cols; k++) {
+                float e = (float) Math.exp(machinePow * x[xr + k] - max);
+                out[or + k] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < cols; k++) {
+                out[or + k] *= inv;
+            }
+        }
+    }
+
+    /** log sum_k exp(p * x[k]) with the maximum subtracted first, so +-80 logits cannot overflow. */
+    static float logSumExp(float[] x, int off, int n, float p) {
+        float max = rowMax(x, off, n, p);
+        float sum = 0;
+        for (int k = 0; k < n; k++) {
+            sum += (float) Math.exp(p * x[off + k] - max);
+        }
+        return max + (float) Math.log(sum);
+    }
+
+    static float rowMax(float[] x, int off, int n, float p) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, p * x[off + k]);
+        }
+        return max;
+    }
+}

@@ -1,0 +1,293 @@
+package io.jarnn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels. Held to {@link ScalarKernels} by the equivalence tests; see that class for
+ * the definitions.
+ *
+ * <p>{@link #accumulateTaps} is register-blocked: a block of output rows times one or two
+ * vectors of output columns stays in registers for the whole (tap, input) reduction, the
+ * weight vector is loaded once per block and the input scalar is broadcast. Eight independent
+ * accumulators per block hide the 4-cycle FMA latency (two FMA pipes x 4 cycles). Each
+ * accumulator lane performs exactly the fused multiply-adds of the scalar reference, in the
+ * same order, so this kernel is bitwise equal to {@link ScalarKernels#accumulateTaps}.
+ */
+public final class VectorKernels implements Kernels {
+    public static final VectorKernels INSTANCE = new VectorKernels();
+
+    private static final VectorSpecies<Float> S = VectorLanes.FLOATS;
+    private static final int L = S.length();
+
+    private VectorKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + S.vectorBitSize() + "-bit, " + L + " lanes)";
+    }
+
+    @Override
+    public void accumulateTaps(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
+                               float[] w, int wOff, int wRowStride,
+                               float[] y, int yOff, int yRowStride, int rows, int out) {
+        int c = 0;
+        for (; c + 2 * L <= out; c += 2 * L) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                rows4x2(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+            }
+            for (; r < rows; r++) {
+                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride, y, yOff + r * yRowStride + c);
+                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c + L, wRowStride, y, yOff + r * yRowStride + c + L);
+            }
+        }
+        for (; c + L <= out; c += L) {
+            int r = 0;
+            for (; r + 8 <= rows; r += 8) {
+                rows8(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+            }
+            for (; r < rows; r++) {
+                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride, y, yOff + r * yRowStride + c);
+            }
+        }
+        if (c < out) {
+            VectorMask<Float> m = S.indexInRange(c, out);
+            int r = 0;
+            for (; r + 8 <= rows; r += 8) {
+                rows8Masked(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride, m);
+            }
+            for (; r < rows; r++) {
+                row1Masked(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride,
+                        y, yOff + r * yRowStride + c, m);
+            }
+        }
+    }
+
+    /** Four rows times two full vectors of columns: eight accumulators. */
+    private static void rows4x2(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                                float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
+        FloatVector a00 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a11 = FloatVector.fromArray(S, y, yOff + ys + L);
+        FloatVector a20 = FloatVector.fromArray(S, y, yOff + 2 * ys);
+        FloatVector a21 = FloatVector.fromArray(S, y, yOff + 2 * ys + L);
+        FloatVector a30 = FloatVector.fromArray(S, y, yOff + 3 * ys);
+        FloatVector a31 = FloatVector.fromArray(S, y, yOff + 3 * ys + L);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in * ws;
+            for (int a = 0; a < in; a++) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wt + a * ws);
+                FloatVector w1 = FloatVector.fromArray(S, w, wt + a * ws + L);
+                FloatVector b0 = FloatVector.broadcast(S, x[xt + a]);
+                FloatVector b1 = FloatVector.broadcast(S, x[xt + xs + a]);
+                FloatVector b2 = FloatVector.broadcast(S, x[xt + 2 * xs + a]);
+                FloatVector b3 = FloatVector.broadcast(S, x[xt + 3 * xs + a]);
+                a00 = b0.fma(w0, a00);
+                a01 = b0.fma(w1, a01);
+                a10 = b1.fma(w0, a10);
+                a11 = b1.fma(w1, a11);
+                a20 = b2.fma(w0, a20);
+                a21 = b2.fma(w1, a21);
+                a30 = b3.fma(w0, a30);
+                a31 = b3.fma(w1, a31);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a20.intoArray(y, yOff + 2 * ys);
+        a21.intoArray(y, yOff + 2 * ys + L);
+        a30.intoArray(y, yOff + 3 * ys);
+        a31.intoArray(y, yOff + 3 * ys + L);
+    }
+
+    /** Eight rows times one full vector of columns. */
+    private static void rows8(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                              float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
+        FloatVector a0 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * ys);
+        FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * ys);
+        FloatVector a4 = FloatVector.fromArray(S, y, yOff + 4 * ys);
+        FloatVector a5 = FloatVector.fromArray(S, y, yOff + 5 * ys);
+        FloatVector a6 = FloatVector.fromArray(S, y, yOff + 6 * ys);
+        FloatVector a7 = FloatVector.fromArray(S, y, yOff + 7 * ys);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in * ws;
+            for (int a = 0; a < in; a++) {
+                FloatVector wv = FloatVector.fromArray(S, w, wt + a * ws);
+                int xi = xt + a;
+                a0 = FloatVector.broadcast(S, x[xi]).fma(wv, a0);
+                a1 = FloatVector.broadcast(S, x[xi + xs]).fma(wv, a1);
+                a2 = FloatVector.broadcast(S, x[xi + 2 * xs]).fma(wv, a2);
+                a3 = FloatVector.broadcast(S, x[xi + 3 * xs]).fma(wv, a3);
+                a4 = FloatVector.broadcast(S, x[xi + 4 * xs]).fma(wv, a4);
+                a5 = FloatVector.broadcast(S, x[xi + 5 * xs]).fma(wv, a5);
+                a6 = FloatVector.broadcast(S, x[xi + 6 * xs]).fma(wv, a6);
+                a7 = FloatVector.broadcast(S, x[xi + 7 * xs]).fma(wv, a7);
+            }
+        }
+        a0.intoArray(y, yOff);
+        a1.intoArray(y, yOff + ys);
+        a2.intoArray(y, yOff + 2 * ys);
+        a3.intoArray(y, yOff + 3 * ys);
+        a4.intoArray(y, yOff + 4 * ys);
+        a5.intoArray(y, yOff + 5 * ys);
+        a6.intoArray(y, yOff + 6 * ys);
+        a7.intoArray(y, yOff + 7 * ys);
+    }
+
+    /** Eight rows times one partial vector of columns (the column tail). */
+    private static void rows8Masked(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                                    float[] w, int wOff, int ws, float[] y, int yOff, int ys, VectorMask<Float> m) {
+        FloatVector a0 = FloatVector.fromArray(S, y, yOff, m);
+        FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys, m);
+        FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * ys, m);
+        FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * ys, m);
+        FloatVector a4 = FloatVector.fromArray(S, y, yOff + 4 * ys, m);
+        FloatVector a5 = FloatVector.fromArray(S, y, yOff + 5 * ys, m);
+        FloatVector a6 = FloatVector.fromArray(S, y, yOff + 6 * ys, m);
+        FloatVector a7 = FloatVector.fromArray(S, y, yOff + 7 * ys, m);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in * ws;
+            for (int a = 0; a < in; a++) {
+                FloatVector wv = FloatVector.fromArray(S, w, wt + a * ws, m);
+                int xi = xt + a;
+                a0 = FloatVector.broadcast(S, x[xi]).fma(wv, a0);
+                a1 = FloatVector.broadcast(S, x[xi + xs]).fma(wv, a1);
+                a2 = FloatVector.broadcast(S, x[xi + 2 * xs]).fma(wv, a2);
+                a3 = FloatVector.broadcast(S, x[xi + 3 * xs]).fma(wv, a3);
+                a4 = FloatVector.broadcast(S, x[xi + 4 * xs]).fma(wv, a4);
+                a5 = FloatVector.broadcast(S, x[xi + 5 * xs]).fma(wv, a5);
+                a6 = FloatVector.broadcast(S, x[xi + 6 * xs]).fma(wv, a6);
+                a7 = FloatVector.broadcast(S, x[xi + 7 * xs]).fma(wv, a7);
+            }
+        }
+        a0.intoArray(y, yOff, m);
+        a1.intoArray(y, yOff + ys, m);
+        a2.intoArray(y, yOff + 2 * ys, m);
+        a3.intoArray(y, yOff + 3 * ys, m);
+        a4.intoArray(y, yOff + 4 * ys, m);
+        a5.intoArray(y, yOff + 5 * ys, m);
+        a6.intoArray(y, yOff + 6 * ys, m);
+        a7.intoArray(y, yOff + 7 * ys, m);
+    }
+
+    /** One row, one full vector: the row tail (and batch 1, where it is latency-bound). */
+    private static void row1(float[] x, int xOff, int tapStride, int taps, int in,
+                             float[] w, int wOff, int ws, float[] y, int yOff) {
+        FloatVector acc = FloatVector.fromArray(S, y, yOff);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in * ws;
+            for (int a = 0; a < in; a++) {
+                acc = FloatVector.broadcast(S, x[xt + a]).fma(FloatVector.fromArray(S, w, wt + a * ws), acc);
+            }
+        }
+        acc.intoArray(y, yOff);
+    }
+
+    private static void row1Masked(float[] x, int xOff, int tapStride, int taps, int in,
+                                   float[] w, int wOff, int ws, float[] y, int yOff, VectorMask<Float> m) {
+        FloatVector acc = FloatVector.fromArray(S, y, yOff, m);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in * ws;
+            for (int a = 0; a < in; a++) {
+                acc = FloatVector.broadcast(S, x[xt + a]).fma(FloatVector.fromArray(S, w, wt + a * ws, m), acc);
+            }
+        }
+        acc.intoArray(y, yOff, m);
+    }
+
+    @Override
+    public void selu(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, src, srcOff + i);
+            seluVector(v).intoArray(dst, dstOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, src, srcOff + i, m);
+            seluVector(v).intoArray(dst, dstOff + i, m);
+        }
+    }
+
+    private static FloatVector seluVector(FloatVector v) {
+        // expm1 of a large positive lane may overflow to +inf; the blend discards that lane.
+        FloatVector negative = v.lanewise(VectorOperators.EXPM1).mul(ScalarKernels.SELU_ALPHA);
+        return negative.blend(v, v.compare(VectorOperators.GT, 0f)).mul(ScalarKernels.SELU_SCALE);
+    }
+
+    @Override
+    public void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
+        // Rows are short (the local size, 2..5), so vectorise the exp over the flattened block:
+        // out temporarily holds p*x - rowMax, then exp(...) in place, then the final values.
+        shiftedExp(x, xOff, out, outOff, rows, cols, machinePow);
+        float inv = 1f / machinePow;
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int or = outOff + r * cols;
+            float sum = 0;
+            for (int k = 0; k < cols; k++) {
+                sum += out[or + k];
+            }
+            float lse = ScalarKernels.rowMax(x, xr, cols, machinePow) + (float) Math.log(sum);
+            for (int k = 0; k < cols; k++) {
+                out[or + k] = x[xr + k] - inv * lse;
+            }
+        }
+    }
+
+    @Override
+    public void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
+        shiftedExp(x, xOff, out, outOff, rows, cols, machinePow);
+        for (int r = 0; r < rows; r++) {
+            int or = outOff + r * cols;
+            float sum = 0;
+            for (int k = 0; k < cols; k++) {
+                sum += out[or + k];
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < cols; k++) {
+                out[or + k] *= inv;
+            }
+        }
+    }
+
+    /** out[r, k] = exp(p * x[r, k] - max_k(p * x[r, :])): every exponent <= 0, so no overflow. */
+    private static void shiftedExp(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float p) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int or = outOff + r * cols;
+            float max = ScalarKernels.rowMax(x, xr, cols, p);
+            for (int k = 0; k < cols; k++) {
+                out[or + k] = p * x[xr + k] - max;
+            }
+        }
+        int n = rows * cols;
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, out, outOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, out, outOff + i, m).lanewise(VectorOperators.EXP).intoArray(out, outOff + i, m);
+        }
+    }
+}

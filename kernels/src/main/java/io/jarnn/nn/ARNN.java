@@ -1,0 +1,422 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Shapes;
+import io.jarnn.core.Tensor;
+import io.jarnn.kernels.Kernels;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An autoregressive neural network with NetKet's {@code ARNNSequential} semantics: masked
+ * layers, the first exclusive and the rest inclusive, {@code selu} before every layer but the
+ * first, and the {@code machinePow} normalisation
+ * <pre>
+ *   logPsi[b, i, :] = x[b, i, :] - (1/machinePow) * logsumexp(machinePow * x[b, i, :])
+ *   conditionals    = exp(machinePow * logPsi)          (each row sums to one)
+ *   logPsi(sigma)   = sum_i logPsi[b, i, localIndex(sigma_i)]
+ * </pre>
+ * Inputs are (batch, N) tensors of local state VALUES.
+ *
+ * <p>Immutable and thread-safe. Per-call state lives in caller-owned objects: {@link Workspace}
+ * for full forwards, {@link SiteCache} for per-site (cached) evaluation. Full forwards split the
+ * batch into fixed chunks that run on up to {@link #threads()} threads; the result is bitwise
+ * the same for any thread count.
+ */
+public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
+    /** Target floats per activation buffer and worker; sets how many samples a chunk holds. */
+    private static final int CHUNK_TARGET_FLOATS = 1 << 18;
+    /** Upper bound on samples per chunk: enough rows for the GEMM blocking to pay. */
+    private static final int MAX_CHUNK_ROWS = 64;
+
+    private final ARNNConfig config;
+    private final List<MaskedLayer> layers;
+    private final int threads;
+    private final Kernels kernels;
+    private final int chunkRows;
+    private final int maxWidth;
+
+    ARNN(ARNNConfig config, List<MaskedLayer> layers, int threads, Kernels kernels) {
+        this.config = config;
+        this.layers = List.copyOf(layers);
+        this.threads = threads;
+        this.kernels = kernels;
+        int width = 1;
+        for (MaskedLayer l : layers) {
+            width = Math.max(width, l.outFeatures());
+        }
+        this.maxWidth = width;
+        long perSample = (long) config.hilbert().size() * width;
+        this.chunkRows = (int) Math.max(1, Math.min(MAX_CHUNK_ROWS, CHUNK_TARGET_FLOATS / perSample));
+    }
+
+    /** A model of {@code config} with parameters initialised from {@code seed}. */
+    public static ARNN initialise(ARNNConfig config, long seed) {
+        Initializer init = new Initializer(seed);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (int l = 0; l < config.layers(); l++) {
+            Tensor[] kb = init.layerParameters(config, l);
+            params.put(ParameterKeys.kernel(l), kb[0]);
+            if (config.useBias()) {
+                params.put(ParameterKeys.bias(l), kb[1]);
+            }
+        }
+        return fromParameters(config, params);
+    }
+
+    /**
+     * A model of {@code config} with the given parameters, keyed as NetKet flattens them
+     * ({@code _layers_0/kernel}, {@code _layers_0/bias}, ...), in NetKet's shapes. Missing,
+     * extra or mis-shaped arrays and non-finite values in used entries are rejected, naming the key.
+     */
+    public static ARNN fromParameters(ARNNConfig config, Map<String, Tensor> parameters) {
+        if (config == null) {
+            throw new IllegalArgumentException("config: expected a model configuration but got null");
+        }
+        ParameterKeys.requireExactly(parameters, config.layers(), config.useBias());
+        int n = config.hilbert().size();
+        MaskedLayer[] layers = new MaskedLayer[config.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            Tensor kernel = parameters.get(ParameterKeys.kernel(l));
+            Tensor bias = parameters.get(ParameterKeys.bias(l));
+            String prefix = ParameterKeys.prefix(l);
+            layers[l] = switch (config.kind()) {
+                case DENSE -> MaskedDense1D.fromNetKet(n, config.inFeatures(l), config.feature(l), l == 0,
+                        config.useBias(), kernel, bias, prefix);
+                case CONV1D -> MaskedConv1D.fromNetKet(n, config.inFeatures(l), config.feature(l),
+                        config.kernelSize(), config.dilation(), l == 0, config.useBias(), kernel, bias, prefix);
+            };
+        }
+        return create(config, List.of(layers), Runtime.getRuntime().availableProcessors(), Kernels.active());
+    }
+
+    private static ARNN create(ARNNConfig config, List<MaskedLayer> layers, int threads, Kernels kernels) {
+        return switch (config.kind()) {
+            case DENSE -> new ARNNDense(config, layers, threads, kernels);
+            case CONV1D -> new ARNNConv1D(config, layers, threads, kernels);
+        };
+    }
+
+    public ARNNConfig config() {
+        return config;
+    }
+
+    public HilbertSpace hilbert() {
+        return config.hilbert();
+    }
+
+    public float machinePow() {
+        return config.machinePow();
+    }
+
+    /** The layers, first (exclusive) to last. */
+    public List<MaskedLayer> layers() {
+        return layers;
+    }
+
+    /** Threads a full forward may use (default: all available processors). */
+    public int threads() {
+        return threads;
+    }
+
+    /** The kernels this model computes with (default {@link Kernels#active()}). */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** The same model (sharing its immutable layers) forwarding on up to {@code threads} threads. */
+    public ARNN withThreads(int threads) {
+        Shapes.requireAtLeast("threads", threads, 1);
+        return create(config, layers, threads, kernels);
+    }
+
+    /** The same model computing with other kernels, e.g. {@code ScalarKernels.INSTANCE} as a baseline. */
+    public ARNN withKernels(Kernels kernels) {
+        if (kernels == null) {
+            throw new IllegalArgumentException("kernels: expected a Kernels implementation but got null");
+        }
+        return create(config, layers, threads, kernels);
+    }
+
+    /** The parameters in NetKet's names and shapes (fresh copies). */
+    public Map<String, Tensor> parameters() {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (int l = 0; l < layers.size(); l++) {
+            params.put(ParameterKeys.kernel(l), layers.get(l).kernel());
+            if (config.useBias()) {
+                params.put(ParameterKeys.bias(l), layers.get(l).bias());
+            }
+        }
+        return params;
+    }
+
+    /** A model of the same configuration and threads with other parameters (see {@link #fromParameters}). */
+    public ARNN withParameters(Map<String, Tensor> parameters) {
+        return fromParameters(config, parameters).withThreads(threads).withKernels(kernels);
+    }
+
+    /** Multiply-adds one full forward of one sample needs (masked work excluded). */
+    public long multiplyAddsPerSample() {
+        long total = 0;
+        for (MaskedLayer l : layers) {
+            total += l.multiplyAddsPerSample();
+        }
+        return total;
+    }
+
+    int chunkFloats() {
+        return chunkRows * config.hilbert().size() * maxWidth;
+    }
+
+    /** Samples per parallel chunk of a full forward; fixed by the model's shape, never by threads. */
+    public int chunkRows() {
+        return chunkRows;
+    }
+
+    /** Scratch for full forwards of this model; reuse it across calls from one thread. */
+    public Workspace newWorkspace() {
+        return new Workspace(this, threads);
+    }
+
+    // ---------------------------------------------------------------- full forward
+
+    /** logPsi conditionals, (batch, N, localSize), of a (batch, N) tensor of local values. */
+    public Tensor conditionalsLogPsi(Tensor inputs) {
+        int batch = hilbert().requireConfigurations("inputs", inputs);
+        Tensor out = Tensor.zeros(batch, hilbert().size(), hilbert().localSize());
+        forwardLogPsi(inputs, out, newWorkspace());
+        return out;
+    }
+
+    /**
+     * As {@link #conditionalsLogPsi(Tensor)} into a caller-provided {@code out} (batch, N,
+     * localSize), with caller-owned scratch: allocates nothing on one thread.
+     */
+    public void conditionalsLogPsi(Tensor inputs, Tensor out, Workspace workspace) {
+        int batch = hilbert().requireConfigurations("inputs", inputs);
+        if (out == null) {
+            throw new IllegalArgumentException("out: expected a tensor but got null");
+        }
+        out.requireShape("out", batch, hilbert().size(), hilbert().localSize());
+        forwardLogPsi(inputs, out, requireWorkspace(workspace));
+    }
+
+    private Workspace requireWorkspace(Workspace workspace) {
+        if (workspace == null || !workspace.fits(this)) {
+            throw new IllegalArgumentException("workspace: expected one from newWorkspace() of a model of this "
+                    + "shape and thread count but got " + (workspace == null ? "null" : "another model's"));
+        }
+        return workspace;
+    }
+
+    /** Conditional probabilities, (batch, N, localSize): {@code exp(machinePow * logPsi)}. */
+    public Tensor conditionals(Tensor inputs) {
+        Tensor t = conditionalsLogPsi(inputs);
+        float[] a = t.array();
+        float p = machinePow();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.exp(p * a[i]);
+        }
+        return t;
+    }
+
+    /** Conditional probabilities of one site, (batch, localSize), by a full forward. */
+    public Tensor conditional(Tensor inputs, int index) {
+        requireSite(index);
+        Tensor all = conditionals(inputs);
+        int batch = all.dim(0);
+        int n = hilbert().size();
+        int ls = hilbert().localSize();
+        Tensor out = Tensor.zeros(batch, ls);
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(all.array(), (b * n + index) * ls, out.array(), b * ls, ls);
+        }
+        return out;
+    }
+
+    /** logPsi of each configuration, (batch,): the sum over sites of the chosen log-conditionals. */
+    public Tensor logPsi(Tensor inputs) {
+        Tensor cond = conditionalsLogPsi(inputs);
+        Tensor out = Tensor.zeros(inputs.dim(0));
+        gatherLogPsi(inputs, cond, out.array());
+        return out;
+    }
+
+    /** logPsi of one configuration given as N local values. */
+    public float logPsi(float... configuration) {
+        return logPsi(single(configuration)).getFlat(0);
+    }
+
+    /** Conditionals of one configuration, (N, localSize). */
+    public Tensor conditionals(float... configuration) {
+        Tensor c = conditionals(single(configuration));
+        return c.reshape(hilbert().size(), hilbert().localSize());
+    }
+
+    private Tensor single(float[] configuration) {
+        if (configuration == null || configuration.length != hilbert().size()) {
+            throw new IllegalArgumentException("configuration: expected " + hilbert().size() + " local values but got "
+                    + (configuration == null ? "null" : configuration.length));
+        }
+        return Tensor.copyOf(configuration, 1, configuration.length);
+    }
+
+    /** Sums logPsi[b, i, localIndex(sigma[b, i])] over i in double, rounded once. */
+    private void gatherLogPsi(Tensor inputs, Tensor cond, float[] out) {
+        HilbertSpace h = hilbert();
+        int n = h.size();
+        int ls = h.localSize();
+        float[] x = inputs.array();
+        int xo = inputs.offset();
+        float[] c = cond.array();
+        for (int b = 0; b < out.length; b++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                int k = h.localIndexOrNegative(x[xo + b * n + i]);
+                sum += c[(b * n + i) * ls + k];
+            }
+            out[b] = (float) sum;
+        }
+    }
+
+    private void requireSite(int index) {
+        if (index < 0 || index >= hilbert().size()) {
+            throw new IllegalArgumentException("index: expected a site 0.." + (hilbert().size() - 1) + " but got " + index);
+        }
+    }
+
+    private void forwardLogPsi(Tensor inputs, Tensor out, Workspace ws) {
+        int batch = inputs.dim(0);
+        int chunks = (batch + chunkRows - 1) / chunkRows;
+        ParallelChunks.run(chunks, threads, (worker, chunk) -> {
+            int first = chunk * chunkRows;
+            int rows = Math.min(chunkRows, batch - first);
+            forwardChunk(inputs, first, rows, out, ws.first(worker), ws.second(worker));
+        });
+    }
+
+    /** Rows [first, first + rows) of the batch through every layer, into their logPsi rows of out. */
+    private void forwardChunk(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b) {
+        int n = hilbert().size();
+        System.arraycopy(inputs.array(), inputs.offset() + first * n, a, 0, rows * n);
+        float[] x = a;
+        float[] y = b;
+        for (int l = 0; l < layers.size(); l++) {
+            MaskedLayer layer = layers.get(l);
+            layer.forward(kernels, x, 0, rows, y, 0);
+            float[] t = x;
+            x = y;
+            y = t;
+            if (l + 1 < layers.size()) {
+                kernels.selu(x, 0, x, 0, rows * n * layer.outFeatures());
+            }
+        }
+        int ls = hilbert().localSize();
+        kernels.logNormalizeRows(x, 0, out.array(), out.offset() + first * n * ls, rows * n, ls, machinePow());
+    }
+
+    // ---------------------------------------------------------------- per-site (cached) evaluation
+
+    /** A per-site cache for {@code batch} configurations, starting at site 0. */
+    public SiteCache newCache(int batch) {
+        Shapes.requireAtLeast("batch", batch, 1);
+        LayerCache[] caches = new LayerCache[layers.size()];
+        for (int l = 0; l < caches.length; l++) {
+            caches[l] = layers.get(l).newCache(batch);
+        }
+        SiteCache cache = new SiteCache(this, batch, caches, new float[batch * maxWidth]);
+        cache.reset();
+        return cache;
+    }
+
+    /**
+     * Conditional probabilities of site {@code index}, (batch, localSize), from the cache:
+     * {@code index} must be the cache's next site (0, 1, ..., N-1 in order) and
+     * {@code sigma[:, index-1]} must hold the local values of site {@code index - 1}
+     * (earlier sites were taken from sigma by earlier calls). Equal to
+     * {@code conditionals(sigma)[:, index, :]} within float rounding.
+     *
+     * @throws IllegalStateException if {@code index} is not the cache's next site
+     */
+    public Tensor conditional(SiteCache cache, Tensor sigma, int index) {
+        requireCache(cache);
+        Tensor out = Tensor.zeros(cache.batch(), hilbert().localSize());
+        conditional(cache, sigma, index, out);
+        return out;
+    }
+
+    /** As {@link #conditional(SiteCache, Tensor, int)} into {@code out} (batch, localSize); allocates nothing. */
+    public void conditional(SiteCache cache, Tensor sigma, int index, Tensor out) {
+        requireCache(cache);
+        int n = hilbert().size();
+        if (sigma == null) {
+            throw new IllegalArgumentException("sigma: expected a (" + cache.batch() + ", " + n + ") tensor but got null");
+        }
+        sigma.requireShape("sigma", cache.batch(), n);
+        if (out == null) {
+            throw new IllegalArgumentException("out: expected a tensor but got null");
+        }
+        out.requireShape("out", cache.batch(), hilbert().localSize());
+        cache.requireNext(index);
+        if (index > 0) {
+            requireLocalColumn(sigma, index - 1);
+        }
+        conditionalInto(cache, sigma.array(), sigma.offset(), index, out.array(), out.offset());
+    }
+
+    private void requireCache(SiteCache cache) {
+        if (cache == null || cache.model() != this && !cache.model().sameLayers(this)) {
+            throw new IllegalArgumentException("cache: expected one from newCache() of this model but got "
+                    + (cache == null ? "null" : "another model's"));
+        }
+    }
+
+    private boolean sameLayers(ARNN other) {
+        return other.layers.equals(layers) && Float.compare(other.machinePow(), machinePow()) == 0;
+    }
+
+    private void requireLocalColumn(Tensor sigma, int site) {
+        HilbertSpace h = hilbert();
+        int n = h.size();
+        float[] s = sigma.array();
+        for (int b = 0; b < sigma.dim(0); b++) {
+            float v = s[sigma.offset() + b * n + site];
+            if (h.localIndexOrNegative(v) < 0) {
+                throw new IllegalArgumentException("sigma: element [" + b + ", " + site + "] is " + v
+                        + ", expected one of " + Arrays.toString(h.localValues()) + " (" + h + ")");
+            }
+        }
+    }
+
+    /**
+     * The per-site step without argument checks (the sampler validated everything once):
+     * pushes site index-1 of sigma through the layer caches and writes the probabilities of
+     * site {@code index} into {@code probs[probsOff + b * localSize + k]}.
+     */
+    void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index, float[] probs, int probsOff) {
+        int n = hilbert().size();
+        int batch = cache.batch();
+        float[] act = cache.activations();
+        LayerCache[] caches = cache.layerCaches();
+        if (index > 0) {
+            caches[0].push(index - 1, sigma, sigmaOff + index - 1, n);
+        }
+        caches[0].computeSite(kernels, index, act, 0, layers.get(0).outFeatures());
+        for (int l = 1; l < caches.length; l++) {
+            int width = layers.get(l - 1).outFeatures();
+            kernels.selu(act, 0, act, 0, batch * width);
+            caches[l].push(index, act, 0, width);
+            caches[l].computeSite(kernels, index, act, 0, layers.get(l).outFeatures());
+        }
+        kernels.probabilityRows(act, 0, probs, probsOff, batch, hilbert().localSize(), machinePow());
+        cache.advance();
+    }
+
+    @Override
+    public String toString() {
+        return config.toString();
+    }
+}

@@ -1,0 +1,279 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.Tensor;
+import io.jarnn.kernels.Kernels;
+
+import java.util.Arrays;
+
+/**
+ * NetKet's {@code MaskedConv1D}: a causal, dilated 1D convolution. With K the kernel size, d
+ * the dilation and taps {@code K' = K - (exclusive ? 1 : 0)}:
+ * <pre>
+ *   y[t] = bias + sum_{k < K'} x[t - (K-1-k)*d] . kernel[k]      (x at negative t is zero)
+ * </pre>
+ * The inclusive layer's last tap is the current site; the exclusive layer's nearest tap is
+ * {@code t - d}, not {@code t - 1} (NetKet's behaviour: with d > 1 the residue classes modulo d
+ * never see each other). Kernel (K', in, out), bias (out).
+ *
+ * <p>No padded copy of the input is made: interior sites are one multi-tap GEMM over the
+ * sequence, and the first {@code (K-1)*d} sites skip the taps that fall before site 0.
+ */
+public final class MaskedConv1D extends MaskedLayer {
+    private final int sites;
+    private final int in;
+    private final int out;
+    private final int kernelSize;
+    private final int dilation;
+    private final boolean exclusive;
+    private final boolean useBias;
+    private final int taps;
+    private final float[] weights;
+    private final float[] bias;
+
+    private MaskedConv1D(int sites, int in, int out, int kernelSize, int dilation, boolean exclusive,
+                         boolean useBias, float[] weights, float[] bias) {
+        this.sites = sites;
+        this.in = in;
+        this.out = out;
+        this.kernelSize = kernelSize;
+        this.dilation = dilation;
+        this.exclusive = exclusive;
+        this.useBias = useBias;
+        this.taps = kernelSize - (exclusive ? 1 : 0);
+        this.weights = weights;
+        this.bias = bias;
+    }
+
+    /**
+     * Builds the layer from parameters in NetKet's shapes: {@code kernel} (K', in, out) and
+     * {@code bias} (out) (ignored, may be null, when {@code useBias} is false); all finite.
+     */
+    public static MaskedConv1D fromNetKet(int sites, int in, int out, int kernelSize, int dilation,
+                                          boolean exclusive, boolean useBias, Tensor kernel, Tensor bias,
+                                          String keyPrefix) {
+        MaskedDense1D.requireDims(sites, in, out);
+        requireKernelSize(kernelSize);
+        requireDilation(dilation);
+        int taps = kernelSize - (exclusive ? 1 : 0);
+        String kernelKey = keyPrefix + "kernel";
+        ParameterChecks.requireShape(kernelKey, kernel, taps, in, out);
+        ParameterChecks.requireAllFinite(kernelKey, kernel);
+        float[] b = new float[out];
+        if (useBias) {
+            String biasKey = keyPrefix + "bias";
+            ParameterChecks.requireShape(biasKey, bias, out);
+            ParameterChecks.requireAllFinite(biasKey, bias);
+            System.arraycopy(bias.array(), bias.offset(), b, 0, out);
+        }
+        return new MaskedConv1D(sites, in, out, kernelSize, dilation, exclusive, useBias, kernel.toArray(), b);
+    }
+
+    static void requireKernelSize(int kernelSize) {
+        if (kernelSize < 2) {
+            throw new IllegalArgumentException("kernelSize: expected >= 2 (with 1 the exclusive first layer "
+                    + "would have no taps and the model would ignore its inputs) but got " + kernelSize);
+        }
+    }
+
+    static void requireDilation(int dilation) {
+        if (dilation < 1) {
+            throw new IllegalArgumentException("dilation: expected >= 1 but got " + dilation);
+        }
+    }
+
+    public int kernelSize() {
+        return kernelSize;
+    }
+
+    public int dilation() {
+        return dilation;
+    }
+
+    /** Number of taps K' actually stored: K, or K - 1 for the exclusive layer. */
+    public int taps() {
+        return taps;
+    }
+
+    /** Inputs a per-site cache must keep: sites t - (K-1)*d .. t. */
+    int window() {
+        return (kernelSize - 1) * dilation + 1;
+    }
+
+    @Override
+    public int sites() {
+        return sites;
+    }
+
+    @Override
+    public int inFeatures() {
+        return in;
+    }
+
+    @Override
+    public int outFeatures() {
+        return out;
+    }
+
+    @Override
+    public boolean exclusive() {
+        return exclusive;
+    }
+
+    @Override
+    public boolean useBias() {
+        return useBias;
+    }
+
+    @Override
+    public String typeName() {
+        return "MaskedConv1D";
+    }
+
+    @Override
+    public int[] kernelShape() {
+        return new int[]{taps, in, out};
+    }
+
+    @Override
+    public int[] biasShape() {
+        return new int[]{out};
+    }
+
+    @Override
+    public Tensor kernel() {
+        return Tensor.copyOf(weights, taps, in, out);
+    }
+
+    @Override
+    public Tensor bias() {
+        return Tensor.copyOf(bias, out);
+    }
+
+    @Override
+    public long storedParameterCount() {
+        return weights.length + (useBias ? out : 0);
+    }
+
+    @Override
+    public long effectiveParameterCount() {
+        return storedParameterCount();
+    }
+
+    @Override
+    public long netKetParameterCount() {
+        return storedParameterCount();
+    }
+
+    @Override
+    public long multiplyAddsPerSample() {
+        long total = 0;
+        for (int t = 0; t < sites; t++) {
+            total += (long) (taps - firstTap(t)) * in * out;
+        }
+        return total;
+    }
+
+    /** Offset back from site t of tap k: (K-1-k)*d. */
+    private int shift(int k) {
+        return (kernelSize - 1 - k) * dilation;
+    }
+
+    /** First tap that does not fall before site 0 at site t (taps when none does). */
+    private int firstTap(int t) {
+        int k = kernelSize - 1 - t / dilation;
+        return Math.min(Math.max(k, 0), taps);
+    }
+
+    @Override
+    public void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff) {
+        int edge = Math.min(shift(0), sites);
+        for (int s = 0; s < samples; s++) {
+            int xs = xOff + s * sites * in;
+            int ys = yOff + s * sites * out;
+            for (int t = 0; t < sites; t++) {
+                System.arraycopy(bias, 0, y, ys + t * out, out);
+            }
+            for (int t = 0; t < edge; t++) {
+                int k0 = firstTap(t);
+                if (k0 < taps) {
+                    kernels.accumulateTaps(x, xs + (t - shift(k0)) * in, in, dilation * in, taps - k0, in,
+                            weights, k0 * in * out, out, y, ys + t * out, out, 1, out);
+                }
+            }
+            int interior = sites - edge;
+            if (interior > 0) {
+                kernels.accumulateTaps(x, xs, in, dilation * in, taps, in, weights, 0, out,
+                        y, ys + edge * out, out, interior, out);
+            }
+        }
+    }
+
+    @Override
+    LayerCache newCache(int batch) {
+        return new WindowCache(batch);
+    }
+
+    /**
+     * Keeps only the receptive window of each sample, {@code window()} sites, in a ring stored
+     * twice over ({@code 2 * window} slots): site p lives in slots {@code p mod window} and
+     * {@code p mod window + window}, so the window of any site is one contiguous run and the
+     * convolution kernel reads it in place. Per-site cost is independent of N.
+     */
+    private final class WindowCache implements LayerCache {
+        private final int batch;
+        private final int window = window();
+        private final int sampleStride = 2 * window * in;
+        private final float[] ring;
+
+        WindowCache(int batch) {
+            this.batch = batch;
+            this.ring = new float[Math.multiplyExact(batch, sampleStride)];
+        }
+
+        @Override
+        public void reset() {
+            // Sites before 0 are read as zeros, so the ring starts zeroed.
+            Arrays.fill(ring, 0f);
+        }
+
+        @Override
+        public void push(int position, float[] src, int srcOff, int srcStride) {
+            int slot = (position % window) * in;
+            int twin = slot + window * in;
+            for (int b = 0; b < batch; b++) {
+                int base = b * sampleStride;
+                System.arraycopy(src, srcOff + b * srcStride, ring, base + slot, in);
+                System.arraycopy(src, srcOff + b * srcStride, ring, base + twin, in);
+            }
+        }
+
+        @Override
+        public void computeSite(Kernels kernels, int site, float[] y, int yOff, int yStride) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(bias, 0, y, yOff + b * yStride, out);
+            }
+            // The window of `site` starts at site - (K-1)*d, whose slot is (site + 1) mod window.
+            int start = ((site + 1) % window) * in;
+            kernels.accumulateTaps(ring, start, sampleStride, dilation * in, taps, in, weights, 0, out,
+                    y, yOff, yStride, batch, out);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return typeName() + "(N=" + sites + ", in=" + in + ", out=" + out + ", kernelSize=" + kernelSize
+                + ", dilation=" + dilation + ", exclusive=" + exclusive + ", bias=" + useBias + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MaskedConv1D c && c.sites == sites && c.in == in && c.out == out
+                && c.kernelSize == kernelSize && c.dilation == dilation && c.exclusive == exclusive
+                && c.useBias == useBias && Arrays.equals(c.weights, weights) && Arrays.equals(c.bias, bias);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(weights) * 31 + Arrays.hashCode(bias);
+    }
+}

@@ -1,0 +1,266 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.Tensor;
+import io.jarnn.kernels.Kernels;
+
+import java.util.Arrays;
+
+/**
+ * NetKet's {@code MaskedDense1D}: {@code y[b, j, :] = sum_{i < j} x[b, i, :] . W[i, j] + bias[j, :]}
+ * ({@code i <= j} when inclusive), with W the (N*in, N*out) kernel viewed as N x N blocks of
+ * (in, out).
+ *
+ * <p>Only the unmasked, block upper-triangular part is stored: for every output site j a
+ * contiguous panel of the rows that reach it ({@code j*in} rows exclusive, {@code (j+1)*in}
+ * inclusive) by {@code out} columns, about half of NetKet's memory. The forward pass is one
+ * {@link Kernels#accumulateTaps} GEMM per panel, so masked entries cost neither memory nor
+ * multiplications, and whatever a loaded kernel held in them has no effect.
+ */
+public final class MaskedDense1D extends MaskedLayer {
+    private final int sites;
+    private final int in;
+    private final int out;
+    private final boolean exclusive;
+    private final boolean useBias;
+    private final float[] panels;
+    private final int[] panelOffsets;
+    private final float[] bias;
+
+    private MaskedDense1D(int sites, int in, int out, boolean exclusive, boolean useBias, float[] panels,
+                          int[] panelOffsets, float[] bias) {
+        this.sites = sites;
+        this.in = in;
+        this.out = out;
+        this.exclusive = exclusive;
+        this.useBias = useBias;
+        this.panels = panels;
+        this.panelOffsets = panelOffsets;
+        this.bias = bias;
+    }
+
+    /**
+     * Builds the layer from parameters in NetKet's shapes: {@code kernel} (N*in, N*out) and
+     * {@code bias} (N, out) (ignored, may be null, when {@code useBias} is false). Masked kernel
+     * entries are ignored, even NaN; used entries must be finite.
+     *
+     * @param keyPrefix prefix of the parameter keys in error messages, e.g. {@code "_layers_0/"}
+     */
+    public static MaskedDense1D fromNetKet(int sites, int in, int out, boolean exclusive, boolean useBias,
+                                           Tensor kernel, Tensor bias, String keyPrefix) {
+        requireDims(sites, in, out);
+        String kernelKey = keyPrefix + "kernel";
+        ParameterChecks.requireShape(kernelKey, kernel, sites * in, sites * out);
+        int[] offsets = panelOffsets(sites, in, out, exclusive);
+        float[] panels = new float[offsets[sites]];
+        float[] k = kernel.array();
+        int ko = kernel.offset();
+        int cols = sites * out;
+        for (int j = 0; j < sites; j++) {
+            int rows = panelRows(j, in, exclusive);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < out; c++) {
+                    int flat = r * cols + j * out + c;
+                    ParameterChecks.requireFinite(kernelKey, kernel, flat);
+                    panels[offsets[j] + r * out + c] = k[ko + flat];
+                }
+            }
+        }
+        float[] b = new float[sites * out];
+        if (useBias) {
+            String biasKey = keyPrefix + "bias";
+            ParameterChecks.requireShape(biasKey, bias, sites, out);
+            ParameterChecks.requireAllFinite(biasKey, bias);
+            System.arraycopy(bias.array(), bias.offset(), b, 0, b.length);
+        }
+        return new MaskedDense1D(sites, in, out, exclusive, useBias, panels, offsets, b);
+    }
+
+    static void requireDims(int sites, int in, int out) {
+        if (sites < 1 || in < 1 || out < 1) {
+            throw new IllegalArgumentException("sites, in, out: expected all >= 1 but got N=" + sites
+                    + ", in=" + in + ", out=" + out);
+        }
+    }
+
+    /** Rows of the kernel that reach output site j: the sites before it (and itself, inclusive). */
+    private static int panelRows(int j, int in, boolean exclusive) {
+        return (exclusive ? j : j + 1) * in;
+    }
+
+    private static int[] panelOffsets(int sites, int in, int out, boolean exclusive) {
+        int[] offsets = new int[sites + 1];
+        long total = 0;
+        for (int j = 0; j < sites; j++) {
+            offsets[j] = (int) total;
+            total += (long) panelRows(j, in, exclusive) * out;
+            if (total > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("sites, in, out: a dense layer with N=" + sites + ", in=" + in
+                        + ", out=" + out + " has more unmasked weights than a Java array can hold");
+            }
+        }
+        offsets[sites] = (int) total;
+        return offsets;
+    }
+
+    /** The mask of NetKet's kernel: whether row r (site r / in) reaches column c (site c / out). */
+    boolean isUsed(int row, int col) {
+        int i = row / in;
+        int j = col / out;
+        return exclusive ? i < j : i <= j;
+    }
+
+    @Override
+    public int sites() {
+        return sites;
+    }
+
+    @Override
+    public int inFeatures() {
+        return in;
+    }
+
+    @Override
+    public int outFeatures() {
+        return out;
+    }
+
+    @Override
+    public boolean exclusive() {
+        return exclusive;
+    }
+
+    @Override
+    public boolean useBias() {
+        return useBias;
+    }
+
+    @Override
+    public String typeName() {
+        return "MaskedDense1D";
+    }
+
+    @Override
+    public int[] kernelShape() {
+        return new int[]{sites * in, sites * out};
+    }
+
+    @Override
+    public int[] biasShape() {
+        return new int[]{sites, out};
+    }
+
+    @Override
+    public Tensor kernel() {
+        Tensor full = Tensor.zeros(sites * in, sites * out);
+        float[] k = full.array();
+        int cols = sites * out;
+        for (int j = 0; j < sites; j++) {
+            int rows = panelRows(j, in, exclusive);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(panels, panelOffsets[j] + r * out, k, r * cols + j * out, out);
+            }
+        }
+        return full;
+    }
+
+    @Override
+    public Tensor bias() {
+        return Tensor.copyOf(bias, sites, out);
+    }
+
+    @Override
+    public long storedParameterCount() {
+        return panels.length + (useBias ? bias.length : 0);
+    }
+
+    @Override
+    public long effectiveParameterCount() {
+        return storedParameterCount();
+    }
+
+    @Override
+    public long netKetParameterCount() {
+        return (long) sites * in * sites * out + (useBias ? bias.length : 0);
+    }
+
+    @Override
+    public long multiplyAddsPerSample() {
+        return panels.length;
+    }
+
+    @Override
+    public void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff) {
+        int rowOut = sites * out;
+        for (int s = 0; s < samples; s++) {
+            System.arraycopy(bias, 0, y, yOff + s * rowOut, rowOut);
+        }
+        for (int j = 0; j < sites; j++) {
+            accumulateSite(kernels, j, x, xOff, sites * in, samples, y, yOff + j * out, rowOut);
+        }
+    }
+
+    /** y[b, :] += sum over the inputs reaching site j of x[b, i, :] . W[i, j], for b < rows. */
+    private void accumulateSite(Kernels kernels, int j, float[] x, int xOff, int xRowStride, int rows,
+                                float[] y, int yOff, int yRowStride) {
+        int k = panelRows(j, in, exclusive);
+        if (k > 0) {
+            kernels.accumulateTaps(x, xOff, xRowStride, 0, 1, k, panels, panelOffsets[j], out,
+                    y, yOff, yRowStride, rows, out);
+        }
+    }
+
+    @Override
+    LayerCache newCache(int batch) {
+        return new DenseCache(batch);
+    }
+
+    /** Keeps every input seen so far, (batch, N*in): site j's cost is proportional to j. */
+    private final class DenseCache implements LayerCache {
+        private final int batch;
+        private final float[] inputs;
+
+        DenseCache(int batch) {
+            this.batch = batch;
+            this.inputs = new float[Math.multiplyExact(batch, sites * in)];
+        }
+
+        @Override
+        public void reset() {
+            // Nothing to clear: site j reads only inputs of sites that were pushed before it.
+        }
+
+        @Override
+        public void push(int position, float[] src, int srcOff, int srcStride) {
+            int rowLength = sites * in;
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(src, srcOff + b * srcStride, inputs, b * rowLength + position * in, in);
+            }
+        }
+
+        @Override
+        public void computeSite(Kernels kernels, int site, float[] y, int yOff, int yStride) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(bias, site * out, y, yOff + b * yStride, out);
+            }
+            accumulateSite(kernels, site, inputs, 0, sites * in, batch, y, yOff, yStride);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return typeName() + "(N=" + sites + ", in=" + in + ", out=" + out + ", exclusive=" + exclusive
+                + ", bias=" + useBias + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MaskedDense1D d && d.sites == sites && d.in == in && d.out == out
+                && d.exclusive == exclusive && d.useBias == useBias && Arrays.equals(d.panels, panels)
+                && Arrays.equals(d.bias, bias);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(panels) * 31 + Arrays.hashCode(bias);
+    }
+}

@@ -1,0 +1,63 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.Tensor;
+import io.jarnn.kernels.Kernels;
+
+/**
+ * One autoregressively masked layer mapping (samples, N, in) to (samples, N, out): the output
+ * at site i depends on inputs at sites {@code < i} (exclusive) or {@code <= i} (inclusive).
+ * Immutable and thread-safe; per-call state lives in caller-owned buffers and {@link LayerCache}s.
+ */
+public abstract sealed class MaskedLayer permits MaskedDense1D, MaskedConv1D {
+
+    MaskedLayer() {
+    }
+
+    /** Number of sites N. */
+    public abstract int sites();
+
+    public abstract int inFeatures();
+
+    public abstract int outFeatures();
+
+    public abstract boolean exclusive();
+
+    public abstract boolean useBias();
+
+    /** NetKet's module name, e.g. {@code "MaskedDense1D"}. */
+    public abstract String typeName();
+
+    /** Shape of the NetKet {@code kernel} parameter. */
+    public abstract int[] kernelShape();
+
+    /** Shape of the NetKet {@code bias} parameter. */
+    public abstract int[] biasShape();
+
+    /** The kernel in NetKet's full shape (masked entries are zeros). A fresh copy. */
+    public abstract Tensor kernel();
+
+    /** The bias in NetKet's shape (zeros when the layer has no bias). A fresh copy. */
+    public abstract Tensor bias();
+
+    /** Number of floats this layer stores (only unmasked kernel entries, plus the bias). */
+    public abstract long storedParameterCount();
+
+    /** Number of parameters that can influence an output: unmasked kernel entries plus bias. */
+    public abstract long effectiveParameterCount();
+
+    /** Number of parameters in NetKet's representation (full kernel plus bias). */
+    public abstract long netKetParameterCount();
+
+    /** Multiply-adds one full forward of one sample needs (masked work excluded). */
+    public abstract long multiplyAddsPerSample();
+
+    /**
+     * {@code y[s, i, :] = layer(x[s, :, :])[i]} for {@code s < samples}: x is (samples, N, in)
+     * contiguous at {@code xOff}, y is (samples, N, out) contiguous at {@code yOff}; y is
+     * overwritten and must not overlap x.
+     */
+    public abstract void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff);
+
+    /** A fresh per-site cache for {@code batch} samples (see {@link LayerCache}). */
+    abstract LayerCache newCache(int batch);
+}

@@ -1,0 +1,68 @@
+package io.jarnn.nn;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs independent chunks of a batch on up to {@code threads} workers: the calling thread plus
+ * tasks on the common fork-join pool, each pulling chunk indices from a shared counter.
+ *
+ * <p>Chunk boundaries are fixed by the caller, never by the thread count, and each chunk's
+ * arithmetic is independent of the others, so results are bitwise the same for any number of
+ * threads. Worker {@code w} only ever touches scratch slot {@code w}.
+ */
+final class ParallelChunks {
+    /** Work on one chunk, given the worker's index (0 = calling thread) for its scratch. */
+    @FunctionalInterface
+    interface ChunkTask {
+        void run(int worker, int chunk);
+    }
+
+    private ParallelChunks() {
+    }
+
+    static void run(int chunks, int threads, ChunkTask task) {
+        int workers = Math.min(threads, chunks);
+        if (workers <= 1) {
+            for (int c = 0; c < chunks; c++) {
+                task.run(0, c);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
+        for (int w = 1; w < workers; w++) {
+            int worker = w;
+            helpers[w - 1] = ForkJoinPool.commonPool().submit(() -> drain(next, chunks, worker, task));
+        }
+        Throwable failure = null;
+        try {
+            drain(next, chunks, 0, task);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            next.set(chunks); // stop the helpers from starting further chunks
+        }
+        for (ForkJoinTask<?> h : helpers) {
+            try {
+                h.join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+    }
+
+    private static void drain(AtomicInteger next, int chunks, int worker, ChunkTask task) {
+        for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+            task.run(worker, c);
+        }
+    }
+}

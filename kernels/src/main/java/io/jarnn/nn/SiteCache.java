@@ -1,0 +1,63 @@
+package io.jarnn.nn;
+
+/**
+ * Per-site evaluation state for one batch of configurations: each layer's cached inputs and
+ * one activation buffer. Obtained from {@link ARNN#newCache(int)}, owned by the caller (one
+ * thread at a time), reusable after {@link #reset()}. The model itself stays immutable.
+ */
+public final class SiteCache {
+    private final ARNN model;
+    private final int batch;
+    private final LayerCache[] layerCaches;
+    private final float[] activations;
+    private int nextIndex;
+
+    SiteCache(ARNN model, int batch, LayerCache[] layerCaches, float[] activations) {
+        this.model = model;
+        this.batch = batch;
+        this.layerCaches = layerCaches;
+        this.activations = activations;
+    }
+
+    /** Number of configurations this cache evaluates together. */
+    public int batch() {
+        return batch;
+    }
+
+    /** The site the next {@code conditional} call must ask for. */
+    public int nextIndex() {
+        return nextIndex;
+    }
+
+    /** Forgets every site seen, so that the next call is for site 0 again. */
+    public void reset() {
+        for (LayerCache c : layerCaches) {
+            c.reset();
+        }
+        nextIndex = 0;
+    }
+
+    ARNN model() {
+        return model;
+    }
+
+    LayerCache[] layerCaches() {
+        return layerCaches;
+    }
+
+    float[] activations() {
+        return activations;
+    }
+
+    void requireNext(int index) {
+        if (index != nextIndex) {
+            throw new IllegalStateException("index: expected site " + nextIndex
+                    + (nextIndex == model.hilbert().size() ? " (all sites done; call reset() first)" : "")
+                    + " but got " + index + "; sites must be evaluated 0, 1, ..., N-1 in order");
+        }
+    }
+
+    void advance() {
+        nextIndex++;
+    }
+}
