@@ -1,0 +1,255 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Shapes;
+import io.jarnn.core.Tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Exact, independent samples from an {@link ARNN}, drawn site by site as NetKet's
+ * {@code ARDirectSampler} does: for index = 0 .. N-1, {@code p = conditional(sigma, index)},
+ * each row's local index chosen by inverse CDF on p scaled by the row's own sum, and the local
+ * VALUE written to {@code sigma[:, index]}. No Markov chain, no burn-in.
+ *
+ * <p>The n samples are split into fixed chunks of {@link #chunkSize()} rows; chunk c draws from
+ * its own random stream, derived from the seed and c alone, and runs on any of up to
+ * {@code threads} workers. So the same seed gives the same samples for any number of threads.
+ *
+ * <p>A sampler owns its per-worker caches and scratch and reuses them across calls: after the
+ * first call, {@link #sample(long, Tensor, Tensor)} allocates nothing on one thread. Not
+ * thread-safe: use one sampler per calling thread (they may share the immutable model).
+ */
+public final class DirectSampler {
+    /** How each site's conditional is computed. */
+    public enum Path {
+        /** Per-site caches: O(1) per site for conv1d, O(index) for dense. */
+        CACHED,
+        /** A full forward of the whole chunk for every site: O(N) per site; a baseline. */
+        NAIVE
+    }
+
+    /** Default rows per chunk: a full GEMM block count for the kernels, enough chunks to share out. */
+    public static final int DEFAULT_CHUNK_SIZE = 64;
+    /** Fold the running product of chosen probabilities into the log sum below this value. */
+    private static final double PRODUCT_FLOOR = 1e-250;
+
+    private final ARNN model;
+    private final Path path;
+    private final int chunkSize;
+    private final int threads;
+    private final Worker[] workers;
+
+    private DirectSampler(ARNN model, Path path, int chunkSize, int threads) {
+        this.model = model;
+        this.path = path;
+        this.chunkSize = chunkSize;
+        this.threads = threads;
+        this.workers = new Worker[threads];
+    }
+
+    /** A cached-path sampler with the default chunk size, on the model's thread count. */
+    public static DirectSampler of(ARNN model) {
+        if (model == null) {
+            throw new IllegalArgumentException("model: expected an ARNN but got null");
+        }
+        return new DirectSampler(model, Path.CACHED, DEFAULT_CHUNK_SIZE, model.threads());
+    }
+
+    /** The same sampler computing conditionals along {@code path}. */
+    public DirectSampler withPath(Path path) {
+        if (path == null) {
+            throw new IllegalArgumentException("path: expected CACHED or NAIVE but got null");
+        }
+        return new DirectSampler(model, path, chunkSize, threads);
+    }
+
+    /** The same sampler with another chunk size (changes which stream draws which sample). */
+    public DirectSampler withChunkSize(int chunkSize) {
+        Shapes.requireAtLeast("chunkSize", chunkSize, 1);
+        return new DirectSampler(model, path, chunkSize, threads);
+    }
+
+    /** The same sampler on up to {@code threads} threads (the samples do not change). */
+    public DirectSampler withThreads(int threads) {
+        Shapes.requireAtLeast("threads", threads, 1);
+        return new DirectSampler(model, path, chunkSize, threads);
+    }
+
+    public ARNN model() {
+        return model;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** {@code n} samples from {@code seed}, with their log-probabilities when {@code withLogProbabilities}. */
+    public Samples sample(int n, long seed, boolean withLogProbabilities) {
+        Shapes.requireAtLeast("n", n, 1);
+        HilbertSpace h = model.hilbert();
+        Tensor configurations = Tensor.zeros(n, h.size());
+        Tensor logProbabilities = withLogProbabilities ? Tensor.zeros(n) : null;
+        sample(seed, configurations, logProbabilities);
+        return new Samples(configurations, logProbabilities);
+    }
+
+    /**
+     * Fills {@code configurations} (n, N) with n samples from {@code seed} and, unless it is
+     * null, {@code logProbabilities} (n,) with their log-probabilities. Sample r depends only
+     * on the seed, r, n and the chunk size.
+     */
+    public void sample(long seed, Tensor configurations, Tensor logProbabilities) {
+        HilbertSpace h = model.hilbert();
+        if (configurations == null) {
+            throw new IllegalArgumentException("configurations: expected an (n, " + h.size() + ") tensor but got null");
+        }
+        configurations.requireRank("configurations", 2);
+        int n = configurations.dim(0);
+        configurations.requireShape("configurations", n, h.size());
+        if (logProbabilities != null) {
+            logProbabilities.requireShape("logProbabilities", n);
+        }
+        int chunks = (n + chunkSize - 1) / chunkSize;
+        ParallelChunks.run(chunks, threads, (w, chunk) -> {
+            int first = chunk * chunkSize;
+            int rows = Math.min(chunkSize, n - first);
+            worker(w).sampleChunk(streamFor(seed, chunk), configurations, logProbabilities, first, rows);
+        });
+    }
+
+    /**
+     * The random stream of chunk c: a SplitMix64-style mix of (seed, c), so that streams of
+     * neighbouring chunks and seeds are unrelated and none depends on scheduling.
+     */
+    private static SplittableRandom streamFor(long seed, int chunk) {
+        long z = seed + 0x9E3779B97F4A7C15L * (chunk + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return new SplittableRandom(z ^ (z >>> 31));
+    }
+
+    private Worker worker(int w) {
+        if (workers[w] == null) {
+            workers[w] = new Worker();
+        }
+        return workers[w];
+    }
+
+    /** One worker's reusable caches and scratch. */
+    private final class Worker {
+        private final float[] localValues = model.hilbert().localValues();
+        private final float[] probabilities = new float[chunkSize * localValues.length];
+        private final double[] productOfChosen = new double[chunkSize];
+        private final double[] logOfChosen = new double[chunkSize];
+        private SiteCache fullCache;
+        private SiteCache raggedCache;
+        private Tensor naiveLogPsi;
+        private ARNN naiveModel;
+        private Workspace naiveWorkspace;
+
+        void sampleChunk(SplittableRandom random, Tensor configurations, Tensor logProbabilities, int first, int rows) {
+            int n = model.hilbert().size();
+            int ls = localValues.length;
+            float[] sigma = configurations.array();
+            int sigmaOff = configurations.offset() + first * n;
+            // Unsampled sites must hold valid values for the naive path's full forward.
+            Arrays.fill(sigma, sigmaOff, sigmaOff + rows * n, localValues[0]);
+            Arrays.fill(productOfChosen, 0, rows, 1.0);
+            Arrays.fill(logOfChosen, 0, rows, 0.0);
+            SiteCache cache = path == Path.CACHED ? cacheFor(rows) : null;
+            Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
+            for (int index = 0; index < n; index++) {
+                if (cache != null) {
+                    model.conditionalInto(cache, sigma, sigmaOff, index, probabilities, 0);
+                } else {
+                    naiveConditional(chunkView, rows, index);
+                }
+                for (int b = 0; b < rows; b++) {
+                    int k = draw(probabilities, b * ls, ls, random.nextDouble());
+                    sigma[sigmaOff + b * n + index] = localValues[k];
+                    double product = productOfChosen[b] * probabilities[b * ls + k];
+                    if (product < PRODUCT_FLOOR) {
+                        logOfChosen[b] += Math.log(product);
+                        product = 1.0;
+                    }
+                    productOfChosen[b] = product;
+                }
+            }
+            if (logProbabilities != null) {
+                float[] lp = logProbabilities.array();
+                int lpOff = logProbabilities.offset() + first;
+                for (int b = 0; b < rows; b++) {
+                    lp[lpOff + b] = (float) (logOfChosen[b] + Math.log(productOfChosen[b]));
+                }
+            }
+        }
+
+        private SiteCache cacheFor(int rows) {
+            SiteCache cache;
+            if (rows == chunkSize) {
+                if (fullCache == null) {
+                    fullCache = model.newCache(rows);
+                }
+                cache = fullCache;
+            } else {
+                if (raggedCache == null || raggedCache.batch() != rows) {
+                    raggedCache = model.newCache(rows);
+                }
+                cache = raggedCache;
+            }
+            cache.reset();
+            return cache;
+        }
+
+        /** Probabilities of site {@code index} by a full forward of the chunk (the baseline path). */
+        private void naiveConditional(Tensor chunk, int rows, int index) {
+            int n = model.hilbert().size();
+            int ls = localValues.length;
+            if (naiveLogPsi == null || naiveLogPsi.dim(0) != rows) {
+                naiveLogPsi = Tensor.zeros(rows, n, ls);
+                naiveModel = model.withThreads(1); // chunks are already spread over the workers
+                naiveWorkspace = naiveModel.newWorkspace();
+            }
+            naiveModel.conditionalsLogPsi(chunk, naiveLogPsi, naiveWorkspace);
+            float[] lp = naiveLogPsi.array();
+            float p = model.machinePow();
+            for (int b = 0; b < rows; b++) {
+                for (int k = 0; k < ls; k++) {
+                    probabilities[b * ls + k] = (float) Math.exp(p * lp[(b * n + index) * ls + k]);
+                }
+            }
+        }
+    }
+
+    /**
+     * NetKet's inverse-CDF choice: the number of k with {@code cumsum(p)[k] < u * sum(p)}, the
+     * threshold scaled by the row's own sum so that rounding in p cannot select past the last
+     * local state (the clamp guards the last ulp of {@code u * sum}).
+     */
+    static int draw(float[] p, int off, int ls, double u) {
+        double total = 0;
+        for (int k = 0; k < ls; k++) {
+            total += p[off + k];
+        }
+        double threshold = u * total;
+        double cumulative = 0;
+        int count = 0;
+        for (int k = 0; k < ls; k++) {
+            cumulative += p[off + k];
+            if (cumulative < threshold) {
+                count++;
+            }
+        }
+        return Math.min(count, ls - 1);
+    }
+}

@@ -1,0 +1,166 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class DirectSamplerTest {
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("dense spin-1/2 N=6", ARNNDense.builder(HilbertSpace.spin(0.5, 6)).layers(2).features(5).build(11)),
+                Arguments.of("conv d=2 spin-1/2 N=6", ARNNConv1D.builder(HilbertSpace.spin(0.5, 6)).layers(3).features(4)
+                        .kernelSize(3).dilation(2).build(12)),
+                Arguments.of("conv spin-1 N=3 p=1", ARNNConv1D.builder(HilbertSpace.spin(1, 3)).layers(2).features(3)
+                        .kernelSize(2).machinePow(1f).build(13)),
+                Arguments.of("dense fock(3) N=3 p=0.7", ARNNDense.builder(HilbertSpace.fock(3, 3)).layers(3).features(7)
+                        .machinePow(0.7f).build(14)));
+    }
+
+    /**
+     * Pearson chi-square of 200k samples against the exact probabilities. With at most 64 cells
+     * (63 degrees of freedom) the 0.999 quantile is 103.4; we use a fixed seed, so the test is
+     * deterministic, and a broken sampler (e.g. off-by-one draws, one site drawn from the wrong
+     * conditional) exceeds it by orders of magnitude.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void empiricalFrequenciesMatchExactProbabilities(String name, ARNN model) {
+        HilbertSpace h = model.hilbert();
+        Tensor all = h.allConfigurations();
+        int cells = all.dim(0);
+        assertTrue(cells <= 64, "test space too large: " + cells);
+        Tensor logPsi = model.logPsi(all);
+        int samplesCount = 200_000;
+        Samples samples = DirectSampler.of(model).sample(samplesCount, 2024, false);
+        long[] counts = new long[cells];
+        int n = h.size();
+        for (int r = 0; r < samplesCount; r++) {
+            int code = 0;
+            for (int i = 0; i < n; i++) {
+                code = code * h.localSize() + h.localIndex(samples.configurations().get(r, i));
+            }
+            counts[code]++;
+        }
+        double chi2 = 0;
+        for (int c = 0; c < cells; c++) {
+            double expected = samplesCount * Math.exp(model.machinePow() * logPsi.get(c));
+            chi2 += (counts[c] - expected) * (counts[c] - expected) / expected;
+        }
+        double threshold = chiSquareQuantile999(cells - 1);
+        assertTrue(chi2 < threshold, name + ": chi2 = " + chi2 + " over " + (cells - 1) + " dof, threshold " + threshold);
+    }
+
+    /** Wilson-Hilferty approximation of the 0.999 quantile of chi-square with k dof (z = 3.0902). */
+    private static double chiSquareQuantile999(int k) {
+        double z = 3.090232;
+        double a = 2.0 / (9.0 * k);
+        return k * Math.pow(1 - a + z * Math.sqrt(a), 3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void logProbabilityEqualsMachinePowTimesLogPsi(String name, ARNN model) {
+        Samples samples = DirectSampler.of(model).withChunkSize(7).sample(50, 5, true);
+        Tensor logPsi = model.logPsi(samples.configurations());
+        for (int r = 0; r < 50; r++) {
+            double expected = model.machinePow() * logPsi.get(r);
+            assertEquals(expected, samples.logProbabilities().get(r), 1e-4, name + " sample " + r);
+        }
+    }
+
+    @Test
+    void samplesHoldOnlyLocalValuesForEverySpaceKind() {
+        HilbertSpace[] spaces = {HilbertSpace.spin(1.5, 9), HilbertSpace.fock(4, 9), HilbertSpace.ofLocalValues(9, -3.5f, 0f, 7f)};
+        for (HilbertSpace h : spaces) {
+            ARNN model = ARNNConv1D.builder(h).layers(2).features(6).kernelSize(4).build(3);
+            Tensor x = DirectSampler.of(model).sample(300, 1, false).configurations();
+            h.requireConfigurations("samples of " + h, x);
+        }
+    }
+
+    @Test
+    void sameSeedSameSamplesForAnyThreadCount() {
+        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, 40)).layers(3).features(8).kernelSize(3).build(8);
+        Samples one = DirectSampler.of(model).withThreads(1).withChunkSize(16).sample(100, 77, true);
+        Samples four = DirectSampler.of(model).withThreads(4).withChunkSize(16).sample(100, 77, true);
+        assertTrue(one.configurations().contentEquals(four.configurations()), "configurations differ between 1 and 4 threads");
+        assertTrue(one.logProbabilities().contentEquals(four.logProbabilities()), "log-probabilities differ between 1 and 4 threads");
+        Samples other = DirectSampler.of(model).withThreads(1).withChunkSize(16).sample(100, 78, true);
+        assertTrue(!one.configurations().contentEquals(other.configurations()), "another seed gave the same samples");
+    }
+
+    @Test
+    void reusedSamplerGivesTheSameSamplesAgain() {
+        ARNN model = ARNNDense.builder(HilbertSpace.spin(1, 12)).layers(2).features(8).build(9);
+        DirectSampler sampler = DirectSampler.of(model).withChunkSize(10);
+        Tensor first = Tensor.zeros(25, 12);
+        Tensor second = Tensor.zeros(25, 12);
+        sampler.sample(3, first, null);
+        sampler.sample(3, second, null);
+        assertTrue(first.contentEquals(second));
+    }
+
+    /** Naive and cached paths consume the same random stream; they may differ only where rounding flips a draw. */
+    @Test
+    void naivePathDrawsTheSameSamplesAsTheCachedPath() {
+        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, 24)).layers(3).features(8).kernelSize(3).dilation(2).build(4);
+        Samples cached = DirectSampler.of(model).sample(64, 99, true);
+        Samples naive = DirectSampler.of(model).withPath(DirectSampler.Path.NAIVE).sample(64, 99, true);
+        int differing = 0;
+        for (int r = 0; r < 64; r++) {
+            boolean same = true;
+            for (int i = 0; i < 24; i++) {
+                same &= cached.configurations().get(r, i) == naive.configurations().get(r, i);
+            }
+            if (!same) {
+                differing++;
+            } else {
+                assertEquals(cached.logProbabilities().get(r), naive.logProbabilities().get(r), 1e-4, "sample " + r);
+            }
+        }
+        assertTrue(differing <= 1, differing + " of 64 samples differ between the naive and cached paths");
+    }
+
+    @Test
+    void drawNeverSelectsPastTheLastStateAndSkipsZeroProbabilities() {
+        float[] p = {0.25f, 0f, 0.75f, 0f};
+        assertEquals(0, DirectSampler.draw(p, 0, 4, 0.0));
+        assertEquals(0, DirectSampler.draw(p, 0, 4, 0.2499));
+        assertEquals(2, DirectSampler.draw(p, 0, 4, 0.2501));
+        assertEquals(2, DirectSampler.draw(p, 0, 4, Math.nextDown(1.0)));
+        float[] unnormalised = {0.3f, 0.3f, 0.3f};
+        assertEquals(2, DirectSampler.draw(unnormalised, 0, 3, Math.nextDown(1.0)));
+        float[] offset = {9f, 9f, 0f, 1f};
+        assertEquals(1, DirectSampler.draw(offset, 2, 2, 0.5));
+    }
+
+    @Test
+    void badArgumentsAreRejectedWithTheirNames() {
+        ARNN model = ARNNDense.builder(HilbertSpace.spin(0.5, 4)).layers(1).build(1);
+        DirectSampler sampler = DirectSampler.of(model);
+        expectMessage(() -> sampler.sample(0, 1, false), "n");
+        expectMessage(() -> sampler.withChunkSize(0), "chunkSize");
+        expectMessage(() -> sampler.withThreads(0), "threads");
+        expectMessage(() -> sampler.sample(1, Tensor.zeros(3, 5), null), "configurations");
+        expectMessage(() -> sampler.sample(1, Tensor.zeros(3, 4), Tensor.zeros(2)), "logProbabilities");
+        expectMessage(() -> DirectSampler.of(null), "model");
+    }
+
+    private static void expectMessage(Runnable r, String argument) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        if (!e.getMessage().startsWith(argument)) {
+            fail("message should name '" + argument + "': " + e.getMessage());
+        }
+    }
+}
