@@ -214,20 +214,29 @@ public final class MaskedConv1D extends MaskedLayer {
     }
 
     /**
-     * Keeps only the receptive window of each sample, {@code window()} sites, in a ring stored
-     * twice over ({@code 2 * window} slots): site p lives in slots {@code p mod window} and
-     * {@code p mod window + window}, so the window of any site is one contiguous run and the
-     * convolution kernel reads it in place. Per-site cost is independent of N.
+     * Keeps only the receptive window, {@code window()} sites, of the whole batch. Slot-major:
+     * each slot holds one site's inputs for every sample, (batch, in), exactly the layout of
+     * the activations pushed into it, so a push is one block copy. The ring of slots is stored
+     * twice over ({@code 2 * window} slots; site p lives in slots {@code p mod window} and
+     * {@code p mod window + window}), so the window of any site is one contiguous run and the
+     * taps are a uniform {@code d * batch * in} apart: the convolution kernel reads the window
+     * in place. Per-site cost is independent of N.
      */
     private final class WindowCache implements LayerCache {
         private final int batch;
         private final int window = window();
-        private final int sampleStride = 2 * window * in;
+        private final int slot;
         private final float[] ring;
+        private final float[] tiledBias;
 
         WindowCache(int batch) {
             this.batch = batch;
-            this.ring = new float[Math.multiplyExact(batch, sampleStride)];
+            this.slot = Math.multiplyExact(batch, in);
+            this.ring = new float[Math.multiplyExact(2 * window, slot)];
+            this.tiledBias = new float[Math.multiplyExact(batch, out)];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(bias, 0, tiledBias, b * out, out);
+            }
         }
 
         @Override
@@ -238,23 +247,32 @@ public final class MaskedConv1D extends MaskedLayer {
 
         @Override
         public void push(int position, float[] src, int srcOff, int srcStride) {
-            int slot = (position % window) * in;
-            int twin = slot + window * in;
-            for (int b = 0; b < batch; b++) {
-                int base = b * sampleStride;
-                System.arraycopy(src, srcOff + b * srcStride, ring, base + slot, in);
-                System.arraycopy(src, srcOff + b * srcStride, ring, base + twin, in);
+            int first = (position % window) * slot;
+            int twin = first + window * slot;
+            if (srcStride == in) {
+                System.arraycopy(src, srcOff, ring, first, slot);
+            } else {
+                for (int b = 0; b < batch; b++) {
+                    for (int a = 0; a < in; a++) {
+                        ring[first + b * in + a] = src[srcOff + b * srcStride + a];
+                    }
+                }
             }
+            System.arraycopy(ring, first, ring, twin, slot);
         }
 
         @Override
         public void computeSite(Kernels kernels, int site, float[] y, int yOff, int yStride) {
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(bias, 0, y, yOff + b * yStride, out);
+            if (yStride == out) {
+                System.arraycopy(tiledBias, 0, y, yOff, tiledBias.length);
+            } else {
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(bias, 0, y, yOff + b * yStride, out);
+                }
             }
             // The window of `site` starts at site - (K-1)*d, whose slot is (site + 1) mod window.
-            int start = ((site + 1) % window) * in;
-            kernels.accumulateTaps(ring, start, sampleStride, dilation * in, taps, in, weights, 0, out,
+            int start = ((site + 1) % window) * slot;
+            kernels.accumulateTaps(ring, start, in, dilation * slot, taps, in, weights, 0, out,
                     y, yOff, yStride, batch, out);
         }
     }

@@ -232,15 +232,24 @@ public final class MaskedDense1D extends MaskedLayer {
         @Override
         public void push(int position, float[] src, int srcOff, int srcStride) {
             int rowLength = sites * in;
+            // Element loops, not System.arraycopy: rows are a few floats and the batch is the loop.
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(src, srcOff + b * srcStride, inputs, b * rowLength + position * in, in);
+                int to = b * rowLength + position * in;
+                int from = srcOff + b * srcStride;
+                for (int a = 0; a < in; a++) {
+                    inputs[to + a] = src[from + a];
+                }
             }
         }
 
         @Override
         public void computeSite(Kernels kernels, int site, float[] y, int yOff, int yStride) {
+            int biasOff = site * out;
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(bias, site * out, y, yOff + b * yStride, out);
+                int to = yOff + b * yStride;
+                for (int c = 0; c < out; c++) {
+                    y[to + c] = bias[biasOff + c];
+                }
             }
             accumulateSite(kernels, site, inputs, 0, sites * in, batch, y, yOff, yStride);
         }
