@@ -60,4 +60,13 @@ public interface Kernels {
      * must not overlap {@code x}.
      */
     void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
+
+    /**
+     * Per-column probabilities, the transposed layout of {@link #probabilityRows}: x and out are
+     * (rows, cols) row-major with rows = local states and cols = samples, and for every column j
+     * {@code out[k, j] = exp(p*x[k, j] - logsumexp_k(p*x[:, j]))}, computed stably (the column
+     * maximum is subtracted before exp). Used by per-site evaluation, where a site's outputs for
+     * a whole batch are stored feature-major. {@code out} must not overlap {@code x}.
+     */
+    void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
 }

@@ -78,6 +78,32 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
+        probabilityColumnsRange(x, xOff, out, outOff, rows, cols, machinePow, 0, cols);
+    }
+
+    /** {@link #probabilityColumns} for columns {@code from <= j < to} only (the vector kernel's tail). */
+    void probabilityColumnsRange(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow,
+                                 int from, int to) {
+        for (int j = from; j < to; j++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < rows; k++) {
+                max = Math.max(max, machinePow * x[xOff + k * cols + j]);
+            }
+            float sum = 0;
+            for (int k = 0; k < rows; k++) {
+                float e = (float) Math.exp(machinePow * x[xOff + k * cols + j] - max);
+                out[outOff + k * cols + j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < rows; k++) {
+                out[outOff + k * cols + j] *= inv;
+            }
+        }
+    }
+
     /** log sum_k exp(p * x[k]) with the maximum subtracted first, so +-80 logits cannot overflow. */
     static float logSumExp(float[] x, int off, int n, float p) {
         float max = rowMax(x, off, n, p);

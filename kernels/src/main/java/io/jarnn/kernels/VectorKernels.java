@@ -35,6 +35,16 @@ public final class VectorKernels implements Kernels {
                                float[] w, int wOff, int wRowStride,
                                float[] y, int yOff, int yRowStride, int rows, int out) {
         int c = 0;
+        if (rows < 4) {
+            // Few rows, many columns (per-site products stored feature-major: rows are output
+            // channels, columns the batch): one row times four vectors keeps four chains in flight.
+            for (; c + 4 * L <= out; c += 4 * L) {
+                for (int r = 0; r < rows; r++) {
+                    row1x4(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride,
+                            y, yOff + r * yRowStride + c);
+                }
+            }
+        }
         for (; c + 2 * L <= out; c += 2 * L) {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
@@ -185,6 +195,31 @@ public final class VectorKernels implements Kernels {
         a7.intoArray(y, yOff + 7 * ys, m);
     }
 
+    /** One row times four full vectors of columns. */
+    private static void row1x4(float[] x, int xOff, int tapStride, int taps, int in,
+                               float[] w, int wOff, int ws, float[] y, int yOff) {
+        FloatVector a0 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a1 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * L);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in * ws;
+            for (int a = 0; a < in; a++) {
+                FloatVector b = FloatVector.broadcast(S, x[xt + a]);
+                int wa = wt + a * ws;
+                a0 = b.fma(FloatVector.fromArray(S, w, wa), a0);
+                a1 = b.fma(FloatVector.fromArray(S, w, wa + L), a1);
+                a2 = b.fma(FloatVector.fromArray(S, w, wa + 2 * L), a2);
+                a3 = b.fma(FloatVector.fromArray(S, w, wa + 3 * L), a3);
+            }
+        }
+        a0.intoArray(y, yOff);
+        a1.intoArray(y, yOff + L);
+        a2.intoArray(y, yOff + 2 * L);
+        a3.intoArray(y, yOff + 3 * L);
+    }
+
     /** One row, one full vector: the row tail (and batch 1, where it is latency-bound). */
     private static void row1(float[] x, int xOff, int tapStride, int taps, int in,
                              float[] w, int wOff, int ws, float[] y, int yOff) {
@@ -266,6 +301,32 @@ public final class VectorKernels implements Kernels {
             for (int k = 0; k < cols; k++) {
                 out[or + k] *= inv;
             }
+        }
+    }
+
+    @Override
+    public void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
+        int j = 0;
+        int bound = S.loopBound(cols);
+        for (; j < bound; j += L) {
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < rows; k++) {
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * cols + j).mul(machinePow));
+            }
+            FloatVector sum = FloatVector.zero(S);
+            for (int k = 0; k < rows; k++) {
+                FloatVector e = FloatVector.fromArray(S, x, xOff + k * cols + j).mul(machinePow).sub(max)
+                        .lanewise(VectorOperators.EXP);
+                e.intoArray(out, outOff + k * cols + j);
+                sum = sum.add(e);
+            }
+            FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
+            for (int k = 0; k < rows; k++) {
+                FloatVector.fromArray(S, out, outOff + k * cols + j).mul(inv).intoArray(out, outOff + k * cols + j);
+            }
+        }
+        if (j < cols) {
+            ScalarKernels.INSTANCE.probabilityColumnsRange(x, xOff, out, outOff, rows, cols, machinePow, j, cols);
         }
     }
 

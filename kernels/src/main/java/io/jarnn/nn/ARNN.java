@@ -327,7 +327,7 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         for (int l = 0; l < caches.length; l++) {
             caches[l] = layers.get(l).newCache(batch);
         }
-        SiteCache cache = new SiteCache(this, batch, caches, new float[batch * maxWidth]);
+        SiteCache cache = new SiteCache(this, batch, caches, maxWidth);
         cache.reset();
         return cache;
     }
@@ -364,7 +364,16 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         if (index > 0) {
             requireLocalColumn(sigma, index - 1);
         }
-        conditionalInto(cache, sigma.array(), sigma.offset(), index, out.array(), out.offset());
+        conditionalInto(cache, sigma.array(), sigma.offset(), index);
+        float[] p = cache.probabilities();
+        float[] o = out.array();
+        int ls = hilbert().localSize();
+        int batch = cache.batch();
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < ls; k++) {
+                o[out.offset() + b * ls + k] = p[k * batch + b];
+            }
+        }
     }
 
     private void requireCache(SiteCache cache) {
@@ -393,25 +402,26 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
 
     /**
      * The per-site step without argument checks (the sampler validated everything once):
-     * pushes site index-1 of sigma through the layer caches and writes the probabilities of
-     * site {@code index} into {@code probs[probsOff + b * localSize + k]}.
+     * pushes site index-1 of sigma (rows of length N from {@code sigmaOff}) through the layer
+     * caches and leaves the probabilities of site {@code index} in
+     * {@link SiteCache#probabilities()}, feature-major (localSize, batch).
      */
-    void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index, float[] probs, int probsOff) {
+    void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
         int n = hilbert().size();
         int batch = cache.batch();
         float[] act = cache.activations();
         LayerCache[] caches = cache.layerCaches();
         if (index > 0) {
-            caches[0].push(index - 1, sigma, sigmaOff + index - 1, n);
+            caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
         }
-        caches[0].computeSite(kernels, index, act, 0, layers.get(0).outFeatures());
+        caches[0].computeSite(kernels, index, act, 0);
         for (int l = 1; l < caches.length; l++) {
             int width = layers.get(l - 1).outFeatures();
-            kernels.selu(act, 0, act, 0, batch * width);
-            caches[l].push(index, act, 0, width);
-            caches[l].computeSite(kernels, index, act, 0, layers.get(l).outFeatures());
+            kernels.selu(act, 0, act, 0, width * batch);
+            caches[l].push(index, act, 0, batch, 1);
+            caches[l].computeSite(kernels, index, act, 0);
         }
-        kernels.probabilityRows(act, 0, probs, probsOff, batch, hilbert().localSize(), machinePow());
+        kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), batch, machinePow());
         cache.advance();
     }
 

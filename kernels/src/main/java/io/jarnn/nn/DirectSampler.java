@@ -168,16 +168,18 @@ public final class DirectSampler {
             Arrays.fill(logOfChosen, 0, rows, 0.0);
             SiteCache cache = path == Path.CACHED ? cacheFor(rows) : null;
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
+            // Probabilities of the current site, feature-major: p[k * rows + b].
+            float[] p = cache != null ? cache.probabilities() : probabilities;
             for (int index = 0; index < n; index++) {
                 if (cache != null) {
-                    model.conditionalInto(cache, sigma, sigmaOff, index, probabilities, 0);
+                    model.conditionalInto(cache, sigma, sigmaOff, index);
                 } else {
                     naiveConditional(chunkView, rows, index);
                 }
                 for (int b = 0; b < rows; b++) {
-                    int k = draw(probabilities, b * ls, ls, random.nextDouble());
+                    int k = draw(p, b, rows, ls, random.nextDouble());
                     sigma[sigmaOff + b * n + index] = localValues[k];
-                    double product = productOfChosen[b] * probabilities[b * ls + k];
+                    double product = productOfChosen[b] * p[k * rows + b];
                     if (product < PRODUCT_FLOOR) {
                         logOfChosen[b] += Math.log(product);
                         product = 1.0;
@@ -225,7 +227,7 @@ public final class DirectSampler {
             float p = model.machinePow();
             for (int b = 0; b < rows; b++) {
                 for (int k = 0; k < ls; k++) {
-                    probabilities[b * ls + k] = (float) Math.exp(p * lp[(b * n + index) * ls + k]);
+                    probabilities[k * rows + b] = (float) Math.exp(p * lp[(b * n + index) * ls + k]);
                 }
             }
         }
@@ -234,18 +236,19 @@ public final class DirectSampler {
     /**
      * NetKet's inverse-CDF choice: the number of k with {@code cumsum(p)[k] < u * sum(p)}, the
      * threshold scaled by the row's own sum so that rounding in p cannot select past the last
-     * local state (the clamp guards the last ulp of {@code u * sum}).
+     * local state (the clamp guards the last ulp of {@code u * sum}). Row b's probabilities are
+     * {@code p[off + k * stride]}.
      */
-    static int draw(float[] p, int off, int ls, double u) {
+    static int draw(float[] p, int off, int stride, int ls, double u) {
         double total = 0;
         for (int k = 0; k < ls; k++) {
-            total += p[off + k];
+            total += p[off + k * stride];
         }
         double threshold = u * total;
         double cumulative = 0;
         int count = 0;
         for (int k = 0; k < ls; k++) {
-            cumulative += p[off + k];
+            cumulative += p[off + k * stride];
             if (cumulative < threshold) {
                 count++;
             }

@@ -6,6 +6,11 @@ import io.jarnn.kernels.Kernels;
  * Per-site evaluation state of one layer for a fixed batch: it holds the inputs the layer has
  * been given so far (all of them for a dense layer, only the receptive window for a
  * convolution) and computes one output site at a time. Owned by one thread at a time.
+ *
+ * <p>Per-site data is feature-major, (features, batch): the batch, not the few features of a
+ * site, is the contiguous dimension, so every product runs on full vectors whatever the layer
+ * widths (the last layer has only localSize outputs), and a layer's outputs are pushed into the
+ * next layer's cache as one block.
  */
 interface LayerCache {
 
@@ -13,16 +18,15 @@ interface LayerCache {
     void reset();
 
     /**
-     * Stores the input features of site {@code position} for every sample b:
-     * {@code src[srcOff + b * srcStride + a]}, {@code a < in}. Positions are pushed in
+     * Stores the inputs of site {@code position} for every sample: feature a of sample b is
+     * {@code src[srcOff + a * featureStride + b * sampleStride]}. Positions are pushed in
      * increasing order starting from 0.
      */
-    void push(int position, float[] src, int srcOff, int srcStride);
+    void push(int position, float[] src, int srcOff, int featureStride, int sampleStride);
 
     /**
-     * Writes the layer output at {@code site} for every sample b into
-     * {@code y[yOff + b * yStride + c]}, {@code c < out}. Every input the site depends on
-     * must already have been pushed.
+     * Writes the layer's outputs at {@code site}, feature-major: output c of sample b goes to
+     * {@code y[yOff + c * batch + b]}. Every input the site depends on must have been pushed.
      */
-    void computeSite(Kernels kernels, int site, float[] y, int yOff, int yStride);
+    void computeSite(Kernels kernels, int site, float[] y, int yOff);
 }

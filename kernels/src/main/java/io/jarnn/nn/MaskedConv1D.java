@@ -28,6 +28,8 @@ public final class MaskedConv1D extends MaskedLayer {
     private final boolean useBias;
     private final int taps;
     private final float[] weights;
+    /** The kernel reordered (out, K', in) for per-site evaluation, where outputs are the rows. */
+    private final float[] weightsByOutput;
     private final float[] bias;
 
     private MaskedConv1D(int sites, int in, int out, int kernelSize, int dilation, boolean exclusive,
@@ -41,6 +43,14 @@ public final class MaskedConv1D extends MaskedLayer {
         this.useBias = useBias;
         this.taps = kernelSize - (exclusive ? 1 : 0);
         this.weights = weights;
+        this.weightsByOutput = new float[weights.length];
+        for (int t = 0; t < taps; t++) {
+            for (int a = 0; a < in; a++) {
+                for (int c = 0; c < out; c++) {
+                    weightsByOutput[(c * taps + t) * in + a] = weights[(t * in + a) * out + c];
+                }
+            }
+        }
         this.bias = bias;
     }
 
@@ -92,11 +102,6 @@ public final class MaskedConv1D extends MaskedLayer {
     /** Number of taps K' actually stored: K, or K - 1 for the exclusive layer. */
     public int taps() {
         return taps;
-    }
-
-    /** Inputs a per-site cache must keep: sites t - (K-1)*d .. t. */
-    int window() {
-        return (kernelSize - 1) * dilation + 1;
     }
 
     @Override
@@ -214,66 +219,60 @@ public final class MaskedConv1D extends MaskedLayer {
     }
 
     /**
-     * Keeps only the receptive window, {@code window()} sites, of the whole batch. Slot-major:
-     * each slot holds one site's inputs for every sample, (batch, in), exactly the layout of
-     * the activations pushed into it, so a push is one block copy. The ring of slots is stored
-     * twice over ({@code 2 * window} slots; site p lives in slots {@code p mod window} and
-     * {@code p mod window + window}), so the window of any site is one contiguous run and the
-     * taps are a uniform {@code d * batch * in} apart: the convolution kernel reads the window
-     * in place. Per-site cost is independent of N.
+     * Keeps only the receptive window of the whole batch, feature-major. Sites are split by
+     * residue modulo d: the window of site t, {@code t - (K-1)*d, ..., t - d, t}, lies entirely
+     * in t's residue class, where it is K consecutive entries. Each class is a ring of K slots
+     * stored twice over (entry q in slots {@code q mod K} and {@code q mod K + K}), so every
+     * window is one contiguous run of K slots of (in, batch) floats, its taps exactly one slot
+     * apart: the site is a single {@link Kernels#accumulateTaps} call on full batch vectors,
+     * with the weights ordered (out, K', in). A push is one block copy (two with the twin).
+     * Per-site cost is independent of N.
      */
     private final class WindowCache implements LayerCache {
         private final int batch;
-        private final int window = window();
         private final int slot;
-        private final float[] ring;
-        private final float[] tiledBias;
+        private final int ringLength;
+        private final float[] rings;
 
         WindowCache(int batch) {
             this.batch = batch;
             this.slot = Math.multiplyExact(batch, in);
-            this.ring = new float[Math.multiplyExact(2 * window, slot)];
-            this.tiledBias = new float[Math.multiplyExact(batch, out)];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(bias, 0, tiledBias, b * out, out);
-            }
+            this.ringLength = Math.multiplyExact(2 * kernelSize, slot);
+            this.rings = new float[Math.multiplyExact(dilation, ringLength)];
         }
 
         @Override
         public void reset() {
-            // Sites before 0 are read as zeros, so the ring starts zeroed.
-            Arrays.fill(ring, 0f);
+            // Sites before 0 are read as zeros, so the rings start zeroed.
+            Arrays.fill(rings, 0f);
         }
 
         @Override
-        public void push(int position, float[] src, int srcOff, int srcStride) {
-            int first = (position % window) * slot;
-            int twin = first + window * slot;
-            if (srcStride == in) {
-                System.arraycopy(src, srcOff, ring, first, slot);
+        public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
+            int first = (position % dilation) * ringLength + (position / dilation % kernelSize) * slot;
+            if (sampleStride == 1 && featureStride == batch) {
+                System.arraycopy(src, srcOff, rings, first, slot);
             } else {
-                for (int b = 0; b < batch; b++) {
-                    for (int a = 0; a < in; a++) {
-                        ring[first + b * in + a] = src[srcOff + b * srcStride + a];
+                for (int a = 0; a < in; a++) {
+                    for (int b = 0; b < batch; b++) {
+                        rings[first + a * batch + b] = src[srcOff + a * featureStride + b * sampleStride];
                     }
                 }
             }
-            System.arraycopy(ring, first, ring, twin, slot);
+            System.arraycopy(rings, first, rings, first + kernelSize * slot, slot);
         }
 
         @Override
-        public void computeSite(Kernels kernels, int site, float[] y, int yOff, int yStride) {
-            if (yStride == out) {
-                System.arraycopy(tiledBias, 0, y, yOff, tiledBias.length);
-            } else {
-                for (int b = 0; b < batch; b++) {
-                    System.arraycopy(bias, 0, y, yOff + b * yStride, out);
-                }
+        public void computeSite(Kernels kernels, int site, float[] y, int yOff) {
+            for (int c = 0; c < out; c++) {
+                Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[c]);
             }
-            // The window of `site` starts at site - (K-1)*d, whose slot is (site + 1) mod window.
-            int start = ((site + 1) % window) * slot;
-            kernels.accumulateTaps(ring, start, in, dilation * slot, taps, in, weights, 0, out,
-                    y, yOff, yStride, batch, out);
+            // Window entry q - (K-1) of the residue ring, i.e. slot (q + 1) mod K. Then
+            // y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in ascending (t, a) order.
+            int q = site / dilation;
+            int start = (site % dilation) * ringLength + ((q + 1) % kernelSize) * slot;
+            kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
+                    rings, start, batch, y, yOff, batch, out, batch);
         }
     }
 

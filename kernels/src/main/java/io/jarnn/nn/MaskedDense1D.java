@@ -214,7 +214,10 @@ public final class MaskedDense1D extends MaskedLayer {
         return new DenseCache(batch);
     }
 
-    /** Keeps every input seen so far, (batch, N*in): site j's cost is proportional to j. */
+    /**
+     * Keeps every input seen so far, feature-major (N*in, batch), so that site j is one product
+     * of its weight panel with the first {@code rows(j)} cached rows: cost proportional to j.
+     */
     private final class DenseCache implements LayerCache {
         private final int batch;
         private final float[] inputs;
@@ -230,28 +233,31 @@ public final class MaskedDense1D extends MaskedLayer {
         }
 
         @Override
-        public void push(int position, float[] src, int srcOff, int srcStride) {
-            int rowLength = sites * in;
-            // Element loops, not System.arraycopy: rows are a few floats and the batch is the loop.
-            for (int b = 0; b < batch; b++) {
-                int to = b * rowLength + position * in;
-                int from = srcOff + b * srcStride;
-                for (int a = 0; a < in; a++) {
-                    inputs[to + a] = src[from + a];
+        public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
+            int to = position * in * batch;
+            if (sampleStride == 1 && featureStride == batch) {
+                System.arraycopy(src, srcOff, inputs, to, in * batch);
+                return;
+            }
+            for (int a = 0; a < in; a++) {
+                for (int b = 0; b < batch; b++) {
+                    inputs[to + a * batch + b] = src[srcOff + a * featureStride + b * sampleStride];
                 }
             }
         }
 
         @Override
-        public void computeSite(Kernels kernels, int site, float[] y, int yOff, int yStride) {
-            int biasOff = site * out;
-            for (int b = 0; b < batch; b++) {
-                int to = yOff + b * yStride;
-                for (int c = 0; c < out; c++) {
-                    y[to + c] = bias[biasOff + c];
-                }
+        public void computeSite(Kernels kernels, int site, float[] y, int yOff) {
+            for (int c = 0; c < out; c++) {
+                Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[site * out + c]);
             }
-            accumulateSite(kernels, site, inputs, 0, sites * in, batch, y, yOff, yStride);
+            int k = panelRows(site, in, exclusive);
+            if (k > 0) {
+                // y[c, b] += sum_r panel[r, c] * inputs[r, b]: each panel row r is a "tap" of
+                // one input, read at column c; the cached row r is that tap's weight row.
+                kernels.accumulateTaps(panels, panelOffsets[site], 1, out, k, 1, inputs, 0, batch,
+                        y, yOff, batch, out, batch);
+            }
         }
     }
 

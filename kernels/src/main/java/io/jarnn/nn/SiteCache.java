@@ -10,13 +10,15 @@ public final class SiteCache {
     private final int batch;
     private final LayerCache[] layerCaches;
     private final float[] activations;
+    private final float[] probabilities;
     private int nextIndex;
 
-    SiteCache(ARNN model, int batch, LayerCache[] layerCaches, float[] activations) {
+    SiteCache(ARNN model, int batch, LayerCache[] layerCaches, int maxWidth) {
         this.model = model;
         this.batch = batch;
         this.layerCaches = layerCaches;
-        this.activations = activations;
+        this.activations = new float[Math.multiplyExact(batch, maxWidth)];
+        this.probabilities = new float[Math.multiplyExact(batch, model.hilbert().localSize())];
     }
 
     /** Number of configurations this cache evaluates together. */
@@ -45,8 +47,14 @@ public final class SiteCache {
         return layerCaches;
     }
 
+    /** One site's activations of the current layer, feature-major (width, batch). */
     float[] activations() {
         return activations;
+    }
+
+    /** The last computed site's probabilities, feature-major (localSize, batch). */
+    float[] probabilities() {
+        return probabilities;
     }
 
     void requireNext(int index) {

@@ -135,14 +135,14 @@ class DirectSamplerTest {
     @Test
     void drawNeverSelectsPastTheLastStateAndSkipsZeroProbabilities() {
         float[] p = {0.25f, 0f, 0.75f, 0f};
-        assertEquals(0, DirectSampler.draw(p, 0, 4, 0.0));
-        assertEquals(0, DirectSampler.draw(p, 0, 4, 0.2499));
-        assertEquals(2, DirectSampler.draw(p, 0, 4, 0.2501));
-        assertEquals(2, DirectSampler.draw(p, 0, 4, Math.nextDown(1.0)));
+        assertEquals(0, DirectSampler.draw(p, 0, 1, 4, 0.0));
+        assertEquals(0, DirectSampler.draw(p, 0, 1, 4, 0.2499));
+        assertEquals(2, DirectSampler.draw(p, 0, 1, 4, 0.2501));
+        assertEquals(2, DirectSampler.draw(p, 0, 1, 4, Math.nextDown(1.0)));
         float[] unnormalised = {0.3f, 0.3f, 0.3f};
-        assertEquals(2, DirectSampler.draw(unnormalised, 0, 3, Math.nextDown(1.0)));
+        assertEquals(2, DirectSampler.draw(unnormalised, 0, 1, 3, Math.nextDown(1.0)));
         float[] offset = {9f, 9f, 0f, 1f};
-        assertEquals(1, DirectSampler.draw(offset, 2, 2, 0.5));
+        assertEquals(1, DirectSampler.draw(offset, 2, 1, 2, 0.5));
     }
 
     @Test
