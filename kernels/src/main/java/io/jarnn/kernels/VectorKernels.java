@@ -68,15 +68,15 @@ public final class VectorKernels implements Kernels {
             }
         }
         if (c < out) {
-            VectorMask<Float> m = S.indexInRange(c, out);
+            int width = out - c;
             int r = 0;
-            for (; r + 8 <= rows; r += 8) {
-                rows8Masked(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride, m);
+            for (; r + 4 <= rows; r += 4) {
+                rows4Masked(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride, width);
             }
             for (; r < rows; r++) {
                 row1Masked(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride,
-                        y, yOff + r * yRowStride + c, m);
+                        y, yOff + r * yRowStride + c, width);
             }
         }
     }
@@ -159,17 +159,19 @@ public final class VectorKernels implements Kernels {
         a7.intoArray(y, yOff + 7 * ys);
     }
 
-    /** Eight rows times one partial vector of columns (the column tail). */
-    private static void rows8Masked(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                                    float[] w, int wOff, int ws, float[] y, int yOff, int ys, VectorMask<Float> m) {
+    /**
+     * Four rows times one partial vector of columns (the column tail, {@code width < L}). The
+     * mask is built here from {@code width}, not passed in: a mask argument, and eight masked
+     * accumulators, made C2 give up intrinsifying this method (falling back to boxed vectors,
+     * hundreds of times slower).
+     */
+    private static void rows4Masked(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                                    float[] w, int wOff, int ws, float[] y, int yOff, int ys, int width) {
+        VectorMask<Float> m = S.indexInRange(0, width);
         FloatVector a0 = FloatVector.fromArray(S, y, yOff, m);
         FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys, m);
         FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * ys, m);
         FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * ys, m);
-        FloatVector a4 = FloatVector.fromArray(S, y, yOff + 4 * ys, m);
-        FloatVector a5 = FloatVector.fromArray(S, y, yOff + 5 * ys, m);
-        FloatVector a6 = FloatVector.fromArray(S, y, yOff + 6 * ys, m);
-        FloatVector a7 = FloatVector.fromArray(S, y, yOff + 7 * ys, m);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
             int wt = wOff + t * in * ws;
@@ -180,20 +182,12 @@ public final class VectorKernels implements Kernels {
                 a1 = FloatVector.broadcast(S, x[xi + xs]).fma(wv, a1);
                 a2 = FloatVector.broadcast(S, x[xi + 2 * xs]).fma(wv, a2);
                 a3 = FloatVector.broadcast(S, x[xi + 3 * xs]).fma(wv, a3);
-                a4 = FloatVector.broadcast(S, x[xi + 4 * xs]).fma(wv, a4);
-                a5 = FloatVector.broadcast(S, x[xi + 5 * xs]).fma(wv, a5);
-                a6 = FloatVector.broadcast(S, x[xi + 6 * xs]).fma(wv, a6);
-                a7 = FloatVector.broadcast(S, x[xi + 7 * xs]).fma(wv, a7);
             }
         }
         a0.intoArray(y, yOff, m);
         a1.intoArray(y, yOff + ys, m);
         a2.intoArray(y, yOff + 2 * ys, m);
         a3.intoArray(y, yOff + 3 * ys, m);
-        a4.intoArray(y, yOff + 4 * ys, m);
-        a5.intoArray(y, yOff + 5 * ys, m);
-        a6.intoArray(y, yOff + 6 * ys, m);
-        a7.intoArray(y, yOff + 7 * ys, m);
     }
 
     /** One row times four full vectors of columns. */
@@ -236,7 +230,8 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void row1Masked(float[] x, int xOff, int tapStride, int taps, int in,
-                                   float[] w, int wOff, int ws, float[] y, int yOff, VectorMask<Float> m) {
+                                   float[] w, int wOff, int ws, float[] y, int yOff, int width) {
+        VectorMask<Float> m = S.indexInRange(0, width);
         FloatVector acc = FloatVector.fromArray(S, y, yOff, m);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
