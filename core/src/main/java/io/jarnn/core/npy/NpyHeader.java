@@ -232,6 +232,9 @@ record NpyHeader(int version, NpyDtype dtype, int[] declaredShape, long elementC
     /** The header as a message can quote it: escaped, and cut short when long. */
     private static String excerpt(String text) {
         String cut = abbreviate(text.strip());
+        if (cut.isEmpty()) {
+            return "an empty header";
+        }
         StringBuilder sb = new StringBuilder("header ");
         cut.codePoints().forEach(c -> {
             if (c >= 0x20 && c != 0x7F) {
