@@ -37,6 +37,9 @@ final class AtomicFiles {
     static void write(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
+        if (directory == null || absolute.getFileName() == null) {
+            throw new IllegalArgumentException("path: expected a file path but got " + target);
+        }
         Path temp = createTemp(directory, absolute.getFileName().toString());
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {

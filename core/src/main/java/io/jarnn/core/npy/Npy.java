@@ -15,8 +15,10 @@ import java.util.Objects;
  *
  * <h2>Reading</h2>
  * Format versions 1.0, 2.0 and 3.0; C order only; dtypes {@code <f4}, {@code <f8},
- * {@code |i1}, {@code |u1}, {@code <i2}, {@code <i4}, {@code <i8}, all converted to float32
- * (see {@link #read(Path, ReadLimits)}). A scalar (shape {@code ()}) becomes shape {@code (1,)}.
+ * {@code |i1}, {@code |u1}, {@code <i2}, {@code <i4}, {@code <i8}, all converted to float32:
+ * {@code <f8} rounds to nearest (magnitudes beyond float range become infinities); integers are
+ * exact up to 2^24 in magnitude and round to nearest beyond. A scalar (shape {@code ()}) becomes
+ * shape {@code (1,)}.
  * Anything else — big-endian or other dtypes, Fortran order, empty shapes, a bad magic or
  * version, a malformed header or one longer than 1 MiB, a shape of more than
  * {@link ReadLimits#maxElements()} elements, data shorter than the shape needs — is an

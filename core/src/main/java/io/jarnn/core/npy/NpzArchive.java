@@ -79,7 +79,8 @@ public final class NpzArchive {
     }
 
     /**
-     * Reads every entry of an {@code .npz} file.
+     * Reads every entry of an {@code .npz} file, which must be on the default file system
+     * ({@link ZipFile} needs a {@link java.io.File}).
      *
      * @throws NpyFormatException if the archive or one of its entries is unreadable, unsupported
      *                            or exceeds {@code limits}

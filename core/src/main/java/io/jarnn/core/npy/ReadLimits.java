@@ -1,7 +1,9 @@
 package io.jarnn.core.npy;
 
 /**
- * Bounds on what a hostile or corrupt file can make a reader allocate or inflate.
+ * Bounds on what a hostile or corrupt file can make a reader allocate or inflate. Besides these,
+ * a {@code .npy} header may be at most 1 MiB and a text entry of an archive at most
+ * {@value NpzArchive#MAX_TEXT_BYTES} bytes.
  *
  * @param maxElements   most elements one array may declare (its shape's product), at most
  *                      {@link #MAX_TENSOR_ELEMENTS}; checked before anything is allocated

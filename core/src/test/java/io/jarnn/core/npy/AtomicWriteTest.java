@@ -125,6 +125,13 @@ class AtomicWriteTest {
     }
 
     @Test
+    void aPathWithoutFileNameIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Npy.write(dir.getRoot(), Tensor.zeros(1)));
+        assertTrue(e.getMessage().startsWith("path: expected a file path"), e.getMessage());
+    }
+
+    @Test
     void aMissingDirectoryFailsWithoutCreatingAnything() throws IOException {
         Path target = dir.resolve("missing").resolve("model.npz");
         assertThrows(NoSuchFileException.class, () -> NpzArchive.write(target, Map.of("w", Tensor.zeros(1))));

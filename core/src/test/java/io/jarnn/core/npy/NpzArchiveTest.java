@@ -200,6 +200,18 @@ class NpzArchiveTest {
     }
 
     @Test
+    void rejectsAStoredEntryDeclaringMoreBytesThanTheArchiveHolds() throws IOException {
+        byte[] zip = new ZipBytes().stored("w.npy", npy("<f4", "(2,)", f4(1, 2))).toByteArray();
+        ZipBytes.declareSize(zip, "w.npy", 1_000_000_000);
+        Path path = file(zip);
+        long allocated = Allocations.during(() -> {
+            NpyFormatException e = assertThrows(NpyFormatException.class, () -> NpzArchive.read(path));
+            assertMentions(e, "key 'w'", "declares 1000000000 stored bytes", "only " + zip.length);
+        });
+        assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
+    }
+
+    @Test
     void rejectsTooManyEntries() throws IOException {
         ZipBytes builder = new ZipBytes();
         for (int i = 0; i < 4; i++) {
