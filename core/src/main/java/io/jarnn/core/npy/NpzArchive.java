@@ -125,7 +125,7 @@ public final class NpzArchive {
                             ? "expected a non-empty key but the entry is named '" + name + "'"
                             : "expected each key once but it appears twice");
                 }
-                arrays.put(key, readEntry(zip, entry, entrySource, archiveSize, budget,
+                arrays.put(key, readEntry(zip, entry, entrySource, budget,
                         in -> NpyReader.read(in, entrySource, storedLength(entry, archiveSize, entrySource), true,
                                 limits)));
             } else if (NpzEntryNames.isText(name)) {
@@ -133,7 +133,7 @@ public final class NpzArchive {
                 if (texts.containsKey(name)) {
                     throw new NpyFormatException(entrySource, "expected each entry once but it appears twice");
                 }
-                texts.put(name, readEntry(zip, entry, entrySource, archiveSize, budget,
+                texts.put(name, readEntry(zip, entry, entrySource, budget,
                         in -> readText(in, entrySource)));
             } else {
                 throw new NpyFormatException(source, "expected only entries ending in '.npy' (arrays) or one of "
@@ -152,8 +152,8 @@ public final class NpzArchive {
      * Reads one entry through the shared budget and checks its CRC, which {@link ZipFile} does
      * not do itself (a corrupt stored entry would otherwise pass unnoticed).
      */
-    private static <T> T readEntry(ZipFile zip, ZipEntry entry, String entrySource, long archiveSize,
-            ByteBudget budget, EntryReader<T> reader) throws IOException {
+    private static <T> T readEntry(ZipFile zip, ZipEntry entry, String entrySource, ByteBudget budget,
+            EntryReader<T> reader) throws IOException {
         budget.requireDeclared(entry.getSize(), entrySource);
         try (InputStream raw = zip.getInputStream(entry);
                 CheckedInputStream in = new CheckedInputStream(new BudgetedInputStream(raw, budget, entrySource),
