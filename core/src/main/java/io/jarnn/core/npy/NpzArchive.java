@@ -1,0 +1,335 @@
+package io.jarnn.core.npy;
+
+import io.jarnn.core.Tensor;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SequencedMap;
+import java.util.SequencedSet;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A NumPy {@code .npz} archive: a zip of {@code .npy} arrays, plus optional UTF-8 text entries.
+ *
+ * <h2>Format</h2>
+ * Array {@code key} is the zip entry {@code key.npy}, as {@code numpy.savez(path, **arrays)}
+ * stores it; NetKet parameters saved with {@code flatten_dict(params, sep="/")} have keys such
+ * as {@code _layers_0/kernel}. Each array is read as described in {@link Npy}. A text entry is
+ * any entry whose name ends in {@code .json} or {@code .txt} (jarnn stores a model's
+ * configuration as {@code jarnn-config.json}); its key is its full name. NumPy's
+ * {@code np.load} returns such an entry as raw bytes, so jarnn archives stay readable there.
+ *
+ * <h2>Reading</h2>
+ * Stored and deflated entries ({@code savez} and {@code savez_compressed}) are read. Directory
+ * entries (added by some zip tools) are skipped. Rejected with an {@link NpyFormatException}
+ * naming the file and, where known, the key: a file that is not a zip or is truncated or
+ * corrupt (including CRC mismatches), more than {@link ReadLimits#maxEntries()} entries,
+ * expansion beyond {@link ReadLimits#maxTotalBytes()} in total (counted while inflating), any
+ * other entry name, a key that appears twice, an array with trailing bytes, a text entry longer
+ * than {@value #MAX_TEXT_BYTES} bytes or not valid UTF-8.
+ *
+ * <h2>Writing</h2>
+ * Entries are stored uncompressed, like {@code numpy.savez}, in the maps' iteration order
+ * (arrays, then texts), with a fixed timestamp (1980-01-01) so that equal content gives equal
+ * files. The target is replaced atomically; see {@link #write(Path, Map, Map)}.
+ *
+ * <p>An instance is immutable apart from the tensors it holds, which are freshly read and owned
+ * by the caller.
+ */
+public final class NpzArchive {
+    /** Longest text entry read. */
+    public static final int MAX_TEXT_BYTES = 1 << 24;
+
+    /** DOS time cannot express earlier dates; any fixed value makes output reproducible. */
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
+    private final String source;
+    private final SequencedMap<String, Tensor> arrays;
+    private final SequencedMap<String, String> texts;
+
+    private NpzArchive(String source, SequencedMap<String, Tensor> arrays, SequencedMap<String, String> texts) {
+        this.source = source;
+        this.arrays = Collections.unmodifiableSequencedMap(arrays);
+        this.texts = Collections.unmodifiableSequencedMap(texts);
+    }
+
+    /** {@link #read(Path, ReadLimits)} with {@link ReadLimits#DEFAULT}. */
+    public static NpzArchive read(Path path) throws IOException {
+        return read(path, ReadLimits.DEFAULT);
+    }
+
+    /**
+     * Reads every entry of an {@code .npz} file, which must be on the default file system
+     * ({@link ZipFile} needs a {@link java.io.File}).
+     *
+     * @throws NpyFormatException if the archive or one of its entries is unreadable, unsupported
+     *                            or exceeds {@code limits}
+     */
+    public static NpzArchive read(Path path, ReadLimits limits) throws IOException {
+        Objects.requireNonNull(limits, "limits");
+        String source = path.toString();
+        long archiveSize = Files.size(path);
+        ZipFile zip;
+        try {
+            zip = new ZipFile(path.toFile());
+        } catch (ZipException e) {
+            throw new NpyFormatException(source, "expected a zip archive (.npz) but it is not one or it is "
+                    + "truncated or corrupt: " + e.getMessage(), e);
+        }
+        try (zip) {
+            if (zip.size() > limits.maxEntries()) {
+                throw new NpyFormatException(source, "expected at most " + limits.maxEntries()
+                        + " entries (ReadLimits.maxEntries) but the archive has " + zip.size());
+            }
+            return readEntries(zip, source, archiveSize, limits);
+        }
+    }
+
+    private static NpzArchive readEntries(ZipFile zip, String source, long archiveSize, ReadLimits limits)
+            throws IOException {
+        SequencedMap<String, Tensor> arrays = new LinkedHashMap<>();
+        SequencedMap<String, String> texts = new LinkedHashMap<>();
+        ByteBudget budget = new ByteBudget(limits.maxTotalBytes());
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry entry = entries.nextElement();
+            String name = entry.getName();
+            if (entry.isDirectory()) {
+                continue;
+            }
+            if (NpzEntryNames.isArray(name)) {
+                String key = NpzEntryNames.keyOf(name);
+                String entrySource = source + ", key '" + key + "'";
+                if (key.isEmpty() || arrays.containsKey(key)) {
+                    throw new NpyFormatException(entrySource, key.isEmpty()
+                            ? "expected a non-empty key but the entry is named '" + name + "'"
+                            : "expected each key once but it appears twice");
+                }
+                arrays.put(key, readEntry(zip, entry, entrySource, budget,
+                        in -> NpyReader.read(in, entrySource, storedLength(entry, archiveSize, entrySource), true,
+                                limits)));
+            } else if (NpzEntryNames.isText(name)) {
+                String entrySource = source + ", text entry '" + name + "'";
+                if (texts.containsKey(name)) {
+                    throw new NpyFormatException(entrySource, "expected each entry once but it appears twice");
+                }
+                texts.put(name, readEntry(zip, entry, entrySource, budget,
+                        in -> readText(in, entrySource)));
+            } else {
+                throw new NpyFormatException(source, "expected only entries ending in '.npy' (arrays) or one of "
+                        + NpzEntryNames.TEXT_SUFFIXES + " (text) but got '" + name + "'");
+            }
+        }
+        return new NpzArchive(source, arrays, texts);
+    }
+
+    @FunctionalInterface
+    private interface EntryReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /**
+     * Reads one entry through the shared budget and checks its CRC, which {@link ZipFile} does
+     * not do itself (a corrupt stored entry would otherwise pass unnoticed).
+     */
+    private static <T> T readEntry(ZipFile zip, ZipEntry entry, String entrySource, ByteBudget budget,
+            EntryReader<T> reader) throws IOException {
+        budget.requireDeclared(entry.getSize(), entrySource);
+        try (InputStream raw = zip.getInputStream(entry);
+                CheckedInputStream in = new CheckedInputStream(new BudgetedInputStream(raw, budget, entrySource),
+                        new CRC32())) {
+            T value = reader.read(in);
+            if (in.read() >= 0) {
+                throw new NpyFormatException(entrySource, "expected the entry to end after its content but more "
+                        + "bytes follow");
+            }
+            long actual = in.getChecksum().getValue();
+            if (entry.getCrc() != -1 && actual != entry.getCrc()) {
+                throw new NpyFormatException(entrySource, "corrupt entry: expected CRC-32 "
+                        + Long.toHexString(entry.getCrc()) + " but the content has " + Long.toHexString(actual));
+            }
+            return value;
+        } catch (ZipException | EOFException e) {
+            throw new NpyFormatException(entrySource, "corrupt or truncated entry: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The length of a stored entry, which the archive must physically contain, so the reader can
+     * check it against the header before allocating; -1 for a compressed entry, whose declared
+     * size is only a claim.
+     */
+    private static long storedLength(ZipEntry entry, long archiveSize, String entrySource)
+            throws NpyFormatException {
+        if (entry.getMethod() != ZipEntry.STORED || entry.getSize() < 0) {
+            return -1;
+        }
+        if (entry.getSize() > archiveSize) {
+            throw new NpyFormatException(entrySource, "corrupt entry: it declares " + entry.getSize()
+                    + " stored bytes but the whole archive holds only " + archiveSize);
+        }
+        return entry.getSize();
+    }
+
+    private static String readText(InputStream in, String entrySource) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_TEXT_BYTES + 1);
+        if (bytes.length > MAX_TEXT_BYTES) {
+            throw new NpyFormatException(entrySource, "expected a text entry of at most " + MAX_TEXT_BYTES
+                    + " bytes but it is longer");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new NpyFormatException(entrySource, "expected UTF-8 text but the entry is not valid UTF-8", e);
+        }
+    }
+
+    /** {@link #write(Path, Map, Map)} without text entries. */
+    public static void write(Path path, Map<String, Tensor> arrays) throws IOException {
+        write(path, arrays, Map.of());
+    }
+
+    /**
+     * Writes {@code arrays} as {@code key.npy} entries and {@code texts} as UTF-8 entries under
+     * their own names, replacing {@code path} atomically: on any failure an existing file is left
+     * untouched and no temporary file remains.
+     *
+     * <p>Keys must be non-empty '/'-separated names without empty, "." or ".." segments,
+     * backslashes or control characters; text names must also end in {@code .json} or
+     * {@code .txt}. Both maps are copied and checked before the file is touched.
+     *
+     * @throws IllegalArgumentException naming {@code arrays} or {@code texts} for a bad key or a
+     *                                  null value
+     */
+    public static void write(Path path, Map<String, Tensor> arrays, Map<String, String> texts) throws IOException {
+        Objects.requireNonNull(path, "path");
+        List<Map.Entry<String, Tensor>> arrayEntries = checkedArrays(arrays);
+        List<Map.Entry<String, byte[]>> textEntries = checkedTexts(texts);
+        AtomicFiles.write(path, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+                for (Map.Entry<String, Tensor> e : arrayEntries) {
+                    Tensor tensor = e.getValue();
+                    zip.putNextEntry(storedEntry(e.getKey(), NpyWriter.encodedLength(tensor),
+                            NpyWriter.crc32(tensor)));
+                    NpyWriter.write(zip, tensor);
+                    zip.closeEntry();
+                }
+                for (Map.Entry<String, byte[]> e : textEntries) {
+                    CRC32 crc = new CRC32();
+                    crc.update(e.getValue());
+                    zip.putNextEntry(storedEntry(e.getKey(), e.getValue().length, crc.getValue()));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+            }
+        });
+    }
+
+    private static List<Map.Entry<String, Tensor>> checkedArrays(Map<String, Tensor> arrays) {
+        Objects.requireNonNull(arrays, "arrays");
+        List<Map.Entry<String, Tensor>> out = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
+            String entryName = NpzEntryNames.arrayEntry(e.getKey());
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException("arrays: expected a tensor for key '" + e.getKey()
+                        + "' but got null");
+            }
+            out.add(Map.entry(entryName, e.getValue()));
+        }
+        return out;
+    }
+
+    private static List<Map.Entry<String, byte[]>> checkedTexts(Map<String, String> texts) {
+        Objects.requireNonNull(texts, "texts");
+        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            String entryName = NpzEntryNames.textEntry(e.getKey());
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException("texts: expected text for '" + e.getKey() + "' but got null");
+            }
+            out.add(Map.entry(entryName, e.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private static ZipEntry storedEntry(String name, long size, long crc) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(size);
+        entry.setCompressedSize(size);
+        entry.setCrc(crc);
+        entry.setTimeLocal(ENTRY_TIME);
+        return entry;
+    }
+
+    /** The arrays by key, in archive order. */
+    public SequencedMap<String, Tensor> arrays() {
+        return arrays;
+    }
+
+    /** The array keys, in archive order. */
+    public SequencedSet<String> keys() {
+        return arrays.sequencedKeySet();
+    }
+
+    public boolean contains(String key) {
+        return arrays.containsKey(key);
+    }
+
+    /**
+     * The array stored under {@code key}.
+     *
+     * @throws IllegalArgumentException naming the key, the file and the keys it does hold
+     */
+    public Tensor get(String key) {
+        Tensor t = arrays.get(key);
+        if (t == null) {
+            List<String> keys = List.copyOf(arrays.keySet());
+            String shown = keys.size() <= 20 ? keys.toString() : keys.subList(0, 20) + " and " + (keys.size() - 20)
+                    + " more";
+            throw new IllegalArgumentException("key: expected one of " + shown + " in " + source + " but got '"
+                    + key + "'");
+        }
+        return t;
+    }
+
+    /** Text entries by name, in archive order; empty for a plain NumPy archive. */
+    public SequencedMap<String, String> texts() {
+        return texts;
+    }
+
+    /** The text entry {@code name} (e.g. {@code jarnn-config.json}), if present. */
+    public Optional<String> text(String name) {
+        return Optional.ofNullable(texts.get(name));
+    }
+
+    @Override
+    public String toString() {
+        return "NpzArchive(" + source + ": " + arrays.size() + " arrays " + arrays.keySet() + ", "
+                + texts.size() + " text entries " + texts.keySet() + ")";
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * NumPy {@code .npy} and {@code .npz} files, so that parameters trained in NetKet load into
+ * jarnn and jarnn's outputs load into NumPy.
+ *
+ * <ul>
+ *   <li>{@link io.jarnn.core.npy.Npy}: one array per {@code .npy} file, read in any supported
+ *       dtype as float32, written exactly as {@code numpy.save} writes float32.</li>
+ *   <li>{@link io.jarnn.core.npy.NpzArchive}: {@code numpy.savez} archives of named arrays, plus
+ *       UTF-8 text entries such as a model configuration.</li>
+ *   <li>{@link io.jarnn.core.npy.ReadLimits}: bounds on what a file may make the reader
+ *       allocate, so hostile input fails with an error rather than exhausting memory.</li>
+ *   <li>{@link io.jarnn.core.npy.NpyFormatException}: every unreadable file, naming the file
+ *       and, inside an archive, the key.</li>
+ * </ul>
+ * Writes replace the target atomically. No dependency beyond the JDK.
+ */
+package io.jarnn.core.npy;
