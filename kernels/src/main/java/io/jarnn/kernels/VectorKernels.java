@@ -36,14 +36,18 @@ public final class VectorKernels implements Kernels {
                                float[] w, int wOff, int wRowStride,
                                float[] y, int yOff, int yRowStride, int rows, int out) {
         int c = 0;
-        if (rows < 4) {
-            // Few rows, many columns (per-site products stored feature-major: rows are output
-            // channels, columns the batch): one row times four vectors keeps four chains in flight.
-            for (; c + 4 * L <= out; c += 4 * L) {
-                for (int r = 0; r < rows; r++) {
-                    row1x4(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride,
-                            y, yOff + r * yRowStride + c);
-                }
+        // Widest blocks first: four rows times four vectors loads 4 weight vectors and 4 input
+        // scalars per 16 FMAs. Rows left over (fewer than four; e.g. the localSize output
+        // channels of a feature-major last layer) still run four chains across the columns.
+        for (; c + 4 * L <= out; c += 4 * L) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                rows4x4(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+            }
+            for (; r < rows; r++) {
+                row1x4(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride,
+                        y, yOff + r * yRowStride + c);
             }
         }
         for (; c + 2 * L <= out; c += 2 * L) {
@@ -79,6 +83,74 @@ public final class VectorKernels implements Kernels {
                         y, yOff + r * yRowStride + c, width);
             }
         }
+    }
+
+    /** Four rows times four full vectors of columns: sixteen accumulators. */
+    private static void rows4x4(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                                float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
+        FloatVector a00 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a02 = FloatVector.fromArray(S, y, yOff + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, y, yOff + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a11 = FloatVector.fromArray(S, y, yOff + ys + L);
+        FloatVector a12 = FloatVector.fromArray(S, y, yOff + ys + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, y, yOff + ys + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(S, y, yOff + 2 * ys);
+        FloatVector a21 = FloatVector.fromArray(S, y, yOff + 2 * ys + L);
+        FloatVector a22 = FloatVector.fromArray(S, y, yOff + 2 * ys + 2 * L);
+        FloatVector a23 = FloatVector.fromArray(S, y, yOff + 2 * ys + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(S, y, yOff + 3 * ys);
+        FloatVector a31 = FloatVector.fromArray(S, y, yOff + 3 * ys + L);
+        FloatVector a32 = FloatVector.fromArray(S, y, yOff + 3 * ys + 2 * L);
+        FloatVector a33 = FloatVector.fromArray(S, y, yOff + 3 * ys + 3 * L);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in * ws;
+            for (int a = 0; a < in; a++) {
+                int wa = wt + a * ws;
+                FloatVector w0 = FloatVector.fromArray(S, w, wa);
+                FloatVector w1 = FloatVector.fromArray(S, w, wa + L);
+                FloatVector w2 = FloatVector.fromArray(S, w, wa + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, w, wa + 3 * L);
+                FloatVector b = FloatVector.broadcast(S, x[xt + a]);
+                a00 = b.fma(w0, a00);
+                a01 = b.fma(w1, a01);
+                a02 = b.fma(w2, a02);
+                a03 = b.fma(w3, a03);
+                b = FloatVector.broadcast(S, x[xt + xs + a]);
+                a10 = b.fma(w0, a10);
+                a11 = b.fma(w1, a11);
+                a12 = b.fma(w2, a12);
+                a13 = b.fma(w3, a13);
+                b = FloatVector.broadcast(S, x[xt + 2 * xs + a]);
+                a20 = b.fma(w0, a20);
+                a21 = b.fma(w1, a21);
+                a22 = b.fma(w2, a22);
+                a23 = b.fma(w3, a23);
+                b = FloatVector.broadcast(S, x[xt + 3 * xs + a]);
+                a30 = b.fma(w0, a30);
+                a31 = b.fma(w1, a31);
+                a32 = b.fma(w2, a32);
+                a33 = b.fma(w3, a33);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+        a20.intoArray(y, yOff + 2 * ys);
+        a21.intoArray(y, yOff + 2 * ys + L);
+        a22.intoArray(y, yOff + 2 * ys + 2 * L);
+        a23.intoArray(y, yOff + 2 * ys + 3 * L);
+        a30.intoArray(y, yOff + 3 * ys);
+        a31.intoArray(y, yOff + 3 * ys + L);
+        a32.intoArray(y, yOff + 3 * ys + 2 * L);
+        a33.intoArray(y, yOff + 3 * ys + 3 * L);
     }
 
     /** Four rows times two full vectors of columns: eight accumulators. */

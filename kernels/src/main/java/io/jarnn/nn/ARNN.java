@@ -27,11 +27,6 @@ import java.util.Map;
  * the same for any thread count.
  */
 public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
-    /** Target floats per activation buffer and worker; sets how many samples a chunk holds. */
-    private static final int CHUNK_TARGET_FLOATS = 1 << 18;
-    /** Upper bound on samples per chunk: enough rows for the GEMM blocking to pay. */
-    private static final int MAX_CHUNK_ROWS = 64;
-
     private final ARNNConfig config;
     private final List<MaskedLayer> layers;
     private final int threads;
@@ -50,7 +45,7 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         }
         this.maxWidth = width;
         long perSample = (long) config.hilbert().size() * width;
-        this.chunkRows = (int) Math.max(1, Math.min(MAX_CHUNK_ROWS, CHUNK_TARGET_FLOATS / perSample));
+        this.chunkRows = (int) Math.max(1, Math.min(Tuning.MAX_CHUNK_ROWS, Tuning.CHUNK_TARGET_FLOATS / perSample));
     }
 
     /** A model of {@code config} with parameters initialised from {@code seed}. */
@@ -294,19 +289,19 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         ParallelChunks.run(chunks, threads, (worker, chunk) -> {
             int first = chunk * chunkRows;
             int rows = Math.min(chunkRows, batch - first);
-            forwardChunk(inputs, first, rows, out, ws.first(worker), ws.second(worker));
+            forwardChunk(inputs, first, rows, out, ws.first(worker), ws.second(worker), ws.third(worker));
         });
     }
 
     /** Rows [first, first + rows) of the batch through every layer, into their logPsi rows of out. */
-    private void forwardChunk(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b) {
+    private void forwardChunk(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b, float[] scratch) {
         int n = hilbert().size();
         System.arraycopy(inputs.array(), inputs.offset() + first * n, a, 0, rows * n);
         float[] x = a;
         float[] y = b;
         for (int l = 0; l < layers.size(); l++) {
             MaskedLayer layer = layers.get(l);
-            layer.forward(kernels, x, 0, rows, y, 0);
+            layer.forward(kernels, x, 0, rows, y, 0, scratch);
             float[] t = x;
             x = y;
             y = t;

@@ -30,8 +30,8 @@ public final class DirectSampler {
         NAIVE
     }
 
-    /** Default rows per chunk: a full GEMM block count for the kernels, enough chunks to share out. */
-    public static final int DEFAULT_CHUNK_SIZE = 64;
+    /** Default rows per chunk (see {@link Tuning#SAMPLER_CHUNK}). */
+    public static final int DEFAULT_CHUNK_SIZE = Tuning.SAMPLER_CHUNK;
     /** Fold the running product of chosen probabilities into the log sum below this value. */
     private static final double PRODUCT_FLOOR = 1e-250;
 

@@ -190,7 +190,7 @@ public final class MaskedConv1D extends MaskedLayer {
     }
 
     @Override
-    public void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff) {
+    public void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff, float[] scratch) {
         int edge = Math.min(shift(0), sites);
         for (int s = 0; s < samples; s++) {
             int xs = xOff + s * sites * in;

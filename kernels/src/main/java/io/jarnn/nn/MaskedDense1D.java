@@ -11,10 +11,13 @@ import java.util.Arrays;
  * (in, out).
  *
  * <p>Only the unmasked, block upper-triangular part is stored: for every output site j a
- * contiguous panel of the rows that reach it ({@code j*in} rows exclusive, {@code (j+1)*in}
- * inclusive) by {@code out} columns, about half of NetKet's memory. The forward pass is one
- * {@link Kernels#accumulateTaps} GEMM per panel, so masked entries cost neither memory nor
- * multiplications, and whatever a loaded kernel held in them has no effect.
+ * contiguous panel holding, for each of its {@code out} columns, the {@code K_j} kernel rows
+ * that reach it ({@code K_j = j*in} exclusive, {@code (j+1)*in} inclusive) — about half of
+ * NetKet's memory. Panels are stored transposed, (out, K_j), because the products run
+ * feature-major: {@code Y^T[j] += panel_j . X^T[0:K_j]}, vectorised along the batch, so a layer
+ * of any width (4 features, or the localSize outputs of the last layer) fills whole vectors.
+ * Masked entries cost neither memory nor multiplications, and whatever a loaded kernel held
+ * in them has no effect.
  */
 public final class MaskedDense1D extends MaskedLayer {
     private final int sites;
@@ -61,7 +64,7 @@ public final class MaskedDense1D extends MaskedLayer {
                 for (int c = 0; c < out; c++) {
                     int flat = r * cols + j * out + c;
                     ParameterChecks.requireFinite(kernelKey, kernel, flat);
-                    panels[offsets[j] + r * out + c] = k[ko + flat];
+                    panels[offsets[j] + c * rows + r] = k[ko + flat];
                 }
             }
         }
@@ -157,7 +160,9 @@ public final class MaskedDense1D extends MaskedLayer {
         for (int j = 0; j < sites; j++) {
             int rows = panelRows(j, in, exclusive);
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(panels, panelOffsets[j] + r * out, k, r * cols + j * out, out);
+                for (int c = 0; c < out; c++) {
+                    k[r * cols + j * out + c] = panels[panelOffsets[j] + c * rows + r];
+                }
             }
         }
         return full;
@@ -189,23 +194,50 @@ public final class MaskedDense1D extends MaskedLayer {
     }
 
     @Override
-    public void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff) {
+    public void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff, float[] scratch) {
+        // Feature-major, one block of up to DENSE_COLUMN_BLOCK samples at a time, each block
+        // stored contiguously: scratch holds X^T of the block, (N*in, cols), and y receives
+        // Y^T, (N*out, cols), at the block's own offset. Contiguous blocks matter: rows of a
+        // whole-batch X^T would sit one page apart at batch 1024 and thrash the TLB.
+        int rowIn = sites * in;
         int rowOut = sites * out;
-        for (int s = 0; s < samples; s++) {
-            System.arraycopy(bias, 0, y, yOff + s * rowOut, rowOut);
+        for (int b0 = 0; b0 < samples; b0 += Tuning.DENSE_COLUMN_BLOCK) {
+            int cols = Math.min(Tuning.DENSE_COLUMN_BLOCK, samples - b0);
+            int xt = b0 * rowIn;
+            int yt = yOff + b0 * rowOut;
+            transpose(x, xOff + b0 * rowIn, cols, rowIn, scratch, xt);
+            for (int r = 0; r < rowOut; r++) {
+                Arrays.fill(y, yt + r * cols, yt + (r + 1) * cols, bias[r]);
+            }
+            for (int j = 0; j < sites; j++) {
+                accumulateSite(kernels, j, scratch, xt, cols, y, yt + j * out * cols);
+            }
+            transpose(y, yt, rowOut, cols, scratch, xt);
         }
-        for (int j = 0; j < sites; j++) {
-            accumulateSite(kernels, j, x, xOff, sites * in, samples, y, yOff + j * out, rowOut);
+        System.arraycopy(scratch, 0, y, yOff, samples * rowOut);
+    }
+
+    /** dst[dstOff + c * rows + r] = src[srcOff + r * cols + c]. */
+    private static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            int from = srcOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c * rows + r] = src[from + c];
+            }
         }
     }
 
-    /** y[b, :] += sum over the inputs reaching site j of x[b, i, :] . W[i, j], for b < rows. */
-    private void accumulateSite(Kernels kernels, int j, float[] x, int xOff, int xRowStride, int rows,
-                                float[] y, int yOff, int yRowStride) {
+    /**
+     * {@code y[c, b] += sum_{k < K_j} panel_j[c, k] * inputs[k, b]} for {@code c < out},
+     * {@code b < cols}: inputs feature-major (N*in, cols) at {@code inputsOff}, y feature-major
+     * (out, cols) at {@code yOff}.
+     */
+    private void accumulateSite(Kernels kernels, int j, float[] inputs, int inputsOff, int cols,
+                                float[] y, int yOff) {
         int k = panelRows(j, in, exclusive);
         if (k > 0) {
-            kernels.accumulateTaps(x, xOff, xRowStride, 0, 1, k, panels, panelOffsets[j], out,
-                    y, yOff, yRowStride, rows, out);
+            kernels.accumulateTaps(panels, panelOffsets[j], k, 0, 1, k, inputs, inputsOff, cols,
+                    y, yOff, cols, out, cols);
         }
     }
 
@@ -251,13 +283,7 @@ public final class MaskedDense1D extends MaskedLayer {
             for (int c = 0; c < out; c++) {
                 Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[site * out + c]);
             }
-            int k = panelRows(site, in, exclusive);
-            if (k > 0) {
-                // y[c, b] += sum_r panel[r, c] * inputs[r, b]: each panel row r is a "tap" of
-                // one input, read at column c; the cached row r is that tap's weight row.
-                kernels.accumulateTaps(panels, panelOffsets[site], 1, out, k, 1, inputs, 0, batch,
-                        y, yOff, batch, out, batch);
-            }
+            accumulateSite(kernels, site, inputs, 0, batch, y, yOff);
         }
     }
 

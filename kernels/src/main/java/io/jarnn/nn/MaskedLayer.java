@@ -54,9 +54,11 @@ public abstract sealed class MaskedLayer permits MaskedDense1D, MaskedConv1D {
     /**
      * {@code y[s, i, :] = layer(x[s, :, :])[i]} for {@code s < samples}: x is (samples, N, in)
      * contiguous at {@code xOff}, y is (samples, N, out) contiguous at {@code yOff}; y is
-     * overwritten and must not overlap x.
+     * overwritten and must not overlap x. {@code scratch} (at least samples * N * max(in, out)
+     * floats, overlapping neither) is the layer's to use for the call.
      */
-    public abstract void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff);
+    public abstract void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff,
+                                 float[] scratch);
 
     /** A fresh per-site cache for {@code batch} samples (see {@link LayerCache}). */
     abstract LayerCache newCache(int batch);

@@ -1,0 +1,33 @@
+package io.jarnn.nn;
+
+/**
+ * Every tuning threshold of the layers, models and sampler, in one place (measured on an AMD
+ * EPYC with AVX-512, 16 float lanes; see the benchmarks module). None of them changes a result:
+ * they set blocking and chunking, never the order in which an output element is accumulated.
+ */
+final class Tuning {
+    private Tuning() {
+    }
+
+    /**
+     * Target floats per activation buffer and worker in a full forward; with
+     * {@link #MAX_CHUNK_ROWS} it fixes how many samples a parallel chunk holds (1 MiB).
+     */
+    static final int CHUNK_TARGET_FLOATS = 1 << 18;
+
+    /**
+     * Upper bound on samples per parallel chunk of a full forward: 64 samples are four
+     * 16-lane vectors, the widest block of the GEMM kernel, and keep a dense layer's weights
+     * streamed from memory once per 64 samples rather than once per sample.
+     */
+    static final int MAX_CHUNK_ROWS = 64;
+
+    /**
+     * Samples per column block of a feature-major dense product: X^T rows of 64 floats for all
+     * K inputs of a site (up to 1 MiB at K = 4096) stay in L2 across the site's output channels.
+     */
+    static final int DENSE_COLUMN_BLOCK = 64;
+
+    /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
+    static final int SAMPLER_CHUNK = 64;
+}
