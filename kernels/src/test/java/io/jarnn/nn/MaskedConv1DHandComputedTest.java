@@ -149,7 +149,9 @@ class MaskedConv1DHandComputedTest {
     void exclusiveKernel3Dilation2(Kernels kernels, boolean useBias) {
         float b = useBias ? BIAS : 0f;
         // y[t] = w0 * x[t-4] + w1 * x[t-2]
-        assertLayer(kernels, layer(5, 3, 2, true, useBias, W0, W1), x -> new float[]{
+        MaskedConv1D layer = layer(5, 3, 2, true, useBias, W0, W1);
+        assertEquals(4, layer.multiplyAddsPerSample(), "products written below: taps before site 0 cost nothing");
+        assertLayer(kernels, layer, x -> new float[]{
                 b,
                 b,
                 W1 * x[0] + b,

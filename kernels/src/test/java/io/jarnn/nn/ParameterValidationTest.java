@@ -99,6 +99,9 @@ class ParameterValidationTest {
         Map<String, Tensor> p = parameters(DENSE);
         p.put("_layers_0/kernel", null);
         assertRejected(() -> ARNN.fromParameters(DENSE.config(), p), "_layers_0/kernel");
+        Map<String, Tensor> nullKey = parameters(DENSE); // a HashMap may hold a null key: an unexpected name
+        nullKey.put(null, Tensor.zeros(1));
+        assertRejected(() -> ARNN.fromParameters(DENSE.config(), nullKey), "null", "unexpected");
         assertRejected(() -> MaskedDense1D.fromNetKet(3, 1, 2, true, true, null, Tensor.zeros(3, 2), "l/"),
                 "l/kernel", "(3, 6)", "null");
         assertRejected(() -> MaskedDense1D.fromNetKet(3, 1, 2, true, true, Tensor.zeros(3, 6), null, "l/"),
