@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
 
 import static io.jarnn.kernels.KernelEquivalence.EPS;
 import static io.jarnn.kernels.KernelEquivalence.assertClose;
@@ -191,7 +192,7 @@ class RowNormalisationEquivalenceTest {
 
     /** Each row's probabilities sum to one: exp(p * out[r, k]) for the log form, out[r, k] itself otherwise. */
     private static void assertRowsSumToOne(String context, float[] out, Layout layout, boolean logForm,
-                                           java.util.function.IntToDoubleFunction tolerance) {
+                                           IntToDoubleFunction tolerance) {
         for (int r = 0; r < layout.rows(); r++) {
             double sum = 0;
             for (int k = 0; k < layout.cols(); k++) {

@@ -79,9 +79,9 @@ class SeluEquivalenceTest {
         KernelEquivalence.assertBitwiseEqual(() -> context + ": src must not be modified", srcCopy, src);
     }
 
-    @ParameterizedTest(name = "in place, n={0}, offset={1}")
+    @ParameterizedTest(name = "in place, n={0}, offset={1}, slack after={3}")
     @MethodSource("sizesAndPlacements")
-    void inPlaceMatchesOutOfPlace(int n, int offset, int ignoredDstOff, int slack) {
+    void inPlaceMatchesScalarAndDouble(int n, int offset, int unusedDstOff, int slack) {
         float[] values = inputs(n, 31L * n);
         float[] buffer0 = randomArray(new SplittableRandom(-n), offset + n + slack, 1f);
         System.arraycopy(values, 0, buffer0, offset, n);

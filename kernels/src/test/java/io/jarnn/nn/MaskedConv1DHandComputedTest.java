@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -56,7 +57,7 @@ class MaskedConv1DHandComputedTest {
         float[] x = new float[2 * n];
         float[][] want = new float[2][];
         for (int s = 0; s < 2; s++) {
-            float[] xs = java.util.Arrays.copyOf(SAMPLES[s], n);
+            float[] xs = Arrays.copyOf(SAMPLES[s], n);
             System.arraycopy(xs, 0, x, s * n, n);
             want[s] = expected.apply(xs);
             assertEquals(n, want[s].length, "expected values per sample");
@@ -64,7 +65,7 @@ class MaskedConv1DHandComputedTest {
         float[] y = new float[2 + 2 * n];
         layer.forward(kernels, x, 0, 2, y, 2);
         for (int s = 0; s < 2; s++) {
-            float[] got = java.util.Arrays.copyOfRange(y, 2 + s * n, 2 + (s + 1) * n);
+            float[] got = Arrays.copyOfRange(y, 2 + s * n, 2 + (s + 1) * n);
             assertArrayEquals(want[s], got, layer + " forward with " + kernels.name() + ", sample " + s);
         }
 

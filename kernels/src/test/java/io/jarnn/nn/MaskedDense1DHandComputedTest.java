@@ -130,17 +130,19 @@ class MaskedDense1DHandComputedTest {
         assertArrayEquals(expected, forward(kernels, layer, x), "exclusive, in=2, out=1");
     }
 
+    // Inclusive, in = 2, out = 1: block (i, j) used iff i <= j.
+    private static final float[][] INCLUSIVE_TWO_INPUTS = {
+            {0.5f, 1f, -0.5f},
+            {-1f, 0.25f, 1.5f},
+            {NAN, 2f, -2f},
+            {BIG, -0.75f, 3f},
+            {INF, -INF, 0.125f},
+            {NAN, BIG, -0.5f}};
+
     @ParameterizedTest
     @MethodSource("kernels")
     void inclusiveTwoInputFeatures(Kernels kernels) {
-        float[][] kernel = {
-                {0.5f, 1f, -0.5f},
-                {-1f, 0.25f, 1.5f},
-                {NAN, 2f, -2f},
-                {BIG, -0.75f, 3f},
-                {INF, -INF, 0.125f},
-                {NAN, BIG, -0.5f}};
-        MaskedDense1D layer = layer(2, false, kernel);
+        MaskedDense1D layer = layer(2, false, INCLUSIVE_TWO_INPUTS);
         float[] x = {0.5f, -1f, 2f, 0.25f, -3f, 4f};
         float[] expected = {
                 x[0] * 0.5f + x[1] * -1f + B0,
@@ -153,7 +155,7 @@ class MaskedDense1DHandComputedTest {
     void maskedEntriesHaveNoEffectOnAnyOutput() {
         float[] x = {0.5f, -1f, 2f, 0.25f, -3f, 4f};
         for (boolean exclusive : new boolean[]{true, false}) {
-            float[][] junk = exclusive ? TWO_INPUTS : INCLUSIVE_TWO_INPUTS_WITH_JUNK;
+            float[][] junk = exclusive ? TWO_INPUTS : INCLUSIVE_TWO_INPUTS;
             MaskedDense1D withJunk = layer(2, exclusive, junk);
             MaskedDense1D withZeros = layer(2, exclusive, zeroMasked(junk, 2, exclusive));
             for (Kernels k : kernels()) {
@@ -166,14 +168,6 @@ class MaskedDense1DHandComputedTest {
             assertEquals(withZeros, withJunk, "layers that differ only in masked entries are equal");
         }
     }
-
-    private static final float[][] INCLUSIVE_TWO_INPUTS_WITH_JUNK = {
-            {0.5f, 1f, -0.5f},
-            {-1f, 0.25f, 1.5f},
-            {NAN, 2f, -2f},
-            {BIG, -0.75f, 3f},
-            {INF, -INF, 0.125f},
-            {NAN, BIG, -0.5f}};
 
     @Test
     void exportedKernelHasZerosInMaskedEntriesAndTheOriginalInUsedOnes() {

@@ -2,6 +2,7 @@ package io.jarnn.nn;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.ScalarKernels;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -112,9 +113,9 @@ class ParameterValidationTest {
 
     @Test
     void withParametersKeepsThreadsAndKernels() {
-        ARNN scalarTwoThreads = CONV.withThreads(2).withKernels(io.jarnn.kernels.ScalarKernels.INSTANCE);
+        ARNN scalarTwoThreads = CONV.withThreads(2).withKernels(ScalarKernels.INSTANCE);
         ARNN again = scalarTwoThreads.withParameters(CONV.parameters());
-        assertTrue(again.threads() == 2 && again.kernels() == io.jarnn.kernels.ScalarKernels.INSTANCE,
+        assertTrue(again.threads() == 2 && again.kernels() == ScalarKernels.INSTANCE,
                 "withParameters keeps " + scalarTwoThreads.threads() + " threads and " + scalarTwoThreads.kernels().name());
         Tensor sigma = SPINS.allConfigurations();
         assertTrue(again.conditionals(sigma).contentEquals(scalarTwoThreads.conditionals(sigma)),

@@ -2,6 +2,7 @@ package io.jarnn.nn;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.ScalarKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -157,7 +158,7 @@ class SiteCacheTest {
         Rejections.assertRejected(() -> other.conditional(cache, Tensor.zeros(2, 4), 0), "cache", "another model");
         Rejections.assertRejected(() -> model.newCache(0), "batch", "0");
         // The same layers with other kernels may share a cache.
-        model.withKernels(io.jarnn.kernels.ScalarKernels.INSTANCE)
+        model.withKernels(ScalarKernels.INSTANCE)
                 .conditional(cache, model.hilbert().randomConfigurations(2, 1), 0);
     }
 }
