@@ -44,7 +44,7 @@ public final class ParameterKeys {
             }
         }
         for (String key : parameters.keySet()) {
-            if (!expected.contains(key)) {
+            if (key == null || !expected.contains(key)) {
                 throw new IllegalArgumentException(key + ": unexpected parameter for this model (expected keys "
                         + expected + ")");
             }

@@ -58,7 +58,7 @@ public final class SiteCache {
     }
 
     void requireNext(int index) {
-        if (index != nextIndex) {
+        if (index != nextIndex || nextIndex == model.hilbert().size()) {
             throw new IllegalStateException("index: expected site " + nextIndex
                     + (nextIndex == model.hilbert().size() ? " (all sites done; call reset() first)" : "")
                     + " but got " + index + "; sites must be evaluated 0, 1, ..., N-1 in order");

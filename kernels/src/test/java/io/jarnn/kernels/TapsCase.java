@@ -1,0 +1,111 @@
+package io.jarnn.kernels;
+
+import java.util.SplittableRandom;
+
+import static io.jarnn.kernels.KernelEquivalence.assertBitwiseEqual;
+import static io.jarnn.kernels.KernelEquivalence.assertUntouched;
+import static io.jarnn.kernels.KernelEquivalence.randomArray;
+import static io.jarnn.kernels.KernelEquivalence.runBoth;
+
+/**
+ * One {@link Kernels#accumulateTaps} call: shape, offsets and strides. Arrays are sized to end
+ * exactly at the last element the call may touch, so a kernel that reads or writes one element
+ * too far fails with an exception instead of passing silently; everything in y that lies
+ * outside the (rows x out) rectangle is a guard value that must come back unchanged.
+ */
+record TapsCase(int rows, int out, int in, int taps, int tapStride,
+                int xOff, int xRowStride, int wOff, int wRowStride, int yOff, int yRowStride) {
+
+    /** How the operands are laid out in memory, each the way a layer really calls the kernel. */
+    enum Layout {
+        /** Gaps everywhere: taps further apart than a row of inputs, every row stride wider than its row. */
+        GAPS,
+        /** Taps packed back to back (tapStride = in), as a dense panel of several sites reads them; tight w. */
+        PACKED_TAPS,
+        /** Overlapping windows (xRowStride = in, tapStride = 2 * in), as a dilated convolution reads them; tight w and y. */
+        CONVOLUTION
+    }
+
+    static TapsCase of(Layout layout, int rows, int out, int in, int taps) {
+        return switch (layout) {
+            case GAPS -> {
+                int tapStride = in + 2;
+                int span = (taps - 1) * tapStride + in;
+                yield new TapsCase(rows, out, in, taps, tapStride, 7, span + 3, 5, out + 3, 3, out + 5);
+            }
+            case PACKED_TAPS -> new TapsCase(rows, out, in, taps, in, 2, taps * in + 1, 1, out, 4, out + 1);
+            case CONVOLUTION -> new TapsCase(rows, out, in, taps, 2 * in, 3, in, 0, out, 1, out);
+        };
+    }
+
+    int xLength() {
+        return xOff + (rows - 1) * xRowStride + (taps - 1) * tapStride + in;
+    }
+
+    int wLength() {
+        return wOff + (taps * in - 1) * wRowStride + out;
+    }
+
+    int yLength() {
+        return yOff + (rows - 1) * yRowStride + out;
+    }
+
+    /** Whether y index i lies inside the (rows x out) rectangle the call writes. */
+    boolean written(int i) {
+        int rel = i - yOff;
+        return rel >= 0 && rel / yRowStride < rows && rel % yRowStride < out;
+    }
+
+    void call(Kernels kernels, float[] x, float[] w, float[] y) {
+        kernels.accumulateTaps(x, xOff, xRowStride, tapStride, taps, in, w, wOff, wRowStride,
+                y, yOff, yRowStride, rows, out);
+    }
+
+    /**
+     * The contract of {@link Kernels#accumulateTaps} written out: each y element starts from its
+     * current value and takes one fused multiply-add per (t, a), ascending t then a.
+     */
+    void reference(float[] x, float[] w, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < out; c++) {
+                int yi = yOff + r * yRowStride + c;
+                float acc = y[yi];
+                for (int t = 0; t < taps; t++) {
+                    for (int a = 0; a < in; a++) {
+                        float xv = x[xOff + r * xRowStride + t * tapStride + a];
+                        float wv = w[wOff + (t * in + a) * wRowStride + c];
+                        acc = Math.fma(xv, wv, acc);
+                    }
+                }
+                y[yi] = acc;
+            }
+        }
+    }
+
+    /**
+     * Random x, w and initial y from {@code random}; asserts that the scalar and the vector
+     * kernel both produce exactly the reference bits and leave every guard, x and w alone.
+     */
+    void assertEquivalent(SplittableRandom random) {
+        float[] x = randomArray(random, xLength(), 1f);
+        float[] w = randomArray(random, wLength(), 1f);
+        float[] y0 = randomArray(random, yLength(), 1f);
+        float[] xCopy = x.clone();
+        float[] wCopy = w.clone();
+        KernelEquivalence.Outputs outputs = runBoth(y0, (k, y) -> call(k, x, w, y));
+        float[] expected = y0.clone();
+        reference(x, w, expected);
+        assertUntouched(this::toString, y0, outputs.vector(), this::written);
+        assertBitwiseEqual(() -> this + ", scalar against the documented fma order", expected, outputs.scalar());
+        assertBitwiseEqual(() -> this + ", vector against the documented fma order", expected, outputs.vector());
+        assertBitwiseEqual(() -> this + ", x must not be modified", xCopy, x);
+        assertBitwiseEqual(() -> this + ", w must not be modified", wCopy, w);
+    }
+
+    @Override
+    public String toString() {
+        return "accumulateTaps(rows=" + rows + ", out=" + out + ", in=" + in + ", taps=" + taps
+                + ", tapStride=" + tapStride + ", xOff=" + xOff + ", xRowStride=" + xRowStride
+                + ", wOff=" + wOff + ", wRowStride=" + wRowStride + ", yOff=" + yOff + ", yRowStride=" + yRowStride + ")";
+    }
+}

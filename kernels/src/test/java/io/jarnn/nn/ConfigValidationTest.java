@@ -1,0 +1,109 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.HilbertSpace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.jarnn.nn.Rejections.assertRejected;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Model configurations are validated with NetKet's rules; every rejection names the argument, expected and got. */
+class ConfigValidationTest {
+    private static final HilbertSpace SPINS = HilbertSpace.spin(0.5, 4);
+
+    @ParameterizedTest
+    @ValueSource(floats = {0f, -1f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY})
+    void machinePowMustBeFiniteAndPositive(float p) {
+        assertRejected(() -> ARNNDense.builder(SPINS).machinePow(p).config(), "machinePow", "> 0", Float.toString(p));
+        assertRejected(() -> ARNNConv1D.builder(SPINS).machinePow(p).build(1), "machinePow", Float.toString(p));
+    }
+
+    @Test
+    void featuresListMustHaveOneEntryPerLayer() {
+        assertRejected(() -> ARNNDense.builder(SPINS).layers(2).features(4, 5, 2).config(),
+                "features", "layers=2", "3 entries", "[4, 5, 2]");
+        assertRejected(() -> ARNNConv1D.builder(SPINS).layers(3).features(4, 2).config(),
+                "features", "layers=3", "2 entries");
+    }
+
+    @Test
+    void lastFeatureMustBeTheLocalSize() {
+        assertRejected(() -> ARNNDense.builder(SPINS).layers(2).features(4, 3).config(),
+                "features", "local size 2", "[4, 3]");
+        assertRejected(() -> ARNNConv1D.builder(HilbertSpace.spin(1, 3)).layers(1).features(new int[]{2}).config(),
+                "features", "local size 3", "[2]");
+    }
+
+    @Test
+    void featureEntriesMustBePositive() {
+        assertRejected(() -> ARNNDense.builder(SPINS).layers(3).features(0, 4, 2).config(),
+                "features", ">= 1", "[0, 4, 2]");
+        assertRejected(() -> ARNNConv1D.builder(SPINS).layers(2).features(0).config(), "features", ">= 1", "[0, 2]");
+        assertRejected(() -> ARNNDense.builder(SPINS).layers(2).features(-3).config(), "features", "[-3, 2]");
+    }
+
+    @Test
+    void layersMustBePositive() {
+        assertRejected(() -> ARNNDense.builder(SPINS).layers(0).config(), "layers", ">= 1", "0");
+        assertRejected(() -> ARNNConv1D.builder(SPINS).layers(-2).config(), "layers", "-2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 0, -1})
+    void kernelSizeMustBeAtLeastTwo(int kernelSize) {
+        assertRejected(() -> ARNNConv1D.builder(SPINS).kernelSize(kernelSize).config(),
+                "kernelSize", ">= 2", "got " + kernelSize);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1})
+    void dilationMustBePositive(int dilation) {
+        assertRejected(() -> ARNNConv1D.builder(SPINS).dilation(dilation).config(), "dilation", ">= 1", "got " + dilation);
+    }
+
+    @Test
+    void denseModelsHaveNoKernelSizeOrDilation() {
+        // Not a bad value but a wrong question, so the message explains instead of "expected ... but got".
+        String kernelSize = assertThrows(IllegalArgumentException.class, () -> ARNNDense.builder(SPINS).kernelSize(3))
+                .getMessage();
+        assertTrue(kernelSize.contains("kernelSize") && kernelSize.contains("ARNNConv1D"), kernelSize);
+        String dilation = assertThrows(IllegalArgumentException.class, () -> ARNNDense.builder(SPINS).dilation(2))
+                .getMessage();
+        assertTrue(dilation.contains("dilation") && dilation.contains("ARNNConv1D"), dilation);
+    }
+
+    @Test
+    void siteCountMustBePositive() {
+        assertRejected(() -> HilbertSpace.spin(0.5, 0), "N", "at least 1", "got 0");
+        assertRejected(() -> HilbertSpace.fock(2, -1), "N", "got -1");
+        assertRejected(() -> HilbertSpace.ofLocalValues(0, 1f, 2f), "N", "got 0");
+    }
+
+    @Test
+    void nullArgumentsAreRejected() {
+        assertRejected(() -> ARNNDense.builder(null), "hilbert", "null");
+        assertRejected(() -> ARNNConfig.builder(null, SPINS), "kind", "null");
+        assertRejected(() -> ARNNDense.builder(SPINS).features((int[]) null), "features", "null");
+        assertRejected(() -> ARNNDense.builder(SPINS).build(1).withKernels(null), "kernels", "null");
+        assertRejected(() -> ARNNDense.builder(SPINS).build(1).withThreads(0), "threads", ">= 1", "0");
+    }
+
+    @Test
+    void netKetDefaultsAndTheIntFormOfFeatures() {
+        ARNNConfig conv = ARNNConv1D.builder(SPINS).config();
+        assertEquals(2, conv.layers(), "default layers");
+        assertArrayEquals(new int[]{16, 2}, conv.features(), "default features: hidden 16, last = local size");
+        assertEquals(3, conv.kernelSize(), "default kernel size");
+        assertEquals(1, conv.dilation(), "default dilation");
+        assertEquals(2f, conv.machinePow(), "default machinePow");
+        assertEquals(true, conv.useBias(), "default bias");
+        assertArrayEquals(new int[]{2}, ARNNDense.builder(SPINS).layers(1).features(7).config().features(),
+                "layers = 1: the only layer has the local size");
+        assertArrayEquals(new int[]{5, 5, 3}, ARNNDense.builder(HilbertSpace.spin(1, 2)).layers(3).features(5)
+                .config().features(), "int form: hidden layers of that width, last the local size");
+    }
+}

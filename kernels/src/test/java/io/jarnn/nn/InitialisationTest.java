@@ -1,0 +1,133 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * NetKet's initialisation, by distribution: LeCun normal kernels (a normal truncated at two
+ * standard deviations, rescaled to variance 1/fan_in), zero biases, dense kernels scaled by
+ * sqrt(maskSize / maskCount) and masked to zero. Reproducible from a seed.
+ */
+class InitialisationTest {
+    /** Standard deviation of a unit normal truncated to [-2, 2]. */
+    private static final double TRUNCATED_UNIT_STD = 0.8796256610342398;
+
+    private static double[] meanAndStd(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        double mean = sum / values.length;
+        double sq = 0;
+        for (float v : values) {
+            sq += (v - mean) * (v - mean);
+        }
+        return new double[]{mean, Math.sqrt(sq / values.length)};
+    }
+
+    @Test
+    void sameSeedSameParametersOtherSeedOtherParameters() {
+        for (ARNNConfig.Builder b : new ARNNConfig.Builder[]{
+                ARNNDense.builder(HilbertSpace.spin(0.5, 6)).layers(3).features(5),
+                ARNNConv1D.builder(HilbertSpace.spin(1, 6)).layers(3).features(5).kernelSize(3).dilation(2)}) {
+            Map<String, Tensor> first = b.build(42).parameters();
+            Map<String, Tensor> again = b.build(42).parameters();
+            Map<String, Tensor> other = b.build(43).parameters();
+            assertEquals(first.keySet(), again.keySet(), "parameter names");
+            for (String key : first.keySet()) {
+                assertTrue(first.get(key).contentEquals(again.get(key)), key + " differs between two builds from seed 42");
+                if (key.endsWith("kernel")) {
+                    assertFalse(first.get(key).contentEquals(other.get(key)), key + " is the same for seeds 42 and 43");
+                }
+            }
+        }
+    }
+
+    @Test
+    void convKernelIsTruncatedLeCunNormal() {
+        // Layer 1: K' = 4 taps, in = out = 64: 16384 weights, fan_in = 4 * 64 = 256, std 1/16.
+        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, 8)).layers(3).features(64).kernelSize(4).build(7);
+        Tensor kernel = model.parameters().get("_layers_1/kernel");
+        assertTrue(kernel.hasShape(4, 64, 64), "kernel shape");
+        double expectedStd = Math.sqrt(1.0 / 256);
+        double[] ms = meanAndStd(kernel.toArray());
+        // Sampling error of the std is about std / sqrt(2 n) = 0.55 %; 5 % cannot fail by chance but
+        // catches a wrong fan_in (a factor 2 at least) or a missing truncation correction (12 %).
+        assertEquals(expectedStd, ms[1], 0.05 * expectedStd, "std of the conv kernel, fan_in 256");
+        assertEquals(0.0, ms[0], 5 * expectedStd / Math.sqrt(kernel.size()), "mean of the conv kernel");
+        double bound = 2 * expectedStd / TRUNCATED_UNIT_STD;
+        for (float v : kernel.toArray()) {
+            assertTrue(Math.abs(v) <= bound * (1 + 1e-6), "|w| = " + Math.abs(v) + " beyond the truncation at " + bound);
+        }
+        Tensor first = model.parameters().get("_layers_0/kernel"); // fan_in = 3 taps * 1 input
+        assertEquals(Math.sqrt(1.0 / 3), meanAndStd(first.toArray())[1], 0.25 * Math.sqrt(1.0 / 3),
+                "std of the first conv kernel (192 weights), fan_in 3");
+    }
+
+    @Test
+    void denseKernelIsMaskedAndScaledByTheMaskDensity() {
+        int n = 24;
+        int width = 32;
+        ARNN model = ARNNDense.builder(HilbertSpace.spin(0.5, n)).layers(2).features(width).build(11);
+        Tensor kernel = model.parameters().get("_layers_1/kernel"); // (n * 32, n * 2), inclusive
+        int in = width;
+        int out = 2;
+        int usedCount = 0;
+        double sq = 0;
+        for (int r = 0; r < n * in; r++) {
+            for (int c = 0; c < n * out; c++) {
+                float v = kernel.get(r, c);
+                if (r / in <= c / out) {
+                    usedCount++;
+                    sq += (double) v * v;
+                } else {
+                    assertEquals(0f, v, "masked entry [" + r + ", " + c + "] must be stored as zero");
+                }
+            }
+        }
+        long maskCount = (long) in * out * n * (n + 1) / 2;
+        assertEquals(maskCount, usedCount, "used entries");
+        double expectedStd = Math.sqrt(1.0 / (n * in)) * Math.sqrt((double) n * in * n * out / maskCount);
+        assertEquals(expectedStd, Math.sqrt(sq / usedCount), 0.05 * expectedStd,
+                "std of the used dense entries: sqrt(1/fan_in) * sqrt(maskSize / maskCount)");
+
+        Tensor exclusive = model.parameters().get("_layers_0/kernel"); // (n, n * 32): i < j only
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n * width; c++) {
+                if (r >= c / width) {
+                    assertEquals(0f, exclusive.get(r, c), "masked exclusive entry [" + r + ", " + c + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void biasesStartAtZero() {
+        for (ARNN model : new ARNN[]{
+                ARNNDense.builder(HilbertSpace.spin(0.5, 5)).layers(3).features(6).build(1),
+                ARNNConv1D.builder(HilbertSpace.fock(3, 5)).layers(3).features(6).build(1)}) {
+            for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+                if (e.getKey().endsWith("bias")) {
+                    assertTrue(e.getValue().contentEquals(Tensor.zeros(e.getValue().shape())), e.getKey() + " must be zeros");
+                }
+            }
+        }
+    }
+
+    @Test
+    void singleSiteDenseModelIsValid() {
+        // N = 1: the exclusive mask is empty (NetKet's correction would divide by zero); site 0 sees biases only.
+        ARNN model = ARNNDense.builder(HilbertSpace.spin(0.5, 1)).layers(2).features(3).build(5);
+        Tensor all = model.hilbert().allConfigurations();
+        Tensor logPsi = model.logPsi(all);
+        double total = Math.exp(2.0 * logPsi.get(0)) + Math.exp(2.0 * logPsi.get(1));
+        assertEquals(1.0, total, 1e-6, "probabilities of the two configurations of one spin");
+    }
+}

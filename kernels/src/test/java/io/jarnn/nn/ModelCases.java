@@ -1,0 +1,53 @@
+package io.jarnn.nn;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A spread of small models, both kinds, several spaces, widths, kernel sizes, dilations and machine powers. */
+final class ModelCases {
+    static final float[] MACHINE_POWS = {1f, 2f, 0.7f};
+
+    private ModelCases() {
+    }
+
+    /**
+     * Models on spaces of at most 4096 configurations (so they can be enumerated): spin-1/2 on 12
+     * sites, spin-1 on 7, Fock(3) on 6 and a space of three arbitrary local values on 5.
+     */
+    static List<ARNN> enumerable() {
+        HilbertSpace spinHalf = HilbertSpace.spin(0.5, 12);
+        HilbertSpace spinOne = HilbertSpace.spin(1, 7);
+        HilbertSpace fock = HilbertSpace.fock(3, 6);
+        HilbertSpace values = HilbertSpace.ofLocalValues(5, -0.5f, 0.25f, 3f);
+        List<ARNN> list = new ArrayList<>();
+        long seed = 11;
+        for (float p : MACHINE_POWS) {
+            list.add(ARNNDense.builder(spinHalf).layers(2).features(6).machinePow(p).build(seed++));
+            list.add(ARNNDense.builder(spinOne).layers(3).features(5).machinePow(p).build(seed++));
+            list.add(ARNNDense.builder(fock).layers(2).features(7, 4).bias(false).machinePow(p).build(seed++));
+            list.add(ARNNDense.builder(values).layers(1).machinePow(p).build(seed++));
+            list.add(ARNNConv1D.builder(spinHalf).layers(3).features(4).kernelSize(3).dilation(2).machinePow(p)
+                    .build(seed++));
+            list.add(ARNNConv1D.builder(spinOne).layers(2).features(6).kernelSize(2).dilation(1).machinePow(p)
+                    .build(seed++));
+            list.add(ARNNConv1D.builder(fock).layers(3).features(9, 3, 4).kernelSize(4).dilation(1)
+                    .machinePow(p).build(seed++));
+            list.add(ARNNConv1D.builder(values).layers(2).features(5).kernelSize(2).dilation(3).bias(false)
+                    .machinePow(p).build(seed++));
+        }
+        return list;
+    }
+
+    /** Conditionals of row b, site i, as an array of localSize values. */
+    static float[] row(Tensor conditionals, int b, int i) {
+        int ls = conditionals.dim(2);
+        float[] out = new float[ls];
+        for (int k = 0; k < ls; k++) {
+            out[k] = conditionals.get(b, i, k);
+        }
+        return out;
+    }
+}
