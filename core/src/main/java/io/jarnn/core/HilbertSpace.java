@@ -212,10 +212,11 @@ public final class HilbertSpace {
      */
     public Tensor allConfigurations(long limit) {
         long count = numberOfStates();
-        if (count > limit || count * size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("hilbert: " + description + " has "
-                    + (count == Long.MAX_VALUE ? "more than 2^63" : Long.toString(count))
-                    + " configurations, more than the enumeration limit of " + limit);
+        // A (count, N) tensor must also fit in one Java array, whatever limit is asked for.
+        long cap = Math.min(limit, (Integer.MAX_VALUE - 16L) / size);
+        if (count > cap) {
+            throw new IllegalArgumentException("hilbert: expected at most " + cap + " configurations to enumerate but "
+                    + description + " has " + (count == Long.MAX_VALUE ? "more than 2^63" : Long.toString(count)) + " configurations");
         }
         int rows = (int) count;
         Tensor t = Tensor.zeros(rows, size);

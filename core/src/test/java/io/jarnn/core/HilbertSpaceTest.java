@@ -68,10 +68,13 @@ class HilbertSpaceTest {
     @Test
     void enumerationIsGuarded() {
         assertRejectedStatingTheBound(() -> HilbertSpace.spin(0.5, 21).allConfigurations(),
-                "hilbert", "Spin(s=1/2, N=21)", "2097152 configurations", "limit of 1048576");
+                "hilbert", "Spin(s=1/2, N=21)", "2097152 configurations", "at most 1048576");
         assertRejectedStatingTheBound(() -> HilbertSpace.spin(0.5, 200).allConfigurations(), "hilbert", "more than 2^63");
         assertRejectedStatingTheBound(() -> HilbertSpace.spin(0.5, 4).allConfigurations(15),
-                "hilbert", "16 configurations", "limit of 15");
+                "hilbert", "16 configurations", "at most 15");
+        // However large the limit, the (count, N) tensor must fit in one array: no overflow.
+        assertRejectedStatingTheBound(() -> HilbertSpace.spin(0.5, 62).allConfigurations(Long.MAX_VALUE),
+                "hilbert", "4611686018427387904 configurations", "at most 34636833");
         assertEquals(16, HilbertSpace.spin(0.5, 4).allConfigurations(16).dim(0));
         assertEquals(1L << 62, HilbertSpace.spin(0.5, 62).numberOfStates());
         assertEquals(Long.MAX_VALUE, HilbertSpace.spin(0.5, 63).numberOfStates(), "2^63 does not fit in a long");

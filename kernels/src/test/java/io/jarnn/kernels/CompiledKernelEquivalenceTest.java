@@ -42,6 +42,9 @@ class CompiledKernelEquivalenceTest {
                     random.nextInt(4), random.nextInt(4), random.nextInt(3));
             RowNormalisationEquivalenceTest.checkLogNormalizeRows(layout, random.nextLong());
             RowNormalisationEquivalenceTest.checkProbabilityRows(layout, random.nextLong());
+            RowNormalisationEquivalenceTest.checkProbabilityColumns(1 + random.nextInt(5), 1 + random.nextInt(40),
+                    MACHINE_POWS[random.nextInt(MACHINE_POWS.length)], random.nextInt(4), random.nextInt(4),
+                    random.nextLong());
         }
     }
 }

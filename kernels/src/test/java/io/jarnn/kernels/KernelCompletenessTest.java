@@ -29,7 +29,8 @@ class KernelCompletenessTest {
             "accumulateTaps", "AccumulateTapsEquivalenceTest#vectorMatchesTheDocumentedFmaOrderBitForBit",
             "selu", "SeluEquivalenceTest#vectorMatchesScalarAndDouble",
             "logNormalizeRows", "RowNormalisationEquivalenceTest#logNormalizeRowsMatchesScalarAndDouble",
-            "probabilityRows", "RowNormalisationEquivalenceTest#probabilityRowsMatchesScalarAndDouble");
+            "probabilityRows", "RowNormalisationEquivalenceTest#probabilityRowsMatchesScalarAndDouble",
+            "probabilityColumns", "RowNormalisationEquivalenceTest#probabilityColumnsMatchesScalarAndDouble");
 
     private static List<Method> kernelMethods() {
         return Arrays.stream(Kernels.class.getMethods())
@@ -57,7 +58,7 @@ class KernelCompletenessTest {
                     + ", which must be exactly one @Test or @ParameterizedTest method");
             checked++;
         }
-        assertEquals(5, checked, "kernel methods paired with an equivalence test");
+        assertEquals(6, checked, "kernel methods paired with an equivalence test");
     }
 
     @Test

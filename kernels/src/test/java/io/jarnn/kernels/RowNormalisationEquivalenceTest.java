@@ -18,7 +18,7 @@ import static io.jarnn.kernels.KernelEquivalence.runBoth;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@link Kernels#logNormalizeRows} and {@link Kernels#probabilityRows}: vector against scalar,
+ * {@link Kernels#logNormalizeRows}, {@link Kernels#probabilityRows} and {@link Kernels#probabilityColumns}: vector against scalar,
  * and both against the definition in double precision, with a tolerance that grows with the
  * reduction length k = cols: {@code (k + 4) * eps * max + eps}, where max is the largest
  * magnitude the result carries (|x|, scaled by 1/p for the log form; |p x| for probabilities,
@@ -128,6 +128,59 @@ class RowNormalisationEquivalenceTest {
         for (int rows : KernelEquivalence.SIZES) {
             int slack = (rows + cols) % 2 == 0 ? 3 : 0;
             checkProbabilityRows(new Layout(rows, cols, p, 4, 2, slack), rows * 104729L + cols);
+        }
+    }
+
+    /**
+     * {@link Kernels#probabilityColumns}: the same probabilities in the transposed layout the
+     * per-site path uses, (localSize, batch), with columns straddling the lane count.
+     */
+    @ParameterizedTest(name = "localSize={0}, p={1}")
+    @MethodSource("shapes")
+    void probabilityColumnsMatchesScalarAndDouble(int localSize, float p) {
+        for (int batch : KernelEquivalence.SIZES) {
+            checkProbabilityColumns(localSize, batch, p, 3, 6, batch * 15485863L + localSize);
+        }
+    }
+
+    static void checkProbabilityColumns(int localSize, int batch, float p, int xOff, int outOff, long seed) {
+        float[] logits = logits(batch, localSize, seed); // row b holds sample b's logits
+        int n = localSize * batch;
+        float[] x = new float[xOff + n];
+        Arrays.fill(x, Float.NaN);
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < localSize; k++) {
+                x[xOff + k * batch + b] = logits[b * localSize + k];
+            }
+        }
+        float[] out0 = randomArray(new SplittableRandom(seed), outOff + n + 2, 1f);
+        KernelEquivalence.Outputs o = runBoth(out0,
+                (k, out) -> k.probabilityColumns(x, xOff, out, outOff, localSize, batch, p));
+        float[] expected = out0.clone();
+        double[] tolerance = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            double lse = logSumExp(logits, b * localSize, localSize, p);
+            for (int k = 0; k < localSize; k++) {
+                expected[outOff + k * batch + b] = (float) Math.exp(p * (double) logits[b * localSize + k] - lse);
+            }
+            tolerance[b] = (localSize + 4) * EPS * Math.max(1, p * maxAbs(logits, b * localSize, localSize)) + EPS;
+        }
+        String context = String.format(Locale.ROOT, "probabilityColumns(rows=%d, cols=%d, p=%s, xOff=%d, outOff=%d)",
+                localSize, batch, p, xOff, outOff);
+        java.util.function.IntPredicate written = i -> i >= outOff && i < outOff + n;
+        IntToDoubleFunction tol = i -> tolerance[(i - outOff) % batch];
+        assertClose(() -> context + " scalar against double", expected, o.scalar(), written, tol);
+        assertClose(() -> context + " vector against scalar", o.scalar(), o.vector(), written, tol);
+        for (float[] result : List.of(o.scalar(), o.vector())) {
+            for (int b = 0; b < batch; b++) {
+                double sum = 0;
+                for (int k = 0; k < localSize; k++) {
+                    sum += result[outOff + k * batch + b];
+                }
+                if (!(Math.abs(sum - 1) <= (localSize + 4) * EPS)) {
+                    fail(context + ": column " + b + " sums to " + sum + ", expected 1");
+                }
+            }
         }
     }
 

@@ -63,7 +63,7 @@ class MaskedConv1DHandComputedTest {
             assertEquals(n, want[s].length, "expected values per sample");
         }
         float[] y = new float[2 + 2 * n];
-        layer.forward(kernels, x, 0, 2, y, 2);
+        layer.forward(kernels, x, 0, 2, y, 2, new float[2 * n]);
         for (int s = 0; s < 2; s++) {
             float[] got = Arrays.copyOfRange(y, 2 + s * n, 2 + (s + 1) * n);
             assertArrayEquals(want[s], got, layer + " forward with " + kernels.name() + ", sample " + s);
@@ -76,9 +76,9 @@ class MaskedConv1DHandComputedTest {
             // The exclusive first layer receives site t-1 before site t is computed; inclusive layers site t.
             int pushed = layer.exclusive() ? t - 1 : t;
             if (pushed >= 0) {
-                cache.push(pushed, x, pushed, n);
+                cache.push(pushed, x, pushed, 0, n);
             }
-            cache.computeSite(kernels, t, site, 0, 1);
+            cache.computeSite(kernels, t, site, 0);
             for (int s = 0; s < 2; s++) {
                 assertEquals(want[s][t], site[s], layer + " per-site cache with " + kernels.name()
                         + ", sample " + s + ", site " + t);

@@ -42,7 +42,7 @@ class MaskedDense1DHandComputedTest {
 
     private static float[] forward(Kernels kernels, MaskedDense1D layer, float[] x) {
         float[] y = new float[layer.sites() * layer.outFeatures()];
-        layer.forward(kernels, x, 0, 1, y, 0);
+        layer.forward(kernels, x, 0, 1, y, 0, new float[Math.max(x.length, y.length)]);
         return y;
     }
 
