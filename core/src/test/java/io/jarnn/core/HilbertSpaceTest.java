@@ -74,7 +74,7 @@ class HilbertSpaceTest {
                 "hilbert", "16 configurations", "at most 15");
         // However large the limit, the (count, N) tensor must fit in one array: no overflow.
         assertRejectedStatingTheBound(() -> HilbertSpace.spin(0.5, 62).allConfigurations(Long.MAX_VALUE),
-                "hilbert", "4611686018427387904 configurations", "at most 34636833");
+                "hilbert", "4611686018427387904 configurations", "at most 34636832");
         assertEquals(16, HilbertSpace.spin(0.5, 4).allConfigurations(16).dim(0));
         assertEquals(1L << 62, HilbertSpace.spin(0.5, 62).numberOfStates());
         assertEquals(Long.MAX_VALUE, HilbertSpace.spin(0.5, 63).numberOfStates(), "2^63 does not fit in a long");
