@@ -26,17 +26,19 @@ public interface Kernels {
      * Multi-tap matrix product, accumulated into {@code y}:
      * <pre>
      *   y[r, c] += sum_{t < taps} sum_{a < in} x[xOff + r*xRowStride + t*tapStride + a]
-     *                                        * w[wOff + (t*in + a)*wRowStride + c]
+     *                                        * w[wOff + t*wTapStride + a*wRowStride + c]
      *   for r < rows, c < out;  y[r, c] = y[yOff + r*yRowStride + c]
      * </pre>
-     * With {@code taps = 1} this is a GEMM ({@code Y += X W}); with taps spaced
-     * {@code tapStride = dilation * in} apart it is a 1D convolution window. Each y element is
-     * updated by one fused multiply-add per (t, a), in ascending t then a, starting from its
-     * current value; so results are bitwise independent of row blocking.
+     * With {@code taps = 1} this is a GEMM ({@code Y += X W}); with taps spaced along x and w it
+     * is a 1D convolution window, in either layout: row-major ({@code x} the inputs, taps
+     * {@code d*in} apart) or feature-major ({@code x} the weights by output channel, {@code w}
+     * the inputs (in, positions) with taps {@code d} columns apart). Each y element is updated
+     * by one fused multiply-add per (t, a), in ascending t then a, starting from its current
+     * value; so results are bitwise independent of row and column blocking.
      * {@code y} must not overlap {@code x} or {@code w}.
      */
     void accumulateTaps(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
-                        float[] w, int wOff, int wRowStride,
+                        float[] w, int wOff, int wTapStride, int wRowStride,
                         float[] y, int yOff, int yRowStride, int rows, int out);
 
     /**

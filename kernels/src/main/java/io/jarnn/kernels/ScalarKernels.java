@@ -17,7 +17,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void accumulateTaps(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
-                               float[] w, int wOff, int wRowStride,
+                               float[] w, int wOff, int wTapStride, int wRowStride,
                                float[] y, int yOff, int yRowStride, int rows, int out) {
         for (int r = 0; r < rows; r++) {
             int yRow = yOff + r * yRowStride;
@@ -26,7 +26,7 @@ public final class ScalarKernels implements Kernels {
                 float acc = y[yRow + c];
                 for (int t = 0; t < taps; t++) {
                     int xTap = xRow + t * tapStride;
-                    int wTap = wOff + t * in * wRowStride + c;
+                    int wTap = wOff + t * wTapStride + c;
                     for (int a = 0; a < in; a++) {
                         acc = Math.fma(x[xTap + a], w[wTap + a * wRowStride], acc);
                     }
@@ -51,10 +51,14 @@ public final class ScalarKernels implements Kernels {
     public void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
-            float lse = logSumExp(x, xr, cols, machinePow);
-            float inv = 1f / machinePow;
+            float xMax = rowMax(x, xr, cols);
+            float sum = 0;
             for (int k = 0; k < cols; k++) {
-                out[outOff + r * cols + k] = x[xr + k] - inv * lse;
+                sum += (float) Math.exp(machinePow * (x[xr + k] - xMax));
+            }
+            float shift = (float) Math.log(sum) / machinePow;
+            for (int k = 0; k < cols; k++) {
+                out[outOff + r * cols + k] = (x[xr + k] - xMax) - shift;
             }
         }
     }
@@ -64,10 +68,10 @@ public final class ScalarKernels implements Kernels {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int or = outOff + r * cols;
-            float max = rowMax(x, xr, cols, machinePow);
+            float xMax = rowMax(x, xr, cols);
             float sum = 0;
             for (int k = 0; k < cols; k++) {
-                float e = (float) Math.exp(machinePow * x[xr + k] - max);
+                float e = (float) Math.exp(machinePow * (x[xr + k] - xMax));
                 out[or + k] = e;
                 sum += e;
             }
@@ -87,13 +91,13 @@ public final class ScalarKernels implements Kernels {
     void probabilityColumnsRange(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow,
                                  int from, int to) {
         for (int j = from; j < to; j++) {
-            float max = Float.NEGATIVE_INFINITY;
+            float xMax = Float.NEGATIVE_INFINITY;
             for (int k = 0; k < rows; k++) {
-                max = Math.max(max, machinePow * x[xOff + k * cols + j]);
+                xMax = Math.max(xMax, x[xOff + k * cols + j]);
             }
             float sum = 0;
             for (int k = 0; k < rows; k++) {
-                float e = (float) Math.exp(machinePow * x[xOff + k * cols + j] - max);
+                float e = (float) Math.exp(machinePow * (x[xOff + k * cols + j] - xMax));
                 out[outOff + k * cols + j] = e;
                 sum += e;
             }
@@ -104,20 +108,16 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    /** log sum_k exp(p * x[k]) with the maximum subtracted first, so +-80 logits cannot overflow. */
-    static float logSumExp(float[] x, int off, int n, float p) {
-        float max = rowMax(x, off, n, p);
-        float sum = 0;
-        for (int k = 0; k < n; k++) {
-            sum += (float) Math.exp(p * x[off + k] - max);
-        }
-        return max + (float) Math.log(sum);
-    }
-
-    static float rowMax(float[] x, int off, int n, float p) {
+    /**
+     * Largest x of a row. Normalisations work with {@code p * (x - xMax)} and
+     * {@code (x - xMax) - log(sum)/p}, never with {@code p*x - max(p*x)} or
+     * {@code x - (max + log(sum))/p}: with logits of +-80 and p near 4, {@code p*x} is about 300
+     * and its rounding (3e-5) would leave rows summing to one only within 1e-4.
+     */
+    static float rowMax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int k = 0; k < n; k++) {
-            max = Math.max(max, p * x[off + k]);
+            max = Math.max(max, x[off + k]);
         }
         return max;
     }

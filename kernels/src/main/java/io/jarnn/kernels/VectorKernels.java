@@ -33,7 +33,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void accumulateTaps(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
-                               float[] w, int wOff, int wRowStride,
+                               float[] w, int wOff, int wTapStride, int wRowStride,
                                float[] y, int yOff, int yRowStride, int rows, int out) {
         int c = 0;
         // Widest blocks first: four rows times four vectors loads 4 weight vectors and 4 input
@@ -43,10 +43,10 @@ public final class VectorKernels implements Kernels {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 rows4x4(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                        w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
             }
             for (; r < rows; r++) {
-                row1x4(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride,
+                row1x4(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wTapStride, wRowStride,
                         y, yOff + r * yRowStride + c);
             }
         }
@@ -54,21 +54,21 @@ public final class VectorKernels implements Kernels {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 rows4x2(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                        w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
             }
             for (; r < rows; r++) {
-                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride, y, yOff + r * yRowStride + c);
-                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c + L, wRowStride, y, yOff + r * yRowStride + c + L);
+                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c);
+                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c + L, wTapStride, wRowStride, y, yOff + r * yRowStride + c + L);
             }
         }
         for (; c + L <= out; c += L) {
             int r = 0;
             for (; r + 8 <= rows; r += 8) {
                 rows8(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                        w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
             }
             for (; r < rows; r++) {
-                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride, y, yOff + r * yRowStride + c);
+                row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c);
             }
         }
         if (c < out) {
@@ -76,10 +76,10 @@ public final class VectorKernels implements Kernels {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 rows4Masked(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                        w, wOff + c, wRowStride, y, yOff + r * yRowStride + c, yRowStride, width);
+                        w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride, width);
             }
             for (; r < rows; r++) {
-                row1Masked(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wRowStride,
+                row1Masked(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wTapStride, wRowStride,
                         y, yOff + r * yRowStride + c, width);
             }
         }
@@ -87,7 +87,7 @@ public final class VectorKernels implements Kernels {
 
     /** Four rows times four full vectors of columns: sixteen accumulators. */
     private static void rows4x4(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                                float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
+                                float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
         FloatVector a00 = FloatVector.fromArray(S, y, yOff);
         FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
         FloatVector a02 = FloatVector.fromArray(S, y, yOff + 2 * L);
@@ -106,7 +106,7 @@ public final class VectorKernels implements Kernels {
         FloatVector a33 = FloatVector.fromArray(S, y, yOff + 3 * ys + 3 * L);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
-            int wt = wOff + t * in * ws;
+            int wt = wOff + t * wts;
             for (int a = 0; a < in; a++) {
                 int wa = wt + a * ws;
                 FloatVector w0 = FloatVector.fromArray(S, w, wa);
@@ -155,7 +155,7 @@ public final class VectorKernels implements Kernels {
 
     /** Four rows times two full vectors of columns: eight accumulators. */
     private static void rows4x2(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                                float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
+                                float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
         FloatVector a00 = FloatVector.fromArray(S, y, yOff);
         FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
         FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
@@ -166,7 +166,7 @@ public final class VectorKernels implements Kernels {
         FloatVector a31 = FloatVector.fromArray(S, y, yOff + 3 * ys + L);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
-            int wt = wOff + t * in * ws;
+            int wt = wOff + t * wts;
             for (int a = 0; a < in; a++) {
                 FloatVector w0 = FloatVector.fromArray(S, w, wt + a * ws);
                 FloatVector w1 = FloatVector.fromArray(S, w, wt + a * ws + L);
@@ -196,7 +196,7 @@ public final class VectorKernels implements Kernels {
 
     /** Eight rows times one full vector of columns. */
     private static void rows8(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                              float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
+                              float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
         FloatVector a0 = FloatVector.fromArray(S, y, yOff);
         FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys);
         FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * ys);
@@ -207,7 +207,7 @@ public final class VectorKernels implements Kernels {
         FloatVector a7 = FloatVector.fromArray(S, y, yOff + 7 * ys);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
-            int wt = wOff + t * in * ws;
+            int wt = wOff + t * wts;
             for (int a = 0; a < in; a++) {
                 FloatVector wv = FloatVector.fromArray(S, w, wt + a * ws);
                 int xi = xt + a;
@@ -238,7 +238,7 @@ public final class VectorKernels implements Kernels {
      * hundreds of times slower).
      */
     private static void rows4Masked(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                                    float[] w, int wOff, int ws, float[] y, int yOff, int ys, int width) {
+                                    float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys, int width) {
         VectorMask<Float> m = S.indexInRange(0, width);
         FloatVector a0 = FloatVector.fromArray(S, y, yOff, m);
         FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys, m);
@@ -246,7 +246,7 @@ public final class VectorKernels implements Kernels {
         FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * ys, m);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
-            int wt = wOff + t * in * ws;
+            int wt = wOff + t * wts;
             for (int a = 0; a < in; a++) {
                 FloatVector wv = FloatVector.fromArray(S, w, wt + a * ws, m);
                 int xi = xt + a;
@@ -264,14 +264,14 @@ public final class VectorKernels implements Kernels {
 
     /** One row times four full vectors of columns. */
     private static void row1x4(float[] x, int xOff, int tapStride, int taps, int in,
-                               float[] w, int wOff, int ws, float[] y, int yOff) {
+                               float[] w, int wOff, int wts, int ws, float[] y, int yOff) {
         FloatVector a0 = FloatVector.fromArray(S, y, yOff);
         FloatVector a1 = FloatVector.fromArray(S, y, yOff + L);
         FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * L);
         FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * L);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
-            int wt = wOff + t * in * ws;
+            int wt = wOff + t * wts;
             for (int a = 0; a < in; a++) {
                 FloatVector b = FloatVector.broadcast(S, x[xt + a]);
                 int wa = wt + a * ws;
@@ -289,11 +289,11 @@ public final class VectorKernels implements Kernels {
 
     /** One row, one full vector: the row tail (and batch 1, where it is latency-bound). */
     private static void row1(float[] x, int xOff, int tapStride, int taps, int in,
-                             float[] w, int wOff, int ws, float[] y, int yOff) {
+                             float[] w, int wOff, int wts, int ws, float[] y, int yOff) {
         FloatVector acc = FloatVector.fromArray(S, y, yOff);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
-            int wt = wOff + t * in * ws;
+            int wt = wOff + t * wts;
             for (int a = 0; a < in; a++) {
                 acc = FloatVector.broadcast(S, x[xt + a]).fma(FloatVector.fromArray(S, w, wt + a * ws), acc);
             }
@@ -302,12 +302,12 @@ public final class VectorKernels implements Kernels {
     }
 
     private static void row1Masked(float[] x, int xOff, int tapStride, int taps, int in,
-                                   float[] w, int wOff, int ws, float[] y, int yOff, int width) {
+                                   float[] w, int wOff, int wts, int ws, float[] y, int yOff, int width) {
         VectorMask<Float> m = S.indexInRange(0, width);
         FloatVector acc = FloatVector.fromArray(S, y, yOff, m);
         for (int t = 0; t < taps; t++) {
             int xt = xOff + t * tapStride;
-            int wt = wOff + t * in * ws;
+            int wt = wOff + t * wts;
             for (int a = 0; a < in; a++) {
                 acc = FloatVector.broadcast(S, x[xt + a]).fma(FloatVector.fromArray(S, w, wt + a * ws, m), acc);
             }
@@ -343,40 +343,63 @@ public final class VectorKernels implements Kernels {
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
 
-    /**
-     * expm1(min(x, 0)), to about 2 ulp, for selu's negative branch. The JDK's EXPM1 lane-wise
-     * operator calls a short-vector math library routine that cost about a third of the
-     * sampler's time (JFR, L = 10000), so this is inlined arithmetic instead: x = n ln2 + r
-     * with |r| <= ln2/2, expm1(r) by its degree-7 Taylor polynomial (error < 2e-8 relative),
-     * and expm1(x) = 2^n expm1(r) + (2^n - 1), which stays accurate near 0 where exp(x) - 1
-     * would cancel. Inputs below -87 give -1 (exp underflows there anyway); positive lanes are
-     * clamped to 0, so nothing overflows.
+    /*
+     * exp and expm1 from fma, mul, add and bit operations only. The JDK's EXP and EXPM1 lane-wise
+     * operators are unusable here twice over: compiled by C2 they call a short-vector math
+     * library whose results differ in the last bit from the per-lane Math.exp the same code
+     * runs before it is compiled (so results changed during warm-up: found by the property
+     * suite), and the call cost about a third of the sampler's time (JFR, L = 10000). These
+     * give the same bits interpreted and compiled, since every operation they use is exact
+     * or correctly rounded.
+     *
+     * Both reduce x = n ln2 + r with |r| <= ln2/2, take expm1(r) from its degree-7 Taylor
+     * polynomial (error < 2e-8 relative) and rescale by 2^n built in the exponent bits: about
+     * 2 ulp in all. Inputs are clamped to [-87, 0] so 2^n stays a normal float.
      */
+
+    /** expm1(min(x, 0)) = 2^n expm1(r) + (2^n - 1): accurate near 0, where exp(x) - 1 would cancel. */
     static FloatVector expm1NonPositive(FloatVector x) {
         FloatVector xc = x.max(-87f).min(0f);
         FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
-        FloatVector n = shifted.sub(ROUNDING_MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        FloatVector twoToN = twoToN(shifted);
+        FloatVector expm1R = expm1Reduced(xc, shifted.sub(ROUNDING_MAGIC));
+        return twoToN.fma(expm1R, twoToN.sub(1f));
+    }
+
+    /** exp(min(x, 0)) = 2^n (1 + expm1(r)); below -87 the result would be subnormal and is 0. */
+    static FloatVector expNonPositive(FloatVector x) {
+        FloatVector xc = x.max(-87f).min(0f);
+        FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
+        FloatVector twoToN = twoToN(shifted);
+        FloatVector expm1R = expm1Reduced(xc, shifted.sub(ROUNDING_MAGIC));
+        return twoToN.fma(expm1R, twoToN).blend(0f, x.compare(VectorOperators.LT, -87f));
+    }
+
+    /** expm1(r) for r = x - n ln2 (Cody-Waite: n * LN2_HI is exact for |n| <= 126). */
+    private static FloatVector expm1Reduced(FloatVector x, FloatVector n) {
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector q = r.fma(1f / 5040f, 1f / 720f);
         q = q.fma(r, FloatVector.broadcast(S, 1f / 120f));
         q = q.fma(r, FloatVector.broadcast(S, 1f / 24f));
         q = q.fma(r, FloatVector.broadcast(S, 1f / 6f));
         q = q.fma(r, FloatVector.broadcast(S, 0.5f));
-        FloatVector expm1R = r.mul(r).fma(q, r);
-        FloatVector twoToN = ((IntVector) shifted.reinterpretAsInts())
+        return r.mul(r).fma(q, r);
+    }
+
+    /** 2^n from x*log2(e) + ROUNDING_MAGIC, whose low mantissa bits hold the integer n. */
+    private static FloatVector twoToN(FloatVector shifted) {
+        return ((IntVector) shifted.reinterpretAsInts())
                 .sub(ROUNDING_MAGIC_BITS - 127)
                 .lanewise(VectorOperators.LSHL, 23)
                 .reinterpretAsFloats();
-        return twoToN.fma(expm1R, twoToN.sub(1f));
     }
 
     @Override
     public void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
         // Rows are short (the local size, 2..5), so vectorise the exp over the flattened block:
-        // out temporarily holds p*x - rowMax, then exp(...) in place, then the final values.
+        // out temporarily holds exp(p * (x - rowMax)), then the final values.
         shiftedExp(x, xOff, out, outOff, rows, cols, machinePow);
-        float inv = 1f / machinePow;
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int or = outOff + r * cols;
@@ -384,9 +407,10 @@ public final class VectorKernels implements Kernels {
             for (int k = 0; k < cols; k++) {
                 sum += out[or + k];
             }
-            float lse = ScalarKernels.rowMax(x, xr, cols, machinePow) + (float) Math.log(sum);
+            float xMax = ScalarKernels.rowMax(x, xr, cols);
+            float shift = (float) Math.log(sum) / machinePow;
             for (int k = 0; k < cols; k++) {
-                out[or + k] = x[xr + k] - inv * lse;
+                out[or + k] = (x[xr + k] - xMax) - shift;
             }
         }
     }
@@ -414,12 +438,11 @@ public final class VectorKernels implements Kernels {
         for (; j < bound; j += L) {
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int k = 0; k < rows; k++) {
-                max = max.max(FloatVector.fromArray(S, x, xOff + k * cols + j).mul(machinePow));
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * cols + j));
             }
             FloatVector sum = FloatVector.zero(S);
             for (int k = 0; k < rows; k++) {
-                FloatVector e = FloatVector.fromArray(S, x, xOff + k * cols + j).mul(machinePow).sub(max)
-                        .lanewise(VectorOperators.EXP);
+                FloatVector e = expNonPositive(FloatVector.fromArray(S, x, xOff + k * cols + j).sub(max).mul(machinePow));
                 e.intoArray(out, outOff + k * cols + j);
                 sum = sum.add(e);
             }
@@ -433,25 +456,28 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** out[r, k] = exp(p * x[r, k] - max_k(p * x[r, :])): every exponent <= 0, so no overflow. */
+    /**
+     * out[r, k] = exp(p * (x[r, k] - max_k x[r, :])): every exponent <= 0, so nothing overflows.
+     * The exp is {@link #expNonPositive}, not the JDK's EXP operator (see there).
+     */
     private static void shiftedExp(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float p) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int or = outOff + r * cols;
-            float max = ScalarKernels.rowMax(x, xr, cols, p);
+            float xMax = ScalarKernels.rowMax(x, xr, cols);
             for (int k = 0; k < cols; k++) {
-                out[or + k] = p * x[xr + k] - max;
+                out[or + k] = p * (x[xr + k] - xMax);
             }
         }
         int n = rows * cols;
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, out, outOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+            expNonPositive(FloatVector.fromArray(S, out, outOff + i)).intoArray(out, outOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, out, outOff + i, m).lanewise(VectorOperators.EXP).intoArray(out, outOff + i, m);
+            expNonPositive(FloatVector.fromArray(S, out, outOff + i, m)).intoArray(out, outOff + i, m);
         }
     }
 }

@@ -15,8 +15,12 @@ import java.util.Arrays;
  * {@code t - d}, not {@code t - 1} (NetKet's behaviour: with d > 1 the residue classes modulo d
  * never see each other). Kernel (K', in, out), bias (out).
  *
- * <p>No padded copy of the input is made: interior sites are one multi-tap GEMM over the
- * sequence, and the first {@code (K-1)*d} sites skip the taps that fall before site 0.
+ * <p>No padded copy of the input is made: interior sites are one multi-tap product over the
+ * sequence, and the first {@code (K-1)*d} sites skip the taps that fall before site 0. The full
+ * forward is row-major, vectorised along the output features (a feature-major variant with
+ * transposes at the layer boundary measured slower: the transposes cost as much as the
+ * convolution). The per-site path is feature-major, vectorised along the batch, with the
+ * kernel reordered (out, K', in).
  */
 public final class MaskedConv1D extends MaskedLayer {
     private final int sites;
@@ -202,12 +206,12 @@ public final class MaskedConv1D extends MaskedLayer {
                 int k0 = firstTap(t);
                 if (k0 < taps) {
                     kernels.accumulateTaps(x, xs + (t - shift(k0)) * in, in, dilation * in, taps - k0, in,
-                            weights, k0 * in * out, out, y, ys + t * out, out, 1, out);
+                            weights, k0 * in * out, in * out, out, y, ys + t * out, out, 1, out);
                 }
             }
             int interior = sites - edge;
             if (interior > 0) {
-                kernels.accumulateTaps(x, xs, in, dilation * in, taps, in, weights, 0, out,
+                kernels.accumulateTaps(x, xs, in, dilation * in, taps, in, weights, 0, in * out, out,
                         y, ys + edge * out, out, interior, out);
             }
         }
@@ -272,7 +276,7 @@ public final class MaskedConv1D extends MaskedLayer {
             int q = site / dilation;
             int start = (site % dilation) * ringLength + ((q + 1) % kernelSize) * slot;
             kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
-                    rings, start, batch, y, yOff, batch, out, batch);
+                    rings, start, slot, batch, y, yOff, batch, out, batch);
         }
     }
 

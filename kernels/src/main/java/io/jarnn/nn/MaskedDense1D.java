@@ -196,8 +196,8 @@ public final class MaskedDense1D extends MaskedLayer {
     @Override
     public void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff, float[] scratch) {
         // Feature-major, one block of up to DENSE_COLUMN_BLOCK samples at a time, each block
-        // stored contiguously: scratch holds X^T of the block, (N*in, cols), and y receives
-        // Y^T, (N*out, cols), at the block's own offset. Contiguous blocks matter: rows of a
+        // stored contiguously: scratch holds X^T of the block, (N*in, cols), at b0*N*in and y
+        // receives Y^T, (N*out, cols), at b0*N*out. Contiguous blocks matter: rows of a
         // whole-batch X^T would sit one page apart at batch 1024 and thrash the TLB.
         int rowIn = sites * in;
         int rowOut = sites * out;
@@ -205,26 +205,21 @@ public final class MaskedDense1D extends MaskedLayer {
             int cols = Math.min(Tuning.DENSE_COLUMN_BLOCK, samples - b0);
             int xt = b0 * rowIn;
             int yt = yOff + b0 * rowOut;
-            transpose(x, xOff + b0 * rowIn, cols, rowIn, scratch, xt);
+            Transpose.of(x, xOff + b0 * rowIn, cols, rowIn, scratch, xt);
             for (int r = 0; r < rowOut; r++) {
                 Arrays.fill(y, yt + r * cols, yt + (r + 1) * cols, bias[r]);
             }
             for (int j = 0; j < sites; j++) {
                 accumulateSite(kernels, j, scratch, xt, cols, y, yt + j * out * cols);
             }
-            transpose(y, yt, rowOut, cols, scratch, xt);
+        }
+        // Only now back to row-major through scratch: every X^T block is dead, and Y^T blocks
+        // (wider than X^T blocks when out > in) can no longer overwrite one still to be read.
+        for (int b0 = 0; b0 < samples; b0 += Tuning.DENSE_COLUMN_BLOCK) {
+            int cols = Math.min(Tuning.DENSE_COLUMN_BLOCK, samples - b0);
+            Transpose.of(y, yOff + b0 * rowOut, rowOut, cols, scratch, b0 * rowOut);
         }
         System.arraycopy(scratch, 0, y, yOff, samples * rowOut);
-    }
-
-    /** dst[dstOff + c * rows + r] = src[srcOff + r * cols + c]. */
-    private static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
-        for (int r = 0; r < rows; r++) {
-            int from = srcOff + r * cols;
-            for (int c = 0; c < cols; c++) {
-                dst[dstOff + c * rows + r] = src[from + c];
-            }
-        }
     }
 
     /**
@@ -236,7 +231,7 @@ public final class MaskedDense1D extends MaskedLayer {
                                 float[] y, int yOff) {
         int k = panelRows(j, in, exclusive);
         if (k > 0) {
-            kernels.accumulateTaps(panels, panelOffsets[j], k, 0, 1, k, inputs, inputsOff, cols,
+            kernels.accumulateTaps(panels, panelOffsets[j], k, 0, 1, k, inputs, inputsOff, 0, cols,
                     y, yOff, cols, out, cols);
         }
     }

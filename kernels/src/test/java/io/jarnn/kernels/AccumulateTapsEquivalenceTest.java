@@ -58,6 +58,7 @@ class AccumulateTapsEquivalenceTest {
         TapsCase.of(TapsCase.Layout.CONVOLUTION, 1021, 17, 16, 3).assertEquivalent(random);
         TapsCase.of(TapsCase.Layout.GAPS, 3, 1021, 3, 1).assertEquivalent(random);
         TapsCase.of(TapsCase.Layout.PACKED_TAPS, 9, 1021, 1, 2).assertEquivalent(random);
+        TapsCase.of(TapsCase.Layout.FEATURE_MAJOR_CONVOLUTION, 16, 1021, 16, 3).assertEquivalent(random);
     }
 
     @Test
@@ -67,7 +68,7 @@ class AccumulateTapsEquivalenceTest {
         float[] w = {0, 0, 0.25f};
         for (Kernels k : List.<Kernels>of(ScalarKernels.INSTANCE, VectorKernels.INSTANCE)) {
             float[] y = {9f, 0.5f, 9f};
-            k.accumulateTaps(x, 1, 1, 1, 1, 1, w, 2, 1, y, 1, 1, 1, 1);
+            k.accumulateTaps(x, 1, 1, 1, 1, 1, w, 2, 1, 1, y, 1, 1, 1, 1);
             assertEquals(0.5f + 3f * 0.25f, y[1], k.name() + ": y[1] = 0.5 + 3 * 0.25");
             assertEquals(9f, y[0], k.name() + ": guard before y");
             assertEquals(9f, y[2], k.name() + ": guard after y");

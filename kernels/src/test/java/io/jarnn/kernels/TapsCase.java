@@ -14,7 +14,7 @@ import static io.jarnn.kernels.KernelEquivalence.runBoth;
  * outside the (rows x out) rectangle is a guard value that must come back unchanged.
  */
 record TapsCase(int rows, int out, int in, int taps, int tapStride,
-                int xOff, int xRowStride, int wOff, int wRowStride, int yOff, int yRowStride) {
+                int xOff, int xRowStride, int wOff, int wTapStride, int wRowStride, int yOff, int yRowStride) {
 
     /** How the operands are laid out in memory, each the way a layer really calls the kernel. */
     enum Layout {
@@ -23,7 +23,12 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
         /** Taps packed back to back (tapStride = in), as a dense panel of several sites reads them; tight w. */
         PACKED_TAPS,
         /** Overlapping windows (xRowStride = in, tapStride = 2 * in), as a dilated convolution reads them; tight w and y. */
-        CONVOLUTION
+        CONVOLUTION,
+        /**
+         * A feature-major convolution: x holds weights by output channel (out, taps, in), w the
+         * inputs (in, positions) with taps two columns apart, so w windows overlap.
+         */
+        FEATURE_MAJOR_CONVOLUTION
     }
 
     static TapsCase of(Layout layout, int rows, int out, int in, int taps) {
@@ -31,10 +36,13 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
             case GAPS -> {
                 int tapStride = in + 2;
                 int span = (taps - 1) * tapStride + in;
-                yield new TapsCase(rows, out, in, taps, tapStride, 7, span + 3, 5, out + 3, 3, out + 5);
+                yield new TapsCase(rows, out, in, taps, tapStride, 7, span + 3, 5, (in + 1) * (out + 3), out + 3,
+                        3, out + 5);
             }
-            case PACKED_TAPS -> new TapsCase(rows, out, in, taps, in, 2, taps * in + 1, 1, out, 4, out + 1);
-            case CONVOLUTION -> new TapsCase(rows, out, in, taps, 2 * in, 3, in, 0, out, 1, out);
+            case PACKED_TAPS -> new TapsCase(rows, out, in, taps, in, 2, taps * in + 1, 1, in * out, out, 4, out + 1);
+            case CONVOLUTION -> new TapsCase(rows, out, in, taps, 2 * in, 3, in, 0, in * out, out, 1, out);
+            case FEATURE_MAJOR_CONVOLUTION ->
+                    new TapsCase(rows, out, in, taps, in, 1, taps * in, 2, 2, out + 2 * (taps - 1) + 1, 0, out);
         };
     }
 
@@ -43,7 +51,7 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
     }
 
     int wLength() {
-        return wOff + (taps * in - 1) * wRowStride + out;
+        return wOff + (taps - 1) * wTapStride + (in - 1) * wRowStride + out;
     }
 
     int yLength() {
@@ -57,7 +65,7 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
     }
 
     void call(Kernels kernels, float[] x, float[] w, float[] y) {
-        kernels.accumulateTaps(x, xOff, xRowStride, tapStride, taps, in, w, wOff, wRowStride,
+        kernels.accumulateTaps(x, xOff, xRowStride, tapStride, taps, in, w, wOff, wTapStride, wRowStride,
                 y, yOff, yRowStride, rows, out);
     }
 
@@ -73,7 +81,7 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
                 for (int t = 0; t < taps; t++) {
                     for (int a = 0; a < in; a++) {
                         float xv = x[xOff + r * xRowStride + t * tapStride + a];
-                        float wv = w[wOff + (t * in + a) * wRowStride + c];
+                        float wv = w[wOff + t * wTapStride + a * wRowStride + c];
                         acc = Math.fma(xv, wv, acc);
                     }
                 }
@@ -106,6 +114,6 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
     public String toString() {
         return "accumulateTaps(rows=" + rows + ", out=" + out + ", in=" + in + ", taps=" + taps
                 + ", tapStride=" + tapStride + ", xOff=" + xOff + ", xRowStride=" + xRowStride
-                + ", wOff=" + wOff + ", wRowStride=" + wRowStride + ", yOff=" + yOff + ", yRowStride=" + yRowStride + ")";
+                + ", wOff=" + wOff + ", wTapStride=" + wTapStride + ", wRowStride=" + wRowStride + ", yOff=" + yOff + ", yRowStride=" + yRowStride + ")";
     }
 }
