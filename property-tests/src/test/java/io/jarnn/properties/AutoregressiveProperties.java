@@ -39,7 +39,7 @@ class AutoregressiveProperties {
     /** Models whose weights are generically non-zero, so a structural dependence is a real one. */
     @Provide
     Arbitrary<ModelSpec> genericModels() {
-        return ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN);
+        return ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN, WeightStyle.MASKED_GARBAGE);
     }
 
     /**
@@ -47,7 +47,7 @@ class AutoregressiveProperties {
      * conditional that cannot see j (sites 0..j, and for conv the later sites outside the
      * receptive field of j) bitwise unchanged.
      */
-    @Property(tries = 1000)
+    @Property(tries = 2000)
     void changingSiteJLeavesSitesThatCannotSeeItUnchanged(@ForAll("models") ModelSpec spec,
                                                           @ForAll @IntRange(min = 0, max = 15) int siteChoice,
                                                           @ForAll @IntRange(min = 1, max = 4) int batch,
@@ -91,7 +91,7 @@ class AutoregressiveProperties {
      * inputs and passes property 2 vacuously). logPsi is compared rather than probabilities,
      * which can saturate at 0 and 1.
      */
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void changingSiteJChangesALaterSiteThatCanSeeIt(@ForAll("genericModels") ModelSpec spec,
                                                     @ForAll @IntRange(min = 0, max = 15) int siteChoice,
                                                     @ForAll @IntRange(min = 1, max = 3) int batch,

@@ -34,7 +34,7 @@ class CachedPathProperties {
      * {@link SiteCache#reset()} the way a sampler uses it, writing column i-1 just before asking
      * for site i while the columns not written yet still hold a stale configuration.
      */
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void cachedConditionalsEqualTheFullForward(@ForAll("models") ModelSpec spec,
                                                @ForAll @IntRange(min = 1, max = 6) int batch,
                                                @ForAll long firstSeed, @ForAll long secondSeed) {

@@ -26,7 +26,7 @@ class InvalidInputProperties {
 
     @Provide
     Arbitrary<ModelSpec> models() {
-        return ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN);
+        return ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN, WeightStyle.MASKED_GARBAGE);
     }
 
     @Provide
@@ -34,7 +34,7 @@ class InvalidInputProperties {
         return InvalidUse.all();
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 2000)
     void invalidUseRaisesIllegalArgumentExceptionAndNothingElse(@ForAll("models") ModelSpec spec,
                                                                 @ForAll("misuses") InvalidUse misuse,
                                                                 @ForAll @IntRange(min = 2, max = 4) int batch,

@@ -34,9 +34,18 @@ sealed interface InvalidUse {
         CONDITIONALS_LOG_PSI, CONDITIONALS, CONDITIONAL_OF_SITE, LOG_PSI, LOG_PSI_OF_ONE, INTO_WORKSPACE, CACHED
     }
 
-    /** How a valid input is corrupted. */
-    enum InputDefect { RANK_1, RANK_3, FEWER_SITES, MORE_SITES, ABOVE_VALUES, BELOW_VALUES, BETWEEN_VALUES, NAN,
-        POSITIVE_INFINITY, NEGATIVE_INFINITY, NULL }
+    /** How a valid input is corrupted: its shape, or one value at a chosen position. */
+    enum InputDefect {
+        RANK_1(false), RANK_3(false), FEWER_SITES(false), MORE_SITES(false), NULL(false),
+        ABOVE_VALUES(true), BELOW_VALUES(true), BETWEEN_VALUES(true), NAN(true), POSITIVE_INFINITY(true),
+        NEGATIVE_INFINITY(true);
+
+        private final boolean atPosition;
+
+        InputDefect(boolean atPosition) {
+            this.atPosition = atPosition;
+        }
+    }
 
     /** A corrupted input given to one of the input calls; the position is taken modulo the shape. */
     record BadInput(InputCall call, InputDefect defect, int rowChoice, int siteChoice) implements InvalidUse {
@@ -48,7 +57,7 @@ sealed interface InvalidUse {
             // The cached path reads column i-1 at site i, so column N-1 is never read: a defect
             // there is not an error of that call. Place it where site+1 will read it.
             int site = call == InputCall.CACHED ? (n == 1 ? -1 : siteChoice % (n - 1)) : siteChoice % n;
-            if (site < 0 && isValueDefect()) {
+            if (site < 0 && defect.atPosition) {
                 return false;
             }
             Tensor bad = corrupt(x, h, row, site);
@@ -69,10 +78,6 @@ sealed interface InvalidUse {
                 }
             }
             return true;
-        }
-
-        private boolean isValueDefect() {
-            return defect.ordinal() >= InputDefect.ABOVE_VALUES.ordinal() && defect != InputDefect.NULL;
         }
 
         private Tensor corrupt(Tensor x, HilbertSpace h, int row, int site) {

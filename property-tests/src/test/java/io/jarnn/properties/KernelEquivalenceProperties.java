@@ -80,7 +80,7 @@ class KernelEquivalenceProperties {
         }
     }
 
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void seluEqualsTheScalarReferenceWithinAFewUlps(@ForAll("seluCases") KernelCases.Elementwise c) {
         int length = Math.max(c.srcOff(), c.dstOff()) + c.n() + 8;
         float[] src = KernelCases.values(length, c.magnitude(), c.seed());
@@ -108,7 +108,7 @@ class KernelEquivalenceProperties {
         }
     }
 
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void logNormalizeRowsEqualsTheScalarReference(@ForAll("rowBlocks") KernelCases.RowBlock c) {
         float[][] results = normalise(c, true);
         float[] x = logits(c);
@@ -124,7 +124,7 @@ class KernelEquivalenceProperties {
         }
     }
 
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void probabilityRowsEqualsTheScalarReference(@ForAll("rowBlocks") KernelCases.RowBlock c) {
         float[][] results = normalise(c, false);
         for (int r = 0; r < c.rows(); r++) {

@@ -25,7 +25,7 @@ class LogPsiProperties {
         return ArbitraryModels.models();
     }
 
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void logPsiIsTheSumOfTheChosenLogConditionals(@ForAll("models") ModelSpec spec,
                                                   @ForAll @IntRange(min = 1, max = 8) int batch,
                                                   @ForAll long inputSeed) {

@@ -41,7 +41,7 @@ class NormalisationProperties {
     }
 
     /** Property 1, under every weight style including the adversarial ones. */
-    @Property(tries = 1000)
+    @Property(tries = 2000)
     void everyConditionalRowIsAProbabilityDistribution(@ForAll("models") ModelSpec spec,
                                                        @ForAll @IntRange(min = 1, max = 8) int batch,
                                                        @ForAll long inputSeed) {
@@ -81,7 +81,7 @@ class NormalisationProperties {
      * 1e-5 for logits up to +-80 and any machinePow (this pins a model-level failure of
      * property 1 on the normalisation kernel rather than on the layers).
      */
-    @Property(tries = 500)
+    @Property(tries = 1000)
     void normalisedKernelRowsAreDistributions(@ForAll("rowBlocks") KernelCases.RowBlock c,
                                               @ForAll KernelChoice kernels) {
         float[] x = KernelCases.values(c.xOff() + c.rows() * c.cols(), c.magnitude(), c.seed());
@@ -111,7 +111,7 @@ class NormalisationProperties {
     }
 
     /** Property 4: sum over sigma of exp(machinePow * logPsi(sigma)) = 1. */
-    @Property(tries = 200)
+    @Property(tries = 300)
     void probabilitiesOfAllConfigurationsSumToOne(@ForAll("smallSpaceModels") ModelSpec spec) {
         ARNN m = spec.build();
         Tensor all = m.hilbert().allConfigurations(MAX_ENUMERATED);

@@ -38,7 +38,7 @@ class ReproducibilityProperties {
         return ArbitraryModels.models();
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     void resultsAreBitwiseTheSameForAnyThreadCount(@ForAll("models") ModelSpec spec,
                                                    @ForAll @IntRange(min = 2, max = 8) int otherThreads,
                                                    @ForAll @IntRange(min = 0, max = 1000) int extraRows,

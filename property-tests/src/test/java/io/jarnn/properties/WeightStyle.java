@@ -8,6 +8,7 @@ import io.jarnn.nn.ParameterKeys;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * How the weights of a generated model are chosen: the seeded initialiser as is, or an
@@ -33,7 +34,13 @@ public enum WeightStyle {
      * initialiser leaves NaN there when N = 1): masked entries must never reach an output.
      * Conv kernels have no masked entries, so a conv model is unchanged.
      */
-    MASKED_NAN;
+    MASKED_NAN,
+    /**
+     * The initialiser's weights with random finite values up to +-1000 in every masked dense
+     * entry, as a trained kernel may hold there: a mask that lets one through changes an output
+     * visibly (NaN would only make the import fail). Conv models are unchanged.
+     */
+    MASKED_GARBAGE;
 
     /** Gain of the hidden kernels under {@link #HUGE}: pushes selu far into both of its regimes. */
     private static final float HUGE_HIDDEN_GAIN = 4f;
@@ -45,7 +52,7 @@ public enum WeightStyle {
 
     /** Whether every weight is generically non-zero, so that any structural dependence is real. */
     public boolean generic() {
-        return this == INIT || this == MASKED_NAN;
+        return this == INIT || this == MASKED_NAN || this == MASKED_GARBAGE;
     }
 
     /** {@code model} with this style's weights; {@code seed} makes the transform reproducible. */
@@ -57,8 +64,15 @@ public enum WeightStyle {
             case HUGE -> huge(model, seed);
             case MIXED_SIGNS -> model.withParameters(mixedSigns(model.parameters(), seed));
             case MASKED_NAN -> model.config().kind() == ARNNConfig.Kind.DENSE
-                    ? model.withParameters(nanInMaskedEntries(model.parameters(), model.hilbert().size()))
+                    ? model.withParameters(fillMaskedEntries(model.parameters(), model.hilbert().size(), () -> Float.NaN))
                     : model;
+            case MASKED_GARBAGE -> {
+                SplittableRandom random = new SplittableRandom(seed);
+                yield model.config().kind() == ARNNConfig.Kind.DENSE
+                        ? model.withParameters(fillMaskedEntries(model.parameters(), model.hilbert().size(),
+                                () -> (float) random.nextDouble(-1000, 1000)))
+                        : model;
+            }
         };
     }
 
@@ -144,7 +158,7 @@ public enum WeightStyle {
         return params;
     }
 
-    private static Map<String, Tensor> nanInMaskedEntries(Map<String, Tensor> params, int sites) {
+    private static Map<String, Tensor> fillMaskedEntries(Map<String, Tensor> params, int sites, Supplier<Float> value) {
         for (int l = 0; params.containsKey(ParameterKeys.kernel(l)); l++) {
             Tensor k = params.get(ParameterKeys.kernel(l));
             int in = k.dim(0) / sites;
@@ -152,7 +166,7 @@ public enum WeightStyle {
             for (int r = 0; r < k.dim(0); r++) {
                 for (int c = 0; c < k.dim(1); c++) {
                     if (!DenseMask.used(l, r / in, c / out)) {
-                        k.set(Float.NaN, r, c);
+                        k.set(value.get(), r, c);
                     }
                 }
             }
