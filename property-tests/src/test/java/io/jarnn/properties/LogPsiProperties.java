@@ -1,0 +1,59 @@
+package io.jarnn.properties;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNN;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Issue 4, property 5: logPsi(sigma) = sum over i of logPsi[i, localIndex(sigma_i)]. */
+class LogPsiProperties {
+    /**
+     * Relative to the sum of |terms|: logPsi and the conditionals come from separate forward
+     * calls, whose vector exp may round differently (see {@link AutoregressiveProperties}); a
+     * few float ulps of each term, far below any indexing or summation mistake.
+     */
+    static final double RELATIVE_TOLERANCE = 1e-6;
+
+    @Provide
+    Arbitrary<ModelSpec> models() {
+        return ArbitraryModels.models();
+    }
+
+    @Property(tries = 1000)
+    void logPsiIsTheSumOfTheChosenLogConditionals(@ForAll("models") ModelSpec spec,
+                                                  @ForAll @IntRange(min = 1, max = 8) int batch,
+                                                  @ForAll long inputSeed) {
+        ARNN m = spec.build();
+        HilbertSpace h = m.hilbert();
+        Tensor x = h.randomConfigurations(batch, inputSeed);
+        Tensor conditionals = m.conditionalsLogPsi(x);
+        Tensor logPsi = m.logPsi(x);
+        for (int b = 0; b < batch; b++) {
+            double sum = 0;
+            double scale = 1;
+            for (int i = 0; i < h.size(); i++) {
+                int k = h.localIndex(x.get(b, i));
+                float term = conditionals.get(b, i, k);
+                sum += term;
+                scale += Math.abs(term);
+            }
+            double tolerance = RELATIVE_TOLERANCE * scale;
+            float batched = logPsi.getFlat(b);
+            if (!(Math.abs(batched - sum) <= tolerance)) {
+                fail("logPsi(x)[" + b + "] = " + batched + ", expected the sum of the chosen log-conditionals " + sum
+                        + " within " + tolerance + "; " + Rows.input(x, b));
+            }
+            float single = m.logPsi(Rows.configuration(x, b));
+            if (!(Math.abs(single - sum) <= tolerance)) {
+                fail("logPsi(float...) = " + single + ", expected " + sum + " within " + tolerance + " (batched: "
+                        + batched + "); " + Rows.input(x, b));
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.jarnn.properties;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConfig;
+import io.jarnn.nn.ARNNConfig.Kind;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Everything needed to rebuild one generated model, printed as jqwik's counterexample: a
+ * shrunk failure reads like {@code ARNNConv1D[Spin(s=1/2), N=5, layers=2, features=[3, 2],
+ * kernelSize=3, dilation=2, machinePow=1.5, bias=true, weights=HUGE, seed=7]}.
+ *
+ * @param hiddenWidths     widths of the hidden layers: the int form uses the first entry for
+ *                         every hidden layer; the list form uses the first {@code layers - 1}
+ *                         entries and appends the local size, as NetKet requires
+ * @param featuresPerLayer whether {@code features} is given in NetKet's list form
+ * @param kernelSize       used by conv1d models only (likewise {@code dilation})
+ * @param seed             seeds the initialiser and the adversarial weight transforms
+ */
+public record ModelSpec(Kind kind, LocalSpace local, int sites, int layers, boolean featuresPerLayer,
+                        List<Integer> hiddenWidths, int kernelSize, int dilation, float machinePow,
+                        boolean bias, WeightStyle weights, long seed) {
+
+    public ModelSpec {
+        hiddenWidths = List.copyOf(hiddenWidths);
+    }
+
+    public HilbertSpace hilbert() {
+        return local.on(sites);
+    }
+
+    /** Output width of every layer after NetKet's resolution of the int or list form. */
+    public int[] resolvedFeatures() {
+        int[] f = new int[layers];
+        for (int l = 0; l < layers - 1; l++) {
+            f[l] = featuresPerLayer ? hiddenWidths.get(l) : hiddenWidths.get(0);
+        }
+        f[layers - 1] = local.localSize();
+        return f;
+    }
+
+    public ARNNConfig config() {
+        ARNNConfig.Builder b = ARNNConfig.builder(kind, hilbert()).layers(layers).bias(bias).machinePow(machinePow);
+        if (featuresPerLayer) {
+            b.features(resolvedFeatures());
+        } else {
+            b.features(hiddenWidths.get(0));
+        }
+        if (kind == Kind.CONV1D) {
+            b.kernelSize(kernelSize).dilation(dilation);
+        }
+        return b.config();
+    }
+
+    /** The model: seeded initialisation, then the weight style's transform. */
+    public ARNN build() {
+        return weights.apply(ARNN.initialise(config(), seed), seed);
+    }
+
+    /** The same specification with other weights (e.g. to force generic, non-zero weights). */
+    public ModelSpec withWeights(WeightStyle style) {
+        return new ModelSpec(kind, local, sites, layers, featuresPerLayer, hiddenWidths, kernelSize, dilation,
+                machinePow, bias, style, seed);
+    }
+
+    @Override
+    public String toString() {
+        String features = featuresPerLayer ? Arrays.toString(resolvedFeatures()) : Integer.toString(hiddenWidths.get(0));
+        return kind.netKetName() + "[" + local + ", N=" + sites + ", layers=" + layers + ", features=" + features
+                + (kind == Kind.CONV1D ? ", kernelSize=" + kernelSize + ", dilation=" + dilation : "")
+                + ", machinePow=" + machinePow + ", bias=" + bias + ", weights=" + weights + ", seed=" + seed + "]";
+    }
+}

@@ -1,0 +1,135 @@
+package io.jarnn.properties;
+
+import io.jarnn.core.Shapes;
+import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNN;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Issue 4, properties 1 and 4: every conditional row is a probability distribution, and the
+ * probabilities of all configurations of a small space add up to one.
+ */
+class NormalisationProperties {
+    /** Each row is normalised in float32; the sum is taken in double. */
+    static final double ROW_SUM_TOLERANCE = 1e-5;
+    /** localSize^N probabilities, each a product of N rounded conditionals. */
+    static final double TOTAL_TOLERANCE = 1e-4;
+    static final long MAX_ENUMERATED = 4096;
+
+    @Provide
+    Arbitrary<ModelSpec> models() {
+        return ArbitraryModels.models();
+    }
+
+    @Provide
+    Arbitrary<KernelCases.RowBlock> rowBlocks() {
+        return KernelCases.rowBlocks();
+    }
+
+    @Provide
+    Arbitrary<ModelSpec> smallSpaceModels() {
+        return ArbitraryModels.modelsWithAtMost(MAX_ENUMERATED);
+    }
+
+    /** Property 1, under every weight style including the adversarial ones. */
+    @Property(tries = 2000)
+    void everyConditionalRowIsAProbabilityDistribution(@ForAll("models") ModelSpec spec,
+                                                       @ForAll @IntRange(min = 1, max = 8) int batch,
+                                                       @ForAll long inputSeed) {
+        Statistics.label("kind").collect(spec.kind());
+        Statistics.label("weights").collect(spec.weights());
+        Statistics.label("weights").coverage(coverage -> {
+            for (WeightStyle style : WeightStyle.values()) {
+                coverage.check(style).percentage(p -> p >= 5);
+            }
+        });
+        ARNN m = spec.build();
+        Tensor x = m.hilbert().randomConfigurations(batch, inputSeed);
+        Tensor p = m.conditionals(x);
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < spec.sites(); i++) {
+                float[] row = Rows.conditional(p, b, i);
+                double sum = 0;
+                for (int k = 0; k < row.length; k++) {
+                    if (!Float.isFinite(row[k]) || row[k] < 0) {
+                        fail("conditionals" + Shapes.format(p.shape()) + "[" + b + ", " + i + ", " + k + "] = " + row[k]
+                                + ", expected finite and >= 0; row " + Rows.text(row) + "; " + Rows.input(x, b));
+                    }
+                    sum += row[k];
+                }
+                if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
+                    fail("conditionals" + Shapes.format(p.shape()) + "[" + b + ", " + i + ", :] sums to " + sum
+                            + ", expected 1 within " + ROW_SUM_TOLERANCE + "; row " + Rows.text(row) + "; "
+                            + Rows.input(x, b));
+                }
+            }
+        }
+    }
+
+    /**
+     * Property 1 at the kernel level, for both implementations: {@code exp(p * out)} of every
+     * {@code logNormalizeRows} row, and every {@code probabilityRows} row, sums to one within
+     * 1e-5 for logits up to +-80 and any machinePow (this pins a model-level failure of
+     * property 1 on the normalisation kernel rather than on the layers).
+     */
+    @Property(tries = 1000)
+    void normalisedKernelRowsAreDistributions(@ForAll("rowBlocks") KernelCases.RowBlock c,
+                                              @ForAll KernelChoice kernels) {
+        float[] x = KernelCases.values(c.xOff() + c.rows() * c.cols(), c.magnitude(), c.seed());
+        float[] logPsi = new float[c.rows() * c.cols()];
+        float[] probabilities = new float[c.rows() * c.cols()];
+        kernels.kernels().logNormalizeRows(x, c.xOff(), logPsi, 0, c.rows(), c.cols(), c.machinePow());
+        kernels.kernels().probabilityRows(x, c.xOff(), probabilities, 0, c.rows(), c.cols(), c.machinePow());
+        for (int r = 0; r < c.rows(); r++) {
+            double fromLog = 0;
+            double direct = 0;
+            for (int k = 0; k < c.cols(); k++) {
+                fromLog += Math.exp(c.machinePow() * (double) logPsi[r * c.cols() + k]);
+                direct += probabilities[r * c.cols() + k];
+            }
+            float[] logits = Arrays.copyOfRange(x, c.xOff() + r * c.cols(), c.xOff() + (r + 1) * c.cols());
+            if (!(Math.abs(fromLog - 1) <= ROW_SUM_TOLERANCE)) {
+                fail(kernels + " logNormalizeRows row " + r + ": sum of exp(machinePow * out) = " + fromLog
+                        + ", expected 1 within " + ROW_SUM_TOLERANCE + "; logits " + Arrays.toString(logits)
+                        + ", out " + Arrays.toString(Arrays.copyOfRange(logPsi, r * c.cols(), (r + 1) * c.cols()))
+                        + "; " + c);
+            }
+            if (!(Math.abs(direct - 1) <= ROW_SUM_TOLERANCE)) {
+                fail(kernels + " probabilityRows row " + r + " sums to " + direct + ", expected 1 within "
+                        + ROW_SUM_TOLERANCE + "; logits " + Arrays.toString(logits) + "; " + c);
+            }
+        }
+    }
+
+    /** Property 4: sum over sigma of exp(machinePow * logPsi(sigma)) = 1. */
+    @Property(tries = 300)
+    void probabilitiesOfAllConfigurationsSumToOne(@ForAll("smallSpaceModels") ModelSpec spec) {
+        ARNN m = spec.build();
+        Tensor all = m.hilbert().allConfigurations(MAX_ENUMERATED);
+        Tensor logPsi = m.logPsi(all);
+        double total = 0;
+        int mostLikely = 0;
+        for (int r = 0; r < all.dim(0); r++) {
+            float v = logPsi.getFlat(r);
+            if (!Float.isFinite(v)) {
+                fail("logPsi[" + r + "] = " + v + ", expected finite; " + Rows.input(all, r));
+            }
+            total += Math.exp(m.machinePow() * (double) v);
+            mostLikely = v > logPsi.getFlat(mostLikely) ? r : mostLikely;
+        }
+        if (Math.abs(total - 1) > TOTAL_TOLERANCE) {
+            fail("sum of exp(machinePow * logPsi) over all " + all.dim(0) + " configurations is " + total
+                    + ", expected 1 within " + TOTAL_TOLERANCE + "; most likely " + Rows.input(all, mostLikely)
+                    + " with logPsi " + logPsi.getFlat(mostLikely));
+        }
+    }
+}

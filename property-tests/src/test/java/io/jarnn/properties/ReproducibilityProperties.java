@@ -1,0 +1,132 @@
+package io.jarnn.properties;
+
+import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.Workspace;
+import io.jarnn.kernels.VectorKernels;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Issue 4, property 8: a full forward gives bitwise the same result on 1 thread, on all cores
+ * and on more threads than cores, and through a reused caller-owned workspace. The batch spans
+ * five chunks and a partial one, so several workers really share it.
+ *
+ * <p>Bitwise equality across calls also needs every kernel to round the same way whether the
+ * JIT has compiled it or not: {@link #vectorKernelsGiveTheSameBitsBeforeAndAfterCompilation}
+ * checks that in a fresh JVM, where the first call is guaranteed to run in the interpreter.
+ */
+class ReproducibilityProperties {
+    static final int FULL_CHUNKS = 5;
+
+    @Provide
+    Arbitrary<ModelSpec> models() {
+        return ArbitraryModels.models();
+    }
+
+    @Property(tries = 200)
+    void resultsAreBitwiseTheSameForAnyThreadCount(@ForAll("models") ModelSpec spec,
+                                                   @ForAll @IntRange(min = 2, max = 8) int otherThreads,
+                                                   @ForAll @IntRange(min = 0, max = 1000) int extraRows,
+                                                   @ForAll long inputSeed) {
+        ARNN model = spec.build();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int batch = FULL_CHUNKS * model.chunkRows() + extraRows % model.chunkRows();
+        Tensor x = model.hilbert().randomConfigurations(batch, inputSeed);
+        Tensor single = model.withThreads(1).conditionalsLogPsi(x);
+
+        ARNN allCores = model.withThreads(cores);
+        requireBitwiseEqual(cores + " threads", single, allCores.conditionalsLogPsi(x), x, model.chunkRows());
+        requireBitwiseEqual(otherThreads + " threads", single, model.withThreads(otherThreads).conditionalsLogPsi(x),
+                x, model.chunkRows());
+
+        Workspace workspace = allCores.newWorkspace();
+        Tensor out = Tensor.zeros(single.shape());
+        for (int call = 1; call <= 2; call++) {
+            allCores.conditionalsLogPsi(x, out, workspace);
+            requireBitwiseEqual(cores + " threads, reused workspace, call " + call, single, out, x, model.chunkRows());
+        }
+    }
+
+    /**
+     * The vector kernels give the same bits on their first call (interpreted: the Vector API's
+     * Java fallback computes each lane) and after C2 compiled them (intrinsics). Otherwise a
+     * model's results change bitwise during warm-up, and property 8 compares a call made before
+     * a compilation with one made after it.
+     */
+    @Example
+    void vectorKernelsGiveTheSameBitsBeforeAndAfterCompilation() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-Xbatch", "-cp", System.getProperty("java.class.path")));
+        String vectorBits = System.getProperty("jarnn.vectorBits");
+        if (vectorBits != null) {
+            command.add("-Djarnn.vectorBits=" + vectorBits);
+        }
+        command.add(JitTierProbe.class.getName());
+        Path log = Files.createTempFile("jarnn-jit-tier-probe", ".txt");
+        try {
+            Process probe = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!probe.waitFor(120, TimeUnit.SECONDS)) {
+                probe.destroyForcibly();
+                fail("the probe JVM did not finish within 120 s: " + command);
+            }
+            String output = Files.readString(log);
+            if (probe.exitValue() != 0) {
+                fail("the probe JVM exited with " + probe.exitValue() + ": " + command + "\n" + output);
+            }
+            requireNoDifferences(output);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static void requireNoDifferences(String output) {
+        // The JVM's incubator-module warning goes to the same log; the probe's lines start with a count.
+        List<String> lines = output.lines().filter(l -> l.matches("\\d+\\|.*")).toList();
+        assertEquals(3, lines.size(), "one line per probed kernel expected, got:\n" + output);
+        StringBuilder differences = new StringBuilder();
+        for (String line : lines) {
+            String[] countAndText = line.split("\\|", 2);
+            if (Integer.parseInt(countAndText[0]) != 0) {
+                differences.append("\n  ").append(countAndText[1]);
+            }
+        }
+        if (!differences.isEmpty()) {
+            fail(VectorKernels.INSTANCE.name() + " rounds differently before and after JIT compilation ("
+                    + JitTierProbe.WARM_UP_CALLS + " warm-up calls, -Xbatch)," + differences);
+        }
+    }
+
+    private static void requireBitwiseEqual(String run, Tensor expected, Tensor actual, Tensor x, int chunkRows) {
+        if (expected.contentEquals(actual)) {
+            return;
+        }
+        int n = expected.dim(1);
+        for (int b = 0; b < expected.dim(0); b++) {
+            for (int i = 0; i < n; i++) {
+                float[] e = Rows.conditional(expected, b, i);
+                float[] a = Rows.conditional(actual, b, i);
+                if (!Rows.bitwiseEqual(e, a)) {
+                    fail("logPsi conditionals of shape (" + expected.dim(0) + ", " + n + ", " + expected.dim(2)
+                            + "), row [" + b + ", " + i + ", :] (chunk " + b / chunkRows + " of " + chunkRows
+                            + " rows): 1 thread gives " + Rows.text(e) + " but " + run + " give " + Rows.text(a)
+                            + "; " + Rows.input(x, b));
+                }
+            }
+        }
+    }
+}
