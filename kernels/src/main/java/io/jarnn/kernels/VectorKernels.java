@@ -354,7 +354,7 @@ public final class VectorKernels implements Kernels {
      *
      * Both reduce x = n ln2 + r with |r| <= ln2/2, take expm1(r) from its degree-7 Taylor
      * polynomial (error < 2e-8 relative) and rescale by 2^n built in the exponent bits: about
-     * 2 ulp in all. Inputs are clamped to [-87, 0] so 2^n stays a normal float.
+     * 2 ulp in all. Inputs are clamped to [-87.33, 0] so 2^n stays a normal float.
      */
 
     /** expm1(min(x, 0)) = 2^n expm1(r) + (2^n - 1): accurate near 0, where exp(x) - 1 would cancel. */
@@ -366,13 +366,16 @@ public final class VectorKernels implements Kernels {
         return twoToN.fma(expm1R, twoToN.sub(1f));
     }
 
-    /** exp(min(x, 0)) = 2^n (1 + expm1(r)); below -87 the result would be subnormal and is 0. */
+    /** Below ln(Float.MIN_NORMAL) exp(x) is subnormal: flushed to 0 (an error below MIN_NORMAL). */
+    private static final float EXP_FLUSH_BELOW = -87.33654f;
+
+    /** exp(min(x, 0)) = 2^n (1 + expm1(r)); results that would be subnormal are 0. */
     static FloatVector expNonPositive(FloatVector x) {
-        FloatVector xc = x.max(-87f).min(0f);
+        FloatVector xc = x.max(-87.33f).min(0f);
         FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
         FloatVector twoToN = twoToN(shifted);
         FloatVector expm1R = expm1Reduced(xc, shifted.sub(ROUNDING_MAGIC));
-        return twoToN.fma(expm1R, twoToN).blend(0f, x.compare(VectorOperators.LT, -87f));
+        return twoToN.fma(expm1R, twoToN).blend(0f, x.compare(VectorOperators.LT, EXP_FLUSH_BELOW));
     }
 
     /** expm1(r) for r = x - n ln2 (Cody-Waite: n * LN2_HI is exact for |n| <= 126). */

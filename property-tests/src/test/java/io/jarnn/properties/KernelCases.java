@@ -25,8 +25,13 @@ final class KernelCases {
             return out + layout.wPad;
         }
 
+        /** Packed taps (in rows of w each) or, for wTapShift > 0, taps that many columns apart (overlapping). */
+        int wTapStride() {
+            return layout.wTapShift == 0 ? in * wRowStride() : layout.wTapShift;
+        }
+
         int wLength() {
-            return layout.wOff + (taps * in - 1) * wRowStride() + out;
+            return layout.wOff + (taps - 1) * wTapStride() + (in - 1) * wRowStride() + out;
         }
 
         int yRowStride() {
@@ -45,11 +50,12 @@ final class KernelCases {
     }
 
     /** Offsets and strides of one call; {@code xRowStride} may be smaller than a window (overlap). */
-    record Layout(int xOff, int xRowStride, int tapStride, int wOff, int wPad, int yOff, int yPad) {
+    record Layout(int xOff, int xRowStride, int tapStride, int wOff, int wPad, int wTapShift, int yOff, int yPad) {
         @Override
         public String toString() {
             return "xOff=" + xOff + ", xRowStride=" + xRowStride + ", tapStride=" + tapStride + ", wOff=" + wOff
-                    + ", wRowStride=out+" + wPad + ", yOff=" + yOff + ", yRowStride=out+" + yPad;
+                    + ", wRowStride=out+" + wPad + ", wTapStride=" + (wTapShift == 0 ? "in*wRowStride" : wTapShift)
+                    + ", yOff=" + yOff + ", yRowStride=out+" + yPad;
         }
     }
 
@@ -78,6 +84,7 @@ final class KernelCases {
                         Arbitraries.integers().between(0, 24),
                         Arbitraries.integers().between(0, 7),
                         Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(0, 3),
                         Arbitraries.integers().between(0, 7),
                         Arbitraries.integers().between(0, 5))
                 .as(Layout::new);

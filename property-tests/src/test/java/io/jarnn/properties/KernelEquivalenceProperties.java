@@ -35,7 +35,8 @@ class KernelEquivalenceProperties {
     /** selu: expm1 (about one ulp) followed by two rounded multiplications. */
     private static final int SELU_ULPS = 4;
     /** The kernels of {@link Kernels} this class holds to their references; see the completeness example. */
-    static final Set<String> CHECKED = Set.of("accumulateTaps", "selu", "logNormalizeRows", "probabilityRows");
+    static final Set<String> CHECKED = Set.of("accumulateTaps", "selu", "logNormalizeRows", "probabilityRows",
+            "probabilityColumns");
 
     @Provide
     Arbitrary<KernelCases.Taps> tapCases() {
@@ -60,10 +61,10 @@ class KernelEquivalenceProperties {
         float[] initial = KernelCases.values(c.yLength(), 1f, c.seed() + 2);
         float[] expected = initial.clone();
         float[] actual = initial.clone();
-        SCALAR.accumulateTaps(x, l.xOff(), l.xRowStride(), l.tapStride(), c.taps(), c.in(), w, l.wOff(), c.wRowStride(),
-                expected, l.yOff(), c.yRowStride(), c.rows(), c.out());
-        VECTOR.accumulateTaps(x, l.xOff(), l.xRowStride(), l.tapStride(), c.taps(), c.in(), w, l.wOff(), c.wRowStride(),
-                actual, l.yOff(), c.yRowStride(), c.rows(), c.out());
+        SCALAR.accumulateTaps(x, l.xOff(), l.xRowStride(), l.tapStride(), c.taps(), c.in(), w, l.wOff(), c.wTapStride(),
+                c.wRowStride(), expected, l.yOff(), c.yRowStride(), c.rows(), c.out());
+        VECTOR.accumulateTaps(x, l.xOff(), l.xRowStride(), l.tapStride(), c.taps(), c.in(), w, l.wOff(), c.wTapStride(),
+                c.wRowStride(), actual, l.yOff(), c.yRowStride(), c.rows(), c.out());
         for (int i = 0; i < actual.length; i++) {
             int rel = i - l.yOff();
             int r = Math.floorDiv(rel, c.yRowStride());
@@ -132,6 +133,39 @@ class KernelEquivalenceProperties {
             // floor covers results in the subnormal range, where relative precision ends.
             compareRow("probabilityRows", c, results, r,
                     (e, a) -> (c.cols() + 4) * EPS * Math.max(Math.abs(e), Math.abs(a)) + Float.MIN_NORMAL);
+        }
+    }
+
+    /**
+     * The transposed layout the per-site path uses: a (rows, cols) block of logits is given as
+     * (cols, rows), local states by samples, and must give the transposed probabilities.
+     */
+    @Property(tries = 1000)
+    void probabilityColumnsEqualsTheScalarReference(@ForAll("rowBlocks") KernelCases.RowBlock c) {
+        float[] rowMajor = logits(c);
+        int samples = c.rows();
+        int states = c.cols();
+        float[] x = new float[c.xOff() + samples * states];
+        for (int b = 0; b < samples; b++) {
+            for (int k = 0; k < states; k++) {
+                x[c.xOff() + k * samples + b] = rowMajor[c.xOff() + b * states + k];
+            }
+        }
+        int outLength = c.outOff() + samples * states + 4;
+        float[] untouched = KernelCases.values(outLength, 1f, c.seed() + 1);
+        float[] scalar = untouched.clone();
+        float[] vector = untouched.clone();
+        SCALAR.probabilityColumns(x, c.xOff(), scalar, c.outOff(), states, samples, c.machinePow());
+        VECTOR.probabilityColumns(x, c.xOff(), vector, c.outOff(), states, samples, c.machinePow());
+        for (int i = 0; i < outLength; i++) {
+            float e = scalar[i];
+            float a = vector[i];
+            boolean inside = i >= c.outOff() && i < c.outOff() + samples * states;
+            double tolerance = inside ? (states + 4) * EPS * Math.max(Math.abs(e), Math.abs(a)) + Float.MIN_NORMAL : 0;
+            if (!Float.isFinite(a) || !(Math.abs((double) a - e) <= tolerance)) {
+                fail(VECTOR.name() + " probabilityColumns out[" + i + "] = " + a + ", scalar " + e
+                        + (inside ? ", beyond " + tolerance : " (outside the output block)") + "; " + c);
+            }
         }
     }
 
