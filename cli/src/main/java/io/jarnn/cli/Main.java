@@ -43,7 +43,7 @@ public final class Main {
     /** Runs {@code jarnn args...}, printing to {@code out} and {@code err}; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>(List.of(args));
-        boolean debug = words.remove("--debug");
+        boolean debug = words.removeIf("--debug"::equals);
         try {
             return dispatch(words, out, err);
         } catch (UsageException e) {

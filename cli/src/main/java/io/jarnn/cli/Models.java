@@ -2,6 +2,7 @@ package io.jarnn.cli;
 
 import io.jarnn.core.Tensor;
 import io.jarnn.core.npy.Npy;
+import io.jarnn.core.npy.NpyFormatException;
 import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.ARNN;
 
@@ -29,7 +30,17 @@ final class Models {
      * the shape, and that every element is one of its local values.
      */
     static Tensor inputs(ARNN model, Path file) throws IOException {
-        Tensor inputs = Npy.read(file);
+        Tensor inputs;
+        try {
+            inputs = Npy.read(file);
+        } catch (NpyFormatException e) {
+            if (e.getMessage().contains("zip archive")) {
+                // A model or parameter file passed by mistake; the library's hint names a Java class.
+                throw new CommandFailure(file + ": expected a .npy array of configurations (numpy.save) but it is a "
+                        + "zip archive (.npz)", e);
+            }
+            throw e;
+        }
         try {
             model.hilbert().requireConfigurations(file.toString(), inputs);
         } catch (IllegalArgumentException e) {

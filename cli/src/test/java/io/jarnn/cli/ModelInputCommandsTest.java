@@ -101,6 +101,8 @@ class ModelInputCommandsTest {
         Path corrupt = Files.write(dir.resolve("corrupt.npy"), "\u0093NUMPY garbage".getBytes(StandardCharsets.ISO_8859_1));
         Cli.run(command, m, "--inputs", corrupt.toString(), "--out", file("o.npy"))
                 .assertFails(Main.FAILURE, corrupt.toString());
+        Cli.run(command, m, "--inputs", m, "--out", file("o.npy")).assertFails(Main.FAILURE,
+                m + ": expected a .npy array of configurations (numpy.save) but it is a zip archive (.npz)");
         Path missingDir = dir.resolve("absent").resolve("o.npy");
         Cli.run(command, m, "--inputs", in.toString(), "--out", missingDir.toString())
                 .assertFails(Main.FAILURE, "cannot write " + missingDir, "does not exist");
