@@ -9,6 +9,8 @@ import io.jarnn.nn.ARNNDense;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Small models saved to files, for the commands that read one. */
@@ -35,12 +37,12 @@ final class ModelFixtures {
         Path whole = save(dir, "whole.npz", model);
         byte[] bytes = Files.readAllBytes(whole);
         Path cut = dir.resolve("truncated.npz");
-        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
         Files.delete(whole);
         return cut;
     }
 
-    static java.util.List<String> list(Path dir) throws IOException {
+    static List<String> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
