@@ -162,6 +162,11 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         return total;
     }
 
+    /** A flax-style table of the layers for inputs of {@code batch} configurations (see {@link ModelSummary}). */
+    public ModelSummary summary(int batch) {
+        return ModelSummary.of(this, batch);
+    }
+
     int chunkFloats() {
         return chunkRows * config.hilbert().size() * maxWidth;
     }

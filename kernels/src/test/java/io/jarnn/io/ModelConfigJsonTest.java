@@ -1,0 +1,127 @@
+package io.jarnn.io;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.nn.ARNNConfig;
+import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.ARNNDense;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelConfigJsonTest {
+    private static final String CONV = """
+            {
+              "format": "jarnn-model",
+              "version": 1,
+              "kind": "conv1d",
+              "hilbert": {"type": "spin", "s": 0.5, "N": 100},
+              "layers": 3,
+              "features": [16, 16, 2],
+              "kernelSize": 3,
+              "dilation": 2,
+              "bias": true,
+              "machinePow": 2.0
+            }
+            """;
+
+    static Stream<Arguments> configs() {
+        return Stream.of(
+                Arguments.of(ARNNConv1D.builder(HilbertSpace.spin(0.5, 100)).layers(3).features(16).kernelSize(3)
+                        .dilation(2).config()),
+                Arguments.of(ARNNDense.builder(HilbertSpace.spin(1, 20)).layers(2).features(7).bias(false)
+                        .machinePow(0.7f).config()),
+                Arguments.of(ARNNDense.builder(HilbertSpace.spin(1.5, 3)).layers(3).features(5, 9, 4).config()),
+                Arguments.of(ARNNConv1D.builder(HilbertSpace.fock(3, 20)).layers(1).features(4).kernelSize(2).config()),
+                Arguments.of(ARNNDense.builder(HilbertSpace.ofLocalValues(10, -1f, 0f, 1f, 0.1f, 3e-8f))
+                        .layers(2).features(6).machinePow(1.0000001f).config()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void writtenConfigReadsBackEqual(ARNNConfig config) {
+        String json = ModelConfigJson.write(config);
+        ARNNConfig back = ModelConfigJson.read(json);
+        assertEquals(config, back, json);
+        assertEquals(config.toString(), back.toString(), json);
+        assertEquals(Float.floatToIntBits(config.machinePow()), Float.floatToIntBits(back.machinePow()), json);
+    }
+
+    @Test
+    void writesTheDocumentedSchema() {
+        ARNNConfig config = ARNNConv1D.builder(HilbertSpace.spin(0.5, 100)).layers(3).features(16).kernelSize(3)
+                .dilation(2).config();
+        assertEquals(CONV, ModelConfigJson.write(config));
+    }
+
+    @Test
+    void denseAndOtherHilbertSpacesAreWrittenWithTheirOwnFields() {
+        String json = ModelConfigJson.write(ARNNDense.builder(HilbertSpace.fock(3, 20)).layers(2).features(8)
+                .bias(false).config());
+        assertTrue(json.contains("\"kind\": \"dense\""), json);
+        assertTrue(json.contains("\"hilbert\": {\"type\": \"fock\", \"nMax\": 3, \"N\": 20}"), json);
+        assertTrue(!json.contains("kernelSize") && !json.contains("dilation"), json);
+        assertTrue(json.contains("\"bias\": false"), json);
+        String values = ModelConfigJson.write(ARNNDense.builder(HilbertSpace.ofLocalValues(10, -1, 0, 1)).layers(1)
+                .config());
+        assertTrue(values.contains("{\"type\": \"values\", \"values\": [-1.0, 0.0, 1.0], \"N\": 10}"), values);
+    }
+
+    /** Each case replaces {@code from} in the valid conv document with {@code to}. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "missing field       | `\"layers\": 3,`              | ``                                 | layers: expected this field but it is missing",
+            "unknown field       | `\"bias\": true,`             | `\"bias\": true, \"biass\": 1,`    | biass: unknown field",
+            "unknown hilbert fld | `\"N\": 100}`                 | `\"N\": 100, \"pbc\": true}`       | hilbert.pbc: unknown field",
+            "int as string       | `\"layers\": 3`               | `\"layers\": \"3\"`                | layers: expected an integer in int range but got the string \"3\"",
+            "fractional int      | `\"layers\": 3`               | `\"layers\": 3.0`                  | layers: expected an integer in int range but got the number 3.0",
+            "int overflow        | `\"layers\": 3`               | `\"layers\": 3000000000`           | layers: expected an integer in int range",
+            "bool as int         | `\"bias\": true`              | `\"bias\": 1`                      | bias: expected true or false but got the number 1",
+            "feature entry       | `[16, 16, 2]`                 | `[16, null, 2]`                    | features[1]: expected an integer in int range but got null",
+            "features not list   | `[16, 16, 2]`                 | `16`                               | features: expected an array but got the number 16",
+            "features length     | `[16, 16, 2]`                 | `[16, 2]`                          | features: expected a list of length layers=3",
+            "features last       | `[16, 16, 2]`                 | `[16, 16, 3]`                      | features: expected the last entry to be the local size 2",
+            "machinePow infinite | `2.0`                         | `1e39`                             | machinePow: expected a finite float32 number but got the number 1e39",
+            "machinePow zero     | `2.0`                         | `0`                                | machinePow: expected a finite value > 0",
+            "kind                | `\"conv1d\"`                  | `\"rnn\"`                          | kind: expected \"dense\" or \"conv1d\" but got \"rnn\"",
+            "dense kernel size   | `\"conv1d\"`                  | `\"dense\"`                        | kernelSize: only a conv1d model has one",
+            "kernel size 1       | `\"kernelSize\": 3`           | `\"kernelSize\": 1`                | kernelSize",
+            "format              | `\"jarnn-model\"`             | `\"npz\"`                          | format: expected \"jarnn-model\" but got \"npz\"",
+            "newer version       | `\"version\": 1`              | `\"version\": 2`                   | version: expected 1 but got 2 (written by a newer jarnn?)",
+            "hilbert type        | `\"type\": \"spin\"`          | `\"type\": \"qubit\"`              | hilbert.type: expected \"spin\", \"fock\" or \"values\" but got \"qubit\"",
+            "spin s              | `\"s\": 0.5`                  | `\"s\": 0.3`                       | hilbert.s: expected a positive multiple of 1/2",
+            "spin N              | `\"N\": 100`                  | `\"N\": 0`                         | hilbert.N: expected at least 1 site",
+            "hilbert not object  | `{\"type\": \"spin\", \"s\": 0.5, \"N\": 100}` | `[]`              | hilbert: expected an object but got an array",
+            "not JSON            | `\"layers\": 3,`              | `\"layers\": 3,,`                  | invalid JSON at line 6, column 15",
+    })
+    void rejectsSchemaViolationsNamingTheField(String name, String from, String to, String expected) {
+        assertTrue(CONV.contains(from), "test setup: '" + from + "' not in the document");
+        String json = CONV.replace(from, to);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read(json));
+        assertTrue(e.getMessage().startsWith(expected.split(" ")[0]), () -> "expected a message starting with the field '"
+                + expected.split(" ")[0] + "' but got: " + e.getMessage());
+        assertTrue(e.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void rejectsATopLevelValueThatIsNotAnObject() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read("[1]"));
+        assertEquals("expected a JSON object at the top level but got an array", e.getMessage());
+    }
+
+    @Test
+    void readsFockAndValuesSpaces() {
+        String fock = CONV.replace("{\"type\": \"spin\", \"s\": 0.5, \"N\": 100}", "{\"type\": \"fock\", \"nMax\": 1, \"N\": 7}");
+        assertEquals(HilbertSpace.fock(1, 7), ModelConfigJson.read(fock).hilbert());
+        String values = CONV.replace("{\"type\": \"spin\", \"s\": 0.5, \"N\": 100}",
+                "{\"N\": 5, \"values\": [-1, 1e0], \"type\": \"values\"}");
+        assertEquals(HilbertSpace.ofLocalValues(5, -1, 1), ModelConfigJson.read(values).hilbert());
+    }
+}
