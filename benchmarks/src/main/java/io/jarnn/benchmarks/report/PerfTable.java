@@ -80,8 +80,11 @@ public final class PerfTable {
         RunResult first = results.get(0);
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(MachineLine.describe(first)).append("\n\n");
-        out.append(String.format(Locale.ROOT, "Measured peak: %s GFLOP/s on 1 thread, %s GFLOP/s on %d threads "
-                + "(PeakFlops).%n%n", fixed(peakOneThread), fixed(peakAllCores), peakAllCoresThreads));
+        out.append("Measured peak (PeakFlops): ").append(fixed(peakOneThread)).append(" GFLOP/s on 1 thread");
+        if (peakAllCoresThreads > 0) {
+            out.append(", ").append(fixed(peakAllCores)).append(" GFLOP/s on ").append(peakAllCoresThreads).append(" threads");
+        }
+        out.append(".\n\n");
         out.append("Run: ").append(first.forks()).append(" fork(s), warmup ").append(first.warmup())
                 .append(", measurement ").append(first.measurement()).append("; fork JVM flags: ")
                 .append(String.join(" ", first.jvmArgs().stream().distinct().toList())).append("\n\n");
@@ -180,8 +183,9 @@ public final class PerfTable {
         return params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     }
 
+    /** Four significant digits, but never an exponent for values a table reader compares by eye. */
     private static String significant(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+        return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static String fixed(double v) {
