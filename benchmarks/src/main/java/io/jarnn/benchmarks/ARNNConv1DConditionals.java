@@ -1,0 +1,70 @@
+package io.jarnn.benchmarks;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNNConv1D;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * Full ARNNConv1D conditionals (all layers, selu, normalisation) of a spin-1/2 batch on one
+ * thread, through the allocation-free {@code conditionalsLogPsi(inputs, out, workspace)}.
+ * Useful flops count only the layers' multiply-adds (selu and the normalisation are extra).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {ForkFlags.VECTOR_MODULE, ForkFlags.HEAP_MIN, ForkFlags.HEAP_MAX, ForkFlags.PRE_TOUCH})
+@State(Scope.Benchmark)
+public class ARNNConv1DConditionals {
+    @Param({"1024"})
+    public int sites;
+    @Param({"3"})
+    public int layers;
+    @Param({"256", "1024"})
+    public int batch;
+    @Param({"16", "64"})
+    public int features;
+    @Param({"3"})
+    public int kernelSize;
+    @Param({"1", "2"})
+    public int dilation;
+
+    private ModelFixture fixture;
+
+    public static long usefulFlopsPerOp(Map<String, String> params) {
+        return 2L * Integer.parseInt(params.get("batch")) * MultiplyAdds.arnnConv1D(
+                Integer.parseInt(params.get("sites")), Integer.parseInt(params.get("layers")),
+                Integer.parseInt(params.get("features")), 2, Integer.parseInt(params.get("kernelSize")),
+                Integer.parseInt(params.get("dilation")));
+    }
+
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) {
+        var model = ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(layers).features(features)
+                .kernelSize(kernelSize).dilation(dilation).bias(true).machinePow(2f).build(11).withThreads(1);
+        fixture = new ModelFixture(params.getBenchmark(), model, batch, usefulFlopsPerOp(SelfChecks.params(params)));
+    }
+
+    @Benchmark
+    public Tensor jarnn() {
+        fixture.forward();
+        return fixture.out;
+    }
+}
