@@ -21,6 +21,8 @@ final class DenseLayerFixture {
     final float[] x;
     /** (batch, N*f) output, overwritten by each forward. */
     final float[] y;
+    /** The layer's scratch, (batch, N*f), reused by every forward. */
+    final float[] scratch;
 
     DenseLayerFixture(DenseShape shape, long seed) {
         this.shape = shape;
@@ -32,10 +34,11 @@ final class DenseLayerFixture {
                 kernel, bias, "");
         this.x = RandomArrays.uniform(seed + 2, 1f, shape.batch(), width).array();
         this.y = new float[shape.batch() * width];
+        this.scratch = new float[shape.batch() * width];
     }
 
     void forward(Kernels kernels) {
-        layer.forward(kernels, x, 0, shape.batch(), y, 0);
+        layer.forward(kernels, x, 0, shape.batch(), y, 0, scratch);
     }
 
     int checkedRows() {
@@ -81,7 +84,7 @@ final class DenseLayerFixture {
     /** The scalar reference on the checked rows, for bitwise comparison with the vector kernels. */
     float[] scalarReferenceRows() {
         float[] reference = new float[checkedRows() * shape.width()];
-        layer.forward(ScalarKernels.INSTANCE, x, 0, checkedRows(), reference, 0);
+        layer.forward(ScalarKernels.INSTANCE, x, 0, checkedRows(), reference, 0, new float[reference.length]);
         return reference;
     }
 }

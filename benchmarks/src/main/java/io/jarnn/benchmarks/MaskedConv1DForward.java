@@ -52,6 +52,7 @@ public class MaskedConv1DForward {
     private MaskedConv1D layer;
     private float[] x;
     private float[] y;
+    private float[] scratch;
 
     public static long usefulFlopsPerOp(Map<String, String> params) {
         int f = Integer.parseInt(params.get("features"));
@@ -70,13 +71,14 @@ public class MaskedConv1DForward {
         layer = MaskedConv1D.fromNetKet(sites, features, features, kernelSize, dilation, false, true, kernel, bias, "");
         x = RandomArrays.uniform(9, 1f, batch, sites, features).array();
         y = new float[batch * sites * features];
+        scratch = new float[batch * sites * features];
         SelfChecks.requireFlops(params.getBenchmark(), usefulFlopsPerOp(SelfChecks.params(params)),
                 2L * batch * layer.multiplyAddsPerSample());
 
-        layer.forward(kernels, x, 0, batch, y, 0);
+        layer.forward(kernels, x, 0, batch, y, 0, scratch);
         int checked = CHECKED_SAMPLES * sites * features;
         float[] reference = new float[checked];
-        layer.forward(ScalarKernels.INSTANCE, x, 0, CHECKED_SAMPLES, reference, 0);
+        layer.forward(ScalarKernels.INSTANCE, x, 0, CHECKED_SAMPLES, reference, 0, new float[checked]);
         SelfChecks.requireBitwiseEqual("conv forward " + SelfChecks.params(params), reference, y, checked);
         requireMatchesDefinition(kernel.array(), bias.array());
     }
@@ -105,7 +107,7 @@ public class MaskedConv1DForward {
 
     @Benchmark
     public float[] jarnn() {
-        layer.forward(kernels, x, 0, batch, y, 0);
+        layer.forward(kernels, x, 0, batch, y, 0, scratch);
         return y;
     }
 }
