@@ -106,9 +106,20 @@ public final class DirectSampler {
     /**
      * Fills {@code configurations} (n, N) with n samples from {@code seed} and, unless it is
      * null, {@code logProbabilities} (n,) with their log-probabilities. Sample r depends only
-     * on the seed, r, n and the chunk size.
+     * on the seed, r and the chunk size.
      */
     public void sample(long seed, Tensor configurations, Tensor logProbabilities) {
+        sample(seed, 0, configurations, logProbabilities);
+    }
+
+    /**
+     * Fills {@code configurations} (n, N) with samples {@code firstRow .. firstRow + n - 1} of
+     * the sequence that {@code seed} defines, so that a long run can be produced in pieces (for
+     * a progress bar, or to bound memory) with exactly the samples of one call.
+     * {@code firstRow} must be a multiple of {@link #chunkSize()}: chunks are the unit of
+     * randomness.
+     */
+    public void sample(long seed, long firstRow, Tensor configurations, Tensor logProbabilities) {
         HilbertSpace h = model.hilbert();
         if (configurations == null) {
             throw new IllegalArgumentException("configurations: expected an (n, " + h.size() + ") tensor but got null");
@@ -119,11 +130,16 @@ public final class DirectSampler {
         if (logProbabilities != null) {
             logProbabilities.requireShape("logProbabilities", n);
         }
+        if (firstRow < 0 || firstRow % chunkSize != 0) {
+            throw new IllegalArgumentException("firstRow: expected a non-negative multiple of the chunk size "
+                    + chunkSize + " but got " + firstRow);
+        }
+        long firstChunk = firstRow / chunkSize;
         int chunks = (n + chunkSize - 1) / chunkSize;
         ParallelChunks.run(chunks, threads, (w, chunk) -> {
             int first = chunk * chunkSize;
             int rows = Math.min(chunkSize, n - first);
-            worker(w).sampleChunk(streamFor(seed, chunk), configurations, logProbabilities, first, rows);
+            worker(w).sampleChunk(streamFor(seed, firstChunk + chunk), configurations, logProbabilities, first, rows);
         });
     }
 
@@ -131,8 +147,8 @@ public final class DirectSampler {
      * The random stream of chunk c: a SplitMix64-style mix of (seed, c), so that streams of
      * neighbouring chunks and seeds are unrelated and none depends on scheduling.
      */
-    private static SplittableRandom streamFor(long seed, int chunk) {
-        long z = seed + 0x9E3779B97F4A7C15L * (chunk + 1L);
+    private static SplittableRandom streamFor(long seed, long chunk) {
+        long z = seed + 0x9E3779B97F4A7C15L * (chunk + 1);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return new SplittableRandom(z ^ (z >>> 31));

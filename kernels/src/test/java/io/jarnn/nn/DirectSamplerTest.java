@@ -111,6 +111,22 @@ class DirectSamplerTest {
         assertTrue(first.contentEquals(second));
     }
 
+    @Test
+    void piecesOfWholeChunksGiveTheSamplesOfOneCall() {
+        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(1, 9)).layers(2).features(5).kernelSize(2).build(21);
+        DirectSampler sampler = DirectSampler.of(model).withChunkSize(8);
+        Samples whole = sampler.sample(45, 31, true);
+        Tensor configurations = Tensor.zeros(45, 9);
+        Tensor logProbabilities = Tensor.zeros(45);
+        sampler.sample(31, 0, configurations.slice(0, 16), logProbabilities.slice(0, 16));
+        sampler.sample(31, 16, configurations.slice(16, 24), logProbabilities.slice(16, 24));
+        sampler.sample(31, 24, configurations.slice(24, 45), logProbabilities.slice(24, 45));
+        assertTrue(whole.configurations().contentEquals(configurations), "configurations differ from one call");
+        assertTrue(whole.logProbabilities().contentEquals(logProbabilities), "log-probabilities differ from one call");
+        expectMessage(() -> sampler.sample(31, 4, Tensor.zeros(8, 9), null), "firstRow");
+        expectMessage(() -> sampler.sample(31, -8, Tensor.zeros(8, 9), null), "firstRow");
+    }
+
     /** Naive and cached paths consume the same random stream; they may differ only where rounding flips a draw. */
     @Test
     void naivePathDrawsTheSameSamplesAsTheCachedPath() {
