@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Turns a JMH JSON result file ({@code -rf json -rff results.json}) into the Markdown table of
  * the README: benchmark, parameters, median, error, useful GFLOP/s, fraction of the measured
- * peak, speed-up over EJML / the scalar kernels / one thread, bytes allocated per op (when run
+ * peak, speed-up over EJML / the scalar kernels / the naive sampling path / one thread, bytes allocated per op (when run
  * with {@code -prof gc}), and the machine line.
  *
  * <pre>
@@ -92,9 +92,9 @@ public final class PerfTable {
             out.append("Command: `").append(command).append("`\n\n");
         }
         boolean gc = results.stream().anyMatch(r -> !Double.isNaN(r.allocatedBytesPerOp()));
-        out.append("| Benchmark | Params | Median | Error | GFLOP/s | of peak | vs EJML | vs scalar | vs 1 thread |")
+        out.append("| Benchmark | Params | Median | Error | GFLOP/s | of peak | vs EJML | vs scalar | vs naive | vs 1 thread |")
                 .append(gc ? " alloc B/op |" : "").append('\n');
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|").append(gc ? "---:|" : "").append('\n');
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|").append(gc ? "---:|" : "").append('\n');
         for (RunResult r : results) {
             out.append("| ").append(r.className()).append('.').append(r.method())
                     .append(r.threads() > 1 ? " (" + r.threads() + " threads)" : "")
@@ -105,6 +105,7 @@ public final class PerfTable {
                     .append(" | ").append(percent(gflops(r) / peakFor(r)))
                     .append(" | ").append(ratio(r, baseline(r, "ejml")))
                     .append(" | ").append(ratio(r, baseline(r, "scalar")))
+                    .append(" | ").append(ratio(r, baseline(r, "naive")))
                     .append(" | ").append(ratio(r, oneThread(r)))
                     .append(" |");
             if (gc) {

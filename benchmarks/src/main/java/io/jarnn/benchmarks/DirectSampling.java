@@ -1,0 +1,74 @@
+package io.jarnn.benchmarks;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.DirectSampler;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * NetKet's own sampling benchmark configuration: exact samples from an ARNNConv1D with
+ * L = 10000 spin-1/2 sites, 3 layers, 16 features, kernel size 3, float32, a batch of 64 per
+ * operation, through the cached per-site path. {@code threads = 2} splits the batch of 64 into
+ * two chunks of 32 drawn in parallel. Useful flops: the multiply-adds a full forward of the
+ * batch needs (what per-site evaluation cannot avoid), times two; the selu, normalisation and
+ * draws are extra work not counted.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(value = 1, jvmArgsAppend = {ForkFlags.VECTOR_MODULE, ForkFlags.HEAP_MIN, ForkFlags.HEAP_MAX, ForkFlags.PRE_TOUCH})
+@State(Scope.Benchmark)
+public class DirectSampling {
+    @Param({"10000"})
+    public int sites;
+    @Param({"64"})
+    public int batch;
+    @Param({"1", "2"})
+    public int threads;
+
+    private DirectSampler sampler;
+    private Tensor configurations;
+    private long seed;
+
+    public static long usefulFlopsPerOp(Map<String, String> params) {
+        return 2L * Integer.parseInt(params.get("batch"))
+                * MultiplyAdds.arnnConv1D(Integer.parseInt(params.get("sites")), 3, 16, 2, 3, 1);
+    }
+
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) {
+        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(3).features(16).kernelSize(3)
+                .dilation(1).bias(true).machinePow(2f).build(11);
+        SelfChecks.requireVectorKernels(model.kernels(), params.getBenchmark());
+        SelfChecks.requireFlops(params.getBenchmark(), usefulFlopsPerOp(SelfChecks.params(params)),
+                2L * batch * model.multiplyAddsPerSample());
+        sampler = DirectSampler.of(model).withThreads(threads).withChunkSize(batch / threads);
+        configurations = Tensor.zeros(batch, sites);
+        SamplingChecks.requireExactLogProbabilities(params.getBenchmark(), sampler, model);
+    }
+
+    @Benchmark
+    public Tensor cached() {
+        sampler.sample(seed++, configurations, null);
+        return configurations;
+    }
+}
