@@ -252,7 +252,8 @@ public final class DirectSampler {
     /**
      * NetKet's inverse-CDF choice: the number of k with {@code cumsum(p)[k] < u * sum(p)}, the
      * threshold scaled by the row's own sum so that rounding in p cannot select past the last
-     * local state (the clamp guards the last ulp of {@code u * sum}). Row b's probabilities are
+     * local state (the clamp guards the last ulp of {@code u * sum}), and a state of probability
+     * zero is never chosen. Row b's probabilities are
      * {@code p[off + k * stride]}.
      */
     static int draw(float[] p, int off, int stride, int ls, double u) {
@@ -265,7 +266,9 @@ public final class DirectSampler {
         int count = 0;
         for (int k = 0; k < ls; k++) {
             cumulative += p[off + k * stride];
-            if (cumulative < threshold) {
+            // "== 0" skips leading states of probability zero when u is exactly 0, the one draw
+            // that NetKet's rule would let land on one.
+            if (cumulative < threshold || cumulative == 0) {
                 count++;
             }
         }

@@ -152,6 +152,8 @@ class DirectSamplerTest {
     void drawNeverSelectsPastTheLastStateAndSkipsZeroProbabilities() {
         float[] p = {0.25f, 0f, 0.75f, 0f};
         assertEquals(0, DirectSampler.draw(p, 0, 1, 4, 0.0));
+        float[] leadingZeros = {0f, 0f, 1f};
+        assertEquals(2, DirectSampler.draw(leadingZeros, 0, 1, 3, 0.0), "u = 0 must not pick a state of probability 0");
         assertEquals(0, DirectSampler.draw(p, 0, 1, 4, 0.2499));
         assertEquals(2, DirectSampler.draw(p, 0, 1, 4, 0.2501));
         assertEquals(2, DirectSampler.draw(p, 0, 1, 4, Math.nextDown(1.0)));

@@ -3,6 +3,8 @@ package io.jarnn.properties;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.DirectSampler;
+import io.jarnn.nn.Samples;
 import io.jarnn.nn.SiteCache;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -13,9 +15,10 @@ import net.jqwik.api.constraints.IntRange;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Issue 4, property 6 (the cached half; the sampler half waits for the sampler): the per-site
- * path {@code conditional(cache, sigma, i)}, i = 0..N-1, equals the full forward's
- * {@code conditionals(sigma)[:, i, :]}.
+ * Issue 4, property 6: the per-site path {@code conditional(cache, sigma, i)}, i = 0..N-1,
+ * equals the full forward's {@code conditionals(sigma)[:, i, :]}; and the direct sampler, which
+ * runs on that path, returns valid configurations whose log-probabilities are
+ * {@code machinePow * logPsi} of the full forward.
  */
 class CachedPathProperties {
     /**
@@ -61,6 +64,33 @@ class CachedPathProperties {
             }
             m.conditional(cache, progressive, i, out);
             requireClose("second pass after reset, filled column by column", out, fullTarget, target, i);
+        }
+    }
+
+    /**
+     * Absolute, on log p: the sampler sums N logs of float probabilities in double; logPsi sums
+     * N float log-conditionals. 1e-4 over at most 16 sites, also for the adversarial weights
+     * (probabilities of a chosen state can be tiny but are never 0: a state of probability 0 is
+     * never drawn).
+     */
+    static final double LOG_PROBABILITY_TOLERANCE = 1e-4;
+
+    @Property(tries = 300)
+    void samplerLogProbabilitiesAreMachinePowTimesLogPsi(@ForAll("models") ModelSpec spec,
+                                                         @ForAll @IntRange(min = 1, max = 9) int samples,
+                                                         @ForAll @IntRange(min = 1, max = 4) int chunkSize,
+                                                         @ForAll long seed) {
+        ARNN m = spec.build();
+        Samples drawn = DirectSampler.of(m).withChunkSize(chunkSize).sample(samples, seed, true);
+        m.hilbert().requireConfigurations("samples", drawn.configurations());
+        Tensor logPsi = m.logPsi(drawn.configurations());
+        for (int r = 0; r < samples; r++) {
+            double expected = m.machinePow() * logPsi.get(r);
+            float actual = drawn.logProbabilities().get(r);
+            if (!(Math.abs(actual - expected) <= LOG_PROBABILITY_TOLERANCE)) {
+                fail("sample " + r + ": log p = " + actual + ", machinePow * logPsi = " + expected + " within "
+                        + LOG_PROBABILITY_TOLERANCE + "; " + Rows.input(drawn.configurations(), r));
+            }
         }
     }
 
