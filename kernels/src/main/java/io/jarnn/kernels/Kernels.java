@@ -14,6 +14,14 @@ package io.jarnn.kernels;
  */
 public interface Kernels {
 
+    /**
+     * Floats a caller may leave unused after its buffers so that kernels can read (never
+     * write) whole vectors past a partial last one: the column tail of
+     * {@link #accumulateTaps} then needs masked stores only. Results do not depend on it; only
+     * speed does. 64 floats cover any vector size up to 2048 bits.
+     */
+    int OVERREAD_PADDING = 64;
+
     /** The implementation selected for this JVM (see {@link KernelSelection}). */
     static Kernels active() {
         return KernelSelection.ACTIVE;

@@ -74,6 +74,19 @@ public final class VectorKernels implements Kernels {
         if (c < out) {
             int width = out - c;
             int r = 0;
+            // The column tail. Where w and y have a vector's room after the last element the
+            // call may touch (callers pad their buffers with OVERREAD_PADDING), load whole
+            // vectors and mask only the store: lanes past the tail hold neighbouring values, are
+            // computed and discarded. Masked loads in the reduction loop cost a range check each
+            // (and eight masked accumulators made C1 give up on the method, see rows4Masked).
+            int lastW = wOff + c + (taps - 1) * wTapStride + (in - 1) * wRowStride;
+            int lastY = yOff + c + (rows - 1) * yRowStride;
+            if (lastW + L <= w.length && lastY + L <= y.length) {
+                for (; r + 8 <= rows; r += 8) {
+                    rows8Tail(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                            w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride, width);
+                }
+            }
             for (; r + 4 <= rows; r += 4) {
                 rows4Masked(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
                         w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride, width);
@@ -229,6 +242,47 @@ public final class VectorKernels implements Kernels {
         a5.intoArray(y, yOff + 5 * ys);
         a6.intoArray(y, yOff + 6 * ys);
         a7.intoArray(y, yOff + 7 * ys);
+    }
+
+    /**
+     * Eight rows times one partial vector of columns, {@code width < L}, with room to load
+     * whole vectors of w and y: only the stores are masked.
+     */
+    private static void rows8Tail(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                                  float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys, int width) {
+        FloatVector a0 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * ys);
+        FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * ys);
+        FloatVector a4 = FloatVector.fromArray(S, y, yOff + 4 * ys);
+        FloatVector a5 = FloatVector.fromArray(S, y, yOff + 5 * ys);
+        FloatVector a6 = FloatVector.fromArray(S, y, yOff + 6 * ys);
+        FloatVector a7 = FloatVector.fromArray(S, y, yOff + 7 * ys);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * wts;
+            for (int a = 0; a < in; a++) {
+                FloatVector wv = FloatVector.fromArray(S, w, wt + a * ws);
+                int xi = xt + a;
+                a0 = FloatVector.broadcast(S, x[xi]).fma(wv, a0);
+                a1 = FloatVector.broadcast(S, x[xi + xs]).fma(wv, a1);
+                a2 = FloatVector.broadcast(S, x[xi + 2 * xs]).fma(wv, a2);
+                a3 = FloatVector.broadcast(S, x[xi + 3 * xs]).fma(wv, a3);
+                a4 = FloatVector.broadcast(S, x[xi + 4 * xs]).fma(wv, a4);
+                a5 = FloatVector.broadcast(S, x[xi + 5 * xs]).fma(wv, a5);
+                a6 = FloatVector.broadcast(S, x[xi + 6 * xs]).fma(wv, a6);
+                a7 = FloatVector.broadcast(S, x[xi + 7 * xs]).fma(wv, a7);
+            }
+        }
+        VectorMask<Float> m = S.indexInRange(0, width);
+        a0.intoArray(y, yOff, m);
+        a1.intoArray(y, yOff + ys, m);
+        a2.intoArray(y, yOff + 2 * ys, m);
+        a3.intoArray(y, yOff + 3 * ys, m);
+        a4.intoArray(y, yOff + 4 * ys, m);
+        a5.intoArray(y, yOff + 5 * ys, m);
+        a6.intoArray(y, yOff + 6 * ys, m);
+        a7.intoArray(y, yOff + 7 * ys, m);
     }
 
     /**

@@ -23,14 +23,10 @@ import java.util.Arrays;
  * kernel reordered (out, K', in).
  */
 public final class MaskedConv1D extends MaskedLayer {
-    private final int sites;
-    private final int in;
-    private final int out;
     private final int kernelSize;
     private final int dilation;
-    private final boolean exclusive;
-    private final boolean useBias;
     private final int taps;
+    /** The kernel (K', in, out) row-major, followed by {@link Kernels#OVERREAD_PADDING} unused floats. */
     private final float[] weights;
     /** The kernel reordered (out, K', in) for per-site evaluation, where outputs are the rows. */
     private final float[] weightsByOutput;
@@ -38,15 +34,11 @@ public final class MaskedConv1D extends MaskedLayer {
 
     private MaskedConv1D(int sites, int in, int out, int kernelSize, int dilation, boolean exclusive,
                          boolean useBias, float[] weights, float[] bias) {
-        this.sites = sites;
-        this.in = in;
-        this.out = out;
+        super(sites, in, out, exclusive, useBias);
         this.kernelSize = kernelSize;
         this.dilation = dilation;
-        this.exclusive = exclusive;
-        this.useBias = useBias;
         this.taps = kernelSize - (exclusive ? 1 : 0);
-        this.weights = weights;
+        this.weights = Arrays.copyOf(weights, weights.length + Kernels.OVERREAD_PADDING);
         this.weightsByOutput = new float[weights.length];
         for (int t = 0; t < taps; t++) {
             for (int a = 0; a < in; a++) {
@@ -109,31 +101,6 @@ public final class MaskedConv1D extends MaskedLayer {
     }
 
     @Override
-    public int sites() {
-        return sites;
-    }
-
-    @Override
-    public int inFeatures() {
-        return in;
-    }
-
-    @Override
-    public int outFeatures() {
-        return out;
-    }
-
-    @Override
-    public boolean exclusive() {
-        return exclusive;
-    }
-
-    @Override
-    public boolean useBias() {
-        return useBias;
-    }
-
-    @Override
     public String typeName() {
         return "MaskedConv1D";
     }
@@ -150,7 +117,7 @@ public final class MaskedConv1D extends MaskedLayer {
 
     @Override
     public Tensor kernel() {
-        return Tensor.copyOf(weights, taps, in, out);
+        return Tensor.wrap(Arrays.copyOf(weights, weightsByOutput.length), taps, in, out);
     }
 
     @Override
@@ -160,7 +127,7 @@ public final class MaskedConv1D extends MaskedLayer {
 
     @Override
     public long storedParameterCount() {
-        return weights.length + (useBias ? out : 0);
+        return weightsByOutput.length + (useBias ? out : 0);
     }
 
     @Override
@@ -199,9 +166,7 @@ public final class MaskedConv1D extends MaskedLayer {
         for (int s = 0; s < samples; s++) {
             int xs = xOff + s * sites * in;
             int ys = yOff + s * sites * out;
-            for (int t = 0; t < sites; t++) {
-                System.arraycopy(bias, 0, y, ys + t * out, out);
-            }
+            Tile.rows(bias, y, ys, out, sites);
             for (int t = 0; t < edge; t++) {
                 int k0 = firstTap(t);
                 if (k0 < taps) {
@@ -242,7 +207,7 @@ public final class MaskedConv1D extends MaskedLayer {
             this.batch = batch;
             this.slot = Math.multiplyExact(batch, in);
             this.ringLength = Math.multiplyExact(2 * kernelSize, slot);
-            this.rings = new float[Math.multiplyExact(dilation, ringLength)];
+            this.rings = new float[Math.addExact(Math.multiplyExact(dilation, ringLength), Kernels.OVERREAD_PADDING)];
         }
 
         @Override

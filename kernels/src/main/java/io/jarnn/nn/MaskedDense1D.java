@@ -20,22 +20,13 @@ import java.util.Arrays;
  * in them has no effect.
  */
 public final class MaskedDense1D extends MaskedLayer {
-    private final int sites;
-    private final int in;
-    private final int out;
-    private final boolean exclusive;
-    private final boolean useBias;
     private final float[] panels;
     private final int[] panelOffsets;
     private final float[] bias;
 
     private MaskedDense1D(int sites, int in, int out, boolean exclusive, boolean useBias, float[] panels,
                           int[] panelOffsets, float[] bias) {
-        this.sites = sites;
-        this.in = in;
-        this.out = out;
-        this.exclusive = exclusive;
-        this.useBias = useBias;
+        super(sites, in, out, exclusive, useBias);
         this.panels = panels;
         this.panelOffsets = panelOffsets;
         this.bias = bias;
@@ -110,31 +101,6 @@ public final class MaskedDense1D extends MaskedLayer {
         int i = row / in;
         int j = col / out;
         return exclusive ? i < j : i <= j;
-    }
-
-    @Override
-    public int sites() {
-        return sites;
-    }
-
-    @Override
-    public int inFeatures() {
-        return in;
-    }
-
-    @Override
-    public int outFeatures() {
-        return out;
-    }
-
-    @Override
-    public boolean exclusive() {
-        return exclusive;
-    }
-
-    @Override
-    public boolean useBias() {
-        return useBias;
     }
 
     @Override
@@ -251,7 +217,7 @@ public final class MaskedDense1D extends MaskedLayer {
 
         DenseCache(int batch) {
             this.batch = batch;
-            this.inputs = new float[Math.multiplyExact(batch, sites * in)];
+            this.inputs = new float[Math.addExact(Math.multiplyExact(batch, sites * in), Kernels.OVERREAD_PADDING)];
         }
 
         @Override

@@ -9,20 +9,43 @@ import io.jarnn.kernels.Kernels;
  * Immutable and thread-safe; per-call state lives in caller-owned buffers and {@link LayerCache}s.
  */
 public abstract sealed class MaskedLayer permits MaskedDense1D, MaskedConv1D {
+    final int sites;
+    final int in;
+    final int out;
+    final boolean exclusive;
+    final boolean useBias;
 
-    MaskedLayer() {
+    MaskedLayer(int sites, int in, int out, boolean exclusive, boolean useBias) {
+        this.sites = sites;
+        this.in = in;
+        this.out = out;
+        this.exclusive = exclusive;
+        this.useBias = useBias;
     }
 
     /** Number of sites N. */
-    public abstract int sites();
+    public final int sites() {
+        return sites;
+    }
 
-    public abstract int inFeatures();
+    /** Input features per site. */
+    public final int inFeatures() {
+        return in;
+    }
 
-    public abstract int outFeatures();
+    /** Output features per site. */
+    public final int outFeatures() {
+        return out;
+    }
 
-    public abstract boolean exclusive();
+    /** Whether site i sees only sites before it (the first layer) rather than up to itself. */
+    public final boolean exclusive() {
+        return exclusive;
+    }
 
-    public abstract boolean useBias();
+    public final boolean useBias() {
+        return useBias;
+    }
 
     /** NetKet's module name, e.g. {@code "MaskedDense1D"}. */
     public abstract String typeName();

@@ -1,5 +1,7 @@
 package io.jarnn.nn;
 
+import io.jarnn.kernels.Kernels;
+
 /**
  * Per-site evaluation state for one batch of configurations: each layer's cached inputs and
  * one activation buffer. Obtained from {@link ARNN#newCache(int)}, owned by the caller (one
@@ -17,7 +19,7 @@ public final class SiteCache {
         this.model = model;
         this.batch = batch;
         this.layerCaches = layerCaches;
-        this.activations = new float[Math.multiplyExact(batch, maxWidth)];
+        this.activations = new float[Math.addExact(Math.multiplyExact(batch, maxWidth), Kernels.OVERREAD_PADDING)];
         this.probabilities = new float[Math.multiplyExact(batch, model.hilbert().localSize())];
     }
 

@@ -1,5 +1,7 @@
 package io.jarnn.nn;
 
+import io.jarnn.kernels.Kernels;
+
 /**
  * Caller-owned scratch for full forward passes of one model shape: three activation-sized
  * buffers per worker thread (input, output and the layer's own scratch), allocated on first use and reused by every later call, so that a steady-state
@@ -25,21 +27,21 @@ public final class Workspace {
 
     float[] first(int worker) {
         if (first[worker] == null) {
-            first[worker] = new float[model.chunkFloats()];
+            first[worker] = new float[model.chunkFloats() + Kernels.OVERREAD_PADDING];
         }
         return first[worker];
     }
 
     float[] second(int worker) {
         if (second[worker] == null) {
-            second[worker] = new float[model.chunkFloats()];
+            second[worker] = new float[model.chunkFloats() + Kernels.OVERREAD_PADDING];
         }
         return second[worker];
     }
 
     float[] third(int worker) {
         if (third[worker] == null) {
-            third[worker] = new float[model.chunkFloats()];
+            third[worker] = new float[model.chunkFloats() + Kernels.OVERREAD_PADDING];
         }
         return third[worker];
     }

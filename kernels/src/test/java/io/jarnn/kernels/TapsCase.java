@@ -14,7 +14,8 @@ import static io.jarnn.kernels.KernelEquivalence.runBoth;
  * outside the (rows x out) rectangle is a guard value that must come back unchanged.
  */
 record TapsCase(int rows, int out, int in, int taps, int tapStride,
-                int xOff, int xRowStride, int wOff, int wTapStride, int wRowStride, int yOff, int yRowStride) {
+                int xOff, int xRowStride, int wOff, int wTapStride, int wRowStride, int yOff, int yRowStride,
+                int slack) {
 
     /** How the operands are laid out in memory, each the way a layer really calls the kernel. */
     enum Layout {
@@ -32,30 +33,45 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
     }
 
     static TapsCase of(Layout layout, int rows, int out, int in, int taps) {
+        return of(layout, rows, out, in, taps, 0);
+    }
+
+    /**
+     * With {@code slack} > 0 every array has that many extra elements at its end, the way
+     * layers pad their buffers ({@link Kernels#OVERREAD_PADDING}) so that the column tail may
+     * load whole vectors: the padding of y must still come back unchanged.
+     */
+    static TapsCase of(Layout layout, int rows, int out, int in, int taps, int slack) {
+        TapsCase c = tight(layout, rows, out, in, taps);
+        return new TapsCase(c.rows, c.out, c.in, c.taps, c.tapStride, c.xOff, c.xRowStride, c.wOff, c.wTapStride,
+                c.wRowStride, c.yOff, c.yRowStride, slack);
+    }
+
+    private static TapsCase tight(Layout layout, int rows, int out, int in, int taps) {
         return switch (layout) {
             case GAPS -> {
                 int tapStride = in + 2;
                 int span = (taps - 1) * tapStride + in;
                 yield new TapsCase(rows, out, in, taps, tapStride, 7, span + 3, 5, (in + 1) * (out + 3), out + 3,
-                        3, out + 5);
+                        3, out + 5, 0);
             }
-            case PACKED_TAPS -> new TapsCase(rows, out, in, taps, in, 2, taps * in + 1, 1, in * out, out, 4, out + 1);
-            case CONVOLUTION -> new TapsCase(rows, out, in, taps, 2 * in, 3, in, 0, in * out, out, 1, out);
+            case PACKED_TAPS -> new TapsCase(rows, out, in, taps, in, 2, taps * in + 1, 1, in * out, out, 4, out + 1, 0);
+            case CONVOLUTION -> new TapsCase(rows, out, in, taps, 2 * in, 3, in, 0, in * out, out, 1, out, 0);
             case FEATURE_MAJOR_CONVOLUTION ->
-                    new TapsCase(rows, out, in, taps, in, 1, taps * in, 2, 2, out + 2 * (taps - 1) + 1, 0, out);
+                    new TapsCase(rows, out, in, taps, in, 1, taps * in, 2, 2, out + 2 * (taps - 1) + 1, 0, out, 0);
         };
     }
 
     int xLength() {
-        return xOff + (rows - 1) * xRowStride + (taps - 1) * tapStride + in;
+        return xOff + (rows - 1) * xRowStride + (taps - 1) * tapStride + in + slack;
     }
 
     int wLength() {
-        return wOff + (taps - 1) * wTapStride + (in - 1) * wRowStride + out;
+        return wOff + (taps - 1) * wTapStride + (in - 1) * wRowStride + out + slack;
     }
 
     int yLength() {
-        return yOff + (rows - 1) * yRowStride + out;
+        return yOff + (rows - 1) * yRowStride + out + slack;
     }
 
     /** Whether y index i lies inside the (rows x out) rectangle the call writes. */
@@ -114,6 +130,6 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
     public String toString() {
         return "accumulateTaps(rows=" + rows + ", out=" + out + ", in=" + in + ", taps=" + taps
                 + ", tapStride=" + tapStride + ", xOff=" + xOff + ", xRowStride=" + xRowStride
-                + ", wOff=" + wOff + ", wTapStride=" + wTapStride + ", wRowStride=" + wRowStride + ", yOff=" + yOff + ", yRowStride=" + yRowStride + ")";
+                + ", wOff=" + wOff + ", wTapStride=" + wTapStride + ", wRowStride=" + wRowStride + ", slack=" + slack + ", yOff=" + yOff + ", yRowStride=" + yRowStride + ")";
     }
 }
