@@ -432,6 +432,29 @@ public final class VectorKernels implements Kernels {
         return twoToN.fma(expm1R, twoToN).blend(0f, x.compare(VectorOperators.LT, EXP_FLUSH_BELOW));
     }
 
+    /**
+     * log(s) for s >= 1 (a sum of exponentials whose largest term is exp(0) = 1): s = 2^e m
+     * with m in [1, 2), log m = 2 atanh(z) with z = (m - 1)/(m + 1) in [0, 1/3), summed to
+     * z^15/15 (the next term is below 2e-9 relative). About 2 ulp; from the same exact or
+     * correctly rounded operations as the exps, so the same bits interpreted or compiled.
+     */
+    static FloatVector logAtLeastOne(FloatVector s) {
+        IntVector bits = (IntVector) s.reinterpretAsInts();
+        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
+                .convert(VectorOperators.I2F, 0);
+        FloatVector m = ((IntVector) bits.and(0x007FFFFF).or(0x3F800000)).reinterpretAsFloats();
+        FloatVector z = m.sub(1f).div(m.add(1f));
+        FloatVector z2 = z.mul(z);
+        FloatVector q = z2.fma(1f / 15f, 1f / 13f);
+        q = q.fma(z2, FloatVector.broadcast(S, 1f / 11f));
+        q = q.fma(z2, FloatVector.broadcast(S, 1f / 9f));
+        q = q.fma(z2, FloatVector.broadcast(S, 1f / 7f));
+        q = q.fma(z2, FloatVector.broadcast(S, 1f / 5f));
+        q = q.fma(z2, FloatVector.broadcast(S, 1f / 3f));
+        FloatVector logM = z.mul(z2).fma(q, z).mul(2f);
+        return e.fma(FloatVector.broadcast(S, LN2_HI), e.fma(FloatVector.broadcast(S, LN2_LO), logM));
+    }
+
     /** expm1(r) for r = x - n ln2 (Cody-Waite: n * LN2_HI is exact for |n| <= 126). */
     private static FloatVector expm1Reduced(FloatVector x, FloatVector n) {
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
@@ -454,22 +477,50 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
-        // Rows are short (the local size, 2..5), so vectorise the exp over the flattened block:
-        // out temporarily holds exp(p * (x - rowMax)), then the final values.
-        shiftedExp(x, xOff, out, outOff, rows, cols, machinePow);
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int or = outOff + r * cols;
-            float sum = 0;
+        // Rows are short (the local size, usually 2..5) and many (batch * N). So sixteen rows
+        // at a time, each column gathered into one vector: max, exp, sum and log run lane-wise
+        // across rows, and the results are scattered back. The last group is moved back to end
+        // at the last row, recomputing a few rows with the very same lane-wise operations, so
+        // no row's bits depend on its position in the block. (A masked gather or scatter would
+        // do, but the JDK range-checks its unset lanes too.) Blocks of fewer than sixteen rows,
+        // and rows wider than sixteen, take the scalar reference, equal to float rounding.
+        if (cols >= ROW_GATHER.length || rows < L) {
+            ScalarKernels.INSTANCE.logNormalizeRows(x, xOff, out, outOff, rows, cols, machinePow);
+            return;
+        }
+        int[] map = ROW_GATHER[cols];
+        float invPow = 1f / machinePow;
+        for (int group = 0; group < rows; group += L) {
+            int r = Math.min(group, rows - L);
+            int xb = xOff + r * cols;
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int k = 0; k < cols; k++) {
-                sum += out[or + k];
+                max = max.max(FloatVector.fromArray(S, x, xb + k, map, 0));
             }
-            float xMax = ScalarKernels.rowMax(x, xr, cols);
-            float shift = (float) Math.log(sum) / machinePow;
+            FloatVector sum = FloatVector.zero(S);
             for (int k = 0; k < cols; k++) {
-                out[or + k] = (x[xr + k] - xMax) - shift;
+                sum = sum.add(expNonPositive(FloatVector.fromArray(S, x, xb + k, map, 0).sub(max).mul(machinePow)));
+            }
+            FloatVector shift = logAtLeastOne(sum).mul(invPow);
+            int ob = outOff + r * cols;
+            for (int k = 0; k < cols; k++) {
+                FloatVector.fromArray(S, x, xb + k, map, 0).sub(max).sub(shift).intoArray(out, ob + k, map, 0);
             }
         }
+    }
+
+    /** ROW_GATHER[cols][i] = i * cols: lane i reads row i of a (rows, cols) block. For cols 1..16. */
+    private static final int[][] ROW_GATHER = rowGatherMaps(16);
+
+    private static int[][] rowGatherMaps(int maxCols) {
+        int[][] maps = new int[maxCols + 1][];
+        for (int cols = 1; cols <= maxCols; cols++) {
+            maps[cols] = new int[L];
+            for (int i = 0; i < L; i++) {
+                maps[cols][i] = i * cols;
+            }
+        }
+        return maps;
     }
 
     @Override
