@@ -384,9 +384,15 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * scale * (max(x, 0) + alpha * expm1(min(x, 0))): the two branches of selu added, each zero
+     * where the other applies, with the same roundings as the scalar definition. A blend on
+     * a compare mask would say the same, but C2 left blend un-intrinsified in this method
+     * (JFR: FloatVector.blendTemplate running boxed in the sampler's inner loop).
+     */
     private static FloatVector seluVector(FloatVector v) {
         FloatVector negative = expm1NonPositive(v).mul(ScalarKernels.SELU_ALPHA);
-        return negative.blend(v, v.compare(VectorOperators.GT, 0f)).mul(ScalarKernels.SELU_SCALE);
+        return v.max(0f).add(negative).mul(ScalarKernels.SELU_SCALE);
     }
 
     /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer held in the low mantissa bits. */
@@ -429,7 +435,11 @@ public final class VectorKernels implements Kernels {
         FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
         FloatVector twoToN = twoToN(shifted);
         FloatVector expm1R = expm1Reduced(xc, shifted.sub(ROUNDING_MAGIC));
-        return twoToN.fma(expm1R, twoToN).blend(0f, x.compare(VectorOperators.LT, EXP_FLUSH_BELOW));
+        FloatVector e = twoToN.fma(expm1R, twoToN);
+        // Zero where x < EXP_FLUSH_BELOW: the sign of x - EXP_FLUSH_BELOW, spread over the lane,
+        // clears the lane's bits (integer operations rather than a blend, see seluVector).
+        IntVector below = ((IntVector) x.sub(EXP_FLUSH_BELOW).reinterpretAsInts()).lanewise(VectorOperators.ASHR, 31);
+        return ((IntVector) e.reinterpretAsInts()).and(below.not()).reinterpretAsFloats();
     }
 
     /**
@@ -541,26 +551,72 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
+        // Three small passes rather than one loop with the exp inlined in it: C2 ran out of
+        // inlining budget there and left part of the exp boxed (JFR: convert0, blendTemplate).
+        // The scalar column tails perform the very operations of a vector lane, so every
+        // column gets the same bits wherever it sits.
+        shiftColumns(x, xOff, out, outOff, rows, cols, machinePow);
+        expInPlace(out, outOff, rows * cols);
+        normaliseColumns(out, outOff, rows, cols);
+    }
+
+    /** out[k, j] = (x[k, j] - max_k x[:, j]) * p. */
+    private static void shiftColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float p) {
         int j = 0;
-        int bound = S.loopBound(cols);
-        for (; j < bound; j += L) {
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int k = 0; k < rows; k++) {
                 max = max.max(FloatVector.fromArray(S, x, xOff + k * cols + j));
             }
+            for (int k = 0; k < rows; k++) {
+                FloatVector.fromArray(S, x, xOff + k * cols + j).sub(max).mul(p).intoArray(out, outOff + k * cols + j);
+            }
+        }
+        for (; j < cols; j++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < rows; k++) {
+                max = Math.max(max, x[xOff + k * cols + j]);
+            }
+            for (int k = 0; k < rows; k++) {
+                out[outOff + k * cols + j] = (x[xOff + k * cols + j] - max) * p;
+            }
+        }
+    }
+
+    /** a[i] = exp(a[i]) for the n values from off, all <= 0 (see {@link #expNonPositive}). */
+    private static void expInPlace(float[] a, int off, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            expNonPositive(FloatVector.fromArray(S, a, off + i)).intoArray(a, off + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            expNonPositive(FloatVector.fromArray(S, a, off + i, m)).intoArray(a, off + i, m);
+        }
+    }
+
+    /** a[k, j] /= sum_k a[k, j], as a[k, j] * (1 / sum), the sum in ascending k. */
+    private static void normaliseColumns(float[] a, int off, int rows, int cols) {
+        int j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector sum = FloatVector.zero(S);
             for (int k = 0; k < rows; k++) {
-                FloatVector e = expNonPositive(FloatVector.fromArray(S, x, xOff + k * cols + j).sub(max).mul(machinePow));
-                e.intoArray(out, outOff + k * cols + j);
-                sum = sum.add(e);
+                sum = sum.add(FloatVector.fromArray(S, a, off + k * cols + j));
             }
             FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
             for (int k = 0; k < rows; k++) {
-                FloatVector.fromArray(S, out, outOff + k * cols + j).mul(inv).intoArray(out, outOff + k * cols + j);
+                FloatVector.fromArray(S, a, off + k * cols + j).mul(inv).intoArray(a, off + k * cols + j);
             }
         }
-        if (j < cols) {
-            ScalarKernels.INSTANCE.probabilityColumnsRange(x, xOff, out, outOff, rows, cols, machinePow, j, cols);
+        for (; j < cols; j++) {
+            float sum = 0;
+            for (int k = 0; k < rows; k++) {
+                sum += a[off + k * cols + j];
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < rows; k++) {
+                a[off + k * cols + j] *= inv;
+            }
         }
     }
 
@@ -577,15 +633,6 @@ public final class VectorKernels implements Kernels {
                 out[or + k] = p * (x[xr + k] - xMax);
             }
         }
-        int n = rows * cols;
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            expNonPositive(FloatVector.fromArray(S, out, outOff + i)).intoArray(out, outOff + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            expNonPositive(FloatVector.fromArray(S, out, outOff + i, m)).intoArray(out, outOff + i, m);
-        }
+        expInPlace(out, outOff, rows * cols);
     }
 }
