@@ -26,8 +26,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * NetKet's own sampling benchmark configuration: exact samples from an ARNNConv1D with
  * L = 10000 spin-1/2 sites, 3 layers, 16 features, kernel size 3, float32, a batch of 64 per
- * operation, through the cached per-site path. {@code threads = 2} splits the batch of 64 into
- * two chunks of 32 drawn in parallel. Useful flops: the multiply-adds a full forward of the
+ * operation, through the cached per-site path. {@code threads = 2} splits the batch into two
+ * chunks drawn in parallel: batch 64 gives each thread 32 samples (latency of one batch of 64),
+ * batch 128 gives each 64 (throughput on all cores). Useful flops: the multiply-adds a full forward of the
  * batch needs (what per-site evaluation cannot avoid), times two; the selu, normalisation and
  * draws are extra work not counted.
  */
@@ -40,7 +41,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 public class DirectSampling {
     @Param({"10000"})
     public int sites;
-    @Param({"64"})
+    @Param({"64", "128"})
     public int batch;
     @Param({"1", "2"})
     public int threads;
