@@ -1,7 +1,6 @@
 package io.jarnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -371,166 +370,39 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void selu(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, src, srcOff + i);
-            seluVector(v).intoArray(dst, dstOff + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, src, srcOff + i, m);
-            seluVector(v).intoArray(dst, dstOff + i, m);
-        }
-    }
-
-    /**
-     * scale * (max(x, 0) + alpha * expm1(min(x, 0))): the two branches of selu added, each zero
-     * where the other applies, with the same roundings as the scalar definition. A blend on
-     * a compare mask would say the same, but C2 left blend un-intrinsified in this method
-     * (JFR: FloatVector.blendTemplate running boxed in the sampler's inner loop).
-     */
-    private static FloatVector seluVector(FloatVector v) {
-        FloatVector negative = expm1NonPositive(v).mul(ScalarKernels.SELU_ALPHA);
-        return v.max(0f).add(negative).mul(ScalarKernels.SELU_SCALE);
-    }
-
-    /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer held in the low mantissa bits. */
-    private static final float ROUNDING_MAGIC = 12582912f;
-    private static final int ROUNDING_MAGIC_BITS = Float.floatToRawIntBits(ROUNDING_MAGIC);
-    private static final float LOG2_E = 1.44269504f;
-    /** ln 2 split Cody-Waite style: n * LN2_HI is exact for the |n| <= 126 used here. */
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-
-    /*
-     * exp and expm1 from fma, mul, add and bit operations only. The JDK's EXP and EXPM1 lane-wise
-     * operators are unusable here twice over: compiled by C2 they call a short-vector math
-     * library whose results differ in the last bit from the per-lane Math.exp the same code
-     * runs before it is compiled (so results changed during warm-up: found by the property
-     * suite), and the call cost about a third of the sampler's time (JFR, L = 10000). These
-     * give the same bits interpreted and compiled, since every operation they use is exact
-     * or correctly rounded.
-     *
-     * Both reduce x = n ln2 + r with |r| <= ln2/2, take expm1(r) from its degree-7 Taylor
-     * polynomial (error < 2e-8 relative) and rescale by 2^n built in the exponent bits: about
-     * 2 ulp in all. Inputs are clamped to [-87.33, 0] so 2^n stays a normal float.
-     */
-
-    /** expm1(min(x, 0)) = 2^n expm1(r) + (2^n - 1): accurate near 0, where exp(x) - 1 would cancel. */
-    static FloatVector expm1NonPositive(FloatVector x) {
-        FloatVector xc = x.max(-87f).min(0f);
-        FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
-        FloatVector twoToN = twoToN(shifted);
-        FloatVector expm1R = expm1Reduced(xc, shifted.sub(ROUNDING_MAGIC));
-        return twoToN.fma(expm1R, twoToN.sub(1f));
-    }
-
-    /** Below ln(Float.MIN_NORMAL) exp(x) is subnormal: flushed to 0 (an error below MIN_NORMAL). */
-    private static final float EXP_FLUSH_BELOW = -87.33654f;
-
-    /** exp(min(x, 0)) = 2^n (1 + expm1(r)); results that would be subnormal are 0. */
-    static FloatVector expNonPositive(FloatVector x) {
-        FloatVector xc = x.max(-87.33f).min(0f);
-        FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
-        FloatVector twoToN = twoToN(shifted);
-        FloatVector expm1R = expm1Reduced(xc, shifted.sub(ROUNDING_MAGIC));
-        FloatVector e = twoToN.fma(expm1R, twoToN);
-        // Zero where x < EXP_FLUSH_BELOW: the sign of x - EXP_FLUSH_BELOW, spread over the lane,
-        // clears the lane's bits (integer operations rather than a blend, see seluVector).
-        IntVector below = ((IntVector) x.sub(EXP_FLUSH_BELOW).reinterpretAsInts()).lanewise(VectorOperators.ASHR, 31);
-        return ((IntVector) e.reinterpretAsInts()).and(below.not()).reinterpretAsFloats();
-    }
-
-    /**
-     * log(s) for s >= 1 (a sum of exponentials whose largest term is exp(0) = 1): s = 2^e m
-     * with m in [1, 2), log m = 2 atanh(z) with z = (m - 1)/(m + 1) in [0, 1/3), summed to
-     * z^15/15 (the next term is below 2e-9 relative). About 2 ulp; from the same exact or
-     * correctly rounded operations as the exps, so the same bits interpreted or compiled.
-     */
-    static FloatVector logAtLeastOne(FloatVector s) {
-        IntVector bits = (IntVector) s.reinterpretAsInts();
-        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
-                .convert(VectorOperators.I2F, 0);
-        FloatVector m = ((IntVector) bits.and(0x007FFFFF).or(0x3F800000)).reinterpretAsFloats();
-        FloatVector z = m.sub(1f).div(m.add(1f));
-        FloatVector z2 = z.mul(z);
-        FloatVector q = z2.fma(1f / 15f, 1f / 13f);
-        q = q.fma(z2, FloatVector.broadcast(S, 1f / 11f));
-        q = q.fma(z2, FloatVector.broadcast(S, 1f / 9f));
-        q = q.fma(z2, FloatVector.broadcast(S, 1f / 7f));
-        q = q.fma(z2, FloatVector.broadcast(S, 1f / 5f));
-        q = q.fma(z2, FloatVector.broadcast(S, 1f / 3f));
-        FloatVector logM = z.mul(z2).fma(q, z).mul(2f);
-        return e.fma(FloatVector.broadcast(S, LN2_HI), e.fma(FloatVector.broadcast(S, LN2_LO), logM));
-    }
-
-    /** expm1(r) for r = x - n ln2 (Cody-Waite: n * LN2_HI is exact for |n| <= 126). */
-    private static FloatVector expm1Reduced(FloatVector x, FloatVector n) {
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector q = r.fma(1f / 5040f, 1f / 720f);
-        q = q.fma(r, FloatVector.broadcast(S, 1f / 120f));
-        q = q.fma(r, FloatVector.broadcast(S, 1f / 24f));
-        q = q.fma(r, FloatVector.broadcast(S, 1f / 6f));
-        q = q.fma(r, FloatVector.broadcast(S, 0.5f));
-        return r.mul(r).fma(q, r);
-    }
-
-    /** 2^n from x*log2(e) + ROUNDING_MAGIC, whose low mantissa bits hold the integer n. */
-    private static FloatVector twoToN(FloatVector shifted) {
-        return ((IntVector) shifted.reinterpretAsInts())
-                .sub(ROUNDING_MAGIC_BITS - 127)
-                .lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
+        VectorMath.selu(src, srcOff, dst, dstOff, n);
     }
 
     @Override
     public void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
-        // Rows are short (the local size, usually 2..5) and many (batch * N). So sixteen rows
-        // at a time, each column gathered into one vector: max, exp, sum and log run lane-wise
-        // across rows, and the results are scattered back. The last group is moved back to end
-        // at the last row, recomputing a few rows with the very same lane-wise operations, so
-        // no row's bits depend on its position in the block. (A masked gather or scatter would
-        // do, but the JDK range-checks its unset lanes too.) Blocks of fewer than sixteen rows,
-        // and rows wider than sixteen, take the scalar reference, equal to float rounding.
-        if (cols >= ROW_GATHER.length || rows < L) {
-            ScalarKernels.INSTANCE.logNormalizeRows(x, xOff, out, outOff, rows, cols, machinePow);
-            return;
+        // Rows are short (the local size, usually 2..5) and many (batch * N), so the exps and
+        // the logs are what costs: both run as vectors over contiguous runs of out, which
+        // serves as the scratch, and the cheap per-row steps stay scalar. Every element goes
+        // through the same lane-wise operations (or their scalar twins), so no row's bits
+        // depend on its position.
+        shiftedExp(x, xOff, out, outOff, rows, cols, machinePow);
+        // Row sums, packed to the front of out: row r's sum lands in out[r], inside a row
+        // that has already been summed (r <= r * cols).
+        for (int r = 0; r < rows; r++) {
+            int or = outOff + r * cols;
+            float sum = 0;
+            for (int k = 0; k < cols; k++) {
+                sum += out[or + k];
+            }
+            out[outOff + r] = sum;
         }
-        int[] map = ROW_GATHER[cols];
+        VectorMath.logInPlace(out, outOff, rows);
+        // Last row first: writing row r only covers packed logs of rows >= r, all consumed.
         float invPow = 1f / machinePow;
-        for (int group = 0; group < rows; group += L) {
-            int r = Math.min(group, rows - L);
-            int xb = xOff + r * cols;
-            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int r = rows - 1; r >= 0; r--) {
+            float shift = out[outOff + r] * invPow;
+            int xr = xOff + r * cols;
+            int or = outOff + r * cols;
+            float xMax = ScalarKernels.rowMax(x, xr, cols);
             for (int k = 0; k < cols; k++) {
-                max = max.max(FloatVector.fromArray(S, x, xb + k, map, 0));
-            }
-            FloatVector sum = FloatVector.zero(S);
-            for (int k = 0; k < cols; k++) {
-                sum = sum.add(expNonPositive(FloatVector.fromArray(S, x, xb + k, map, 0).sub(max).mul(machinePow)));
-            }
-            FloatVector shift = logAtLeastOne(sum).mul(invPow);
-            int ob = outOff + r * cols;
-            for (int k = 0; k < cols; k++) {
-                FloatVector.fromArray(S, x, xb + k, map, 0).sub(max).sub(shift).intoArray(out, ob + k, map, 0);
+                out[or + k] = (x[xr + k] - xMax) - shift;
             }
         }
-    }
-
-    /** ROW_GATHER[cols][i] = i * cols: lane i reads row i of a (rows, cols) block. For cols 1..16. */
-    private static final int[][] ROW_GATHER = rowGatherMaps(16);
-
-    private static int[][] rowGatherMaps(int maxCols) {
-        int[][] maps = new int[maxCols + 1][];
-        for (int cols = 1; cols <= maxCols; cols++) {
-            maps[cols] = new int[L];
-            for (int i = 0; i < L; i++) {
-                maps[cols][i] = i * cols;
-            }
-        }
-        return maps;
     }
 
     @Override
@@ -556,7 +428,7 @@ public final class VectorKernels implements Kernels {
         // The scalar column tails perform the very operations of a vector lane, so every
         // column gets the same bits wherever it sits.
         shiftColumns(x, xOff, out, outOff, rows, cols, machinePow);
-        expInPlace(out, outOff, rows * cols);
+        VectorMath.expInPlace(out, outOff, rows * cols);
         normaliseColumns(out, outOff, rows, cols);
     }
 
@@ -580,18 +452,6 @@ public final class VectorKernels implements Kernels {
             for (int k = 0; k < rows; k++) {
                 out[outOff + k * cols + j] = (x[xOff + k * cols + j] - max) * p;
             }
-        }
-    }
-
-    /** a[i] = exp(a[i]) for the n values from off, all <= 0 (see {@link #expNonPositive}). */
-    private static void expInPlace(float[] a, int off, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            expNonPositive(FloatVector.fromArray(S, a, off + i)).intoArray(a, off + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            expNonPositive(FloatVector.fromArray(S, a, off + i, m)).intoArray(a, off + i, m);
         }
     }
 
@@ -622,7 +482,7 @@ public final class VectorKernels implements Kernels {
 
     /**
      * out[r, k] = exp(p * (x[r, k] - max_k x[r, :])): every exponent <= 0, so nothing overflows.
-     * The exp is {@link #expNonPositive}, not the JDK's EXP operator (see there).
+     * The exp is {@link VectorMath#expInPlace}, not the JDK's EXP operator (see there).
      */
     private static void shiftedExp(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float p) {
         for (int r = 0; r < rows; r++) {
@@ -633,6 +493,6 @@ public final class VectorKernels implements Kernels {
                 out[or + k] = p * (x[xr + k] - xMax);
             }
         }
-        expInPlace(out, outOff, rows * cols);
+        VectorMath.expInPlace(out, outOff, rows * cols);
     }
 }

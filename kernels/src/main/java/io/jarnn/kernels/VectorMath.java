@@ -1,0 +1,188 @@
+package io.jarnn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp, expm1 and log over arrays, from fma, mul, add, div and bit operations only, for the
+ * vector kernels; each with a scalar twin that performs the very same roundings, used for the
+ * elements past the last whole vector, so an element's bits never depend on its position.
+ *
+ * <p>Why not the JDK's EXP, EXPM1 and LOG lane-wise operators: compiled by C2 they call a
+ * short-vector math library whose results differ in the last bit from the per-lane Math.exp
+ * the same code runs before it is compiled (results changed during warm-up; found by the
+ * property suite), and the call cost about a third of the sampler's time (JFR, L = 10000).
+ * These give the same bits interpreted and compiled.
+ *
+ * <p>Why arrays, with the math written out inside each loop rather than in helpers taking and
+ * returning vectors: C2 refuses to inline a helper once it has been compiled on its own and is
+ * large ("too big"), and a vector passed to a method that is not inlined is boxed: the
+ * model's forward allocated megabytes per call that way. Methods taking arrays are safe to
+ * call whether or not they are inlined.
+ *
+ * <p>exp and expm1 reduce x = n ln2 + r with |r| <= ln2/2, take expm1(r) from its degree-7
+ * Taylor polynomial (error < 2e-8 relative) and rescale by 2^n built in the exponent bits:
+ * about 2 ulp. log(s), s >= 1: s = 2^e m with m in [1, 2), log m = 2 atanh(z),
+ * z = (m - 1)/(m + 1) in [0, 1/3), summed to z^15/15: about 2 ulp.
+ */
+final class VectorMath {
+    private static final VectorSpecies<Float> S = VectorLanes.FLOATS;
+    private static final int L = S.length();
+
+    /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer held in the low mantissa bits. */
+    private static final float ROUNDING_MAGIC = 12582912f;
+    private static final int ROUNDING_MAGIC_BITS = Float.floatToRawIntBits(ROUNDING_MAGIC);
+    private static final float LOG2_E = 1.44269504f;
+    /** ln 2 split Cody-Waite style: n * LN2_HI is exact for the |n| <= 126 used here. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** expm1 inputs are clamped here: 2^n stays normal and expm1 is -1 in float anyway. */
+    private static final float EXPM1_FLOOR = -87f;
+    /** exp inputs are clamped here so 2^n stays normal ... */
+    private static final float EXP_FLOOR = -87.33f;
+    /** ... and below ln(Float.MIN_NORMAL) the result, subnormal, is flushed to 0. */
+    private static final float EXP_FLUSH_BELOW = -87.33654f;
+
+    private VectorMath() {
+    }
+
+    /** a[i] = exp(min(a[i], 0)) for i in [off, off + n); results below Float.MIN_NORMAL are 0. */
+    static void expInPlace(float[] a, int off, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, off + i);
+            FloatVector xc = x.max(EXP_FLOOR).min(0f);
+            FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
+            FloatVector nn = shifted.sub(ROUNDING_MAGIC);
+            FloatVector r = nn.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nn.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector q = r.fma(1f / 5040f, 1f / 720f);
+            q = q.fma(r, FloatVector.broadcast(S, 1f / 120f));
+            q = q.fma(r, FloatVector.broadcast(S, 1f / 24f));
+            q = q.fma(r, FloatVector.broadcast(S, 1f / 6f));
+            q = q.fma(r, FloatVector.broadcast(S, 0.5f));
+            FloatVector expm1R = r.mul(r).fma(q, r);
+            FloatVector twoToN = ((IntVector) shifted.reinterpretAsInts())
+                    .sub(ROUNDING_MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = twoToN.fma(expm1R, twoToN);
+            // The sign of x - EXP_FLUSH_BELOW, spread over the lane, clears flushed lanes.
+            IntVector below = ((IntVector) x.sub(EXP_FLUSH_BELOW).reinterpretAsInts())
+                    .lanewise(VectorOperators.ASHR, 31);
+            ((IntVector) e.reinterpretAsInts()).and(below.not()).reinterpretAsFloats().intoArray(a, off + i);
+        }
+        for (; i < n; i++) {
+            a[off + i] = exp(a[off + i]);
+        }
+    }
+
+    /** The scalar twin of one lane of {@link #expInPlace}. */
+    static float exp(float x) {
+        float xc = Math.min(Math.max(x, EXP_FLOOR), 0f);
+        float shifted = Math.fma(xc, LOG2_E, ROUNDING_MAGIC);
+        float nn = shifted - ROUNDING_MAGIC;
+        float e = twoToN(shifted);
+        e = Math.fma(e, expm1Reduced(xc, nn), e);
+        int below = Float.floatToRawIntBits(x - EXP_FLUSH_BELOW) >> 31;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(e) & ~below);
+    }
+
+    /**
+     * dst[dstOff + i] = selu(src[srcOff + i]) for i < n, as
+     * scale * (max(x, 0) + alpha * expm1(min(x, 0))): the two branches added, each zero where
+     * the other applies (no blend on a compare mask, which C2 also left boxed here).
+     */
+    static void selu(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, src, srcOff + i);
+            FloatVector xc = x.max(EXPM1_FLOOR).min(0f);
+            FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
+            FloatVector nn = shifted.sub(ROUNDING_MAGIC);
+            FloatVector r = nn.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nn.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector q = r.fma(1f / 5040f, 1f / 720f);
+            q = q.fma(r, FloatVector.broadcast(S, 1f / 120f));
+            q = q.fma(r, FloatVector.broadcast(S, 1f / 24f));
+            q = q.fma(r, FloatVector.broadcast(S, 1f / 6f));
+            q = q.fma(r, FloatVector.broadcast(S, 0.5f));
+            FloatVector expm1R = r.mul(r).fma(q, r);
+            FloatVector twoToN = ((IntVector) shifted.reinterpretAsInts())
+                    .sub(ROUNDING_MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            // expm1(x) = 2^n expm1(r) + (2^n - 1): accurate near 0, where exp(x) - 1 cancels.
+            FloatVector expm1 = twoToN.fma(expm1R, twoToN.sub(1f));
+            x.max(0f).add(expm1.mul(ScalarKernels.SELU_ALPHA)).mul(ScalarKernels.SELU_SCALE).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = selu(src[srcOff + i]);
+        }
+    }
+
+    /** The scalar twin of one lane of {@link #selu(float[], int, float[], int, int)}. */
+    static float selu(float x) {
+        float xc = Math.min(Math.max(x, EXPM1_FLOOR), 0f);
+        float shifted = Math.fma(xc, LOG2_E, ROUNDING_MAGIC);
+        float twoToN = twoToN(shifted);
+        float expm1 = Math.fma(twoToN, expm1Reduced(xc, shifted - ROUNDING_MAGIC), twoToN - 1f);
+        return (Math.max(x, 0f) + expm1 * ScalarKernels.SELU_ALPHA) * ScalarKernels.SELU_SCALE;
+    }
+
+    /** a[i] = log(a[i]) for i in [off, off + n), every a[i] >= 1 (a sum whose largest term is 1). */
+    static void logInPlace(float[] a, int off, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            IntVector bits = (IntVector) FloatVector.fromArray(S, a, off + i).reinterpretAsInts();
+            FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector m = ((IntVector) bits.and(0x007FFFFF).or(0x3F800000)).reinterpretAsFloats();
+            FloatVector z = m.sub(1f).div(m.add(1f));
+            FloatVector z2 = z.mul(z);
+            FloatVector q = z2.fma(1f / 15f, 1f / 13f);
+            q = q.fma(z2, FloatVector.broadcast(S, 1f / 11f));
+            q = q.fma(z2, FloatVector.broadcast(S, 1f / 9f));
+            q = q.fma(z2, FloatVector.broadcast(S, 1f / 7f));
+            q = q.fma(z2, FloatVector.broadcast(S, 1f / 5f));
+            q = q.fma(z2, FloatVector.broadcast(S, 1f / 3f));
+            FloatVector logM = z.mul(z2).fma(q, z).mul(2f);
+            e.fma(FloatVector.broadcast(S, LN2_HI), e.fma(FloatVector.broadcast(S, LN2_LO), logM)).intoArray(a, off + i);
+        }
+        for (; i < n; i++) {
+            a[off + i] = log(a[off + i]);
+        }
+    }
+
+    /** The scalar twin of one lane of {@link #logInPlace}. */
+    static float log(float s) {
+        int bits = Float.floatToRawIntBits(s);
+        float e = (float) ((bits >>> 23) - 127);
+        float m = Float.intBitsToFloat((bits & 0x007FFFFF) | 0x3F800000);
+        float z = (m - 1f) / (m + 1f);
+        float z2 = z * z;
+        float q = Math.fma(z2, 1f / 15f, 1f / 13f);
+        q = Math.fma(q, z2, 1f / 11f);
+        q = Math.fma(q, z2, 1f / 9f);
+        q = Math.fma(q, z2, 1f / 7f);
+        q = Math.fma(q, z2, 1f / 5f);
+        q = Math.fma(q, z2, 1f / 3f);
+        float logM = Math.fma(z * z2, q, z) * 2f;
+        return Math.fma(e, LN2_HI, Math.fma(e, LN2_LO, logM));
+    }
+
+    /** expm1(r), r = x - n ln2, as one lane computes it. */
+    private static float expm1Reduced(float x, float n) {
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float q = Math.fma(r, 1f / 5040f, 1f / 720f);
+        q = Math.fma(q, r, 1f / 120f);
+        q = Math.fma(q, r, 1f / 24f);
+        q = Math.fma(q, r, 1f / 6f);
+        q = Math.fma(q, r, 0.5f);
+        return Math.fma(r * r, q, r);
+    }
+
+    /** 2^n from x * log2(e) + ROUNDING_MAGIC, whose low mantissa bits hold the integer n. */
+    private static float twoToN(float shifted) {
+        return Float.intBitsToFloat((Float.floatToRawIntBits(shifted) - (ROUNDING_MAGIC_BITS - 127)) << 23);
+    }
+}
