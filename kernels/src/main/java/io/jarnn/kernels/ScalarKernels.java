@@ -84,13 +84,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
-        probabilityColumnsRange(x, xOff, out, outOff, rows, cols, machinePow, 0, cols);
-    }
-
-    /** {@link #probabilityColumns} for columns {@code from <= j < to} only (the vector kernel's tail). */
-    void probabilityColumnsRange(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow,
-                                 int from, int to) {
-        for (int j = from; j < to; j++) {
+        for (int j = 0; j < cols; j++) {
             float xMax = Float.NEGATIVE_INFINITY;
             for (int k = 0; k < rows; k++) {
                 xMax = Math.max(xMax, x[xOff + k * cols + j]);

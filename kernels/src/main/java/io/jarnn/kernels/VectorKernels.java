@@ -15,6 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators per block hide the 4-cycle FMA latency (two FMA pipes x 4 cycles). Each
  * accumulator lane performs exactly the fused multiply-adds of the scalar reference, in the
  * same order, so this kernel is bitwise equal to {@link ScalarKernels#accumulateTaps}.
+ *
+ * <p>The microkernels (4x4, 4x2, 8x1, 1x4, 1x1 and the column tails) repeat one pattern with
+ * different numbers of accumulators on purpose: vectors cannot be held in arrays or passed to
+ * helpers that C2 might not inline without being boxed, so each block shape is written out.
  */
 public final class VectorKernels implements Kernels {
     public static final VectorKernels INSTANCE = new VectorKernels();
