@@ -58,8 +58,9 @@ public interface Kernels {
 
     /**
      * Per-row log-normalisation with machine power p, for each of {@code rows} contiguous rows of
-     * {@code cols}: {@code out[k] = x[k] - (1/p) * logsumexp(p * x)}, computed stably (the row
-     * maximum of {@code p*x} is subtracted before {@code exp}). {@code out} must not
+     * {@code cols}: {@code out[k] = x[k] - (1/p) * logsumexp(p * x)}, computed stably as
+     * {@code (x[k] - xMax) - log(sum_j exp(p * (x[j] - xMax))) / p}: nothing overflows, and
+     * logits of +-80 keep rows summing to one within float rounding. {@code out} must not
      * overlap {@code x}.
      */
     void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
