@@ -2,11 +2,9 @@ package io.jarnn.cli;
 
 import io.jarnn.core.Tensor;
 import io.jarnn.core.npy.Npy;
-import io.jarnn.nn.ARNN;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,15 +30,11 @@ final class ConditionalsCommand implements Command {
 
     @Override
     public int run(Args args, PrintStream out, PrintStream err) throws IOException {
-        Path inputsFile = args.requiredPath("--inputs");
-        Path outFile = OutputPaths.requireWritable(args, "--out", args.requiredPath("--out"), ".npy");
-        OutputPaths.requireDistinct(args, "--inputs", inputsFile, "--out", outFile);
-        ARNN model = Models.load(args);
-        Tensor inputs = Models.inputs(model, inputsFile);
-        Tensor conditionals = model.conditionals(inputs);
-        Npy.write(outFile, conditionals);
-        out.printf(Locale.ROOT, "wrote %s: float32 (%d, %d, %d), conditionals of %s%n", outFile, conditionals.dim(0),
-                conditionals.dim(1), conditionals.dim(2), inputsFile);
+        Models.Evaluation job = Models.evaluation(args);
+        Tensor conditionals = job.model().conditionals(job.inputs());
+        Npy.write(job.outFile(), conditionals);
+        out.printf(Locale.ROOT, "wrote %s: float32 (%d, %d, %d), conditionals of %s%n", job.outFile(),
+                conditionals.dim(0), conditionals.dim(1), conditionals.dim(2), job.inputsFile());
         return 0;
     }
 }

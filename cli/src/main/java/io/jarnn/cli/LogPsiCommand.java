@@ -2,11 +2,9 @@ package io.jarnn.cli;
 
 import io.jarnn.core.Tensor;
 import io.jarnn.core.npy.Npy;
-import io.jarnn.nn.ARNN;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,14 +29,11 @@ final class LogPsiCommand implements Command {
 
     @Override
     public int run(Args args, PrintStream out, PrintStream err) throws IOException {
-        Path inputsFile = args.requiredPath("--inputs");
-        Path outFile = OutputPaths.requireWritable(args, "--out", args.requiredPath("--out"), ".npy");
-        OutputPaths.requireDistinct(args, "--inputs", inputsFile, "--out", outFile);
-        ARNN model = Models.load(args);
-        Tensor inputs = Models.inputs(model, inputsFile);
-        Tensor logPsi = model.logPsi(inputs);
-        Npy.write(outFile, logPsi);
-        out.printf(Locale.ROOT, "wrote %s: float32 (%d,), logPsi of %s%n", outFile, logPsi.dim(0), inputsFile);
+        Models.Evaluation job = Models.evaluation(args);
+        Tensor logPsi = job.model().logPsi(job.inputs());
+        Npy.write(job.outFile(), logPsi);
+        out.printf(Locale.ROOT, "wrote %s: float32 (%d,), logPsi of %s%n", job.outFile(), logPsi.dim(0),
+                job.inputsFile());
         return 0;
     }
 }

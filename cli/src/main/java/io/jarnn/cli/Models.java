@@ -18,6 +18,22 @@ final class Models {
     private Models() {
     }
 
+    /** What {@code logpsi} and {@code conditionals} share: MODEL, {@code --inputs} read and checked, {@code --out}. */
+    record Evaluation(ARNN model, Path inputsFile, Tensor inputs, Path outFile) {
+    }
+
+    /**
+     * Checks {@code --out} (a writable .npy, not the inputs) before any work, then loads the
+     * model and the inputs.
+     */
+    static Evaluation evaluation(Args args) throws IOException {
+        Path inputsFile = args.requiredPath("--inputs");
+        Path outFile = OutputPaths.requireWritable(args, "--out", args.requiredPath("--out"), ".npy");
+        OutputPaths.requireDistinct(args, "--inputs", inputsFile, "--out", outFile);
+        ARNN model = load(args);
+        return new Evaluation(model, inputsFile, inputs(model, inputsFile), outFile);
+    }
+
     /** The model file given as positional 0, on {@code --threads} threads. */
     static ARNN load(Args args) throws IOException {
         ARNN model = ModelFiles.load(args.positionalPath(0));

@@ -294,7 +294,8 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         ParallelChunks.run(chunks, threads, (worker, chunk) -> {
             int first = chunk * chunkRows;
             int rows = Math.min(chunkRows, batch - first);
-            forwardChunk(inputs, first, rows, out, ws.first(worker), ws.second(worker), ws.third(worker));
+            forwardChunk(inputs, first, rows, out, ws.buffer(worker, Workspace.INPUT),
+                    ws.buffer(worker, Workspace.OUTPUT), ws.buffer(worker, Workspace.SCRATCH));
         });
     }
 
