@@ -1,8 +1,9 @@
-/** jarnn kernels: Vector API kernels, masked layers, ARNN models, the exact sampler and model files. */
+/**
+ * jarnn kernels: the {@link io.jarnn.kernels.Kernels} interface, its scalar reference and its
+ * Vector API implementation, the vector math they share, and the choice between them. Plain
+ * float arrays in and out: no tensors, layers or models (those are {@code io.jarnn.nn}'s).
+ */
 module io.jarnn.kernels {
-    requires transitive io.jarnn.core;
     requires jdk.incubator.vector;
     exports io.jarnn.kernels;
-    exports io.jarnn.nn;
-    exports io.jarnn.io;
 }
