@@ -4,6 +4,8 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConfig;
+import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.ARNNDense;
 import io.jarnn.nn.ModelSummary;
 
 import java.io.IOException;
@@ -69,18 +71,28 @@ final class InitCommand implements Command {
     }
 
     private static ARNNConfig config(Args args) {
-        ARNNConfig.Kind kind = switch (args.required("--kind")) {
-            case "dense" -> ARNNConfig.Kind.DENSE;
-            case "conv1d" -> ARNNConfig.Kind.CONV1D;
-            default -> throw args.usage("--kind: expected dense or conv1d but got '" + args.required("--kind") + "'");
-        };
+        String kind = args.required("--kind");
+        if (!kind.equals("dense") && !kind.equals("conv1d")) {
+            throw args.usage("--kind: expected dense or conv1d but got '" + kind + "'");
+        }
         HilbertSpace hilbert;
         try {
             hilbert = HilbertSpec.parse(args.required("--hilbert"));
         } catch (IllegalArgumentException e) {
             throw args.usage("--hilbert: " + e.getMessage());
         }
-        ARNNConfig.Builder builder = ARNNConfig.builder(kind, hilbert);
+        ARNNConfig.Builder<?> builder;
+        if (kind.equals("conv1d")) {
+            builder = ARNNConv1D.builder(hilbert).kernelSize(args.integer("--kernel-size", 3, Integer.MIN_VALUE))
+                    .dilation(args.integer("--dilation", 1, Integer.MIN_VALUE));
+        } else {
+            for (String convOnly : new String[]{"--kernel-size", "--dilation"}) {
+                if (args.has(convOnly)) {
+                    throw args.usage(convOnly + ": only a conv1d model has one (this is --kind dense)");
+                }
+            }
+            builder = ARNNDense.builder(hilbert);
+        }
         int[] features = features(args);
         if (features.length == 1) {
             if (!args.has("--layers")) {
@@ -90,16 +102,6 @@ final class InitCommand implements Command {
             builder.layers(args.requiredInteger("--layers", 1)).features(features[0]);
         } else {
             builder.layers(args.integer("--layers", features.length, 1)).features(features);
-        }
-        if (kind == ARNNConfig.Kind.CONV1D) {
-            builder.kernelSize(args.integer("--kernel-size", 3, Integer.MIN_VALUE))
-                    .dilation(args.integer("--dilation", 1, Integer.MIN_VALUE));
-        } else {
-            for (String convOnly : new String[]{"--kernel-size", "--dilation"}) {
-                if (args.has(convOnly)) {
-                    throw args.usage(convOnly + ": only a conv1d model has one (this is --kind dense)");
-                }
-            }
         }
         builder.bias(switch (args.string("--bias").orElse("on")) {
             case "on" -> true;

@@ -55,8 +55,8 @@ class SummaryCommandTest {
         Path file = dir.resolve("model.npz");
         ARNN model = ModelFixtures.conv();
         NpzArchive.write(file, model.parameters(), Map.of("jarnn-config.json",
-                ModelConfigJson.write(model.config()).replace("\"layers\": 2", "\"layers\": \"2\"")));
-        Cli.run("summary", file.toString()).assertFails(Main.FAILURE, "model.npz, jarnn-config.json: layers: expected an "
-                + "integer");
+                ModelConfigJson.write(model.config()).replaceFirst("\"bias\": true", "\"bias\": 1")));
+        Cli.run("summary", file.toString()).assertFails(Main.FAILURE, "model.npz, jarnn-config.json: layers[0].bias: "
+                + "expected true or false");
     }
 }

@@ -6,6 +6,7 @@ import io.jarnn.io.JsonValue.JsonNumber;
 import io.jarnn.io.JsonValue.JsonObject;
 import io.jarnn.io.JsonValue.JsonString;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +44,8 @@ final class JsonFields {
         return new JsonFields(name, o);
     }
 
-    private String field(String key) {
+    /** The full path of member {@code key}, as error messages name it. */
+    String field(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
@@ -88,6 +90,16 @@ final class JsonFields {
 
     JsonFields object(String key) {
         return of(require(key), field(key));
+    }
+
+    /** The array {@code key} of objects; their paths are {@code key[i]}. */
+    List<JsonFields> objects(String key) {
+        List<JsonValue> elements = array(key);
+        List<JsonFields> out = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            out.add(of(elements.get(i), field(key) + "[" + i + "]"));
+        }
+        return out;
     }
 
     int[] integers(String key) {

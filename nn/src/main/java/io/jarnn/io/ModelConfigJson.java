@@ -2,8 +2,12 @@ package io.jarnn.io;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.nn.ARNNConfig;
+import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.ARNNDense;
+import io.jarnn.nn.LayerSpec;
 
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 
 /**
@@ -11,32 +15,34 @@ import java.util.StringJoiner;
  * <pre>{@code
  * {
  *   "format": "jarnn-model",
- *   "version": 1,
- *   "kind": "conv1d",
+ *   "version": 2,
  *   "hilbert": {"type": "spin", "s": 0.5, "N": 100},
- *   "layers": 3,
- *   "features": [16, 16, 2],
- *   "kernelSize": 3,
- *   "dilation": 1,
- *   "bias": true,
+ *   "layers": [
+ *     {"type": "MaskedConv1D", "features": 16, "kernelSize": 3, "dilation": 1, "bias": true},
+ *     {"type": "MaskedConv1D", "features": 16, "kernelSize": 3, "dilation": 1, "bias": true},
+ *     {"type": "MaskedConv1D", "features": 2, "kernelSize": 3, "dilation": 1, "bias": true}
+ *   ],
  *   "machinePow": 2.0
  * }
  * }</pre>
- * {@code kind} is {@code "dense"} or {@code "conv1d"}; only conv1d has {@code kernelSize} and
- * {@code dilation}. {@code hilbert} is {@code {"type": "spin", "s", "N"}},
- * {@code {"type": "fock", "nMax", "N"}} or {@code {"type": "values", "values": [...], "N"}}.
- * {@code features} is always the per-layer list (its last entry is the local size).
+ * {@code hilbert} is {@code {"type": "spin", "s", "N"}}, {@code {"type": "fock", "nMax", "N"}}
+ * or {@code {"type": "values", "values": [...], "N"}}; each layer is written by
+ * {@link LayerSpecJson}, first (exclusive) to last. Version 1 files (one {@code kind} of
+ * {@code "dense"} or {@code "conv1d"} with NetKet's {@code layers}, {@code features},
+ * {@code kernelSize}, {@code dilation} and {@code bias}) are still read.
  *
  * <p>Reading is strict: a missing or unknown field, a wrong type, a fraction where an integer
  * belongs or another format or version is an {@link IllegalArgumentException} whose message
- * starts with the field's path (the names follow {@link ARNNConfig}'s, so its own validation
- * messages name the field too).
+ * starts with the field's path (the names follow the specs', so their own validation messages
+ * name the field too).
  */
 public final class ModelConfigJson {
     /** The value of the {@code format} field. */
     public static final String FORMAT = "jarnn-model";
-    /** The {@code version} this code writes and reads; bump it when the schema changes. */
-    public static final int VERSION = 1;
+    /** The {@code version} this code writes; bump it when the schema changes. */
+    public static final int VERSION = 2;
+    /** The first version, one model kind with NetKet's arguments; still read. */
+    static final int VERSION_NETKET_ARGUMENTS = 1;
 
     private ModelConfigJson() {
     }
@@ -46,22 +52,15 @@ public final class ModelConfigJson {
         if (config == null) {
             throw new IllegalArgumentException("config: expected a model configuration but got null");
         }
+        StringJoiner layers = new StringJoiner(",\n    ", "[\n    ", "\n  ]");
+        for (LayerSpec spec : config.layerSpecs()) {
+            layers.add(LayerSpecJson.write(spec));
+        }
         StringJoiner fields = new StringJoiner(",\n  ", "{\n  ", "\n}\n");
         fields.add("\"format\": \"" + FORMAT + "\"");
         fields.add("\"version\": " + VERSION);
-        fields.add("\"kind\": \"" + kindName(config.kind()) + "\"");
         fields.add("\"hilbert\": " + hilbert(config.hilbert()));
-        fields.add("\"layers\": " + config.layers());
-        StringJoiner features = new StringJoiner(", ", "[", "]");
-        for (int f : config.features()) {
-            features.add(Integer.toString(f));
-        }
-        fields.add("\"features\": " + features);
-        if (config.kind() == ARNNConfig.Kind.CONV1D) {
-            fields.add("\"kernelSize\": " + config.kernelSize());
-            fields.add("\"dilation\": " + config.dilation());
-        }
-        fields.add("\"bias\": " + config.useBias());
+        fields.add("\"layers\": " + layers);
         fields.add("\"machinePow\": " + Float.toString(config.machinePow()));
         return fields.toString();
     }
@@ -85,10 +84,6 @@ public final class ModelConfigJson {
         };
     }
 
-    static String kindName(ARNNConfig.Kind kind) {
-        return kind.name().toLowerCase(Locale.ROOT);
-    }
-
     /**
      * The configuration {@code json} describes.
      *
@@ -102,36 +97,52 @@ public final class ModelConfigJson {
             throw new IllegalArgumentException("format: expected \"" + FORMAT + "\" but got \"" + format + "\"");
         }
         int version = root.integer("version");
-        if (version != VERSION) {
-            throw new IllegalArgumentException("version: expected " + VERSION + " but got " + version
-                    + (version > VERSION ? " (written by a newer jarnn?)" : ""));
-        }
-        ARNNConfig.Kind kind = kind(root.string("kind"));
-        HilbertSpace hilbert = hilbert(root.object("hilbert"));
-        ARNNConfig.Builder builder = ARNNConfig.builder(kind, hilbert)
-                .layers(root.integer("layers"))
-                .features(root.integers("features"))
-                .bias(root.bool("bias"))
-                .machinePow(root.floating("machinePow"));
-        for (String convOnly : new String[]{"kernelSize", "dilation"}) {
-            if (kind == ARNNConfig.Kind.DENSE && root.has(convOnly)) {
-                throw new IllegalArgumentException(convOnly + ": only a conv1d model has one, this is a dense model");
-            }
-        }
-        if (kind == ARNNConfig.Kind.CONV1D) {
-            builder.kernelSize(root.integer("kernelSize")).dilation(root.integer("dilation"));
-        }
+        ARNNConfig config = switch (version) {
+            case VERSION -> readLayers(root);
+            case VERSION_NETKET_ARGUMENTS -> readNetKetArguments(root);
+            default -> throw new IllegalArgumentException("version: expected " + VERSION_NETKET_ARGUMENTS + " or "
+                    + VERSION + " but got " + version + (version > VERSION ? " (written by a newer jarnn?)" : ""));
+        };
         root.requireNoOtherFields();
-        return builder.config();
+        return config;
     }
 
-    private static ARNNConfig.Kind kind(String name) {
-        for (ARNNConfig.Kind k : ARNNConfig.Kind.values()) {
-            if (kindName(k).equals(name)) {
-                return k;
-            }
+    private static ARNNConfig readLayers(JsonFields root) {
+        HilbertSpace hilbert = hilbert(root.object("hilbert"));
+        List<JsonFields> layers = root.objects("layers");
+        List<LayerSpec> specs = new ArrayList<>(layers.size());
+        int in = 1;
+        for (JsonFields layer : layers) {
+            LayerSpec spec = LayerSpecJson.read(layer, hilbert.size(), in, specs.isEmpty());
+            specs.add(spec);
+            in = spec.out();
         }
-        throw new IllegalArgumentException("kind: expected \"dense\" or \"conv1d\" but got \"" + name + "\"");
+        float machinePow = root.floating("machinePow");
+        return ARNNConfig.of(hilbert, specs, machinePow);
+    }
+
+    /** Version 1: NetKet's constructor arguments of one model kind. */
+    private static ARNNConfig readNetKetArguments(JsonFields root) {
+        String kind = root.string("kind");
+        HilbertSpace hilbert = hilbert(root.object("hilbert"));
+        ARNNConfig.Builder<?> builder = switch (kind) {
+            case "dense" -> {
+                for (String convOnly : new String[]{"kernelSize", "dilation"}) {
+                    if (root.has(convOnly)) {
+                        throw new IllegalArgumentException(convOnly + ": only a conv1d model has one, this is a dense model");
+                    }
+                }
+                yield ARNNDense.builder(hilbert);
+            }
+            case "conv1d" -> ARNNConv1D.builder(hilbert).kernelSize(root.integer("kernelSize"))
+                    .dilation(root.integer("dilation"));
+            default -> throw new IllegalArgumentException("kind: expected \"dense\" or \"conv1d\" but got \"" + kind + "\"");
+        };
+        return builder.layers(root.integer("layers"))
+                .features(root.integers("features"))
+                .bias(root.bool("bias"))
+                .machinePow(root.floating("machinePow"))
+                .config();
     }
 
     private static HilbertSpace hilbert(JsonFields h) {

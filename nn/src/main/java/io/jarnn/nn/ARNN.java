@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * An autoregressive neural network with NetKet's {@code ARNNSequential} semantics: masked
@@ -26,7 +27,7 @@ import java.util.Map;
  * batch into fixed chunks that run on up to {@link #threads()} threads; the result is bitwise
  * the same for any thread count.
  */
-public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
+public final class ARNN {
     private final ARNNConfig config;
     private final List<MaskedLayer> layers;
     private final int threads;
@@ -48,18 +49,21 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         this.chunkRows = (int) Math.max(1, Math.min(Tuning.MAX_CHUNK_ROWS, Tuning.CHUNK_TARGET_FLOATS / perSample));
     }
 
-    /** A model of {@code config} with parameters initialised from {@code seed}. */
+    /**
+     * A model of {@code config} with parameters initialised from {@code seed} as NetKet does
+     * (each layer's {@link LayerSpec#initialKernel}, zero biases), the layers drawing from one
+     * random stream in order.
+     */
     public static ARNN initialise(ARNNConfig config, long seed) {
-        Initializer init = new Initializer(seed);
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        for (int l = 0; l < config.layers(); l++) {
-            Tensor[] kb = init.layerParameters(config, l);
-            params.put(ParameterKeys.kernel(l), kb[0]);
-            if (config.useBias()) {
-                params.put(ParameterKeys.bias(l), kb[1]);
-            }
+        requireConfig(config);
+        SplittableRandom random = new SplittableRandom(seed);
+        List<LayerSpec> specs = config.layerSpecs();
+        MaskedLayer[] layers = new MaskedLayer[specs.size()];
+        for (int l = 0; l < layers.length; l++) {
+            LayerSpec spec = specs.get(l);
+            layers[l] = spec.layer(spec.initialKernel(random), Tensor.zeros(spec.biasShape()), ParameterKeys.prefix(l));
         }
-        return fromParameters(config, params);
+        return new ARNN(config, List.of(layers), Runtime.getRuntime().availableProcessors(), Kernels.active());
     }
 
     /**
@@ -68,31 +72,21 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
      * extra or mis-shaped arrays and non-finite values in used entries are rejected, naming the key.
      */
     public static ARNN fromParameters(ARNNConfig config, Map<String, Tensor> parameters) {
+        requireConfig(config);
+        List<LayerSpec> specs = config.layerSpecs();
+        ParameterKeys.requireExactly(parameters, specs);
+        MaskedLayer[] layers = new MaskedLayer[specs.size()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = specs.get(l).layer(parameters.get(ParameterKeys.kernel(l)), parameters.get(ParameterKeys.bias(l)),
+                    ParameterKeys.prefix(l));
+        }
+        return new ARNN(config, List.of(layers), Runtime.getRuntime().availableProcessors(), Kernels.active());
+    }
+
+    private static void requireConfig(ARNNConfig config) {
         if (config == null) {
             throw new IllegalArgumentException("config: expected a model configuration but got null");
         }
-        ParameterKeys.requireExactly(parameters, config.layers(), config.useBias());
-        int n = config.hilbert().size();
-        MaskedLayer[] layers = new MaskedLayer[config.layers()];
-        for (int l = 0; l < layers.length; l++) {
-            Tensor kernel = parameters.get(ParameterKeys.kernel(l));
-            Tensor bias = parameters.get(ParameterKeys.bias(l));
-            String prefix = ParameterKeys.prefix(l);
-            layers[l] = switch (config.kind()) {
-                case DENSE -> MaskedDense1D.fromNetKet(n, config.inFeatures(l), config.feature(l), l == 0,
-                        config.useBias(), kernel, bias, prefix);
-                case CONV1D -> MaskedConv1D.fromNetKet(n, config.inFeatures(l), config.feature(l),
-                        config.kernelSize(), config.dilation(), l == 0, config.useBias(), kernel, bias, prefix);
-            };
-        }
-        return create(config, List.of(layers), Runtime.getRuntime().availableProcessors(), Kernels.active());
-    }
-
-    private static ARNN create(ARNNConfig config, List<MaskedLayer> layers, int threads, Kernels kernels) {
-        return switch (config.kind()) {
-            case DENSE -> new ARNNDense(config, layers, threads, kernels);
-            case CONV1D -> new ARNNConv1D(config, layers, threads, kernels);
-        };
     }
 
     public ARNNConfig config() {
@@ -125,7 +119,7 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
     /** The same model (sharing its immutable layers) forwarding on up to {@code threads} threads. */
     public ARNN withThreads(int threads) {
         Shapes.requireAtLeast("threads", threads, 1);
-        return create(config, layers, threads, kernels);
+        return new ARNN(config, layers, threads, kernels);
     }
 
     /** The same model computing with other kernels, e.g. {@code ScalarKernels.INSTANCE} as a baseline. */
@@ -133,7 +127,7 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         if (kernels == null) {
             throw new IllegalArgumentException("kernels: expected a Kernels implementation but got null");
         }
-        return create(config, layers, threads, kernels);
+        return new ARNN(config, layers, threads, kernels);
     }
 
     /** The parameters in NetKet's names and shapes (fresh copies). */
@@ -141,7 +135,7 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (int l = 0; l < layers.size(); l++) {
             params.put(ParameterKeys.kernel(l), layers.get(l).kernel());
-            if (config.useBias()) {
+            if (layers.get(l).useBias()) {
                 params.put(ParameterKeys.bias(l), layers.get(l).bias());
             }
         }
@@ -155,11 +149,7 @@ public abstract sealed class ARNN permits ARNNDense, ARNNConv1D {
 
     /** Multiply-adds one full forward of one sample needs (masked work excluded). */
     public long multiplyAddsPerSample() {
-        long total = 0;
-        for (MaskedLayer l : layers) {
-            total += l.multiplyAddsPerSample();
-        }
-        return total;
+        return config.multiplyAddsPerSample();
     }
 
     /** A flax-style table of the layers for inputs of {@code batch} configurations (see {@link ModelSummary}). */

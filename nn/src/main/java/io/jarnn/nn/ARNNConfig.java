@@ -3,246 +3,230 @@ package io.jarnn.nn;
 import io.jarnn.core.HilbertSpace;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * Everything that defines an ARNN apart from its parameters: the kind, the Hilbert space,
- * {@code layers}, the per-layer {@code features}, the convolution's kernel size and dilation,
- * whether layers have a bias, and {@code machinePow}. Validated at construction with NetKet's
- * checks. Immutable.
+ * Everything that defines an ARNN apart from its parameters: the Hilbert space, the layers'
+ * {@link LayerSpec}s, first to last, and {@code machinePow}. Validated at construction: the
+ * stack must be autoregressive (the first layer exclusive, the rest inclusive), each layer must
+ * take what the one before gives (the first takes 1 feature, the raw local value), all must
+ * span the N sites and the last must give the local size. Immutable.
+ *
+ * <p>NetKet's models are built with {@link ARNNDense#builder} and {@link ARNNConv1D#builder};
+ * {@link #of} takes any valid stack.
  */
 public final class ARNNConfig {
-    /** The two network families. */
-    public enum Kind {
-        DENSE("ARNNDense"), CONV1D("ARNNConv1D");
-
-        private final String netKetName;
-
-        Kind(String netKetName) {
-            this.netKetName = netKetName;
-        }
-
-        public String netKetName() {
-            return netKetName;
-        }
-    }
-
-    private final Kind kind;
     private final HilbertSpace hilbert;
-    private final int[] features;
-    private final int kernelSize;
-    private final int dilation;
-    private final boolean useBias;
+    private final List<LayerSpec> layers;
     private final float machinePow;
 
-    private ARNNConfig(Builder b) {
-        this.kind = b.kind;
-        this.hilbert = b.hilbert;
-        this.features = resolveFeatures(b.layers, b.hiddenWidth, b.perLayerFeatures, hilbert.localSize());
-        if (kind == Kind.CONV1D) {
-            MaskedConv1D.requireKernelSize(b.kernelSize);
-            MaskedConv1D.requireDilation(b.dilation);
-        }
-        this.kernelSize = kind == Kind.CONV1D ? b.kernelSize : 0;
-        this.dilation = kind == Kind.CONV1D ? b.dilation : 0;
-        this.useBias = b.useBias;
-        if (!(b.machinePow > 0) || !Float.isFinite(b.machinePow)) {
-            throw new IllegalArgumentException("machinePow: expected a finite value > 0 but got " + b.machinePow);
-        }
-        this.machinePow = b.machinePow;
+    private ARNNConfig(HilbertSpace hilbert, List<LayerSpec> layers, float machinePow) {
+        this.hilbert = hilbert;
+        this.layers = layers;
+        this.machinePow = machinePow;
     }
 
-    /**
-     * NetKet's rule: an int gives {@code layers - 1} hidden layers of that width and a last
-     * layer of width localSize; a list must have {@code layers} entries, the last being localSize.
-     */
-    private static int[] resolveFeatures(int layers, int hiddenWidth, int[] perLayer, int localSize) {
-        if (layers < 1) {
-            throw new IllegalArgumentException("layers: expected >= 1 but got " + layers);
+    /** The configuration of this stack of layers on {@code hilbert}; see the class comment for the rules. */
+    public static ARNNConfig of(HilbertSpace hilbert, List<? extends LayerSpec> layers, float machinePow) {
+        if (hilbert == null) {
+            throw new IllegalArgumentException("hilbert: expected a Hilbert space but got null");
         }
-        int[] resolved;
-        if (perLayer == null) {
-            resolved = new int[layers];
-            Arrays.fill(resolved, hiddenWidth);
-            resolved[layers - 1] = localSize;
-        } else {
-            if (perLayer.length != layers) {
-                throw new IllegalArgumentException("features: expected a list of length layers=" + layers
-                        + " but got " + perLayer.length + " entries " + Arrays.toString(perLayer));
-            }
-            if (perLayer[layers - 1] != localSize) {
-                throw new IllegalArgumentException("features: expected the last entry to be the local size "
-                        + localSize + " but got " + Arrays.toString(perLayer));
-            }
-            resolved = perLayer.clone();
+        if (layers == null || layers.isEmpty()) {
+            throw new IllegalArgumentException("layers: expected at least one layer but got "
+                    + (layers == null ? "null" : "none"));
         }
-        for (int f : resolved) {
-            if (f < 1) {
-                throw new IllegalArgumentException("features: expected every entry >= 1 but got "
-                        + Arrays.toString(resolved));
+        int previousOut = 1;
+        for (int l = 0; l < layers.size(); l++) {
+            LayerSpec spec = layers.get(l);
+            String where = "layers[" + l + "]";
+            if (spec == null) {
+                throw new IllegalArgumentException(where + ": expected a layer specification but got null");
             }
+            if (spec.sites() != hilbert.size()) {
+                throw new IllegalArgumentException(where + ".sites: expected N=" + hilbert.size() + " of " + hilbert
+                        + " but got " + spec.sites());
+            }
+            if (spec.in() != previousOut) {
+                throw new IllegalArgumentException(where + ".in: expected " + previousOut
+                        + (l == 0 ? " (the raw local value)" : " (layers[" + (l - 1) + "].out)") + " but got " + spec.in());
+            }
+            if (spec.exclusive() != (l == 0)) {
+                throw new IllegalArgumentException(where + ".exclusive: expected " + (l == 0)
+                        + " (the first layer is exclusive, later ones inclusive) but got " + spec.exclusive());
+            }
+            previousOut = spec.out();
         }
-        return resolved;
-    }
-
-    public static Builder builder(Kind kind, HilbertSpace hilbert) {
-        return new Builder(kind, hilbert);
-    }
-
-    public Kind kind() {
-        return kind;
+        if (previousOut != hilbert.localSize()) {
+            throw new IllegalArgumentException("layers[" + (layers.size() - 1) + "].out: expected the local size "
+                    + hilbert.localSize() + " of " + hilbert + " but got " + previousOut);
+        }
+        if (!(machinePow > 0) || !Float.isFinite(machinePow)) {
+            throw new IllegalArgumentException("machinePow: expected a finite value > 0 but got " + machinePow);
+        }
+        return new ARNNConfig(hilbert, List.copyOf(layers), machinePow);
     }
 
     public HilbertSpace hilbert() {
         return hilbert;
     }
 
+    /** The layer specifications, first (exclusive) to last. */
+    public List<LayerSpec> layerSpecs() {
+        return layers;
+    }
+
+    /** Number of layers. */
     public int layers() {
-        return features.length;
+        return layers.size();
     }
 
     /** Output width of every layer (a copy); the last entry is the local size. */
     public int[] features() {
-        return features.clone();
-    }
-
-    int feature(int layer) {
-        return features[layer];
-    }
-
-    /** Input width of layer l: 1 (the raw local value) for the first layer. */
-    int inFeatures(int layer) {
-        return layer == 0 ? 1 : features[layer - 1];
-    }
-
-    /** Convolution kernel size K (0 for dense models). */
-    public int kernelSize() {
-        return kernelSize;
-    }
-
-    /** Convolution dilation d (0 for dense models). */
-    public int dilation() {
-        return dilation;
-    }
-
-    public boolean useBias() {
-        return useBias;
+        return layers.stream().mapToInt(LayerSpec::out).toArray();
     }
 
     public float machinePow() {
         return machinePow;
     }
 
-    /** A builder holding this configuration, to derive a modified one. */
-    public Builder toBuilder() {
-        Builder b = new Builder(kind, hilbert).layers(layers()).features(features.clone()).bias(useBias).machinePow(machinePow);
-        if (kind == Kind.CONV1D) {
-            b.kernelSize(kernelSize).dilation(dilation);
-        }
-        return b;
+    /** The same layers with another {@code machinePow}. */
+    public ARNNConfig withMachinePow(float machinePow) {
+        return of(hilbert, layers, machinePow);
+    }
+
+    /** Multiply-adds one full forward of one sample needs (masked work excluded). */
+    public long multiplyAddsPerSample() {
+        return layers.stream().mapToLong(LayerSpec::multiplyAddsPerSample).sum();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ARNNConfig c && c.kind == kind && c.hilbert.equals(hilbert)
-                && Arrays.equals(c.features, features) && c.kernelSize == kernelSize && c.dilation == dilation
-                && c.useBias == useBias && Float.compare(c.machinePow, machinePow) == 0;
+        return o instanceof ARNNConfig c && c.hilbert.equals(hilbert) && c.layers.equals(layers)
+                && Float.compare(c.machinePow, machinePow) == 0;
     }
 
     @Override
     public int hashCode() {
-        return ((kind.hashCode() * 31 + hilbert.hashCode()) * 31 + Arrays.hashCode(features)) * 31
-                + kernelSize * 7 + dilation;
+        return Objects.hash(hilbert, layers, machinePow);
     }
 
+    /**
+     * NetKet's constructor call when the stack is one of NetKet's models, e.g.
+     * {@code ARNNConv1D(hilbert=Spin(s=1/2, N=100), layers=3, features=[16, 16, 2], kernel_size=3,
+     * kernel_dilation=1, use_bias=true, machine_pow=2.0)}; otherwise the list of layers.
+     */
     @Override
     public String toString() {
-        return kind.netKetName() + "(hilbert=" + hilbert + ", layers=" + layers() + ", features="
-                + Arrays.toString(features)
-                + (kind == Kind.CONV1D ? ", kernel_size=" + kernelSize + ", kernel_dilation=" + dilation : "")
-                + ", use_bias=" + useBias + ", machine_pow=" + machinePow + ")";
+        String netKet = ARNNDense.describe(this);
+        if (netKet == null) {
+            netKet = ARNNConv1D.describe(this);
+        }
+        return netKet != null ? netKet
+                : "ARNN(hilbert=" + hilbert + ", layers=" + layers + ", machine_pow=" + machinePow + ")";
     }
 
-    /** Defaults follow NetKet: bias on, machinePow 2, kernel size 3 and dilation 1 for conv1d. */
-    public static final class Builder {
-        private final Kind kind;
+    /**
+     * NetKet's arguments common to its ARNN models, with their defaults (bias on, machinePow 2,
+     * two layers of 16 hidden features); {@code B} is the model's own builder.
+     */
+    public abstract static class Builder<B extends Builder<B>> {
         private final HilbertSpace hilbert;
         private int layers = 2;
         private int hiddenWidth = 16;
         private int[] perLayerFeatures;
-        private int kernelSize = 3;
-        private int dilation = 1;
         private boolean useBias = true;
         private float machinePow = 2f;
 
-        private Builder(Kind kind, HilbertSpace hilbert) {
-            if (kind == null) {
-                throw new IllegalArgumentException("kind: expected DENSE or CONV1D but got null");
-            }
+        Builder(HilbertSpace hilbert) {
             if (hilbert == null) {
                 throw new IllegalArgumentException("hilbert: expected a Hilbert space but got null");
             }
-            this.kind = kind;
             this.hilbert = hilbert;
         }
 
-        public Builder layers(int layers) {
+        abstract B self();
+
+        /** The spec of one layer, at its place in the stack. */
+        abstract LayerSpec layer(int sites, int in, int out, boolean exclusive, boolean useBias);
+
+        public B layers(int layers) {
             this.layers = layers;
-            return this;
+            return self();
         }
 
         /** Width of every hidden layer; the last layer has the local size (NetKet's int form). */
-        public Builder features(int hiddenWidth) {
+        public B features(int hiddenWidth) {
             this.hiddenWidth = hiddenWidth;
             this.perLayerFeatures = null;
-            return this;
+            return self();
         }
 
         /** Width of every layer (NetKet's list form): {@code layers} entries, the last the local size. */
-        public Builder features(int... perLayer) {
+        public B features(int... perLayer) {
             if (perLayer == null) {
                 throw new IllegalArgumentException("features: expected a list of ints but got null");
             }
             this.perLayerFeatures = perLayer.clone();
-            return this;
+            return self();
         }
 
-        public Builder kernelSize(int kernelSize) {
-            requireConv("kernelSize");
-            this.kernelSize = kernelSize;
-            return this;
-        }
-
-        public Builder dilation(int dilation) {
-            requireConv("dilation");
-            this.dilation = dilation;
-            return this;
-        }
-
-        public Builder bias(boolean useBias) {
+        public B bias(boolean useBias) {
             this.useBias = useBias;
-            return this;
+            return self();
         }
 
-        public Builder machinePow(float machinePow) {
+        public B machinePow(float machinePow) {
             this.machinePow = machinePow;
-            return this;
-        }
-
-        private void requireConv(String what) {
-            if (kind != Kind.CONV1D) {
-                throw new IllegalArgumentException(what + ": only an ARNNConv1D has one, this is an "
-                        + kind.netKetName());
-            }
+            return self();
         }
 
         /** The validated configuration. */
         public ARNNConfig config() {
-            return new ARNNConfig(this);
+            int[] features = resolveFeatures(layers, hiddenWidth, perLayerFeatures, hilbert.localSize());
+            LayerSpec[] specs = new LayerSpec[features.length];
+            for (int l = 0; l < specs.length; l++) {
+                specs[l] = layer(hilbert.size(), l == 0 ? 1 : features[l - 1], features[l], l == 0, useBias);
+            }
+            return of(hilbert, List.of(specs), machinePow);
         }
 
         /** A model with parameters initialised from {@code seed} (NetKet's distribution). */
         public ARNN build(long seed) {
             return ARNN.initialise(config(), seed);
+        }
+
+        /**
+         * NetKet's rule: an int gives {@code layers - 1} hidden layers of that width and a last
+         * layer of width localSize; a list must have {@code layers} entries, the last being localSize.
+         */
+        private static int[] resolveFeatures(int layers, int hiddenWidth, int[] perLayer, int localSize) {
+            if (layers < 1) {
+                throw new IllegalArgumentException("layers: expected >= 1 but got " + layers);
+            }
+            int[] resolved;
+            if (perLayer == null) {
+                resolved = new int[layers];
+                Arrays.fill(resolved, hiddenWidth);
+                resolved[layers - 1] = localSize;
+            } else {
+                if (perLayer.length != layers) {
+                    throw new IllegalArgumentException("features: expected a list of length layers=" + layers
+                            + " but got " + perLayer.length + " entries " + Arrays.toString(perLayer));
+                }
+                if (perLayer[layers - 1] != localSize) {
+                    throw new IllegalArgumentException("features: expected the last entry to be the local size "
+                            + localSize + " but got " + Arrays.toString(perLayer));
+                }
+                resolved = perLayer.clone();
+            }
+            for (int f : resolved) {
+                if (f < 1) {
+                    throw new IllegalArgumentException("features: expected every entry >= 1 but got "
+                            + Arrays.toString(resolved));
+                }
+            }
+            return resolved;
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.Arrays;
  * kernel reordered (out, K', in).
  */
 public final class MaskedConv1D extends MaskedLayer {
+    private final MaskedConv1DSpec spec;
     private final int kernelSize;
     private final int dilation;
     private final int taps;
@@ -32,12 +33,12 @@ public final class MaskedConv1D extends MaskedLayer {
     private final float[] weightsByOutput;
     private final float[] bias;
 
-    private MaskedConv1D(int sites, int in, int out, int kernelSize, int dilation, boolean exclusive,
-                         boolean useBias, float[] weights, float[] bias) {
-        super(sites, in, out, exclusive, useBias);
-        this.kernelSize = kernelSize;
-        this.dilation = dilation;
-        this.taps = kernelSize - (exclusive ? 1 : 0);
+    private MaskedConv1D(MaskedConv1DSpec spec, float[] weights, float[] bias) {
+        super(spec);
+        this.spec = spec;
+        this.kernelSize = spec.kernelSize();
+        this.dilation = spec.dilation();
+        this.taps = spec.taps();
         this.weights = Arrays.copyOf(weights, weights.length + Kernels.OVERREAD_PADDING);
         this.weightsByOutput = new float[weights.length];
         for (int t = 0; t < taps; t++) {
@@ -57,34 +58,27 @@ public final class MaskedConv1D extends MaskedLayer {
     public static MaskedConv1D fromNetKet(int sites, int in, int out, int kernelSize, int dilation,
                                           boolean exclusive, boolean useBias, Tensor kernel, Tensor bias,
                                           String keyPrefix) {
-        MaskedDense1D.requireDims(sites, in, out);
-        requireKernelSize(kernelSize);
-        requireDilation(dilation);
-        int taps = kernelSize - (exclusive ? 1 : 0);
+        return fromNetKet(new MaskedConv1DSpec(sites, in, out, kernelSize, dilation, exclusive, useBias),
+                kernel, bias, keyPrefix);
+    }
+
+    static MaskedConv1D fromNetKet(MaskedConv1DSpec spec, Tensor kernel, Tensor bias, String keyPrefix) {
         String kernelKey = keyPrefix + "kernel";
-        ParameterChecks.requireShape(kernelKey, kernel, taps, in, out);
+        ParameterChecks.requireShape(kernelKey, kernel, spec.kernelShape());
         ParameterChecks.requireAllFinite(kernelKey, kernel);
-        float[] b = new float[out];
-        if (useBias) {
+        float[] b = new float[spec.out()];
+        if (spec.useBias()) {
             String biasKey = keyPrefix + "bias";
-            ParameterChecks.requireShape(biasKey, bias, out);
+            ParameterChecks.requireShape(biasKey, bias, spec.biasShape());
             ParameterChecks.requireAllFinite(biasKey, bias);
-            System.arraycopy(bias.array(), bias.offset(), b, 0, out);
+            System.arraycopy(bias.array(), bias.offset(), b, 0, b.length);
         }
-        return new MaskedConv1D(sites, in, out, kernelSize, dilation, exclusive, useBias, kernel.toArray(), b);
+        return new MaskedConv1D(spec, kernel.toArray(), b);
     }
 
-    static void requireKernelSize(int kernelSize) {
-        if (kernelSize < 2) {
-            throw new IllegalArgumentException("kernelSize: expected >= 2 (with 1 the exclusive first layer "
-                    + "would have no taps and the model would ignore its inputs) but got " + kernelSize);
-        }
-    }
-
-    static void requireDilation(int dilation) {
-        if (dilation < 1) {
-            throw new IllegalArgumentException("dilation: expected >= 1 but got " + dilation);
-        }
+    @Override
+    public MaskedConv1DSpec spec() {
+        return spec;
     }
 
     public int kernelSize() {
@@ -101,21 +95,6 @@ public final class MaskedConv1D extends MaskedLayer {
     }
 
     @Override
-    public String typeName() {
-        return "MaskedConv1D";
-    }
-
-    @Override
-    public int[] kernelShape() {
-        return new int[]{taps, in, out};
-    }
-
-    @Override
-    public int[] biasShape() {
-        return new int[]{out};
-    }
-
-    @Override
     public Tensor kernel() {
         return Tensor.wrap(Arrays.copyOf(weights, weightsByOutput.length), taps, in, out);
     }
@@ -125,39 +104,14 @@ public final class MaskedConv1D extends MaskedLayer {
         return Tensor.copyOf(bias, out);
     }
 
-    @Override
-    public long storedParameterCount() {
-        return weightsByOutput.length + (useBias ? out : 0);
-    }
-
-    @Override
-    public long effectiveParameterCount() {
-        return storedParameterCount();
-    }
-
-    @Override
-    public long netKetParameterCount() {
-        return storedParameterCount();
-    }
-
-    @Override
-    public long multiplyAddsPerSample() {
-        long total = 0;
-        for (int t = 0; t < sites; t++) {
-            total += (long) (taps - firstTap(t)) * in * out;
-        }
-        return total;
-    }
-
     /** Offset back from site t of tap k: (K-1-k)*d. */
     private int shift(int k) {
-        return (kernelSize - 1 - k) * dilation;
+        return spec.shift(k);
     }
 
     /** First tap that does not fall before site 0 at site t (taps when none does). */
     private int firstTap(int t) {
-        int k = kernelSize - 1 - t / dilation;
-        return Math.min(Math.max(k, 0), taps);
+        return spec.firstTap(t);
     }
 
     @Override
@@ -246,16 +200,9 @@ public final class MaskedConv1D extends MaskedLayer {
     }
 
     @Override
-    public String toString() {
-        return typeName() + "(N=" + sites + ", in=" + in + ", out=" + out + ", kernelSize=" + kernelSize
-                + ", dilation=" + dilation + ", exclusive=" + exclusive + ", bias=" + useBias + ")";
-    }
-
-    @Override
     public boolean equals(Object o) {
-        return o instanceof MaskedConv1D c && c.sites == sites && c.in == in && c.out == out
-                && c.kernelSize == kernelSize && c.dilation == dilation && c.exclusive == exclusive
-                && c.useBias == useBias && Arrays.equals(c.weights, weights) && Arrays.equals(c.bias, bias);
+        return o instanceof MaskedConv1D c && c.spec.equals(spec) && Arrays.equals(c.weights, weights)
+                && Arrays.equals(c.bias, bias);
     }
 
     @Override

@@ -20,13 +20,14 @@ import java.util.Arrays;
  * in them has no effect.
  */
 public final class MaskedDense1D extends MaskedLayer {
+    private final MaskedDense1DSpec spec;
     private final float[] panels;
     private final int[] panelOffsets;
     private final float[] bias;
 
-    private MaskedDense1D(int sites, int in, int out, boolean exclusive, boolean useBias, float[] panels,
-                          int[] panelOffsets, float[] bias) {
-        super(sites, in, out, exclusive, useBias);
+    private MaskedDense1D(MaskedDense1DSpec spec, float[] panels, int[] panelOffsets, float[] bias) {
+        super(spec);
+        this.spec = spec;
         this.panels = panels;
         this.panelOffsets = panelOffsets;
         this.bias = bias;
@@ -41,16 +42,21 @@ public final class MaskedDense1D extends MaskedLayer {
      */
     public static MaskedDense1D fromNetKet(int sites, int in, int out, boolean exclusive, boolean useBias,
                                            Tensor kernel, Tensor bias, String keyPrefix) {
-        requireDims(sites, in, out);
+        return fromNetKet(new MaskedDense1DSpec(sites, in, out, exclusive, useBias), kernel, bias, keyPrefix);
+    }
+
+    static MaskedDense1D fromNetKet(MaskedDense1DSpec spec, Tensor kernel, Tensor bias, String keyPrefix) {
+        int sites = spec.sites();
+        int out = spec.out();
         String kernelKey = keyPrefix + "kernel";
-        ParameterChecks.requireShape(kernelKey, kernel, sites * in, sites * out);
-        int[] offsets = panelOffsets(sites, in, out, exclusive);
+        ParameterChecks.requireShape(kernelKey, kernel, spec.kernelShape());
+        int[] offsets = panelOffsets(spec);
         float[] panels = new float[offsets[sites]];
         float[] k = kernel.array();
         int ko = kernel.offset();
         int cols = sites * out;
         for (int j = 0; j < sites; j++) {
-            int rows = panelRows(j, in, exclusive);
+            int rows = spec.panelRows(j);
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < out; c++) {
                     int flat = r * cols + j * out + c;
@@ -60,62 +66,28 @@ public final class MaskedDense1D extends MaskedLayer {
             }
         }
         float[] b = new float[sites * out];
-        if (useBias) {
+        if (spec.useBias()) {
             String biasKey = keyPrefix + "bias";
-            ParameterChecks.requireShape(biasKey, bias, sites, out);
+            ParameterChecks.requireShape(biasKey, bias, spec.biasShape());
             ParameterChecks.requireAllFinite(biasKey, bias);
             System.arraycopy(bias.array(), bias.offset(), b, 0, b.length);
         }
-        return new MaskedDense1D(sites, in, out, exclusive, useBias, panels, offsets, b);
+        return new MaskedDense1D(spec, panels, offsets, b);
     }
 
-    static void requireDims(int sites, int in, int out) {
-        if (sites < 1 || in < 1 || out < 1) {
-            throw new IllegalArgumentException("sites, in, out: expected all >= 1 but got N=" + sites
-                    + ", in=" + in + ", out=" + out);
-        }
+    @Override
+    public MaskedDense1DSpec spec() {
+        return spec;
     }
 
-    /** Rows of the kernel that reach output site j: the sites before it (and itself, inclusive). */
-    private static int panelRows(int j, int in, boolean exclusive) {
-        return (exclusive ? j : j + 1) * in;
-    }
-
-    private static int[] panelOffsets(int sites, int in, int out, boolean exclusive) {
+    /** Start of each output site's panel in {@code panels}; entry N is the total (the spec checked it fits). */
+    private static int[] panelOffsets(MaskedDense1DSpec spec) {
+        int sites = spec.sites();
         int[] offsets = new int[sites + 1];
-        long total = 0;
         for (int j = 0; j < sites; j++) {
-            offsets[j] = (int) total;
-            total += (long) panelRows(j, in, exclusive) * out;
-            if (total > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("sites, in, out: a dense layer with N=" + sites + ", in=" + in
-                        + ", out=" + out + " has more unmasked weights than a Java array can hold");
-            }
+            offsets[j + 1] = offsets[j] + spec.panelRows(j) * spec.out();
         }
-        offsets[sites] = (int) total;
         return offsets;
-    }
-
-    /** The mask of NetKet's kernel: whether row r (site r / in) reaches column c (site c / out). */
-    boolean isUsed(int row, int col) {
-        int i = row / in;
-        int j = col / out;
-        return exclusive ? i < j : i <= j;
-    }
-
-    @Override
-    public String typeName() {
-        return "MaskedDense1D";
-    }
-
-    @Override
-    public int[] kernelShape() {
-        return new int[]{sites * in, sites * out};
-    }
-
-    @Override
-    public int[] biasShape() {
-        return new int[]{sites, out};
     }
 
     @Override
@@ -124,7 +96,7 @@ public final class MaskedDense1D extends MaskedLayer {
         float[] k = full.array();
         int cols = sites * out;
         for (int j = 0; j < sites; j++) {
-            int rows = panelRows(j, in, exclusive);
+            int rows = spec.panelRows(j);
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < out; c++) {
                     k[r * cols + j * out + c] = panels[panelOffsets[j] + c * rows + r];
@@ -137,26 +109,6 @@ public final class MaskedDense1D extends MaskedLayer {
     @Override
     public Tensor bias() {
         return Tensor.copyOf(bias, sites, out);
-    }
-
-    @Override
-    public long storedParameterCount() {
-        return panels.length + (useBias ? bias.length : 0);
-    }
-
-    @Override
-    public long effectiveParameterCount() {
-        return storedParameterCount();
-    }
-
-    @Override
-    public long netKetParameterCount() {
-        return (long) sites * in * sites * out + (useBias ? bias.length : 0);
-    }
-
-    @Override
-    public long multiplyAddsPerSample() {
-        return panels.length;
     }
 
     @Override
@@ -195,7 +147,7 @@ public final class MaskedDense1D extends MaskedLayer {
      */
     private void accumulateSite(Kernels kernels, int j, float[] inputs, int inputsOff, int cols,
                                 float[] y, int yOff) {
-        int k = panelRows(j, in, exclusive);
+        int k = spec.panelRows(j);
         if (k > 0) {
             kernels.accumulateTaps(panels, panelOffsets[j], k, 0, 1, k, inputs, inputsOff, 0, cols,
                     y, yOff, cols, out, cols);
@@ -249,15 +201,8 @@ public final class MaskedDense1D extends MaskedLayer {
     }
 
     @Override
-    public String toString() {
-        return typeName() + "(N=" + sites + ", in=" + in + ", out=" + out + ", exclusive=" + exclusive
-                + ", bias=" + useBias + ")";
-    }
-
-    @Override
     public boolean equals(Object o) {
-        return o instanceof MaskedDense1D d && d.sites == sites && d.in == in && d.out == out
-                && d.exclusive == exclusive && d.useBias == useBias && Arrays.equals(d.panels, panels)
+        return o instanceof MaskedDense1D d && d.spec.equals(spec) && Arrays.equals(d.panels, panels)
                 && Arrays.equals(d.bias, bias);
     }
 

@@ -4,23 +4,30 @@ import io.jarnn.core.Tensor;
 import io.jarnn.kernels.Kernels;
 
 /**
- * One autoregressively masked layer mapping (samples, N, in) to (samples, N, out): the output
- * at site i depends on inputs at sites {@code < i} (exclusive) or {@code <= i} (inclusive).
- * Immutable and thread-safe; per-call state lives in caller-owned buffers and {@link LayerCache}s.
+ * One autoregressively masked layer: a {@link LayerSpec} with its parameters, mapping
+ * (samples, N, in) to (samples, N, out). Immutable and thread-safe; per-call state lives in
+ * caller-owned buffers and {@link LayerCache}s. Shapes, counts and NetKet names are the spec's.
  */
-public abstract sealed class MaskedLayer permits MaskedDense1D, MaskedConv1D {
+public abstract class MaskedLayer {
+    private final LayerSpec spec;
     final int sites;
     final int in;
     final int out;
     final boolean exclusive;
     final boolean useBias;
 
-    MaskedLayer(int sites, int in, int out, boolean exclusive, boolean useBias) {
-        this.sites = sites;
-        this.in = in;
-        this.out = out;
-        this.exclusive = exclusive;
-        this.useBias = useBias;
+    MaskedLayer(LayerSpec spec) {
+        this.spec = spec;
+        this.sites = spec.sites();
+        this.in = spec.in();
+        this.out = spec.out();
+        this.exclusive = spec.exclusive();
+        this.useBias = spec.useBias();
+    }
+
+    /** What this layer is, apart from its parameters. */
+    public LayerSpec spec() {
+        return spec;
     }
 
     /** Number of sites N. */
@@ -48,31 +55,45 @@ public abstract sealed class MaskedLayer permits MaskedDense1D, MaskedConv1D {
     }
 
     /** NetKet's module name, e.g. {@code "MaskedDense1D"}. */
-    public abstract String typeName();
+    public final String typeName() {
+        return spec.typeName();
+    }
 
     /** Shape of the NetKet {@code kernel} parameter. */
-    public abstract int[] kernelShape();
+    public final int[] kernelShape() {
+        return spec.kernelShape();
+    }
 
     /** Shape of the NetKet {@code bias} parameter. */
-    public abstract int[] biasShape();
+    public final int[] biasShape() {
+        return spec.biasShape();
+    }
+
+    /** Number of floats this layer stores (only unmasked kernel entries, plus the bias). */
+    public final long storedParameterCount() {
+        return spec.storedParameterCount();
+    }
+
+    /** Number of parameters that can influence an output: unmasked kernel entries plus bias. */
+    public final long effectiveParameterCount() {
+        return spec.storedParameterCount();
+    }
+
+    /** Number of parameters in NetKet's representation (full kernel plus bias). */
+    public final long netKetParameterCount() {
+        return spec.netKetParameterCount();
+    }
+
+    /** Multiply-adds one full forward of one sample needs (masked work excluded). */
+    public final long multiplyAddsPerSample() {
+        return spec.multiplyAddsPerSample();
+    }
 
     /** The kernel in NetKet's full shape (masked entries are zeros). A fresh copy. */
     public abstract Tensor kernel();
 
     /** The bias in NetKet's shape (zeros when the layer has no bias). A fresh copy. */
     public abstract Tensor bias();
-
-    /** Number of floats this layer stores (only unmasked kernel entries, plus the bias). */
-    public abstract long storedParameterCount();
-
-    /** Number of parameters that can influence an output: unmasked kernel entries plus bias. */
-    public abstract long effectiveParameterCount();
-
-    /** Number of parameters in NetKet's representation (full kernel plus bias). */
-    public abstract long netKetParameterCount();
-
-    /** Multiply-adds one full forward of one sample needs (masked work excluded). */
-    public abstract long multiplyAddsPerSample();
 
     /**
      * {@code y[s, i, :] = layer(x[s, :, :])[i]} for {@code s < samples}: x is (samples, N, in)
@@ -85,4 +106,9 @@ public abstract sealed class MaskedLayer permits MaskedDense1D, MaskedConv1D {
 
     /** A fresh per-site cache for {@code batch} samples (see {@link LayerCache}). */
     abstract LayerCache newCache(int batch);
+
+    @Override
+    public String toString() {
+        return spec.toString();
+    }
 }

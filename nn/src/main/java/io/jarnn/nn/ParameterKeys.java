@@ -2,6 +2,7 @@ package io.jarnn.nn;
 
 import io.jarnn.core.Tensor;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -26,14 +27,14 @@ public final class ParameterKeys {
     }
 
     /** Throws naming the key unless {@code parameters} holds exactly the expected keys. */
-    static void requireExactly(Map<String, Tensor> parameters, int layers, boolean useBias) {
+    static void requireExactly(Map<String, Tensor> parameters, List<LayerSpec> layers) {
         if (parameters == null) {
             throw new IllegalArgumentException("parameters: expected a map of NetKet parameter names but got null");
         }
         TreeSet<String> expected = new TreeSet<>();
-        for (int l = 0; l < layers; l++) {
+        for (int l = 0; l < layers.size(); l++) {
             expected.add(kernel(l));
-            if (useBias) {
+            if (layers.get(l).useBias()) {
                 expected.add(bias(l));
             }
         }

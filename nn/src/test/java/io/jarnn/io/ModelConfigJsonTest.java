@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelConfigJsonTest {
     private static final String CONV = """
+            {
+              "format": "jarnn-model",
+              "version": 2,
+              "hilbert": {"type": "spin", "s": 0.5, "N": 100},
+              "layers": [
+                {"type": "MaskedConv1D", "features": 16, "kernelSize": 3, "dilation": 2, "bias": true},
+                {"type": "MaskedConv1D", "features": 16, "kernelSize": 3, "dilation": 2, "bias": true},
+                {"type": "MaskedConv1D", "features": 2, "kernelSize": 3, "dilation": 2, "bias": true}
+              ],
+              "machinePow": 2.0
+            }
+            """;
+
+    /** The same model in version 1, NetKet's constructor arguments, as jarnn wrote until 2026-12. */
+    private static final String CONV_VERSION_1 = """
             {
               "format": "jarnn-model",
               "version": 1,
@@ -65,7 +82,7 @@ class ModelConfigJsonTest {
     void denseAndOtherHilbertSpacesAreWrittenWithTheirOwnFields() {
         String json = ModelConfigJson.write(ARNNDense.builder(HilbertSpace.fock(3, 20)).layers(2).features(8)
                 .bias(false).config());
-        assertTrue(json.contains("\"kind\": \"dense\""), json);
+        assertTrue(json.contains("{\"type\": \"MaskedDense1D\", \"features\": 8, \"bias\": false}"), json);
         assertTrue(json.contains("\"hilbert\": {\"type\": \"fock\", \"nMax\": 3, \"N\": 20}"), json);
         assertTrue(!json.contains("kernelSize") && !json.contains("dilation"), json);
         assertTrue(json.contains("\"bias\": false"), json);
@@ -74,40 +91,70 @@ class ModelConfigJsonTest {
         assertTrue(values.contains("{\"type\": \"values\", \"values\": [-1.0, 0.0, 1.0], \"N\": 10}"), values);
     }
 
-    /** Each case replaces {@code from} in the valid conv document with {@code to}. */
+    /** Each case replaces the first {@code from} in the valid conv document with {@code to}. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "missing field       | `\"layers\": 3,`              | ``                                 | layers: expected this field but it is missing",
-            "unknown field       | `\"bias\": true,`             | `\"bias\": true, \"biass\": 1,`    | biass: unknown field",
+            "missing field       | `\"machinePow\": 2.0`        | `\"machinePoww\": 2.0`           | machinePow: expected this field but it is missing",
+            "unknown field       | `\"machinePow\": 2.0`        | `\"machinePow\": 2.0, \"biass\": 1` | biass: unknown field",
+            "unknown layer field | `\"bias\": true}`            | `\"bias\": true, \"pad\": 0}`      | layers[0].pad: unknown field",
             "unknown hilbert fld | `\"N\": 100}`                 | `\"N\": 100, \"pbc\": true}`       | hilbert.pbc: unknown field",
-            "int as string       | `\"layers\": 3`               | `\"layers\": \"3\"`                | layers: expected an integer in int range but got the string \"3\"",
-            "fractional int      | `\"layers\": 3`               | `\"layers\": 3.0`                  | layers: expected an integer in int range but got the number 3.0",
-            "int overflow        | `\"layers\": 3`               | `\"layers\": 3000000000`           | layers: expected an integer in int range",
-            "bool as int         | `\"bias\": true`              | `\"bias\": 1`                      | bias: expected true or false but got the number 1",
-            "feature entry       | `[16, 16, 2]`                 | `[16, null, 2]`                    | features[1]: expected an integer in int range but got null",
-            "features not list   | `[16, 16, 2]`                 | `16`                               | features: expected an array but got the number 16",
-            "features length     | `[16, 16, 2]`                 | `[16, 2]`                          | features: expected a list of length layers=3",
-            "features last       | `[16, 16, 2]`                 | `[16, 16, 3]`                      | features: expected the last entry to be the local size 2",
+            "int as string       | `\"features\": 16`           | `\"features\": \"16\"`            | layers[0].features: expected an integer in int range but got the string \"16\"",
+            "fractional int      | `\"features\": 16`           | `\"features\": 16.0`             | layers[0].features: expected an integer in int range but got the number 16.0",
+            "int overflow        | `\"features\": 16`           | `\"features\": 3000000000`       | layers[0].features: expected an integer in int range",
+            "bool as int         | `\"bias\": true`              | `\"bias\": 1`                      | layers[0].bias: expected true or false but got the number 1",
+            "layer not object    | `{\"type\": \"MaskedConv1D\", \"features\": 16, \"kernelSize\": 3, \"dilation\": 2, \"bias\": true}` | `16` | layers[0]: expected an object but got the number 16",
+            "layers not list     | `\"layers\": [`               | `\"layers\": 3, \"x\": [`          | layers: expected an array but got the number 3",
+            "widths do not chain | `\"features\": 2`            | `\"features\": 3`                | layers[2].out: expected the local size 2",
+            "no layers           | `\"layers\": [`               | `\"layers\": [], \"x\": [`         | layers: expected at least one layer but got none",
             "machinePow infinite | `2.0`                         | `1e39`                             | machinePow: expected a finite float32 number but got the number 1e39",
-            "machinePow zero     | `2.0`                         | `0`                                | machinePow: expected a finite value > 0",
-            "kind                | `\"conv1d\"`                  | `\"rnn\"`                          | kind: expected \"dense\" or \"conv1d\" but got \"rnn\"",
-            "dense kernel size   | `\"conv1d\"`                  | `\"dense\"`                        | kernelSize: only a conv1d model has one",
-            "kernel size 1       | `\"kernelSize\": 3`           | `\"kernelSize\": 1`                | kernelSize",
+            "machinePow zero     | `\"machinePow\": 2.0`        | `\"machinePow\": 0`              | machinePow: expected a finite value > 0",
+            "layer type          | `\"MaskedConv1D\"`            | `\"MaskedRNN\"`                  | layers[0].type: expected \"MaskedDense1D\" or \"MaskedConv1D\" but got \"MaskedRNN\"",
+            "dense kernel size   | `\"MaskedConv1D\"`            | `\"MaskedDense1D\"`              | layers[0].kernelSize: unknown field",
+            "kernel size 1       | `\"kernelSize\": 3`           | `\"kernelSize\": 1`              | layers[0].kernelSize: expected >= 2",
+            "dilation 0          | `\"dilation\": 2`             | `\"dilation\": 0`                | layers[0].dilation: expected >= 1 but got 0",
             "format              | `\"jarnn-model\"`             | `\"npz\"`                          | format: expected \"jarnn-model\" but got \"npz\"",
-            "newer version       | `\"version\": 1`              | `\"version\": 2`                   | version: expected 1 but got 2 (written by a newer jarnn?)",
+            "newer version       | `\"version\": 2`              | `\"version\": 3`                   | version: expected 1 or 2 but got 3 (written by a newer jarnn?)",
             "hilbert type        | `\"type\": \"spin\"`          | `\"type\": \"qubit\"`              | hilbert.type: expected \"spin\", \"fock\" or \"values\" but got \"qubit\"",
             "spin s              | `\"s\": 0.5`                  | `\"s\": 0.3`                       | hilbert.s: expected a positive multiple of 1/2",
             "spin N              | `\"N\": 100`                  | `\"N\": 0`                         | hilbert.N: expected at least 1 site",
             "hilbert not object  | `{\"type\": \"spin\", \"s\": 0.5, \"N\": 100}` | `[]`              | hilbert: expected an object but got an array",
-            "not JSON            | `\"layers\": 3,`              | `\"layers\": 3,,`                  | invalid JSON at line 6, column 15",
+            "not JSON            | `\"version\": 2,`             | `\"version\": 2,,`                 | invalid JSON at line 3, column 16",
     })
     void rejectsSchemaViolationsNamingTheField(String name, String from, String to, String expected) {
         assertTrue(CONV.contains(from), "test setup: '" + from + "' not in the document");
-        String json = CONV.replace(from, to);
+        String json = CONV.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read(json));
         assertTrue(e.getMessage().startsWith(expected.split(" ")[0]), () -> "expected a message starting with the field '"
                 + expected.split(" ")[0] + "' but got: " + e.getMessage());
         assertTrue(e.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void readsVersion1AsTheSameConfiguration() {
+        assertEquals(ModelConfigJson.read(CONV), ModelConfigJson.read(CONV_VERSION_1));
+        ARNNConfig dense = ARNNDense.builder(HilbertSpace.spin(1, 20)).layers(2).features(7).bias(false)
+                .machinePow(0.7f).config();
+        assertEquals(dense, ModelConfigJson.read("""
+                {"format": "jarnn-model", "version": 1, "kind": "dense", "hilbert": {"type": "spin", "s": 1.0, "N": 20},
+                 "layers": 2, "features": [7, 3], "bias": false, "machinePow": 0.7}"""));
+    }
+
+    /** Each case replaces {@code from} in the valid version 1 document with {@code to}. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "features length     | `[16, 16, 2]`                 | `[16, 2]`                          | features: expected a list of length layers=3",
+            "features last       | `[16, 16, 2]`                 | `[16, 16, 3]`                      | features: expected the last entry to be the local size 2",
+            "kind                | `\"conv1d\"`                  | `\"rnn\"`                          | kind: expected \"dense\" or \"conv1d\" but got \"rnn\"",
+            "dense kernel size   | `\"conv1d\"`                  | `\"dense\"`                        | kernelSize: only a conv1d model has one",
+            "kernel size 1       | `\"kernelSize\": 3`           | `\"kernelSize\": 1`                | kernelSize: expected >= 2",
+            "unknown field       | `\"bias\": true,`             | `\"bias\": true, \"biass\": 1,`    | biass: unknown field",
+    })
+    void rejectsVersion1SchemaViolationsNamingTheField(String name, String from, String to, String expected) {
+        assertTrue(CONV_VERSION_1.contains(from), "test setup: '" + from + "' not in the document");
+        String json = CONV_VERSION_1.replace(from, to);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read(json));
+        assertTrue(e.getMessage().startsWith(expected), () -> "expected a message starting '" + expected + "' but got: "
+                + e.getMessage());
     }
 
     @Test

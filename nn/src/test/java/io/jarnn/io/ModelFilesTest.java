@@ -177,7 +177,7 @@ class ModelFilesTest {
         Path file = dir.resolve("model.npz");
         ModelFiles.save(file, model);
         assertEquals(model.config(), ModelFiles.loadParameters(file, smallConv()).config());
-        ARNNConfig otherPow = smallConv().toBuilder().machinePow(1f).config();
+        ARNNConfig otherPow = smallConv().withMachinePow(1f);
         ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFiles.loadParameters(file, otherPow));
         assertMentions(e, "describes", "machine_pow=2.0", "machine_pow=1.0");
     }
@@ -193,9 +193,10 @@ class ModelFilesTest {
     @Test
     void aBadConfigEntryIsRejectedNamingTheFileEntryAndField() throws IOException {
         String good = ModelConfigJson.write(smallConv());
-        Path file = withConfig(good.replace("\"bias\": true", "\"bias\": \"yes\""));
+        Path file = withConfig(good.replaceFirst("\"bias\": true", "\"bias\": \"yes\""));
         ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFiles.load(file));
-        assertEquals(file + ", jarnn-config.json: bias: expected true or false but got the string \"yes\"", e.getMessage());
+        assertEquals(file + ", jarnn-config.json: layers[0].bias: expected true or false but got the string \"yes\"",
+                e.getMessage());
 
         Path broken = withConfig(good.substring(0, good.length() / 2));
         e = assertThrows(ModelFileException.class, () -> ModelFiles.load(broken));
@@ -204,7 +205,7 @@ class ModelFilesTest {
 
     @Test
     void aConfigWhoseParametersDisagreeIsRejectedNamingTheKey() throws IOException {
-        String json = ModelConfigJson.write(smallConv()).replace("[3, 2]", "[4, 2]");
+        String json = ModelConfigJson.write(smallConv()).replaceFirst("\"features\": 3", "\"features\": 4");
         Path file = withConfig(json);
         ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFiles.load(file));
         assertMentions(e, "_layers_0/kernel", "(2, 1, 4)", "(2, 1, 3)");

@@ -31,7 +31,7 @@ class AutoregressiveDependenceTest {
         int batch = 6;
         Tensor sigma = h.randomConfigurations(batch, 99);
         Tensor before = model.conditionals(sigma);
-        int nearest = model instanceof ARNNConv1D conv ? conv.dilation() : 1;
+        int nearest = model.layers().getFirst().spec() instanceof MaskedConv1DSpec conv ? conv.dilation() : 1;
         for (int j = 0; j < n; j++) {
             Tensor changed = sigma.copy();
             for (int b = 0; b < batch; b++) {

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
+
 import static io.jarnn.nn.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,14 +68,35 @@ class ConfigValidationTest {
     }
 
     @Test
-    void denseModelsHaveNoKernelSizeOrDilation() {
-        // Not a bad value but a wrong question, so the message explains instead of "expected ... but got".
-        String kernelSize = assertThrows(IllegalArgumentException.class, () -> ARNNDense.builder(SPINS).kernelSize(3))
-                .getMessage();
-        assertTrue(kernelSize.contains("kernelSize") && kernelSize.contains("ARNNConv1D"), kernelSize);
-        String dilation = assertThrows(IllegalArgumentException.class, () -> ARNNDense.builder(SPINS).dilation(2))
-                .getMessage();
-        assertTrue(dilation.contains("dilation") && dilation.contains("ARNNConv1D"), dilation);
+    void aStackMustBeAutoregressiveAndItsWidthsMustChain() {
+        HilbertSpace spins = SPINS; // N = 4, local size 2
+        MaskedDense1DSpec first = new MaskedDense1DSpec(4, 1, 3, true, true);
+        MaskedDense1DSpec last = new MaskedDense1DSpec(4, 3, 2, false, true);
+        assertEquals(2, ARNNConfig.of(spins, List.of(first, last), 2f).layers(), "a valid stack");
+        assertRejected(() -> ARNNConfig.of(spins, List.of(new MaskedDense1DSpec(4, 1, 3, false, true), last), 2f),
+                "layers[0].exclusive", "expected true", "got false");
+        assertRejected(() -> ARNNConfig.of(spins, List.of(first, new MaskedDense1DSpec(4, 3, 2, true, true)), 2f),
+                "layers[1].exclusive", "expected false", "got true");
+        assertRejected(() -> ARNNConfig.of(spins, List.of(first, new MaskedDense1DSpec(4, 5, 2, false, true)), 2f),
+                "layers[1].in", "expected 3", "got 5");
+        assertRejected(() -> ARNNConfig.of(spins, List.of(new MaskedDense1DSpec(4, 2, 3, true, true), last), 2f),
+                "layers[0].in", "expected 1", "got 2");
+        assertRejected(() -> ARNNConfig.of(spins, List.of(first, new MaskedDense1DSpec(5, 3, 2, false, true)), 2f),
+                "layers[1].sites", "expected N=4", "got 5");
+        assertRejected(() -> ARNNConfig.of(spins, List.of(first), 2f), "layers[0].out", "local size 2", "got 3");
+        assertRejected(() -> ARNNConfig.of(spins, List.of(), 2f), "layers", "at least one", "none");
+        assertRejected(() -> ARNNConfig.of(spins, null, 2f), "layers", "null");
+    }
+
+    @Test
+    void aMixedStackIsValidAndDescribedLayerByLayer() {
+        ARNNConfig mixed = ARNNConfig.of(SPINS, List.of(new MaskedConv1DSpec(4, 1, 3, 2, 1, true, true),
+                new MaskedDense1DSpec(4, 3, 2, false, false)), 1.5f);
+        String text = mixed.toString();
+        assertTrue(text.startsWith("ARNN(") && text.contains("MaskedConv1DSpec") && text.contains("MaskedDense1DSpec"),
+                text);
+        assertEquals(mixed.layerSpecs().get(0).multiplyAddsPerSample() + mixed.layerSpecs().get(1).multiplyAddsPerSample(),
+                ARNN.initialise(mixed, 1).multiplyAddsPerSample());
     }
 
     @Test
@@ -86,7 +109,7 @@ class ConfigValidationTest {
     @Test
     void nullArgumentsAreRejected() {
         assertRejected(() -> ARNNDense.builder(null), "hilbert", "null");
-        assertRejected(() -> ARNNConfig.builder(null, SPINS), "kind", "null");
+        assertRejected(() -> ARNNConfig.of(null, List.of(), 2f), "hilbert", "null");
         assertRejected(() -> ARNNDense.builder(SPINS).features((int[]) null), "features", "null");
         assertRejected(() -> ARNNDense.builder(SPINS).build(1).withKernels(null), "kernels", "null");
         assertRejected(() -> ARNNDense.builder(SPINS).build(1).withThreads(0), "threads", ">= 1", "0");
@@ -97,10 +120,11 @@ class ConfigValidationTest {
         ARNNConfig conv = ARNNConv1D.builder(SPINS).config();
         assertEquals(2, conv.layers(), "default layers");
         assertArrayEquals(new int[]{16, 2}, conv.features(), "default features: hidden 16, last = local size");
-        assertEquals(3, conv.kernelSize(), "default kernel size");
-        assertEquals(1, conv.dilation(), "default dilation");
+        MaskedConv1DSpec layer = (MaskedConv1DSpec) conv.layerSpecs().getFirst();
+        assertEquals(3, layer.kernelSize(), "default kernel size");
+        assertEquals(1, layer.dilation(), "default dilation");
         assertEquals(2f, conv.machinePow(), "default machinePow");
-        assertEquals(true, conv.useBias(), "default bias");
+        assertTrue(conv.layerSpecs().stream().allMatch(LayerSpec::useBias), "default bias");
         assertArrayEquals(new int[]{2}, ARNNDense.builder(SPINS).layers(1).features(7).config().features(),
                 "layers = 1: the only layer has the local size");
         assertArrayEquals(new int[]{5, 5, 3}, ARNNDense.builder(HilbertSpace.spin(1, 2)).layers(3).features(5)

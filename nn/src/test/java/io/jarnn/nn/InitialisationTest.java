@@ -2,9 +2,13 @@ package io.jarnn.nn;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.ScalarKernels;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * NetKet's initialisation, by distribution: LeCun normal kernels (a normal truncated at two
  * standard deviations, rescaled to variance 1/fan_in), zero biases, dense kernels scaled by
- * sqrt(maskSize / maskCount) and masked to zero. Reproducible from a seed.
+ * sqrt(maskSize / maskCount), where maskCount counts the entries that reach an output.
+ * Reproducible from a seed.
  */
 class InitialisationTest {
     /** Standard deviation of a unit normal truncated to [-2, 2]. */
@@ -34,9 +39,9 @@ class InitialisationTest {
 
     @Test
     void sameSeedSameParametersOtherSeedOtherParameters() {
-        for (ARNNConfig.Builder b : new ARNNConfig.Builder[]{
+        for (ARNNConfig.Builder<?> b : List.<ARNNConfig.Builder<?>>of(
                 ARNNDense.builder(HilbertSpace.spin(0.5, 6)).layers(3).features(5),
-                ARNNConv1D.builder(HilbertSpace.spin(1, 6)).layers(3).features(5).kernelSize(3).dilation(2)}) {
+                ARNNConv1D.builder(HilbertSpace.spin(1, 6)).layers(3).features(5).kernelSize(3).dilation(2))) {
             Map<String, Tensor> first = b.build(42).parameters();
             Map<String, Tensor> again = b.build(42).parameters();
             Map<String, Tensor> other = b.build(43).parameters();
@@ -87,8 +92,6 @@ class InitialisationTest {
                 if (r / in <= c / out) {
                     usedCount++;
                     sq += (double) v * v;
-                } else {
-                    assertEquals(0f, v, "masked entry [" + r + ", " + c + "] must be stored as zero");
                 }
             }
         }
@@ -97,15 +100,42 @@ class InitialisationTest {
         double expectedStd = Math.sqrt(1.0 / (n * in)) * Math.sqrt((double) n * in * n * out / maskCount);
         assertEquals(expectedStd, Math.sqrt(sq / usedCount), 0.05 * expectedStd,
                 "std of the used dense entries: sqrt(1/fan_in) * sqrt(maskSize / maskCount)");
+    }
 
-        Tensor exclusive = model.parameters().get("_layers_0/kernel"); // (n, n * 32): i < j only
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n * width; c++) {
-                if (r >= c / width) {
-                    assertEquals(0f, exclusive.get(r, c), "masked exclusive entry [" + r + ", " + c + "]");
+    /**
+     * The dense correction sqrt(maskSize / maskCount) is right only if maskCount is the number of
+     * kernel entries that really reach an output: found here by perturbing every entry of an
+     * initialised kernel, one at a time, and watching the layer's outputs.
+     */
+    @Test
+    void theDenseCorrectionCountsExactlyTheEntriesThatReachAnOutput() {
+        int n = 4;
+        int in = 2;
+        int out = 3;
+        float[] x = HilbertSpace.spin(0.5, n * in).randomConfigurations(3, 5).toArray(); // 3 samples of (n, in)
+        for (boolean exclusive : new boolean[]{true, false}) {
+            MaskedDense1DSpec spec = new MaskedDense1DSpec(n, in, out, exclusive, false);
+            Tensor kernel = spec.initialKernel(new SplittableRandom(3));
+            float[] base = forward(spec.layer(kernel, null, ""), x);
+            int reaching = 0;
+            for (int e = 0; e < kernel.size(); e++) {
+                Tensor perturbed = kernel.copy();
+                perturbed.array()[e] += 1f;
+                if (!Arrays.equals(base, forward(spec.layer(perturbed, null, ""), x))) {
+                    reaching++;
                 }
             }
+            assertEquals(spec.usedKernelEntries(), reaching, "exclusive=" + exclusive
+                    + ": entries that reach an output, against the mask count of the initialiser's correction");
         }
+    }
+
+    private static float[] forward(MaskedLayer layer, float[] x) {
+        int samples = x.length / (layer.sites() * layer.inFeatures());
+        float[] y = new float[samples * layer.sites() * layer.outFeatures()];
+        float[] scratch = new float[samples * layer.sites() * Math.max(layer.inFeatures(), layer.outFeatures())];
+        layer.forward(ScalarKernels.INSTANCE, x, 0, samples, y, 0, scratch);
+        return y;
     }
 
     @Test
