@@ -269,6 +269,10 @@ public final class ARNN {
                 sum += c[(b * n + i) * ls + k];
             }
             out[b] = (float) sum;
+            if (!Float.isFinite(out[b])) {
+                throw new NonFiniteResultException("logPsi of sample " + b + " is not finite: its " + n
+                        + " log-conditionals are finite but sum to " + sum + ", beyond float32");
+            }
         }
     }
 
@@ -287,6 +291,28 @@ public final class ARNN {
             forwardChunk(inputs, first, rows, out, ws.buffer(worker, Workspace.INPUT),
                     ws.buffer(worker, Workspace.OUTPUT), ws.buffer(worker, Workspace.SCRATCH));
         });
+        requireFinite(inputs, out);
+    }
+
+    /**
+     * Throws for the first non-finite entry of the (batch, N, localSize) logPsi {@code out},
+     * naming its sample and site and where the forward stopped being finite. One pass over the
+     * output after all chunks, on the calling thread, so the sample named does not depend on
+     * the thread count.
+     */
+    private void requireFinite(Tensor inputs, Tensor out) {
+        float[] a = out.array();
+        int off = out.offset();
+        int size = out.size();
+        for (int e = 0; e < size; e++) {
+            if (!Float.isFinite(a[off + e])) {
+                int perSample = hilbert().size() * hilbert().localSize();
+                int b = e / perSample;
+                int site = e % perSample / hilbert().localSize();
+                throw NonFiniteDiagnosis.of(this, "logPsi of sample " + b + " at site " + site + " is " + a[off + e],
+                        inputs.array(), inputs.offset() + b * hilbert().size());
+            }
+        }
     }
 
     /** Rows [first, first + rows) of the batch through every layer, into their logPsi rows of out. */
@@ -362,7 +388,12 @@ public final class ARNN {
         int batch = cache.batch();
         for (int b = 0; b < batch; b++) {
             for (int k = 0; k < ls; k++) {
-                o[out.offset() + b * ls + k] = p[k * batch + b];
+                float v = p[k * batch + b];
+                if (!Float.isFinite(v)) {
+                    throw NonFiniteDiagnosis.of(this, "the conditional of sample " + b + " at site " + index
+                            + " is " + v, sigma.array(), sigma.offset() + b * n);
+                }
+                o[out.offset() + b * ls + k] = v;
             }
         }
     }

@@ -194,6 +194,10 @@ public final class DirectSampler {
                 }
                 for (int b = 0; b < rows; b++) {
                     int k = draw(p, b, rows, ls, random.nextDouble());
+                    if (k < 0) {
+                        throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
+                                + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
+                    }
                     sigma[sigmaOff + b * n + index] = localValues[k];
                     double product = productOfChosen[b] * p[k * rows + b];
                     if (product < PRODUCT_FLOOR) {
@@ -254,12 +258,15 @@ public final class DirectSampler {
      * threshold scaled by the row's own sum so that rounding in p cannot select past the last
      * local state (the clamp guards the last ulp of {@code u * sum}), and a state of probability
      * zero is never chosen. Row b's probabilities are
-     * {@code p[off + k * stride]}.
+     * {@code p[off + k * stride]}. -1 when they hold a NaN or sum to zero or infinity.
      */
     static int draw(float[] p, int off, int stride, int ls, double u) {
         double total = 0;
         for (int k = 0; k < ls; k++) {
             total += p[off + k * stride];
+        }
+        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
+            return -1; // NaN, or no state with positive probability: nothing to draw from
         }
         double threshold = u * total;
         double cumulative = 0;

@@ -161,7 +161,9 @@ public final class MaskedConv1D extends MaskedLayer {
             this.batch = batch;
             this.slot = Math.multiplyExact(batch, in);
             this.ringLength = Math.multiplyExact(2 * kernelSize, slot);
-            this.rings = new float[Math.addExact(Math.multiplyExact(dilation, ringLength), Kernels.OVERREAD_PADDING)];
+            // Only residue classes of sites that exist: with d > N each site is its own class.
+            int classes = Math.min(dilation, sites);
+            this.rings = new float[Math.addExact(Math.multiplyExact(classes, ringLength), Kernels.OVERREAD_PADDING)];
         }
 
         @Override

@@ -22,6 +22,11 @@ final class ParallelChunks {
     private ParallelChunks() {
     }
 
+    /**
+     * Runs every chunk, or stops at a failure and rethrows the failure of the lowest chunk that
+     * failed: chunks are handed out in increasing order, so every lower chunk was started and
+     * finishes, and the exception is the one a single thread would have thrown.
+     */
     static void run(int chunks, int threads, ChunkTask task) {
         int workers = Math.min(threads, chunks);
         if (workers <= 1) {
@@ -31,38 +36,50 @@ final class ParallelChunks {
             return;
         }
         AtomicInteger next = new AtomicInteger();
+        FirstFailure failure = new FirstFailure();
         ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
         for (int w = 1; w < workers; w++) {
             int worker = w;
-            helpers[w - 1] = ForkJoinPool.commonPool().submit(() -> drain(next, chunks, worker, task));
+            helpers[w - 1] = ForkJoinPool.commonPool().submit(() -> drain(next, chunks, worker, task, failure));
         }
-        Throwable failure = null;
-        try {
-            drain(next, chunks, 0, task);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            next.set(chunks); // stop the helpers from starting further chunks
-        }
+        drain(next, chunks, 0, task, failure);
         for (ForkJoinTask<?> h : helpers) {
+            h.join();
+        }
+        failure.rethrow();
+    }
+
+    private static void drain(AtomicInteger next, int chunks, int worker, ChunkTask task, FirstFailure failure) {
+        for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
             try {
-                h.join();
+                task.run(worker, c);
             } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                }
+                failure.record(c, e);
+                next.set(chunks); // start no further chunks
+                return;
             }
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
         }
     }
 
-    private static void drain(AtomicInteger next, int chunks, int worker, ChunkTask task) {
-        for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-            task.run(worker, c);
+    /** The failure of the lowest failing chunk. */
+    private static final class FirstFailure {
+        private int chunk = Integer.MAX_VALUE;
+        private Throwable failure;
+
+        synchronized void record(int c, Throwable e) {
+            if (c < chunk) {
+                chunk = c;
+                failure = e;
+            }
+        }
+
+        synchronized void rethrow() {
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            if (failure instanceof Error err) {
+                throw err;
+            }
         }
     }
 }

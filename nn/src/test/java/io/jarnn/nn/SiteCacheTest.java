@@ -75,6 +75,21 @@ class SiteCacheTest {
         }
     }
 
+    /**
+     * A dilation far beyond N (the issue's 10^6 on N = 10) is NetKet-valid: only the current
+     * site's tap is inside the chain. The cache keeps one ring per residue class of the sites
+     * that exist, not per class of the dilation, so sampling 1000 samples needs kilobytes
+     * (before: 10^6 rings of 1000 x 16 floats, far beyond any heap).
+     */
+    @Test
+    void aDilationFarBeyondTheSiteCountCostsOnlyTheSitesThatExist() {
+        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, 10)).layers(3).features(16).dilation(1_000_000).build(3);
+        assertMatchesFullForward(model, model.newCache(1000), model.hilbert().randomConfigurations(1000, 4),
+                "dilation 10^6 on N = 10, batch 1000");
+        Samples s = DirectSampler.of(model).sample(1000, 1, true);
+        assertEquals(1000, s.configurations().dim(0));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void outputOverloadWritesTheSameValuesIntoAView(ARNN model) {
