@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jarnn.benchmarks.MultiplyAdds;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PerfTableTest {
 
@@ -64,10 +68,28 @@ class PerfTableTest {
     }
 
     @Test
-    void rejectsMalformedJsonNamingThePosition() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("[{\"a\": 1,}]"));
-        assertTrue(e.getMessage().contains("at character 9"), e.getMessage());
-        assertEquals(List.of(Map.of("a", "x\"\u00e9")), Json.parse("[{\"a\": \"x\\\"\\u00e9\"}]"));
+    void rejectsMalformedJsonNamingTheLineAndColumn(@TempDir Path dir) throws IOException {
+        Path trailingComma = Files.writeString(dir.resolve("trailing-comma.json"), "[\n  {\"a\": 1,}\n]");
+        JsonProcessingException e = assertThrows(JsonProcessingException.class, () -> PerfTable.read(trailingComma));
+        assertTrue(e.getMessage().contains("line: 2, column: 11"), e.getMessage());
+        Path notAnArray = Files.writeString(dir.resolve("object.json"), "{\"benchmark\": \"x\"}");
+        IllegalArgumentException notArray = assertThrows(IllegalArgumentException.class,
+                () -> PerfTable.read(notAnArray));
+        assertTrue(notArray.getMessage().contains("expected JMH's JSON array"), notArray.getMessage());
+    }
+
+    @Test
+    void readsEscapedStringsAndKeepsTheParametersInFileOrder(@TempDir Path dir) throws IOException {
+        Path json = Files.writeString(dir.resolve("escaped.json"), """
+                [{"benchmark": "a.B.c", "mode": "avgt", "threads": 1,
+                  "params": {"z": "x\\"\\u00e9", "a": "1"},
+                  "primaryMetric": {"scorePercentiles": {"50.0": 2.5}, "scoreError": 0.25, "scoreUnit": "ms/op"}}]
+                """);
+        RunResult r = PerfTable.read(json).get(0);
+        assertEquals(List.of("z", "a"), List.copyOf(r.params().keySet()), "parameter order as in the file");
+        assertEquals("x\"\u00e9", r.params().get("z"));
+        assertEquals(2.5, r.median(), 0);
+        assertEquals(400.0, r.opsPerSecond(), 1e-9, "2.5 ms/op");
     }
 
     private static String line(String markdown, String containing) {
