@@ -2,6 +2,8 @@ package io.jarnn.benchmarks;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 
 import java.util.Map;
@@ -49,16 +51,21 @@ public class ARNNConv1DConditionals {
     private ModelFixture fixture;
 
     public static long usefulFlopsPerOp(Map<String, String> params) {
-        return 2L * Integer.parseInt(params.get("batch")) * MultiplyAdds.arnnConv1D(
+        return 2L * Integer.parseInt(params.get("batch")) * MultiplyAdds.model(config(
                 Integer.parseInt(params.get("sites")), Integer.parseInt(params.get("layers")),
-                Integer.parseInt(params.get("features")), 2, Integer.parseInt(params.get("kernelSize")),
-                Integer.parseInt(params.get("dilation")));
+                Integer.parseInt(params.get("features")), Integer.parseInt(params.get("kernelSize")),
+                Integer.parseInt(params.get("dilation"))));
+    }
+
+    /** The measured model's configuration: what the flop count and the benchmark both build. */
+    static ARNNConfig config(int sites, int layers, int features, int kernelSize, int dilation) {
+        return ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(layers).features(features)
+                .kernelSize(kernelSize).dilation(dilation).bias(true).machinePow(2f).config();
     }
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        var model = ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(layers).features(features)
-                .kernelSize(kernelSize).dilation(dilation).bias(true).machinePow(2f).build(11).withThreads(1);
+        var model = ARNN.initialise(config(sites, layers, features, kernelSize, dilation), 11).withThreads(1);
         fixture = new ModelFixture(params.getBenchmark(), model, batch, usefulFlopsPerOp(SelfChecks.params(params)));
     }
 

@@ -1,9 +1,7 @@
 package io.jarnn.benchmarks;
 
-import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
-import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.DirectSampler;
 
 import java.util.Map;
@@ -47,13 +45,12 @@ public class CachedVsNaiveSampling {
 
     public static long usefulFlopsPerOp(Map<String, String> params) {
         return 2L * Integer.parseInt(params.get("batch"))
-                * MultiplyAdds.arnnConv1D(Integer.parseInt(params.get("sites")), 3, 16, 2, 3, 1);
+                * MultiplyAdds.model(DirectSampling.config(Integer.parseInt(params.get("sites"))));
     }
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(3).features(16).kernelSize(3)
-                .dilation(1).bias(true).machinePow(2f).build(11).withThreads(1);
+        ARNN model = ARNN.initialise(DirectSampling.config(sites), 11).withThreads(1);
         SelfChecks.requireVectorKernels(model.kernels(), params.getBenchmark());
         cachedSampler = DirectSampler.of(model).withChunkSize(batch);
         naiveSampler = cachedSampler.withPath(DirectSampler.Path.NAIVE);

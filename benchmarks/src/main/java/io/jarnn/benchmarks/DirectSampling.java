@@ -3,6 +3,7 @@ package io.jarnn.benchmarks;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.DirectSampler;
 
@@ -52,13 +53,18 @@ public class DirectSampling {
 
     public static long usefulFlopsPerOp(Map<String, String> params) {
         return 2L * Integer.parseInt(params.get("batch"))
-                * MultiplyAdds.arnnConv1D(Integer.parseInt(params.get("sites")), 3, 16, 2, 3, 1);
+                * MultiplyAdds.model(config(Integer.parseInt(params.get("sites"))));
+    }
+
+    /** NetKet's benchmark model on {@code sites} spins: what the flop count and the benchmark both build. */
+    static ARNNConfig config(int sites) {
+        return ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(3).features(16).kernelSize(3)
+                .dilation(1).bias(true).machinePow(2f).config();
     }
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(3).features(16).kernelSize(3)
-                .dilation(1).bias(true).machinePow(2f).build(11);
+        ARNN model = ARNN.initialise(config(sites), 11);
         SelfChecks.requireVectorKernels(model.kernels(), params.getBenchmark());
         SelfChecks.requireFlops(params.getBenchmark(), usefulFlopsPerOp(SelfChecks.params(params)),
                 2L * batch * model.multiplyAddsPerSample());

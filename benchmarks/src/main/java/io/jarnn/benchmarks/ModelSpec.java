@@ -2,6 +2,7 @@ package io.jarnn.benchmarks;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
 
@@ -32,17 +33,20 @@ record ModelSpec(boolean conv, int sites, int features, int kernelSize, int dila
                 + "conv1d-N<sites>-f<features>-k<kernelSize>-d<dilation> but got '" + text + "'");
     }
 
-    ARNN build(long seed) {
+    ARNNConfig config() {
         HilbertSpace hilbert = HilbertSpace.spin(0.5, sites);
         var builder = conv
                 ? ARNNConv1D.builder(hilbert).kernelSize(kernelSize).dilation(dilation)
                 : ARNNDense.builder(hilbert);
-        return builder.layers(LAYERS).features(features).bias(true).machinePow(2f).build(seed);
+        return builder.layers(LAYERS).features(features).bias(true).machinePow(2f).config();
     }
 
+    ARNN build(long seed) {
+        return ARNN.initialise(config(), seed);
+    }
+
+    /** The library's count for this model (see {@link MultiplyAdds#model}). */
     long multiplyAddsPerSample() {
-        return conv
-                ? MultiplyAdds.arnnConv1D(sites, LAYERS, features, 2, kernelSize, dilation)
-                : MultiplyAdds.arnnDense(sites, LAYERS, features, 2);
+        return MultiplyAdds.model(config());
     }
 }

@@ -1,64 +1,50 @@
 package io.jarnn.benchmarks;
 
+import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConfig;
+import io.jarnn.nn.MaskedConv1D;
+import io.jarnn.nn.MaskedDense1D;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
- * Closed-form multiply-add counts of one sample through jarnn's layers and models, masked work
- * excluded. Every benchmark exposes {@code public static long usefulFlopsPerOp(Map<String, String>
- * params)} built from these, the report ({@code PerfTable}) calls it with the parameters from
- * the JMH JSON, and each benchmark's {@code @Setup} checks it against the library's own
- * {@code multiplyAddsPerSample()}: one formula, verified on every run, and the report needs no
- * model to be built.
+ * Multiply-add counts of one sample through jarnn's layers and models (masked work excluded),
+ * taken from the library itself: the {@code multiplyAddsPerSample()} of a layer or model built
+ * for the purpose, so the benchmarks hold no second copy of the formula. Every benchmark
+ * exposes {@code public static long usefulFlopsPerOp(Map<String, String> params)} built from
+ * these, the report ({@code PerfTable}) calls it with the parameters from the JMH JSON, and each
+ * benchmark's {@code @Setup} checks it against the model or layer it actually measures.
+ *
+ * <p>Building costs memory (a dense layer's NetKet kernel is (N*in, N*out), 64 MiB at
+ * N*f = 4096) and, for models, a parameter initialisation; counts are memoised per shape
+ * because the report asks for the same one several times per row.
  */
 public final class MultiplyAdds {
+    private static final Map<Object, Long> COUNTS = new ConcurrentHashMap<>();
+
     private MultiplyAdds() {
     }
 
-    /**
-     * MaskedDense1D: output site j is reached by the j sites before it (and itself when
-     * inclusive), each an (in x out) block.
-     */
+    /** {@link MaskedDense1D#multiplyAddsPerSample()} of a layer of this shape (zero kernel, no bias). */
     public static long maskedDense(int sites, int in, int out, boolean exclusive) {
-        long reachingPairs = exclusive ? (long) sites * (sites - 1) / 2 : (long) sites * (sites + 1) / 2;
-        return reachingPairs * in * out;
+        return COUNTS.computeIfAbsent(List.of("MaskedDense1D", sites, in, out, exclusive),
+                key -> MaskedDense1D.fromNetKet(sites, in, out, exclusive, false,
+                        Tensor.zeros(sites * in, sites * out), null, "").multiplyAddsPerSample());
     }
 
-    /**
-     * MaskedConv1D: site t uses the taps that do not fall before site 0; tap k reaches back
-     * (K-1-k)*d sites, and the exclusive layer drops the last tap.
-     */
+    /** {@link MaskedConv1D#multiplyAddsPerSample()} of a layer of this shape (zero kernel, no bias). */
     public static long maskedConv1D(int sites, int in, int out, int kernelSize, int dilation, boolean exclusive) {
         int taps = kernelSize - (exclusive ? 1 : 0);
-        long usedTaps = 0;
-        for (int t = 0; t < sites; t++) {
-            int firstTap = Math.min(Math.max(kernelSize - 1 - t / dilation, 0), taps);
-            usedTaps += taps - firstTap;
-        }
-        return usedTaps * in * out;
+        return COUNTS.computeIfAbsent(List.of("MaskedConv1D", sites, in, out, kernelSize, dilation, exclusive),
+                key -> MaskedConv1D.fromNetKet(sites, in, out, kernelSize, dilation, exclusive, false,
+                        Tensor.zeros(taps, in, out), null, "").multiplyAddsPerSample());
     }
 
-    /** ARNNDense with NetKet's int features: widths 1 -> f -> ... -> f -> localSize, first layer exclusive. */
-    public static long arnnDense(int sites, int layers, int features, int localSize) {
-        long total = 0;
-        for (int l = 0; l < layers; l++) {
-            total += maskedDense(sites, inWidth(l, features), outWidth(l, layers, features, localSize), l == 0);
-        }
-        return total;
-    }
-
-    /** ARNNConv1D with NetKet's int features, as {@link #arnnDense}. */
-    public static long arnnConv1D(int sites, int layers, int features, int localSize, int kernelSize, int dilation) {
-        long total = 0;
-        for (int l = 0; l < layers; l++) {
-            total += maskedConv1D(sites, inWidth(l, features), outWidth(l, layers, features, localSize),
-                    kernelSize, dilation, l == 0);
-        }
-        return total;
-    }
-
-    private static int inWidth(int layer, int features) {
-        return layer == 0 ? 1 : features;
-    }
-
-    private static int outWidth(int layer, int layers, int features, int localSize) {
-        return layer == layers - 1 ? localSize : features;
+    /** {@link ARNN#multiplyAddsPerSample()} of a model of this configuration. */
+    public static long model(ARNNConfig config) {
+        return COUNTS.computeIfAbsent(config, key -> ARNN.initialise(config, 0).multiplyAddsPerSample());
     }
 }

@@ -93,7 +93,8 @@ public class PeakFlops {
         return chains(start, multiplier, addend);
     }
 
-    private static float chains(float[] start, float m, float a) {
+    /** One op: STEPS steps of the CHAINS chains from {@code start} (CHAINS x LANES floats), lanes summed. */
+    static float chains(float[] start, float m, float a) {
         FloatVector mv = FloatVector.broadcast(SPECIES, m);
         FloatVector av = FloatVector.broadcast(SPECIES, a);
         FloatVector c0 = FloatVector.fromArray(SPECIES, start, 0);

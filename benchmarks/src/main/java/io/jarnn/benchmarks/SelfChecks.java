@@ -40,11 +40,15 @@ final class SelfChecks {
         return map;
     }
 
-    /** The flop count the report will use must equal 2 x the library's own multiply-add count. */
-    static void requireFlops(String benchmark, long fromParams, long fromLibrary) {
-        if (fromParams != fromLibrary) {
+    /**
+     * The flop count the report will compute from the JSON's parameters must equal 2 x the
+     * multiply-adds of the layer or model this run measures: both come from the library, so a
+     * mismatch means the parameters describe another model than the one benchmarked.
+     */
+    static void requireFlops(String benchmark, long fromParams, long fromMeasured) {
+        if (fromParams != fromMeasured) {
             throw new IllegalStateException(benchmark + ": usefulFlopsPerOp gives " + fromParams
-                    + " but the library's multiplyAddsPerSample gives " + fromLibrary + " flops per op");
+                    + " but the measured model's multiplyAddsPerSample gives " + fromMeasured + " flops per op");
         }
     }
 

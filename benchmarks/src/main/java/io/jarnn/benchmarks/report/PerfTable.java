@@ -1,9 +1,11 @@
 package io.jarnn.benchmarks.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,7 @@ import java.util.stream.Collectors;
 public final class PerfTable {
     private static final String PEAK_CLASS = "PeakFlops";
     private static final String BASELINE_SUFFIX = "Baselines";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<RunResult> results;
     private final double peakOneThread;
@@ -66,12 +69,24 @@ public final class PerfTable {
         System.out.print(new PerfTable(results).render(args.length == 3 ? args[2] : null));
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * The entries of a JMH JSON result file, in file order. Malformed JSON throws Jackson's
+     * {@link com.fasterxml.jackson.core.JsonProcessingException}, whose message gives the line
+     * and column; a document that is not an array of objects throws IllegalArgumentException.
+     */
     static List<RunResult> read(Path json) throws IOException {
-        List<Object> entries = (List<Object>) Json.parse(Files.readString(json));
+        JsonNode entries = JSON.readTree(json.toFile());
+        if (entries == null || !entries.isArray()) {
+            throw new IllegalArgumentException(json + ": expected JMH's JSON array of results but got "
+                    + (entries == null ? "an empty file" : entries.getNodeType()));
+        }
         List<RunResult> results = new ArrayList<>();
-        for (Object entry : entries) {
-            results.add(RunResult.of((Map<String, Object>) entry));
+        for (JsonNode entry : entries) {
+            if (!entry.isObject()) {
+                throw new IllegalArgumentException(json + ": expected every result to be a JSON object but got "
+                        + entry.getNodeType() + " at index " + results.size());
+            }
+            results.add(RunResult.of(entry));
         }
         return results;
     }

@@ -1,5 +1,8 @@
 package io.jarnn.benchmarks.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,43 +17,44 @@ record RunResult(String benchmark, String mode, int threads, Map<String, String>
                  double error, String unit, double allocatedBytesPerOp, List<String> jvmArgs,
                  String jdk, String jmhVersion, int forks, String warmup, String measurement) {
 
-    @SuppressWarnings("unchecked")
-    static RunResult of(Map<String, Object> entry) {
-        Map<String, Object> primary = (Map<String, Object>) entry.get("primaryMetric");
-        Map<String, Object> percentiles = (Map<String, Object>) primary.get("scorePercentiles");
+    /** One element of the JSON's top-level array; fields JMH left out read as NaN, 0 or "null". */
+    static RunResult of(JsonNode entry) {
+        JsonNode primary = entry.path("primaryMetric");
         Map<String, String> params = new LinkedHashMap<>();
-        Object rawParams = entry.get("params");
-        if (rawParams instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> params.put((String) k, String.valueOf(v)));
-        }
+        entry.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
         double allocated = Double.NaN;
-        if (entry.get("secondaryMetrics") instanceof Map<?, ?> secondary) {
-            for (Map.Entry<?, ?> e : secondary.entrySet()) {
-                // JMH names it "·gc.alloc.rate.norm" (with a leading middle dot) under -prof gc.
-                if (((String) e.getKey()).endsWith("gc.alloc.rate.norm")) {
-                    allocated = number(((Map<String, Object>) e.getValue()).get("score"));
-                }
+        for (Map.Entry<String, JsonNode> e : entry.path("secondaryMetrics").properties()) {
+            // JMH names it "·gc.alloc.rate.norm" (with a leading middle dot) under -prof gc.
+            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                allocated = number(e.getValue().path("score"));
             }
         }
-        return new RunResult((String) entry.get("benchmark"), (String) entry.get("mode"),
-                (int) number(entry.get("threads")), params, number(percentiles.get("50.0")),
-                number(primary.get("scoreError")), (String) primary.get("scoreUnit"), allocated,
-                ((List<Object>) entry.getOrDefault("jvmArgs", List.of())).stream().map(String::valueOf).toList(),
-                entry.get("jdkVersion") + " (" + entry.get("vmName") + " " + entry.get("vmVersion") + ")",
-                String.valueOf(entry.get("jmhVersion")), (int) number(entry.get("forks")),
-                (int) number(entry.get("warmupIterations")) + " x " + entry.get("warmupTime"),
-                (int) number(entry.get("measurementIterations")) + " x " + entry.get("measurementTime"));
+        List<String> jvmArgs = new ArrayList<>();
+        entry.path("jvmArgs").forEach(arg -> jvmArgs.add(arg.asText()));
+        return new RunResult(text(entry, "benchmark"), text(entry, "mode"), (int) number(entry.path("threads")),
+                params, number(primary.path("scorePercentiles").path("50.0")), number(primary.path("scoreError")),
+                text(primary, "scoreUnit"), allocated, List.copyOf(jvmArgs),
+                text(entry, "jdkVersion") + " (" + text(entry, "vmName") + " " + text(entry, "vmVersion") + ")",
+                text(entry, "jmhVersion"), (int) number(entry.path("forks")),
+                (int) number(entry.path("warmupIterations")) + " x " + text(entry, "warmupTime"),
+                (int) number(entry.path("measurementIterations")) + " x " + text(entry, "measurementTime"));
     }
 
-    /** JMH writes NaN and infinities as strings. */
-    private static double number(Object value) {
-        if (value instanceof Double d) {
-            return d;
+    /** A number, or NaN when absent; JMH writes NaN and infinities as strings. */
+    private static double number(JsonNode value) {
+        if (value.isNumber()) {
+            return value.asDouble();
         }
-        if (value instanceof String s) {
-            return Double.parseDouble(s);
+        if (value.isTextual()) {
+            return Double.parseDouble(value.asText());
         }
         return Double.NaN;
+    }
+
+    /** A field as text, or null when absent or JSON null. */
+    private static String text(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     /** Class name without the package, e.g. {@code MaskedDenseForward}. */

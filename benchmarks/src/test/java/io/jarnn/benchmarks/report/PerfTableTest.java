@@ -4,16 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jarnn.benchmarks.MultiplyAdds;
+import io.jarnn.benchmarks.MaskedDenseForward;
+import io.jarnn.benchmarks.MaskedDenseForwardBaselines;
+import io.jarnn.benchmarks.PeakFlops;
+import io.jarnn.benchmarks.ThreadScaling;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PerfTableTest {
 
@@ -42,13 +50,49 @@ class PerfTableTest {
         assertEquals(2, results.get(5).workingThreads(), "JMH threads x the model's threads parameter");
     }
 
+    /**
+     * GFLOP/s = the benchmark's own flops per op x ops per second, and "of peak" = that over the
+     * PeakFlops row of the same thread count, in {@code gflops} and in every rendered cell. The
+     * ops per second are written out here from the sample's medians, units and threads.
+     */
     @Test
-    void gflopsComeFromTheBenchmarksOwnFlopCount() throws Exception {
-        PerfTable table = new PerfTable(sample());
-        double denseFlops = 2.0 * 64 * MultiplyAdds.maskedDense(256, 16, 16, false);
-        assertEquals(denseFlops * 100 / 1e9, table.gflops(sample().get(2)), 1e-9, "dense N256-f16-b64 at 10 ms/op");
-        double peakFlops = 2.0 * FloatVector.SPECIES_PREFERRED.length() * 12 * 2048;
-        assertEquals(peakFlops / 7.864e-6 / 1e9, table.gflops(sample().get(0)), 1e-6, "single-thread peak");
+    void gflopsAreTheBenchmarksFlopsPerOpTimesOpsPerSecondInEveryRow() throws Exception {
+        List<RunResult> results = sample();
+        double[] flopsPerOp = {
+                PeakFlops.usefulFlopsPerOp(Map.of()),
+                PeakFlops.usefulFlopsPerOp(Map.of()),
+                MaskedDenseForward.usefulFlopsPerOp(Map.of("shape", "N256-f16-b64")),
+                MaskedDenseForwardBaselines.usefulFlopsPerOp(Map.of("shape", "N256-f16-b64")),
+                ThreadScaling.usefulFlopsPerOp(Map.of("model", "dense-N256-f16", "batch", "1024", "threads", "1")),
+                ThreadScaling.usefulFlopsPerOp(Map.of("model", "dense-N256-f16", "batch", "1024", "threads", "2"))};
+        double[] opsPerSecond = {
+                1 / 7.864e-6,    // 7.864 us/op on one thread
+                2 / 7.864e-6,    // 7.864 us/op on each of two threads
+                1 / 10e-3,       // 10 ms/op
+                1 / 250e-3,      // 250 ms/op
+                5,               // 5 ops/s
+                9};              // 9 ops/s, the model on two threads
+        double[] expected = new double[results.size()];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = flopsPerOp[i] * opsPerSecond[i] / 1e9;
+        }
+        double peakOne = expected[0];
+        double peakTwo = expected[1];
+        double[] peak = {peakOne, peakTwo, peakOne, peakOne, peakOne, peakTwo};
+
+        PerfTable table = new PerfTable(results);
+        List<String[]> rows = tableRows(table.render(null));
+        assertEquals(results.size(), rows.size(), "table rows");
+        for (int i = 0; i < expected.length; i++) {
+            String what = "row " + i + " (" + results.get(i).benchmark() + " " + results.get(i).params() + ")";
+            assertEquals(expected[i], table.gflops(results.get(i)), 1e-12 * expected[i], what + " GFLOP/s");
+            assertEquals(String.format(Locale.ROOT, "%.1f", expected[i]), rows.get(i)[GFLOPS_COLUMN],
+                    what + " GFLOP/s cell");
+            assertEquals(String.format(Locale.ROOT, "%.0f%%", 100 * expected[i] / peak[i]), rows.get(i)[PEAK_COLUMN],
+                    what + " of-peak cell");
+        }
+        assertTrue(table.render(null).contains(String.format(Locale.ROOT, "Measured peak (PeakFlops): %.1f GFLOP/s on 1 "
+                + "thread, %.1f GFLOP/s on 2 threads.", peakOne, peakTwo)), "peak line");
     }
 
     @Test
@@ -64,10 +108,49 @@ class PerfTableTest {
     }
 
     @Test
-    void rejectsMalformedJsonNamingThePosition() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("[{\"a\": 1,}]"));
-        assertTrue(e.getMessage().contains("at character 9"), e.getMessage());
-        assertEquals(List.of(Map.of("a", "x\"\u00e9")), Json.parse("[{\"a\": \"x\\\"\\u00e9\"}]"));
+    void rejectsMalformedJsonNamingTheLineAndColumn(@TempDir Path dir) throws IOException {
+        Path trailingComma = Files.writeString(dir.resolve("trailing-comma.json"), "[\n  {\"a\": 1,}\n]");
+        JsonProcessingException e = assertThrows(JsonProcessingException.class, () -> PerfTable.read(trailingComma));
+        assertTrue(e.getMessage().contains("line: 2, column: 11"), e.getMessage());
+        Path notAnArray = Files.writeString(dir.resolve("object.json"), "{\"benchmark\": \"x\"}");
+        IllegalArgumentException notArray = assertThrows(IllegalArgumentException.class,
+                () -> PerfTable.read(notAnArray));
+        assertTrue(notArray.getMessage().contains("expected JMH's JSON array"), notArray.getMessage());
+    }
+
+    @Test
+    void readsEscapedStringsAndKeepsTheParametersInFileOrder(@TempDir Path dir) throws IOException {
+        Path json = Files.writeString(dir.resolve("escaped.json"), """
+                [{"benchmark": "a.B.c", "mode": "avgt", "threads": 1,
+                  "params": {"z": "x\\"\\u00e9", "a": "1"},
+                  "primaryMetric": {"scorePercentiles": {"50.0": 2.5}, "scoreError": 0.25, "scoreUnit": "ms/op"}}]
+                """);
+        RunResult r = PerfTable.read(json).get(0);
+        assertEquals(List.of("z", "a"), List.copyOf(r.params().keySet()), "parameter order as in the file");
+        assertEquals("x\"\u00e9", r.params().get("z"));
+        assertEquals(2.5, r.median(), 0);
+        assertEquals(400.0, r.opsPerSecond(), 1e-9, "2.5 ms/op");
+    }
+
+    private static final int GFLOPS_COLUMN = 4;
+    private static final int PEAK_COLUMN = 5;
+
+    /** The cells of each result row of the table, in order, trimmed. */
+    private static List<String[]> tableRows(String markdown) {
+        List<String> lines = markdown.lines().toList();
+        int separator = lines.indexOf(lines.stream().filter(l -> l.startsWith("|---")).findFirst().orElseThrow());
+        List<String[]> rows = new ArrayList<>();
+        for (String l : lines.subList(separator + 1, lines.size())) {
+            if (!l.startsWith("| ")) {
+                break;
+            }
+            String[] cells = l.substring(1, l.length() - 1).split("\\|", -1);
+            for (int c = 0; c < cells.length; c++) {
+                cells[c] = cells[c].trim();
+            }
+            rows.add(cells);
+        }
+        return rows;
     }
 
     private static String line(String markdown, String containing) {
