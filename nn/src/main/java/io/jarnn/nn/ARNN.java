@@ -74,7 +74,7 @@ public final class ARNN {
     public static ARNN fromParameters(ARNNConfig config, Map<String, Tensor> parameters) {
         requireConfig(config);
         List<LayerSpec> specs = config.layerSpecs();
-        ParameterKeys.requireExactly(parameters, specs);
+        ParameterKeys.requireExactly(parameters, config);
         MaskedLayer[] layers = new MaskedLayer[specs.size()];
         for (int l = 0; l < layers.length; l++) {
             layers[l] = specs.get(l).layer(parameters.get(ParameterKeys.kernel(l)), parameters.get(ParameterKeys.bias(l)),

@@ -2,8 +2,10 @@ package io.jarnn.nn;
 
 import io.jarnn.core.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.TreeSet;
 
 /**
@@ -26,18 +28,25 @@ public final class ParameterKeys {
         return prefix(layer) + "bias";
     }
 
+    /** The NetKet name and shape of every parameter of {@code config}, layer by layer, kernel before bias. */
+    public static SequencedMap<String, int[]> shapes(ARNNConfig config) {
+        SequencedMap<String, int[]> shapes = new LinkedHashMap<>();
+        List<LayerSpec> layers = config.layerSpecs();
+        for (int l = 0; l < layers.size(); l++) {
+            shapes.put(kernel(l), layers.get(l).kernelShape());
+            if (layers.get(l).useBias()) {
+                shapes.put(bias(l), layers.get(l).biasShape());
+            }
+        }
+        return shapes;
+    }
+
     /** Throws naming the key unless {@code parameters} holds exactly the expected keys. */
-    static void requireExactly(Map<String, Tensor> parameters, List<LayerSpec> layers) {
+    static void requireExactly(Map<String, Tensor> parameters, ARNNConfig config) {
         if (parameters == null) {
             throw new IllegalArgumentException("parameters: expected a map of NetKet parameter names but got null");
         }
-        TreeSet<String> expected = new TreeSet<>();
-        for (int l = 0; l < layers.size(); l++) {
-            expected.add(kernel(l));
-            if (layers.get(l).useBias()) {
-                expected.add(bias(l));
-            }
-        }
+        TreeSet<String> expected = new TreeSet<>(shapes(config).keySet());
         for (String key : expected) {
             if (parameters.get(key) == null) {
                 throw new IllegalArgumentException(key + ": expected this parameter but it is missing (expected keys "

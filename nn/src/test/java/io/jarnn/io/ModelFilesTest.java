@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -261,22 +262,66 @@ class ModelFilesTest {
         assertThrows(NoSuchFileException.class, () -> ModelFiles.load(dir.resolve("absent.npz")));
     }
 
+    /**
+     * The issue's well-formed compressed bomb: a small .npz whose deflated kernel entry declares
+     * 2^26 float32 zeros (256 MiB) where the configuration wants (2, 1, 3). Its shape is refused
+     * from the header, before a byte of data is inflated: the load allocates kilobytes, not the
+     * 256 MiB the entry declares (before: the whole array was inflated, then rejected).
+     */
     @Test
-    void aZipBombStopsAtTheByteBudget() throws IOException {
+    void aCompressedEntryOfTheWrongShapeIsRefusedBeforeItIsInflated() throws IOException {
         Path bomb = dir.resolve("bomb.npz");
-        int elements = 1 << 22; // 16 MiB of float32 zeros deflate to a few kilobytes
+        int elements = 1 << 26;
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            zip.putNextEntry(new ZipEntry(ModelFiles.CONFIG_ENTRY));
+            zip.write(ModelConfigJson.write(smallConv()).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
             zip.putNextEntry(new ZipEntry("_layers_0/kernel.npy"));
             zip.write(npyHeader("<f4", "(" + elements + ",)"));
-            zip.write(new byte[elements * 4]);
+            byte[] zeros = new byte[1 << 20];
+            for (int written = 0; written < elements * 4L; written += zeros.length) {
+                zip.write(zeros);
+            }
             zip.closeEntry();
         }
-        assertTrue(Files.size(bomb) < 100_000, "test setup: the bomb should be small on disk");
-        ReadLimits limits = ReadLimits.DEFAULT.withMaxTotalBytes(1 << 20);
+        assertTrue(Files.size(bomb) < 1_000_000, "test setup: the bomb should be small on disk");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (boolean withConfig : new boolean[]{false, true}) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            ModelFileException e = assertThrows(ModelFileException.class, () -> {
+                if (withConfig) {
+                    ModelFiles.loadParameters(bomb, smallConv());
+                } else {
+                    ModelFiles.load(bomb);
+                }
+            });
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertMentions(e, bomb.toString(), "_layers_0/kernel", "expected shape (2, 1, 3)",
+                    "declares (" + elements + ",)", "refused before reading its data");
+            assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes to refuse a 256 MiB entry");
+        }
+    }
+
+    @Test
+    void aZipBombStopsAtTheByteBudget() throws IOException {
+        // An entry of an admitted shape that inflates past the budget: the budget still bounds it.
+        Path bomb = dir.resolve("bomb.npz");
+        ARNNConfig wide = ARNNConv1D.builder(HilbertSpace.spin(0.5, 6)).layers(2).features(1 << 11).kernelSize(3)
+                .config(); // _layers_1/kernel is (3, 2048, 2): 12288 floats
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            zip.putNextEntry(new ZipEntry(ModelFiles.CONFIG_ENTRY));
+            zip.write(ModelConfigJson.write(wide).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("_layers_1/kernel.npy"));
+            zip.write(npyHeader("<f4", "(3, 2048, 2)"));
+            zip.write(new byte[3 * 2048 * 2 * 4]);
+            zip.closeEntry();
+        }
+        ReadLimits limits = ReadLimits.DEFAULT.withMaxTotalBytes(1 << 14);
         NpyFormatException e = assertThrows(NpyFormatException.class, () -> ModelFiles.load(bomb, limits));
-        assertMentions(e, bomb.toString(), "_layers_0/kernel");
-        e = assertThrows(NpyFormatException.class, () -> ModelFiles.loadParameters(bomb, smallConv(), limits));
-        assertMentions(e, "_layers_0/kernel");
+        assertMentions(e, bomb.toString(), "_layers_1/kernel", "maxTotalBytes");
+        e = assertThrows(NpyFormatException.class, () -> ModelFiles.loadParameters(bomb, wide, limits));
+        assertMentions(e, "_layers_1/kernel");
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class Npy {
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
         long knownLength = attributes.isRegularFile() ? attributes.size() : -1;
         try (InputStream in = Files.newInputStream(path)) {
-            return NpyReader.read(in, path.toString(), knownLength, true, limits);
+            return NpyReader.read(in, path.toString(), knownLength, true, limits, NpyReader.ShapeCheck.ANY);
         }
     }
 
@@ -63,7 +63,7 @@ public final class Npy {
     public static Tensor read(InputStream in, String source, ReadLimits limits) throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(limits, "limits");
-        return NpyReader.read(in, String.valueOf(source), -1, false, limits);
+        return NpyReader.read(in, String.valueOf(source), -1, false, limits, NpyReader.ShapeCheck.ANY);
     }
 
     /**

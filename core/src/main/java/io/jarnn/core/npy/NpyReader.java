@@ -31,10 +31,12 @@ final class NpyReader {
      * @param knownLength bytes {@code in} holds from here to its end, or -1 when unknown
      * @param requireEnd  whether bytes after the data are an error (checked by reading one byte
      *                    when the length is unknown); otherwise {@code in} is left just after the data
+     * @param admit       called with the declared shape after the header, before any data is read
      */
-    static Tensor read(InputStream in, String source, long knownLength, boolean requireEnd, ReadLimits limits)
-            throws IOException {
+    static Tensor read(InputStream in, String source, long knownLength, boolean requireEnd, ReadLimits limits,
+                       ShapeCheck admit) throws IOException {
         NpyHeader header = NpyHeader.read(in, source, knownLength, limits);
+        admit.check(header.tensorShape());
         long expectedLength = header.dataOffset() + header.dataBytes();
         if (knownLength >= 0 && knownLength < expectedLength) {
             throw truncated(header, source, knownLength - header.dataOffset());
@@ -51,6 +53,15 @@ final class NpyReader {
                     + ") but more bytes follow");
         }
         return Tensor.wrap(values, header.tensorShape());
+    }
+
+    /** A check of a declared shape before the data behind it is read. */
+    @FunctionalInterface
+    interface ShapeCheck {
+        ShapeCheck ANY = shape -> {
+        };
+
+        void check(int[] shape) throws IOException;
     }
 
     private static float[] readData(InputStream in, NpyHeader header, String source, boolean lengthChecked)

@@ -86,7 +86,19 @@ public final class NpzArchive {
      *                            or exceeds {@code limits}
      */
     public static NpzArchive read(Path path, ReadLimits limits) throws IOException {
+        return read(path, limits, ArrayAdmission.ANY);
+    }
+
+    /**
+     * As {@link #read(Path, ReadLimits)}, reading the text entries first and then only the
+     * arrays {@code admission} admits: a refused entry stops the read after its header, before
+     * its data is inflated.
+     *
+     * @throws IOException whatever {@code admission} throws, or as {@link #read(Path, ReadLimits)}
+     */
+    public static NpzArchive read(Path path, ReadLimits limits, ArrayAdmission admission) throws IOException {
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(admission, "admission");
         String source = path.toString();
         long archiveSize = Files.size(path);
         ZipFile zip;
@@ -101,15 +113,17 @@ public final class NpzArchive {
                 throw new NpyFormatException(source, "expected at most " + limits.maxEntries()
                         + " entries (ReadLimits.maxEntries) but the archive has " + zip.size());
             }
-            return readEntries(zip, source, archiveSize, limits);
+            return readEntries(zip, source, archiveSize, limits, admission);
         }
     }
 
-    private static NpzArchive readEntries(ZipFile zip, String source, long archiveSize, ReadLimits limits)
-            throws IOException {
+    /** Texts first (the admission may need them), then the arrays, each in archive order. */
+    private static NpzArchive readEntries(ZipFile zip, String source, long archiveSize, ReadLimits limits,
+                                          ArrayAdmission admission) throws IOException {
         SequencedMap<String, Tensor> arrays = new LinkedHashMap<>();
         SequencedMap<String, String> texts = new LinkedHashMap<>();
         ByteBudget budget = new ByteBudget(limits.maxTotalBytes());
+        SequencedMap<String, ZipEntry> arrayEntries = new LinkedHashMap<>();
         Enumeration<? extends ZipEntry> entries = zip.entries();
         while (entries.hasMoreElements()) {
             ZipEntry entry = entries.nextElement();
@@ -119,15 +133,12 @@ public final class NpzArchive {
             }
             if (NpzEntryNames.isArray(name)) {
                 String key = NpzEntryNames.keyOf(name);
-                String entrySource = source + ", key '" + key + "'";
-                if (key.isEmpty() || arrays.containsKey(key)) {
-                    throw new NpyFormatException(entrySource, key.isEmpty()
+                if (key.isEmpty() || arrayEntries.containsKey(key)) {
+                    throw new NpyFormatException(source + ", key '" + key + "'", key.isEmpty()
                             ? "expected a non-empty key but the entry is named '" + name + "'"
                             : "expected each key once but it appears twice");
                 }
-                arrays.put(key, readEntry(zip, entry, entrySource, budget,
-                        in -> NpyReader.read(in, entrySource, storedLength(entry, archiveSize, entrySource), true,
-                                limits)));
+                arrayEntries.put(key, entry);
             } else if (NpzEntryNames.isText(name)) {
                 String entrySource = source + ", text entry '" + name + "'";
                 if (texts.containsKey(name)) {
@@ -139,6 +150,16 @@ public final class NpzArchive {
                 throw new NpyFormatException(source, "expected only entries ending in '.npy' (arrays) or one of "
                         + NpzEntryNames.TEXT_SUFFIXES + " (text) but got '" + name + "'");
             }
+        }
+        admission.texts(Collections.unmodifiableSequencedMap(texts),
+                Collections.unmodifiableSequencedSet(arrayEntries.sequencedKeySet()));
+        for (Map.Entry<String, ZipEntry> e : arrayEntries.entrySet()) {
+            String key = e.getKey();
+            ZipEntry entry = e.getValue();
+            String entrySource = source + ", key '" + key + "'";
+            arrays.put(key, readEntry(zip, entry, entrySource, budget,
+                    in -> NpyReader.read(in, entrySource, storedLength(entry, archiveSize, entrySource), true,
+                            limits, shape -> admission.admit(key, shape))));
         }
         return new NpzArchive(source, arrays, texts);
     }
