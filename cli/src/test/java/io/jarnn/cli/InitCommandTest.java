@@ -67,12 +67,9 @@ class InitCommandTest {
     void valuesSpaceAndDefaults() throws IOException {
         Cli.run("init", "--kind=conv1d", "--hilbert=values:-1,0,1:9", "--features=4", "--layers=2", "--out=" + out())
                 .assertOk();
-        ARNNConfig config = loaded().config();
-        assertEquals(HilbertSpace.ofLocalValues(9, -1, 0, 1), config.hilbert());
-        assertEquals(3, config.kernelSize());
-        assertEquals(1, config.dilation());
-        assertTrue(config.useBias());
-        assertEquals(2f, config.machinePow());
+        // The defaults written out: kernel size 3, dilation 1, biases, machine_pow 2.
+        assertEquals(ARNNConv1D.builder(HilbertSpace.ofLocalValues(9, -1, 0, 1)).layers(2).features(4).kernelSize(3)
+                .dilation(1).bias(true).machinePow(2f).config(), loaded().config());
     }
 
     @Test
