@@ -36,11 +36,11 @@ final class HelpLayout {
         for (CommandLine command : all) {
             UsageMessageSpec help = command.getCommandSpec().usageMessage();
             help.synopsisHeading("usage: ").descriptionHeading("%n").parameterListHeading("%narguments:%n")
-                    .optionListHeading("%noptions:%n").commandListHeading("%ncommands:%n").footerHeading("%n")
+                    .optionListHeading("%noptions:%n").commandListHeading("%ncommands:%n")
                     .sortOptions(false).sortSynopsis(false).longOptionsMaxWidth(OPTION_COLUMN);
         }
         jarnn.getCommandSpec().usageMessage().header(JarnnCommand.header()).synopsisHeading("%nusage: ")
-                .descriptionHeading("");
+                .descriptionHeading("").footerHeading("%n");
         jarnn.setUsageHelpWidth(WIDTH)
                 .setColorScheme(Help.defaultColorScheme(Ansi.OFF))
                 .setHelpFactory((spec, colors) -> new Help(spec, colors) {
