@@ -2,38 +2,62 @@ package io.jarnn.cli;
 
 import io.jarnn.core.Tensor;
 import io.jarnn.core.npy.Npy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /** {@code jarnn logpsi}: logPsi of every configuration in a {@code .npy} file. */
-final class LogPsiCommand implements Command {
-    private static final CommandSpec SPEC = new CommandSpec("logpsi", List.of("MODEL"),
-            "MODEL --inputs FILE.npy --out FILE.npy [--threads T]",
-            "log-amplitudes of configurations from a .npy file",
-            """
-            Reads a (batch, sites) array of configurations (local state VALUES, e.g. +1/-1 for
-            spin-1/2; any float or int dtype) and writes logPsi of each, float32 (batch,), where
-            |psi(sigma)|^machine_pow is the probability of sigma.""",
-            List.of(
-                    Option.value("--inputs", "FILE.npy", "configurations, (batch, sites) (required)"),
-                    Option.value("--out", "FILE.npy", "where to write logPsi, float32 (batch,) (required)"),
-                    Models.THREADS));
+@Command(name = "logpsi", description = {
+        "log-amplitudes of configurations from a .npy file",
+        "",
+        """
+        Reads a (batch, sites) array of configurations (local state VALUES, e.g. +1/-1 for \
+        spin-1/2; any float or int dtype) and writes logPsi of each, float32 (batch,), where \
+        |psi(sigma)|^machine_pow is the probability of sigma."""})
+final class LogPsiCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", converter = Converters.FileName.class,
+            description = "a model file written by jarnn init")
+    Path modelFile;
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
+    @Option(names = "--inputs", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
+            description = "configurations, (batch, sites) (required)")
+    Path inputsFile;
+
+    @Option(names = "--out", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
+            description = "where to write logPsi, float32 (batch,) (required)")
+    Path outFile;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    LogPsiCommand(PrintStream out) {
+        this.out = out;
     }
 
     @Override
-    public int run(Args args, PrintStream out, PrintStream err) throws IOException {
-        Models.Evaluation job = Models.evaluation(args);
+    public Integer call() throws IOException {
+        Models.Evaluation job = Models.evaluation(spec, modelFile, inputsFile, outFile, threads);
         Tensor logPsi = job.model().logPsi(job.inputs());
         Npy.write(job.outFile(), logPsi);
         out.printf(Locale.ROOT, "wrote %s: float32 (%d,), logPsi of %s%n", job.outFile(), logPsi.dim(0),
                 job.inputsFile());
-        return 0;
+        return Main.OK;
     }
 }

@@ -5,16 +5,13 @@ import io.jarnn.core.npy.Npy;
 import io.jarnn.core.npy.NpyFormatException;
 import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.ARNN;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /** Loading what the model commands share: the MODEL argument, {@code --threads}, input configurations. */
 final class Models {
-    static final Option THREADS = Option.value("--threads", "T",
-            "threads to use (default: all " + Runtime.getRuntime().availableProcessors() + " processors);\n"
-                    + "results do not depend on it");
-
     private Models() {
     }
 
@@ -26,19 +23,17 @@ final class Models {
      * Checks {@code --out} (a writable .npy, not the inputs) before any work, then loads the
      * model and the inputs.
      */
-    static Evaluation evaluation(Args args) throws IOException {
-        Path inputsFile = args.requiredPath("--inputs");
-        Path outFile = OutputPaths.requireWritable(args, "--out", args.requiredPath("--out"), ".npy");
-        OutputPaths.requireDistinct(args, "--inputs", inputsFile, "--out", outFile);
-        ARNN model = load(args);
+    static Evaluation evaluation(CommandSpec command, Path modelFile, Path inputsFile, Path outFile,
+                                 ThreadsOption threads) throws IOException {
+        OutputPaths.requireWritable(command, "--out", outFile, ".npy");
+        OutputPaths.requireDistinct(command, "--inputs", inputsFile, "--out", outFile);
+        ARNN model = load(modelFile, threads);
         return new Evaluation(model, inputsFile, inputs(model, inputsFile), outFile);
     }
 
-    /** The model file given as positional 0, on {@code --threads} threads. */
-    static ARNN load(Args args) throws IOException {
-        ARNN model = ModelFiles.load(args.positionalPath(0));
-        int threads = args.integer("--threads", model.threads(), 1);
-        return model.withThreads(threads);
+    /** The model in {@code file}, on {@code --threads} threads. */
+    static ARNN load(Path file, ThreadsOption threads) throws IOException {
+        return threads.apply(ModelFiles.load(file));
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.jarnn.cli;
 
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,14 +16,15 @@ final class OutputPaths {
     }
 
     /**
-     * {@code path} ends in {@code suffix} (a usage error otherwise: {@code --out model.npz} for
+     * {@code path} ends in {@code suffix} (a usage error of {@code command} otherwise: {@code --out model.npz} for
      * samples is more likely a slip than a wish to overwrite the model) and its directory exists
      * and is writable.
      */
-    static Path requireWritable(Args args, String flag, Path path, String suffix) {
+    static Path requireWritable(CommandSpec command, String flag, Path path, String suffix) {
         String name = path.getFileName() == null ? "" : path.getFileName().toString();
         if (!name.endsWith(suffix) || name.equals(suffix)) {
-            throw args.usage(flag + ": expected a file name ending in " + suffix + " but got '" + path + "'");
+            throw new ParameterException(command.commandLine(), flag + ": expected a file name ending in " + suffix
+                    + " but got '" + path + "'");
         }
         Path absolute = path.toAbsolutePath();
         if (Files.isDirectory(absolute)) {
@@ -38,9 +42,10 @@ final class OutputPaths {
     }
 
     /** Two outputs, or an output and an input, must be different files. */
-    static void requireDistinct(Args args, String flagA, Path a, String flagB, Path b) {
+    static void requireDistinct(CommandSpec command, String flagA, Path a, String flagB, Path b) {
         if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
-            throw args.usage(flagA + " and " + flagB + ": expected different files but both are '" + a + "'");
+            throw new ParameterException(command.commandLine(), flagA + " and " + flagB
+                    + ": expected different files but both are '" + a + "'");
         }
     }
 }

@@ -1,30 +1,45 @@
 package io.jarnn.cli;
 
 import io.jarnn.io.ModelFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /** {@code jarnn summary}: the flax-style table of a model file. */
-final class SummaryCommand implements Command {
-    private static final CommandSpec SPEC = new CommandSpec("summary", List.of("MODEL"), "MODEL [--batch B]",
-            "print a model's layers, shapes and parameter counts",
-            """
-            Prints a table in the spirit of flax's tabulate: each layer's path in NetKet's parameter
-            tree, type, input and output shapes for a batch of B configurations, parameter shapes and
-            counts (stored by jarnn, effective, and in NetKet's arrays), bytes, and the totals.""",
-            List.of(Option.value("--batch", "B", "batch size shown in the shapes (default 1)")));
+@Command(name = "summary", description = {
+        "print a model's layers, shapes and parameter counts",
+        "",
+        """
+        Prints a table in the spirit of flax's tabulate: each layer's path in NetKet's parameter \
+        tree, type, input and output shapes for a batch of B configurations, parameter shapes and \
+        counts (stored by jarnn, effective, and in NetKet's arrays), bytes, and the totals."""})
+final class SummaryCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", converter = Converters.FileName.class,
+            description = "a model file written by jarnn init")
+    Path modelFile;
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "1", converter = Converters.PositiveInt.class,
+            description = "batch size shown in the shapes (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Mixin
+    CommonOptions common;
+
+    private final PrintStream out;
+
+    SummaryCommand(PrintStream out) {
+        this.out = out;
     }
 
     @Override
-    public int run(Args args, PrintStream out, PrintStream err) throws IOException {
-        int batch = args.integer("--batch", 1, 1);
-        out.print(ModelFiles.load(args.positionalPath(0)).summary(batch));
-        return 0;
+    public Integer call() throws IOException {
+        out.print(ModelFiles.load(modelFile).summary(batch));
+        return Main.OK;
     }
 }

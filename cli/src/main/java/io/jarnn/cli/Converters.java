@@ -1,0 +1,122 @@
+package io.jarnn.cli;
+
+import io.jarnn.core.HilbertSpace;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * The option value types of {@code jarnn}. A converter's message says what was expected and
+ * what came ({@code "expected an integer >= 1 but got '0'"}); {@link UsageErrors} puts the
+ * option's name in front. Picocli's own converters are not used: they would accept {@code 0x10}
+ * for an int and {@code NaN} for a float, and word their messages differently.
+ */
+final class Converters {
+    private Converters() {
+    }
+
+    /** A count: {@code --samples}, {@code --layers}, {@code --batch}, {@code --threads}. */
+    static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            return parseInt(text, 1);
+        }
+    }
+
+    /** An int the library validates itself ({@code --kernel-size}, {@code --dilation}). */
+    static final class AnyInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            return parseInt(text, Integer.MIN_VALUE);
+        }
+    }
+
+    /** A seed: any 64-bit integer, decimal only. */
+    static final class Seed implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            try {
+                return Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("expected an integer (64-bit) but got '" + text + "'");
+            }
+        }
+    }
+
+    /** A finite decimal such as {@code 2}, {@code 1.5} or {@code 1e-3}. */
+    static final class Decimal implements ITypeConverter<Float> {
+        @Override
+        public Float convert(String text) {
+            // Float.parseFloat would also take "2f", "0x1p1" and "NaN"; accept plain decimals only.
+            String t = text.strip();
+            if (t.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+                float value = Float.parseFloat(t);
+                if (Float.isFinite(value)) {
+                    return value;
+                }
+            }
+            throw new TypeConversionException("expected a finite decimal number but got '" + text + "'");
+        }
+    }
+
+    /**
+     * {@code on} or {@code off}. Not a {@code boolean}: picocli would make a boolean option a
+     * switch that takes no value.
+     */
+    enum OnOff {
+        ON, OFF;
+
+        static final class Converter implements ITypeConverter<OnOff> {
+            @Override
+            public OnOff convert(String text) {
+                return switch (text) {
+                    case "on" -> ON;
+                    case "off" -> OFF;
+                    default -> throw new TypeConversionException("expected on or off but got '" + text + "'");
+                };
+            }
+        }
+    }
+
+    /** A file name: not empty and valid for the file system. */
+    static final class FileName implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String text) {
+            if (text.isBlank()) {
+                throw new TypeConversionException("expected a file name but got an empty one");
+            }
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw new TypeConversionException("not a valid file name: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A Hilbert space in the forms of {@link HilbertSpec}. */
+    static final class Hilbert implements ITypeConverter<HilbertSpace> {
+        @Override
+        public HilbertSpace convert(String text) {
+            try {
+                return HilbertSpec.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    private static int parseInt(String text, int min) {
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value >= min) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new TypeConversionException(min == Integer.MIN_VALUE ? "expected an integer but got '" + text + "'"
+                : "expected an integer >= " + min + " but got '" + text + "'");
+    }
+}
