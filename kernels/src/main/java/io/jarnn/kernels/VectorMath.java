@@ -61,7 +61,10 @@ final class VectorMath {
 
     /**
      * a[i] = exp(min(a[i], 0)) for i in [off, off + n), with results below Float.MIN_NORMAL
-     * (inputs below {@link #EXP_FLOOR}, and -inf) flushed to +0; NaN stays NaN.
+     * (inputs below {@link #EXP_FLOOR}, and -inf) flushed to +0. A NaN stays NaN if its sign
+     * bit is clear and becomes +0 if it is set (x86 makes such NaNs, e.g. inf - inf); either
+     * way the normalisation kernels return NaN for its row (a NaN row maximum makes every
+     * exponent NaN, so the row sum is NaN or 0, and 0 * (1/0) is NaN).
      */
     static void expInPlace(float[] a, int off, int n) {
         expFamily(a, off, a, off, n, EXP);
@@ -130,12 +133,12 @@ final class VectorMath {
                     .sub(ROUNDING_MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             if (kind == EXP) {
                 FloatVector e = twoToN.fma(expm1R, twoToN);
-                // The sign of x - EXP_FLOOR, spread over the lane, clears flushed lanes;
-                // the max with xc (<= 0, or NaN) then restores NaN, whatever its sign bit.
+                // The sign of x - EXP_FLOOR, spread over the lane, clears flushed lanes (and
+                // NaNs with the sign bit set: restoring them, with a max or an add, cost 5-20%
+                // of this loop, and a row holding a NaN comes out NaN from the kernels anyway).
                 IntVector below = ((IntVector) x.sub(EXP_FLOOR).reinterpretAsInts())
                         .lanewise(VectorOperators.ASHR, 31);
-                ((IntVector) e.reinterpretAsInts()).and(below.not()).reinterpretAsFloats().max(xc)
-                        .intoArray(dst, dstOff + i);
+                ((IntVector) e.reinterpretAsInts()).and(below.not()).reinterpretAsFloats().intoArray(dst, dstOff + i);
             } else {
                 FloatVector expm1 = twoToN.fma(expm1R, twoToN.sub(1f));
                 if (kind == EXPM1) {
@@ -168,7 +171,7 @@ final class VectorMath {
         if (kind == EXP) {
             float e = Math.fma(twoToN, expm1R, twoToN);
             int below = Float.floatToRawIntBits(x - EXP_FLOOR) >> 31;
-            return Math.max(Float.intBitsToFloat(Float.floatToRawIntBits(e) & ~below), xc);
+            return Float.intBitsToFloat(Float.floatToRawIntBits(e) & ~below);
         }
         float expm1 = Math.fma(twoToN, expm1R, twoToN - 1f);
         if (kind == EXPM1) {
