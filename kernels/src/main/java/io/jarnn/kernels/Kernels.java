@@ -22,9 +22,14 @@ public interface Kernels {
      */
     int OVERREAD_PADDING = 64;
 
-    /** The implementation selected for this JVM (see {@link KernelSelection}). */
+    /**
+     * The implementation selected for this JVM (see {@link KernelSelection}).
+     *
+     * @throws IllegalStateException on every call, if {@code -Djarnn.kernels} or
+     *                               {@code -Djarnn.vectorBits} holds an invalid value
+     */
     static Kernels active() {
-        return KernelSelection.ACTIVE;
+        return KernelSelection.Active.CHOICE.kernels();
     }
 
     /** A short description, e.g. {@code "vector(512-bit, 16 lanes)"} or {@code "scalar"}. */
@@ -66,9 +71,14 @@ public interface Kernels {
     void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
 
     /**
-     * Per-row probabilities {@code out[k] = exp(p*x[k] - logsumexp(p*x))}, each row summing to
-     * one up to rounding, computed stably as {@link #logNormalizeRows} is. {@code out}
-     * must not overlap {@code x}.
+     * Per-row probabilities with machine power p, for each of {@code rows} contiguous rows of
+     * {@code cols}: {@code out[k] = exp(p*x[k] - logsumexp(p*x))}, i.e. {@code exp(p * l[k])}
+     * for the {@code l} of {@link #logNormalizeRows}, each row summing to one up to rounding.
+     * Computed stably as {@code e[k] = exp(p * (x[k] - xMax))} (every exponent <= 0, nothing
+     * overflows), {@code out[k] = e[k] * (1 / sum_j e[j])}, the sum in ascending j. The
+     * implementations differ only in their exp (the vector one flushes results below
+     * Float.MIN_NORMAL to 0), so they agree within a few ulp. {@code out} must not overlap
+     * {@code x}.
      */
     void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
 

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulator lane performs exactly the fused multiply-adds of the scalar reference, in the
  * same order, so this kernel is bitwise equal to {@link ScalarKernels#accumulateTaps}.
  *
- * <p>The microkernels (4x4, 4x2, 8x1, 1x4, 1x1 and the column tails) repeat one pattern with
+ * <p>The microkernels (4x4, 4x2, 8x1, 1x4, 1x1 and the masked column tails) repeat one pattern with
  * different numbers of accumulators on purpose: vectors cannot be held in arrays or passed to
  * helpers that C2 might not inline without being boxed, so each block shape is written out.
  */
@@ -68,7 +68,7 @@ public final class VectorKernels implements Kernels {
             int r = 0;
             for (; r + 8 <= rows; r += 8) {
                 rows8(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                        w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                        w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride, L);
             }
             for (; r < rows; r++) {
                 row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c);
@@ -86,7 +86,7 @@ public final class VectorKernels implements Kernels {
             int lastY = yOff + c + (rows - 1) * yRowStride;
             if (lastW + L <= w.length && lastY + L <= y.length) {
                 for (; r + 8 <= rows; r += 8) {
-                    rows8Tail(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                    rows8(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
                             w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride, width);
                 }
             }
@@ -210,49 +210,15 @@ public final class VectorKernels implements Kernels {
         a31.intoArray(y, yOff + 3 * ys + L);
     }
 
-    /** Eight rows times one full vector of columns. */
-    private static void rows8(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                              float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
-        FloatVector a0 = FloatVector.fromArray(S, y, yOff);
-        FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys);
-        FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * ys);
-        FloatVector a3 = FloatVector.fromArray(S, y, yOff + 3 * ys);
-        FloatVector a4 = FloatVector.fromArray(S, y, yOff + 4 * ys);
-        FloatVector a5 = FloatVector.fromArray(S, y, yOff + 5 * ys);
-        FloatVector a6 = FloatVector.fromArray(S, y, yOff + 6 * ys);
-        FloatVector a7 = FloatVector.fromArray(S, y, yOff + 7 * ys);
-        for (int t = 0; t < taps; t++) {
-            int xt = xOff + t * tapStride;
-            int wt = wOff + t * wts;
-            for (int a = 0; a < in; a++) {
-                FloatVector wv = FloatVector.fromArray(S, w, wt + a * ws);
-                int xi = xt + a;
-                a0 = FloatVector.broadcast(S, x[xi]).fma(wv, a0);
-                a1 = FloatVector.broadcast(S, x[xi + xs]).fma(wv, a1);
-                a2 = FloatVector.broadcast(S, x[xi + 2 * xs]).fma(wv, a2);
-                a3 = FloatVector.broadcast(S, x[xi + 3 * xs]).fma(wv, a3);
-                a4 = FloatVector.broadcast(S, x[xi + 4 * xs]).fma(wv, a4);
-                a5 = FloatVector.broadcast(S, x[xi + 5 * xs]).fma(wv, a5);
-                a6 = FloatVector.broadcast(S, x[xi + 6 * xs]).fma(wv, a6);
-                a7 = FloatVector.broadcast(S, x[xi + 7 * xs]).fma(wv, a7);
-            }
-        }
-        a0.intoArray(y, yOff);
-        a1.intoArray(y, yOff + ys);
-        a2.intoArray(y, yOff + 2 * ys);
-        a3.intoArray(y, yOff + 3 * ys);
-        a4.intoArray(y, yOff + 4 * ys);
-        a5.intoArray(y, yOff + 5 * ys);
-        a6.intoArray(y, yOff + 6 * ys);
-        a7.intoArray(y, yOff + 7 * ys);
-    }
-
     /**
-     * Eight rows times one partial vector of columns, {@code width < L}, with room to load
-     * whole vectors of w and y: only the stores are masked.
+     * Eight rows times one vector of columns, of which the first {@code width} are stored: all
+     * of them when {@code width >= L}, else (the column tail, called only where w and y have room
+     * to load whole vectors) just the stores are masked. One branch per call, after the
+     * reduction: full vectors keep plain stores (a masked store is slow where it is not an
+     * AVX-512 k-mask store) and the tail needs no masked loads.
      */
-    private static void rows8Tail(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                                  float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys, int width) {
+    private static void rows8(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                              float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys, int width) {
         FloatVector a0 = FloatVector.fromArray(S, y, yOff);
         FloatVector a1 = FloatVector.fromArray(S, y, yOff + ys);
         FloatVector a2 = FloatVector.fromArray(S, y, yOff + 2 * ys);
@@ -277,15 +243,26 @@ public final class VectorKernels implements Kernels {
                 a7 = FloatVector.broadcast(S, x[xi + 7 * xs]).fma(wv, a7);
             }
         }
-        VectorMask<Float> m = S.indexInRange(0, width);
-        a0.intoArray(y, yOff, m);
-        a1.intoArray(y, yOff + ys, m);
-        a2.intoArray(y, yOff + 2 * ys, m);
-        a3.intoArray(y, yOff + 3 * ys, m);
-        a4.intoArray(y, yOff + 4 * ys, m);
-        a5.intoArray(y, yOff + 5 * ys, m);
-        a6.intoArray(y, yOff + 6 * ys, m);
-        a7.intoArray(y, yOff + 7 * ys, m);
+        if (width >= L) {
+            a0.intoArray(y, yOff);
+            a1.intoArray(y, yOff + ys);
+            a2.intoArray(y, yOff + 2 * ys);
+            a3.intoArray(y, yOff + 3 * ys);
+            a4.intoArray(y, yOff + 4 * ys);
+            a5.intoArray(y, yOff + 5 * ys);
+            a6.intoArray(y, yOff + 6 * ys);
+            a7.intoArray(y, yOff + 7 * ys);
+        } else {
+            VectorMask<Float> m = S.indexInRange(0, width);
+            a0.intoArray(y, yOff, m);
+            a1.intoArray(y, yOff + ys, m);
+            a2.intoArray(y, yOff + 2 * ys, m);
+            a3.intoArray(y, yOff + 3 * ys, m);
+            a4.intoArray(y, yOff + 4 * ys, m);
+            a5.intoArray(y, yOff + 5 * ys, m);
+            a6.intoArray(y, yOff + 6 * ys, m);
+            a7.intoArray(y, yOff + 7 * ys, m);
+        }
     }
 
     /**
