@@ -3,13 +3,11 @@ package io.jarnn.properties;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /** Issue 4, property 5: logPsi(sigma) = sum over i of logPsi[i, localIndex(sigma_i)]. */
 class LogPsiProperties {
@@ -20,15 +18,13 @@ class LogPsiProperties {
      */
     static final double RELATIVE_TOLERANCE = 1e-6;
 
-    @Provide
-    Arbitrary<ModelSpec> models() {
-        return ArbitraryModels.models();
+    @Test
+    void logPsiIsTheSumOfTheChosenLogConditionals() {
+        SuiteRunMode.qt(1000).forAll(ArbitraryModels.models(), integers().between(1, 8), longs().all())
+                .checkAssert(LogPsiProperties::logPsiIsTheSumOfTheChosenLogConditionals);
     }
 
-    @Property(tries = 1000)
-    void logPsiIsTheSumOfTheChosenLogConditionals(@ForAll("models") ModelSpec spec,
-                                                  @ForAll @IntRange(min = 1, max = 8) int batch,
-                                                  @ForAll long inputSeed) {
+    private static void logPsiIsTheSumOfTheChosenLogConditionals(ModelSpec spec, int batch, long inputSeed) {
         ARNN m = spec.build();
         HilbertSpace h = m.hilbert();
         Tensor x = h.randomConfigurations(batch, inputSeed);
