@@ -24,9 +24,8 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * conditional that cannot see site j is computed by exactly the same float operations on the
  * same operands whatever site j holds, for dense and conv alike; any difference, however small,
  * means information leaked from a site the output must not see. The variants are evaluated in
- * one forward call (one chunk: at most 20 rows): across separate calls the vector kernels'
- * {@code exp} may round differently once C2 replaces the Java fallback of the Vector API with
- * an intrinsic, which is a reproducibility question (property 8), not a dependence one.
+ * one forward call (one chunk: at most 20 rows), so the comparison does not even rest on the
+ * kernels rounding alike before and after JIT compilation (property 8 checks that they do).
  */
 class AutoregressiveProperties {
 
