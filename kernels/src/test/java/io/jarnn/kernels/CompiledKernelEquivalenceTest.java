@@ -3,12 +3,14 @@ package io.jarnn.kernels;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
+
 /**
- * Many small random calls per kernel through the same checks as the shape-by-shape tests. The
+ * Many small random calls per kernel through the same cases as the shape-by-shape tests. The
  * count exceeds C2's compile threshold without tiered compilation (10 000 invocations), so in
  * the surefire execution with {@code -Xbatch -XX:-TieredCompilation} the later calls compare
  * the code the JIT really produces, with the kernels inlined into a hot caller, not the
- * interpreter's. {@code -Djarnn.test.compiledCalls} changes the count.
+ * interpreter's. Covers every kernel, and so the three the sampler runs (accumulateTaps, selu,
+ * probabilityColumns). {@code -Djarnn.test.compiledCalls} changes the count.
  */
 class CompiledKernelEquivalenceTest {
     private static final int CALLS = Integer.getInteger("jarnn.test.compiledCalls", 12_000);
@@ -20,7 +22,8 @@ class CompiledKernelEquivalenceTest {
         TapsCase.Layout[] layouts = TapsCase.Layout.values();
         for (int call = 0; call < CALLS; call++) {
             TapsCase.of(layouts[random.nextInt(layouts.length)], 1 + random.nextInt(12), 1 + random.nextInt(40),
-                    1 + random.nextInt(8), 1 + random.nextInt(3)).assertEquivalent(random);
+                    1 + random.nextInt(8), 1 + random.nextInt(3), random.nextBoolean() ? 0 : Kernels.OVERREAD_PADDING)
+                    .assertEquivalent(random.nextLong());
         }
     }
 
@@ -28,23 +31,24 @@ class CompiledKernelEquivalenceTest {
     void seluStaysEquivalentWhenCompiled() {
         SplittableRandom random = new SplittableRandom(2025);
         for (int call = 0; call < CALLS; call++) {
-            SeluEquivalenceTest.check(1 + random.nextInt(40), random.nextInt(4), random.nextInt(4),
-                    random.nextInt(3), random.nextLong());
+            new SeluCase(1 + random.nextInt(40), random.nextInt(4), random.nextInt(4), random.nextInt(3),
+                    random.nextBoolean(), 6f).assertEquivalent(random.nextLong());
         }
     }
 
     @Test
-    void rowNormalisationStaysEquivalentWhenCompiled() {
+    void normalisationsStayEquivalentWhenCompiled() {
         SplittableRandom random = new SplittableRandom(2026);
+        NormalisationCase.Kernel[] kernels = NormalisationCase.Kernel.values();
         for (int call = 0; call < CALLS; call++) {
-            RowNormalisationEquivalenceTest.Layout layout = new RowNormalisationEquivalenceTest.Layout(
-                    1 + random.nextInt(8), 1 + random.nextInt(6), MACHINE_POWS[random.nextInt(MACHINE_POWS.length)],
-                    random.nextInt(4), random.nextInt(4), random.nextInt(3));
-            RowNormalisationEquivalenceTest.checkLogNormalizeRows(layout, random.nextLong());
-            RowNormalisationEquivalenceTest.checkProbabilityRows(layout, random.nextLong());
-            RowNormalisationEquivalenceTest.checkProbabilityColumns(1 + random.nextInt(5), 1 + random.nextInt(40),
-                    MACHINE_POWS[random.nextInt(MACHINE_POWS.length)], random.nextInt(4), random.nextInt(4),
-                    random.nextLong());
+            for (NormalisationCase.Kernel kernel : kernels) {
+                boolean columns = kernel == NormalisationCase.Kernel.PROBABILITY_COLUMNS;
+                int distributionSize = 1 + random.nextInt(6);
+                int distributions = 1 + random.nextInt(columns ? 40 : 8);
+                new NormalisationCase(kernel, columns ? distributionSize : distributions,
+                        columns ? distributions : distributionSize, MACHINE_POWS[random.nextInt(MACHINE_POWS.length)],
+                        6f, random.nextInt(4), random.nextInt(4), random.nextInt(3)).assertEquivalent(random.nextLong());
+            }
         }
     }
 }

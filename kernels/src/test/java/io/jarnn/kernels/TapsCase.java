@@ -12,13 +12,18 @@ import static io.jarnn.kernels.KernelEquivalence.runBoth;
  * exactly at the last element the call may touch, so a kernel that reads or writes one element
  * too far fails with an exception instead of passing silently; everything in y that lies
  * outside the (rows x out) rectangle is a guard value that must come back unchanged.
+ *
+ * <p>Bitwise: both implementations must give exactly the bits of the documented order (one
+ * fused multiply-add per (tap, input), ascending), whatever the register blocking.
+ *
+ * @param slack floats after the last element each array's call may touch
  */
-record TapsCase(int rows, int out, int in, int taps, int tapStride,
+public record TapsCase(int rows, int out, int in, int taps, int tapStride,
                 int xOff, int xRowStride, int wOff, int wTapStride, int wRowStride, int yOff, int yRowStride,
-                int slack) {
+                int slack) implements KernelCase {
 
     /** How the operands are laid out in memory, each the way a layer really calls the kernel. */
-    enum Layout {
+    public enum Layout {
         /** Gaps everywhere: taps further apart than a row of inputs, every row stride wider than its row. */
         GAPS,
         /** Taps packed back to back (tapStride = in), as a dense panel of several sites reads them; tight w. */
@@ -32,7 +37,7 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
         FEATURE_MAJOR_CONVOLUTION
     }
 
-    static TapsCase of(Layout layout, int rows, int out, int in, int taps) {
+    public static TapsCase of(Layout layout, int rows, int out, int in, int taps) {
         return of(layout, rows, out, in, taps, 0);
     }
 
@@ -41,7 +46,7 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
      * layers pad their buffers ({@link Kernels#OVERREAD_PADDING}) so that the column tail may
      * load whole vectors: the padding of y must still come back unchanged.
      */
-    static TapsCase of(Layout layout, int rows, int out, int in, int taps, int slack) {
+    public static TapsCase of(Layout layout, int rows, int out, int in, int taps, int slack) {
         TapsCase c = tight(layout, rows, out, in, taps);
         return new TapsCase(c.rows, c.out, c.in, c.taps, c.tapStride, c.xOff, c.xRowStride, c.wOff, c.wTapStride,
                 c.wRowStride, c.yOff, c.yRowStride, slack);
@@ -60,6 +65,11 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
             case FEATURE_MAJOR_CONVOLUTION ->
                     new TapsCase(rows, out, in, taps, in, 1, taps * in, 2, 2, out + 2 * (taps - 1) + 1, 0, out, 0);
         };
+    }
+
+    @Override
+    public String kernel() {
+        return "accumulateTaps";
     }
 
     int xLength() {
@@ -107,16 +117,18 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
     }
 
     /**
-     * Random x, w and initial y from {@code random}; asserts that the scalar and the vector
+     * Random x, w and initial y from {@code seed}; asserts that the scalar and the vector
      * kernel both produce exactly the reference bits and leave every guard, x and w alone.
      */
-    void assertEquivalent(SplittableRandom random) {
+    @Override
+    public void check(Kernels scalar, Kernels vector, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         float[] x = randomArray(random, xLength(), 1f);
         float[] w = randomArray(random, wLength(), 1f);
         float[] y0 = randomArray(random, yLength(), 1f);
         float[] xCopy = x.clone();
         float[] wCopy = w.clone();
-        KernelEquivalence.Outputs outputs = runBoth(y0, (k, y) -> call(k, x, w, y));
+        KernelEquivalence.Outputs outputs = runBoth(scalar, vector, y0, (k, y) -> call(k, x, w, y));
         float[] expected = y0.clone();
         reference(x, w, expected);
         assertUntouched(this::toString, y0, outputs.vector(), this::written);
@@ -130,6 +142,7 @@ record TapsCase(int rows, int out, int in, int taps, int tapStride,
     public String toString() {
         return "accumulateTaps(rows=" + rows + ", out=" + out + ", in=" + in + ", taps=" + taps
                 + ", tapStride=" + tapStride + ", xOff=" + xOff + ", xRowStride=" + xRowStride
-                + ", wOff=" + wOff + ", wTapStride=" + wTapStride + ", wRowStride=" + wRowStride + ", slack=" + slack + ", yOff=" + yOff + ", yRowStride=" + yRowStride + ")";
+                + ", wOff=" + wOff + ", wTapStride=" + wTapStride + ", wRowStride=" + wRowStride
+                + ", yOff=" + yOff + ", yRowStride=" + yRowStride + ", slack=" + slack + ")";
     }
 }

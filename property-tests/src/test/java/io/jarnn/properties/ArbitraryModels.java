@@ -1,20 +1,23 @@
 package io.jarnn.properties;
 
 import io.jarnn.nn.ARNNConfig.Kind;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple2;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
+import java.util.Arrays;
 import java.util.List;
+
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * Generators of {@link ModelSpec}s covering what a user can build: dense and conv1d; spin 1/2,
  * 1, 3/2, Fock nMax 1..4 and explicit local values; N 1..16; 1..4 layers; features 1..16 in the
  * int or the list form; kernel size 2..5; dilation 1..4; machinePow 1, 2 or non-integer; with
- * and without bias; every {@link WeightStyle}. Every component shrinks towards the simplest
- * model (dense, spin 1/2, N = 1, one layer, width 1, ...), so counterexamples stay small.
+ * and without bias; every {@link WeightStyle}. QuickTheories shrinks the random draws behind
+ * every component towards their lower bounds, i.e. towards the simplest model (dense, spin 1/2,
+ * N = 1, one layer, width 1, ...), so counterexamples stay small.
  */
 public final class ArbitraryModels {
     public static final int MAX_SITES = 16;
@@ -25,21 +28,20 @@ public final class ArbitraryModels {
     }
 
     /** Any model with N up to {@link #MAX_SITES}. */
-    public static Arbitrary<ModelSpec> models() {
-        return models(localSpaces().flatMap(local -> sites(MAX_SITES).map(n -> Tuple.of(local, n))),
-                Arbitraries.of(WeightStyle.class));
+    public static Gen<ModelSpec> models() {
+        return models(WeightStyle.values());
     }
 
     /** Models with the given weight styles only. */
-    public static Arbitrary<ModelSpec> models(WeightStyle... styles) {
-        return models(localSpaces().flatMap(local -> sites(MAX_SITES).map(n -> Tuple.of(local, n))),
-                Arbitraries.of(styles));
+    public static Gen<ModelSpec> models(WeightStyle... styles) {
+        return models(localSpaces().flatMap(local -> integers().between(1, MAX_SITES).map(n -> new Space(local, n))),
+                Generate.pick(Arrays.asList(styles)));
     }
 
     /** Models whose space has at most {@code maxConfigurations} configurations (localSize^N). */
-    public static Arbitrary<ModelSpec> modelsWithAtMost(long maxConfigurations) {
-        return models(localSpaces().flatMap(local -> sites(maxSites(local.localSize(), maxConfigurations))
-                .map(n -> Tuple.of(local, n))), Arbitraries.of(WeightStyle.class));
+    public static Gen<ModelSpec> modelsWithAtMost(long maxConfigurations) {
+        return models(localSpaces().flatMap(local -> integers().between(1, maxSites(local.localSize(), maxConfigurations))
+                .map(n -> new Space(local, n))), Generate.enumValues(WeightStyle.class));
     }
 
     private static int maxSites(int localSize, long maxConfigurations) {
@@ -50,45 +52,47 @@ public final class ArbitraryModels {
         return Math.max(n, 1);
     }
 
-    private static Arbitrary<Integer> sites(int max) {
-        return Arbitraries.integers().between(1, max);
+    /** A local space and the number of sites. */
+    private record Space(LocalSpace local, int sites) {
     }
 
-    private static Arbitrary<ModelSpec> models(Arbitrary<Tuple2<LocalSpace, Integer>> spaces,
-                                               Arbitrary<WeightStyle> styles) {
-        Arbitrary<Shape> shapes = Combinators.combine(
-                        Arbitraries.of(Kind.DENSE, Kind.CONV1D),
-                        spaces,
-                        Arbitraries.integers().between(1, MAX_LAYERS),
-                        Arbitraries.of(false, true),
-                        Arbitraries.integers().between(1, MAX_WIDTH).list().ofSize(MAX_LAYERS - 1),
-                        Arbitraries.integers().between(2, 5),
-                        Arbitraries.integers().between(1, 4))
-                .as((kind, space, layers, perLayer, widths, kernelSize, dilation) -> new Shape(kind, space.get1(),
-                        space.get2(), layers, perLayer, widths, kernelSize, dilation));
-        return Combinators.combine(shapes, machinePows(), Arbitraries.of(true, false), styles,
-                        Arbitraries.longs().between(0, 1_000_000))
-                .as((s, pow, bias, style, seed) -> new ModelSpec(s.kind, s.local, s.sites, s.layers, s.perLayer,
-                        s.widths, s.kernelSize, s.dilation, pow, bias, style, seed));
+    /** The architecture half of a {@link ModelSpec}. */
+    private record Shape(Kind kind, int layers, boolean perLayer, List<Integer> widths) {
     }
 
-    /** The architecture half of a {@link ModelSpec}, combined before the numeric half. */
-    private record Shape(Kind kind, LocalSpace local, int sites, int layers, boolean perLayer,
-                         List<Integer> widths, int kernelSize, int dilation) {
+    /** Conv1d only. */
+    private record Window(int kernelSize, int dilation) {
     }
 
-    /** Spin 1/2, 1, 3/2; Fock nMax 1..4; 2..5 distinct values in [-4, 4]. */
-    public static Arbitrary<LocalSpace> localSpaces() {
-        Arbitrary<LocalSpace> spins = Arbitraries.of(1, 2, 3).map(LocalSpace::spin);
-        Arbitrary<LocalSpace> fock = Arbitraries.integers().between(1, 4).map(LocalSpace::fock);
+    /** The numeric half of a {@link ModelSpec}. */
+    private record Numbers(float machinePow, boolean bias, WeightStyle style, long seed) {
+    }
+
+    private static Gen<ModelSpec> models(Gen<Space> spaces, Gen<WeightStyle> styles) {
+        Gen<Shape> shapes = Generate.pick(List.of(Kind.DENSE, Kind.CONV1D)).zip(integers().between(1, MAX_LAYERS),
+                Generate.booleans(), lists().of(integers().between(1, MAX_WIDTH)).ofSize(MAX_LAYERS - 1), Shape::new);
+        Gen<Window> windows = integers().between(2, 5).zip(integers().between(1, 4), Window::new);
+        Gen<Numbers> numbers = machinePows().zip(Generate.pick(List.of(true, false)), styles,
+                longs().between(0, 1_000_000), Numbers::new);
+        return spaces.zip(shapes, windows, numbers, (space, s, w, n) -> new ModelSpec(s.kind(), space.local(),
+                space.sites(), s.layers(), s.perLayer(), s.widths(), w.kernelSize(), w.dilation(), n.machinePow(),
+                n.bias(), n.style(), n.seed()));
+    }
+
+    /** Spin 1/2, 1, 3/2; Fock nMax 1..4; 2..5 distinct values in [-4, 4] with two decimals. */
+    public static Gen<LocalSpace> localSpaces() {
+        Gen<LocalSpace> spins = Generate.pick(List.of(1, 2, 3)).map(LocalSpace::spin);
+        Gen<LocalSpace> fock = integers().between(1, 4).map(LocalSpace::fock);
         // "+ 0f" turns -0.0 into 0.0: they are one local value (0 == -0), not two.
-        Arbitrary<LocalSpace> values = Arbitraries.floats().between(-4f, 4f).ofScale(2).map(v -> v + 0f)
-                .list().ofMinSize(2).ofMaxSize(5).uniqueElements().map(LocalSpace::values);
-        return Arbitraries.oneOf(spins, fock, values);
+        Gen<LocalSpace> values = integers().between(2, 5)
+                .flatMap(size -> lists().of(integers().between(-400, 400).map(v -> v / 100f + 0f)).ofSize(size))
+                .assuming(list -> list.stream().distinct().count() == list.size())
+                .map(LocalSpace::values);
+        return Gens.oneOf(List.of(spins, fock, values));
     }
 
     /** 1 and 2 (NetKet's default), and non-integer powers on both sides of them. */
-    public static Arbitrary<Float> machinePows() {
-        return Arbitraries.oneOf(Arbitraries.of(2f, 1f), Arbitraries.floats().between(0.3f, 3.7f).ofScale(2));
+    public static Gen<Float> machinePows() {
+        return Gens.oneOf(List.of(Generate.pick(List.of(2f, 1f)), integers().between(30, 370).map(v -> v / 100f)));
     }
 }

@@ -6,13 +6,11 @@ import io.jarnn.nn.ARNN;
 import io.jarnn.nn.DirectSampler;
 import io.jarnn.nn.Samples;
 import io.jarnn.nn.SiteCache;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * Issue 4, property 6: the per-site path {@code conditional(cache, sigma, i)}, i = 0..N-1,
@@ -27,20 +25,19 @@ class CachedPathProperties {
      */
     static final double TOLERANCE = 1e-5;
 
-    @Provide
-    Arbitrary<ModelSpec> models() {
-        return ArbitraryModels.models();
-    }
-
     /**
      * Two passes over one cache: the first with sigma complete from the start, the second after
      * {@link SiteCache#reset()} the way a sampler uses it, writing column i-1 just before asking
      * for site i while the columns not written yet still hold a stale configuration.
      */
-    @Property(tries = 1000)
-    void cachedConditionalsEqualTheFullForward(@ForAll("models") ModelSpec spec,
-                                               @ForAll @IntRange(min = 1, max = 6) int batch,
-                                               @ForAll long firstSeed, @ForAll long secondSeed) {
+    @Test
+    void cachedConditionalsEqualTheFullForward() {
+        SuiteRunMode.qt(1000).forAll(ArbitraryModels.models(), integers().between(1, 6), longs().all(), longs().all())
+                .checkAssert(CachedPathProperties::cachedConditionalsEqualTheFullForward);
+    }
+
+    private static void cachedConditionalsEqualTheFullForward(ModelSpec spec, int batch, long firstSeed,
+                                                              long secondSeed) {
         ARNN m = spec.build();
         HilbertSpace h = m.hilbert();
         int n = h.size();
@@ -75,11 +72,14 @@ class CachedPathProperties {
      */
     static final double LOG_PROBABILITY_TOLERANCE = 1e-4;
 
-    @Property(tries = 300)
-    void samplerLogProbabilitiesAreMachinePowTimesLogPsi(@ForAll("models") ModelSpec spec,
-                                                         @ForAll @IntRange(min = 1, max = 9) int samples,
-                                                         @ForAll @IntRange(min = 1, max = 4) int chunkSize,
-                                                         @ForAll long seed) {
+    @Test
+    void samplerLogProbabilitiesAreMachinePowTimesLogPsi() {
+        SuiteRunMode.qt(300).forAll(ArbitraryModels.models(), integers().between(1, 9), integers().between(1, 4),
+                longs().all()).checkAssert(CachedPathProperties::samplerLogProbabilitiesAreMachinePowTimesLogPsi);
+    }
+
+    private static void samplerLogProbabilitiesAreMachinePowTimesLogPsi(ModelSpec spec, int samples, int chunkSize,
+                                                                        long seed) {
         ARNN m = spec.build();
         Samples drawn = DirectSampler.of(m).withChunkSize(chunkSize).sample(samples, seed, true);
         m.hilbert().requireConfigurations("samples", drawn.configurations());

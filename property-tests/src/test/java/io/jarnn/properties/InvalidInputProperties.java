@@ -2,18 +2,15 @@ package io.jarnn.properties;
 
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * Issue 4, property 9: invalid inputs (wrong rank, wrong N, values that are not local states,
@@ -24,21 +21,22 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class InvalidInputProperties {
 
-    @Provide
-    Arbitrary<ModelSpec> models() {
-        return ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN, WeightStyle.MASKED_GARBAGE);
+    /**
+     * Every kind of misuse (input, parameters, call) in at least 5% of the checked cases, and
+     * at least half of all generated misuses applicable to their model.
+     */
+    @Test
+    void invalidUseRaisesIllegalArgumentExceptionAndNothingElse() {
+        Coverage coverage = new Coverage("invalidUseRaisesIllegalArgumentExceptionAndNothingElse");
+        SuiteRunMode.qt(2000).forAll(ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN,
+                        WeightStyle.MASKED_GARBAGE), InvalidUse.all(), integers().between(2, 4), longs().all())
+                .checkAssert((spec, misuse, batch, inputSeed) -> check(spec, misuse, batch, inputSeed, coverage));
+        coverage.requireCheckedFraction(0.5);
+        coverage.requireEach("misuse", Arrays.stream(InvalidUse.class.getPermittedSubclasses())
+                .map(Class::getSimpleName).toList(), 0.05);
     }
 
-    @Provide
-    Arbitrary<InvalidUse> misuses() {
-        return InvalidUse.all();
-    }
-
-    @Property(tries = 2000)
-    void invalidUseRaisesIllegalArgumentExceptionAndNothingElse(@ForAll("models") ModelSpec spec,
-                                                                @ForAll("misuses") InvalidUse misuse,
-                                                                @ForAll @IntRange(min = 2, max = 4) int batch,
-                                                                @ForAll long inputSeed) {
+    private static void check(ModelSpec spec, InvalidUse misuse, int batch, long inputSeed, Coverage coverage) {
         ARNN m = spec.build();
         Tensor x = m.hilbert().randomConfigurations(batch, inputSeed);
         Throwable thrown = null;
@@ -49,13 +47,12 @@ class InvalidInputProperties {
             thrown = t;
             applicable = true;
         }
-        Assume.that(applicable);
-        Statistics.label("misuse").collect(misuse.getClass().getSimpleName());
-        Statistics.label("misuse").coverage(coverage -> {
-            for (Class<?> kind : InvalidUse.class.getPermittedSubclasses()) {
-                coverage.check(kind.getSimpleName()).percentage(p -> p >= 5);
-            }
-        });
+        if (!applicable) {
+            coverage.skip(misuse.getClass().getSimpleName() + " not applicable");
+            return;
+        }
+        coverage.checked();
+        coverage.collect("misuse", misuse.getClass().getSimpleName());
         if (thrown == null) {
             fail(misuse + ": expected an IllegalArgumentException but the call returned normally");
         }

@@ -6,14 +6,15 @@ import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ParameterKeys;
 import io.jarnn.nn.SiteCache;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
  * One generated misuse of the public model API, for property 9. {@link #perform} makes the
@@ -241,16 +242,13 @@ sealed interface InvalidUse {
         }
     }
 
-    static Arbitrary<InvalidUse> all() {
-        Arbitrary<InvalidUse> inputs = Combinators.combine(Arbitraries.of(InputCall.class),
-                        Arbitraries.of(InputDefect.class), Arbitraries.integers().between(0, 100),
-                        Arbitraries.integers().between(0, 100))
-                .as(BadInput::new);
-        Arbitrary<InvalidUse> parameters = Combinators.combine(Arbitraries.of(ParameterDefect.class),
-                        Arbitraries.integers().between(0, 100), Arbitraries.integers().between(0, 10_000),
-                        Arbitraries.of(false, true))
-                .as(BadParameters::new);
-        Arbitrary<InvalidUse> calls = Arbitraries.of(Misuse.class).map(BadCall::new);
-        return Arbitraries.frequencyOf(Tuple.of(6, inputs), Tuple.of(3, parameters), Tuple.of(1, calls));
+    /** Bad inputs, bad parameters and bad calls, 6 : 3 : 1. */
+    static Gen<InvalidUse> all() {
+        Gen<InvalidUse> inputs = Generate.enumValues(InputCall.class).zip(Generate.enumValues(InputDefect.class),
+                integers().between(0, 100), integers().between(0, 100), BadInput::new);
+        Gen<InvalidUse> parameters = Generate.enumValues(ParameterDefect.class).zip(integers().between(0, 100),
+                integers().between(0, 10_000), Generate.pick(List.of(false, true)), BadParameters::new);
+        Gen<InvalidUse> calls = Generate.enumValues(Misuse.class).map(BadCall::new);
+        return Gens.frequency(new int[]{6, 3, 1}, List.of(inputs, parameters, calls));
     }
 }

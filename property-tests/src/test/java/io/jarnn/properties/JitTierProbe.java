@@ -18,6 +18,9 @@ public final class JitTierProbe {
     static final int ROWS = 1024;
     static final int COLS = 3;
     static final float MACHINE_POW = 2f;
+    static final int TAPS = 2;
+    static final int TAPS_OUT = 37;
+    static final int TAPS_ROWS = 64;
 
     private JitTierProbe() {
     }
@@ -35,17 +38,29 @@ public final class JitTierProbe {
         for (int i = 0; i < n; i++) {
             x[i] = (float) random.nextDouble(-6, 6);
         }
+        // Every kernel of the interface (ReproducibilityProperties checks the names against it),
+        // among them the three the sampler runs: accumulateTaps, selu and probabilityColumns.
         probe("logNormalizeRows", x, (in, out) -> k.logNormalizeRows(in, 0, out, 0, ROWS, COLS, MACHINE_POW));
         probe("probabilityRows", x, (in, out) -> k.probabilityRows(in, 0, out, 0, ROWS, COLS, MACHINE_POW));
+        // The per-site layout: COLS local states by ROWS samples.
+        probe("probabilityColumns", x, (in, out) -> k.probabilityColumns(in, 0, out, 0, COLS, ROWS, MACHINE_POW));
         probe("selu", x, (in, out) -> k.selu(in, 0, out, 0, n));
+        // A two-tap convolution over x (windows one row apart), TAPS_OUT columns: two whole
+        // 16-lane vectors and a tail, so every column path is compiled. y accumulates, so every
+        // probed call starts from a fresh zero array.
+        float[] w = new float[TAPS * COLS * TAPS_OUT];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextDouble(-1, 1);
+        }
+        probe("accumulateTaps", x, (in, out) -> k.accumulateTaps(in, 0, COLS, COLS, TAPS, COLS, w, 0, COLS * TAPS_OUT,
+                TAPS_OUT, out, 0, TAPS_OUT, TAPS_ROWS, TAPS_OUT));
     }
 
     private static void probe(String name, float[] x, Kernel kernel) {
         float[] first = new float[x.length];
         kernel.run(x, first);
-        float[] scratch = new float[x.length];
         for (int call = 0; call < WARM_UP_CALLS; call++) {
-            kernel.run(x, scratch);
+            kernel.run(x, new float[x.length]);
         }
         float[] later = new float[x.length];
         kernel.run(x, later);

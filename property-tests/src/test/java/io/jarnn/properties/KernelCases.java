@@ -1,133 +1,77 @@
 package io.jarnn.properties;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import io.jarnn.kernels.Kernels;
+import io.jarnn.kernels.NormalisationCase;
+import io.jarnn.kernels.SeluCase;
+import io.jarnn.kernels.TapsCase;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
-import java.util.SplittableRandom;
+import java.util.List;
+
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
- * Generated shapes and memory layouts for the kernel equivalence properties: sizes that straddle
- * the lane count (up to 40 columns: one and two AVX-512 vectors plus a tail), non-zero offsets,
- * row strides wider than the row, overlapping input windows as the convolution uses them.
+ * Generated kernel calls for the equivalence properties, as the cases of the kernels module's
+ * test harness ({@link TapsCase}, {@link SeluCase}, {@link NormalisationCase}), which the unit
+ * tests check with the same code and tolerances: sizes that straddle the lane count (up to 40
+ * columns: one and two AVX-512 vectors plus a tail), non-zero offsets, row strides wider than the
+ * row, overlapping input windows as the convolution uses them, tight and padded arrays.
  */
 final class KernelCases {
     private KernelCases() {
     }
 
-    /** One {@code accumulateTaps} call: dimensions, layout and the seed of its contents. */
-    record Taps(int rows, int out, int in, int taps, Layout layout, long seed) {
-        int xLength() {
-            return layout.xOff + (rows - 1) * layout.xRowStride + (taps - 1) * layout.tapStride + in;
-        }
-
-        int wRowStride() {
-            return out + layout.wPad;
-        }
-
-        /** Packed taps (in rows of w each) or, for wTapShift > 0, taps that many columns apart (overlapping). */
-        int wTapStride() {
-            return layout.wTapShift == 0 ? in * wRowStride() : layout.wTapShift;
-        }
-
-        int wLength() {
-            return layout.wOff + (taps - 1) * wTapStride() + (in - 1) * wRowStride() + out;
-        }
-
-        int yRowStride() {
-            return out + layout.yPad;
-        }
-
-        int yLength() {
-            return layout.yOff + (rows - 1) * yRowStride() + out + layout.yPad;
-        }
-
-        @Override
-        public String toString() {
-            return "accumulateTaps(rows=" + rows + ", out=" + out + ", in=" + in + ", taps=" + taps + ", " + layout
-                    + ", seed=" + seed + ")";
-        }
+    private record Dims(int rows, int out, int in, int taps) {
     }
 
-    /** Offsets and strides of one call; {@code xRowStride} may be smaller than a window (overlap). */
-    record Layout(int xOff, int xRowStride, int tapStride, int wOff, int wPad, int wTapShift, int yOff, int yPad) {
-        @Override
-        public String toString() {
-            return "xOff=" + xOff + ", xRowStride=" + xRowStride + ", tapStride=" + tapStride + ", wOff=" + wOff
-                    + ", wRowStride=out+" + wPad + ", wTapStride=" + (wTapShift == 0 ? "in*wRowStride" : wTapShift)
-                    + ", yOff=" + yOff + ", yRowStride=out+" + yPad;
-        }
+    /** x: offset, row stride (may be smaller than a window: overlap) and tap stride (0: all taps read one window). */
+    private record XLayout(int xOff, int xRowStride, int tapStride) {
     }
 
-    /** An elementwise call over n values: offsets, in place or not, and the magnitude of the values. */
-    record Elementwise(int n, int srcOff, int dstOff, boolean inPlace, float magnitude, long seed) {
-        @Override
-        public String toString() {
-            return "selu(n=" + n + ", srcOff=" + srcOff + ", dstOff=" + (inPlace ? srcOff + " (in place)" : dstOff)
-                    + ", values in +-" + magnitude + ", seed=" + seed + ")";
-        }
+    /** w and y: offsets and the padding of their rows; wTapShift > 0 puts taps that many columns apart (overlapping). */
+    private record WyLayout(int wOff, int wPad, int wTapShift, int yOff, int yPad) {
     }
 
-    /** A row-normalisation call: rows x cols logits of the given magnitude, machinePow p. */
-    record RowBlock(int rows, int cols, float machinePow, float magnitude, int xOff, int outOff, long seed) {
-        @Override
-        public String toString() {
-            return "rows=" + rows + ", cols=" + cols + ", machinePow=" + machinePow + ", logits in +-" + magnitude
-                    + ", xOff=" + xOff + ", outOff=" + outOff + ", seed=" + seed;
-        }
+    static Gen<TapsCase> taps() {
+        Gen<Dims> dims = integers().between(1, 40).zip(integers().between(1, 40), integers().between(1, 12),
+                integers().between(1, 5), Dims::new);
+        Gen<XLayout> x = integers().between(0, 7).zip(integers().between(1, 64), integers().between(0, 24),
+                XLayout::new);
+        Gen<WyLayout> wy = integers().between(0, 7).zip(integers().between(0, 5), integers().between(0, 3),
+                integers().between(0, 7), integers().between(0, 5), WyLayout::new);
+        // Tight arrays (masked tails), a little slack, or the layers' padding (whole-vector tails).
+        Gen<Integer> slack = Generate.pick(List.of(0, 3, Kernels.OVERREAD_PADDING));
+        return dims.zip(x, wy, slack, (d, xl, l, s) -> {
+            int wRowStride = d.out() + l.wPad();
+            int wTapStride = l.wTapShift() == 0 ? d.in() * wRowStride : l.wTapShift();
+            return new TapsCase(d.rows(), d.out(), d.in(), d.taps(), xl.tapStride(), xl.xOff(), xl.xRowStride(),
+                    l.wOff(), wTapStride, wRowStride, l.yOff(), d.out() + l.yPad(), s);
+        });
     }
 
-    static Arbitrary<Taps> taps() {
-        Arbitrary<Layout> layouts = Combinators.combine(
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.integers().between(1, 64),
-                        Arbitraries.integers().between(0, 24),
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.integers().between(0, 5),
-                        Arbitraries.integers().between(0, 3),
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.integers().between(0, 5))
-                .as(Layout::new);
-        return Combinators.combine(
-                        Arbitraries.integers().between(1, 40),
-                        Arbitraries.integers().between(1, 40),
-                        Arbitraries.integers().between(1, 12),
-                        Arbitraries.integers().between(1, 5),
-                        layouts,
-                        Arbitraries.longs())
-                .as(Taps::new);
+    /** selu over 1..70 values or 1021, at offsets 0..7, apart or in place, values in +-1, 20 or 100. */
+    static Gen<SeluCase> selu() {
+        Gen<Integer> sizes = Gens.oneOf(List.of(integers().between(1, 70), Generate.constant(1021)));
+        Gen<Integer> offsets = integers().between(0, 7);
+        return sizes.zip(offsets, offsets, integers().between(0, 8), Generate.booleans(),
+                (n, src, dst, slack, inPlace) -> new SeluCase(n, src, dst, slack, inPlace, 1f))
+                .zip(Generate.pick(List.of(1f, 20f, 100f)),
+                        (c, m) -> new SeluCase(c.n(), c.srcOff(), c.dstOff(), c.slack(), c.inPlace(), m));
     }
 
-    static Arbitrary<Elementwise> elementwise() {
-        return Combinators.combine(
-                        Arbitraries.oneOf(Arbitraries.integers().between(1, 70), Arbitraries.of(1021)),
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.of(false, true),
-                        Arbitraries.of(1f, 20f, 100f),
-                        Arbitraries.longs())
-                .as(Elementwise::new);
-    }
-
-    static Arbitrary<RowBlock> rowBlocks() {
-        return Combinators.combine(
-                        Arbitraries.integers().between(1, 40),
-                        Arbitraries.integers().between(1, 20),
-                        ArbitraryModels.machinePows(),
-                        Arbitraries.of(1f, 10f, 80f),
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.longs())
-                .as(RowBlock::new);
-    }
-
-    /** {@code length} floats uniform in [-magnitude, magnitude], reproducible from {@code seed}. */
-    static float[] values(int length, float magnitude, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] a = new float[length];
-        for (int i = 0; i < length; i++) {
-            a[i] = (float) random.nextDouble(-magnitude, magnitude);
-        }
-        return a;
+    /**
+     * {@code kernel} over 1..40 distributions of 1..20 entries (rows of cols, or for
+     * probabilityColumns columns of rows), logits in +-1, 10 or 80, any machinePow.
+     */
+    static Gen<NormalisationCase> normalisations(NormalisationCase.Kernel kernel) {
+        boolean columns = kernel == NormalisationCase.Kernel.PROBABILITY_COLUMNS;
+        Gen<Integer> offsets = integers().between(0, 7);
+        return integers().between(1, 40).zip(integers().between(1, 20), ArbitraryModels.machinePows(),
+                        Generate.pick(List.of(1f, 10f, 80f)),
+                        (count, size, p, magnitude) -> new NormalisationCase(kernel, columns ? size : count,
+                                columns ? count : size, p, magnitude, 0, 0, 0))
+                .zip(offsets, offsets, integers().between(0, 4), (c, xOff, outOff, slack) -> new NormalisationCase(
+                        kernel, c.rows(), c.cols(), c.machinePow(), c.magnitude(), xOff, outOff, slack));
     }
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Everything needed to rebuild one generated model, printed as jqwik's counterexample: a
+ * Everything needed to rebuild one generated model, printed in a failing property's counterexample: a
  * shrunk failure reads like {@code ARNNConv1D[Spin(s=1/2), N=5, layers=2, features=[3, 2],
  * kernelSize=3, dilation=2, machinePow=1.5, bias=true, weights=HUGE, seed=7]}.
  *

@@ -3,16 +3,16 @@ package io.jarnn.properties;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.statistics.Statistics;
+import io.jarnn.kernels.NormalisationCase;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.generators.Generate;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * Issue 4, properties 1 and 4: every conditional row is a probability distribution, and the
@@ -25,33 +25,22 @@ class NormalisationProperties {
     static final double TOTAL_TOLERANCE = 1e-4;
     static final long MAX_ENUMERATED = 4096;
 
-    @Provide
-    Arbitrary<ModelSpec> models() {
-        return ArbitraryModels.models();
+    /**
+     * Property 1, under every weight style including the adversarial ones: each style in at
+     * least 5% of the cases.
+     */
+    @Test
+    void everyConditionalRowIsAProbabilityDistribution() {
+        Coverage coverage = new Coverage("everyConditionalRowIsAProbabilityDistribution");
+        SuiteRunMode.qt(2000).forAll(ArbitraryModels.models(), integers().between(1, 8), longs().all())
+                .checkAssert((spec, batch, inputSeed) -> {
+                    coverage.collect("weights", spec.weights());
+                    everyConditionalRowIsAProbabilityDistribution(spec, batch, inputSeed);
+                });
+        coverage.requireEach("weights", List.of(WeightStyle.values()), 0.05);
     }
 
-    @Provide
-    Arbitrary<KernelCases.RowBlock> rowBlocks() {
-        return KernelCases.rowBlocks();
-    }
-
-    @Provide
-    Arbitrary<ModelSpec> smallSpaceModels() {
-        return ArbitraryModels.modelsWithAtMost(MAX_ENUMERATED);
-    }
-
-    /** Property 1, under every weight style including the adversarial ones. */
-    @Property(tries = 2000)
-    void everyConditionalRowIsAProbabilityDistribution(@ForAll("models") ModelSpec spec,
-                                                       @ForAll @IntRange(min = 1, max = 8) int batch,
-                                                       @ForAll long inputSeed) {
-        Statistics.label("kind").collect(spec.kind());
-        Statistics.label("weights").collect(spec.weights());
-        Statistics.label("weights").coverage(coverage -> {
-            for (WeightStyle style : WeightStyle.values()) {
-                coverage.check(style).percentage(p -> p >= 5);
-            }
-        });
+    private static void everyConditionalRowIsAProbabilityDistribution(ModelSpec spec, int batch, long inputSeed) {
         ARNN m = spec.build();
         Tensor x = m.hilbert().randomConfigurations(batch, inputSeed);
         Tensor p = m.conditionals(x);
@@ -81,10 +70,15 @@ class NormalisationProperties {
      * 1e-5 for logits up to +-80 and any machinePow (this pins a model-level failure of
      * property 1 on the normalisation kernel rather than on the layers).
      */
-    @Property(tries = 1000)
-    void normalisedKernelRowsAreDistributions(@ForAll("rowBlocks") KernelCases.RowBlock c,
-                                              @ForAll KernelChoice kernels) {
-        float[] x = KernelCases.values(c.xOff() + c.rows() * c.cols(), c.magnitude(), c.seed());
+    @Test
+    void normalisedKernelRowsAreDistributions() {
+        SuiteRunMode.qt(1000).forAll(KernelCases.normalisations(NormalisationCase.Kernel.PROBABILITY_ROWS),
+                        Generate.enumValues(KernelChoice.class), longs().all())
+                .checkAssert(NormalisationProperties::normalisedKernelRowsAreDistributions);
+    }
+
+    private static void normalisedKernelRowsAreDistributions(NormalisationCase c, KernelChoice kernels, long seed) {
+        float[] x = c.x(seed);
         float[] logPsi = new float[c.rows() * c.cols()];
         float[] probabilities = new float[c.rows() * c.cols()];
         kernels.kernels().logNormalizeRows(x, c.xOff(), logPsi, 0, c.rows(), c.cols(), c.machinePow());
@@ -101,18 +95,23 @@ class NormalisationProperties {
                 fail(kernels + " logNormalizeRows row " + r + ": sum of exp(machinePow * out) = " + fromLog
                         + ", expected 1 within " + ROW_SUM_TOLERANCE + "; logits " + Arrays.toString(logits)
                         + ", out " + Arrays.toString(Arrays.copyOfRange(logPsi, r * c.cols(), (r + 1) * c.cols()))
-                        + "; " + c);
+                        + "; " + c + ", seed=" + seed);
             }
             if (!(Math.abs(direct - 1) <= ROW_SUM_TOLERANCE)) {
                 fail(kernels + " probabilityRows row " + r + " sums to " + direct + ", expected 1 within "
-                        + ROW_SUM_TOLERANCE + "; logits " + Arrays.toString(logits) + "; " + c);
+                        + ROW_SUM_TOLERANCE + "; logits " + Arrays.toString(logits) + "; " + c + ", seed=" + seed);
             }
         }
     }
 
     /** Property 4: sum over sigma of exp(machinePow * logPsi(sigma)) = 1. */
-    @Property(tries = 300)
-    void probabilitiesOfAllConfigurationsSumToOne(@ForAll("smallSpaceModels") ModelSpec spec) {
+    @Test
+    void probabilitiesOfAllConfigurationsSumToOne() {
+        SuiteRunMode.qt(300).forAll(ArbitraryModels.modelsWithAtMost(MAX_ENUMERATED))
+                .checkAssert(NormalisationProperties::probabilitiesOfAllConfigurationsSumToOne);
+    }
+
+    private static void probabilitiesOfAllConfigurationsSumToOne(ModelSpec spec) {
         ARNN m = spec.build();
         Tensor all = m.hilbert().allConfigurations(MAX_ENUMERATED);
         Tensor logPsi = m.logPsi(all);

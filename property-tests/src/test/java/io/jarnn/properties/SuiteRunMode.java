@@ -1,63 +1,118 @@
 package io.jarnn.properties;
 
-import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.PropagationMode;
-import net.jqwik.api.lifecycle.PropertyAttributes;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import org.quicktheories.QuickTheory;
+import org.quicktheories.api.AsString;
+import org.quicktheories.core.Reporter;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
- * Chooses seeds and tries for every property of this suite. Registered for the whole jqwik
- * engine through {@code META-INF/services/net.jqwik.api.lifecycle.LifecycleHook}, so a new
- * property class cannot forget it.
+ * Seeds, tries and failure reports for every property of this suite. Each property is a plain
+ * JUnit 5 {@code @Test} that starts with {@code SuiteRunMode.qt(tries)}: a QuickTheories
+ * {@link QuickTheory} configured for the property that calls it.
  *
  * <ul>
  *   <li>Default (CI): a fixed seed per property, derived from {@link #BASE_SEED} and the
- *       property's name, and the tries of its annotation: every run generates the same cases,
- *       so a CI failure reproduces locally.</li>
- *   <li>{@code -Djarnn.deep=true}: random seeds (jqwik prints the seed of a failure) and
- *       {@code -Djarnn.deep.factor} (default 10) times the tries.</li>
- *   <li>{@code -Djarnn.props.seed=N}: seed N for every property, in either mode, to reproduce a
- *       failure of a deep run.</li>
+ *       property's name, and its tries: every run generates the same cases, so a CI failure
+ *       reproduces locally.</li>
+ *   <li>{@code -Djarnn.deep=true}: a random seed per property and {@code -Djarnn.deep.factor}
+ *       (default 10) times the tries.</li>
+ *   <li>{@code -Djarnn.seed=N}: seed N for the properties run, in either mode, to replay a
+ *       failure; the failure message prints the seed and the command line.</li>
  * </ul>
- * jqwik lets an around-property hook change the attributes before the property executes; a
- * seed written in a {@code @Property(seed = ...)} annotation is left alone in the default mode.
  */
-public final class SuiteRunMode implements AroundPropertyHook {
+public final class SuiteRunMode {
     public static final String DEEP = "jarnn.deep";
     public static final String DEEP_FACTOR = "jarnn.deep.factor";
-    public static final String SEED = "jarnn.props.seed";
+    public static final String SEED = "jarnn.seed";
+    /** Shrinking reruns the property on smaller cases; this bounds its time on a failure. */
+    public static final String SHRINKS = "jarnn.shrinks";
     static final long BASE_SEED = 20_251_125L;
 
-    /** Registered once for the whole engine (META-INF/services), so it must reach every property. */
-    @Override
-    public PropagationMode propagateTo() {
-        return PropagationMode.ALL_DESCENDANTS;
+    private SuiteRunMode() {
     }
 
-    @Override
-    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-        PropertyAttributes attributes = context.attributes();
+    /** Whether this is a deep run ({@code -Djarnn.deep=true}). */
+    static boolean deep() {
+        return Boolean.getBoolean(DEEP);
+    }
+
+    /** The examples a property of {@code tries} tries runs in this mode. */
+    static int examples(int tries) {
+        // An example (one try) stays an example.
+        return deep() && tries > 1 ? Math.multiplyExact(tries, Integer.getInteger(DEEP_FACTOR, 10)) : tries;
+    }
+
+    /**
+     * A QuickTheory for the calling test method: its seed, {@code tries} examples (times the
+     * deep factor in a deep run) and a reporter that says how to replay a failure.
+     */
+    static QuickTheory qt(int tries) {
+        StackWalker.StackFrame caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.skip(1).findFirst()).orElseThrow();
+        String testClass = caller.getDeclaringClass().getSimpleName();
+        String property = testClass + "." + caller.getMethodName();
         String forcedSeed = System.getProperty(SEED, "").trim();
-        boolean deep = Boolean.getBoolean(DEEP);
-        if (!forcedSeed.isEmpty()) {
-            attributes.setSeed(forcedSeed);
-        } else if (!deep && attributes.seed().filter(s -> !s.isBlank()).isEmpty()) {
-            attributes.setSeed(Long.toString(fixedSeed(context.targetMethod().getDeclaringClass().getSimpleName()
-                    + "." + context.targetMethod().getName())));
-        }
-        if (deep) {
-            int factor = Integer.getInteger(DEEP_FACTOR, 10);
-            // Examples (one try) stay examples.
-            attributes.tries().filter(tries -> tries > 1)
-                    .ifPresent(tries -> attributes.setTries(Math.multiplyExact(tries, factor)));
-        }
-        return property.execute();
+        long seed = !forcedSeed.isEmpty() ? Long.parseLong(forcedSeed)
+                : deep() ? ThreadLocalRandom.current().nextLong() : fixedSeed(property);
+        return QuickTheory.qt()
+                .withFixedSeed(seed)
+                .withExamples(examples(tries))
+                .withShrinkCycles(Integer.getInteger(SHRINKS, 500))
+                .withReporter(new ReplayReporter(testClass, caller.getMethodName()));
     }
 
     /** Stable across JVMs and machines: String.hashCode is specified. */
     static long fixedSeed(String propertyName) {
         return BASE_SEED * 31 + propertyName.hashCode();
+    }
+
+    /**
+     * Reports a falsified property as an {@link AssertionError} whose message gives the smallest
+     * counterexample, the seed and the command line that replays it; the property's own failure
+     * (with its message naming the shape, index and values) is the cause.
+     */
+    private record ReplayReporter(String testClass, String method) implements Reporter {
+        @Override
+        public void falisification(long seed, int examples, Object smallest, Throwable cause, List<Object> others,
+                                   AsString<Object> asString) {
+            throw new AssertionError(message(seed, examples, smallest, others, asString)
+                    + "\nFailure: " + cause.getMessage() + "\n" + stackTrace(cause), cause);
+        }
+
+        @Override
+        public void falisification(long seed, int examples, Object smallest, List<Object> others,
+                                   AsString<Object> asString) {
+            throw new AssertionError(message(seed, examples, smallest, others, asString));
+        }
+
+        @Override
+        public void valuesExhausted(int examples) {
+            throw new AssertionError(testClass + "." + method + ": gave up after " + examples
+                    + " examples: the generators' assumptions rejected too many values");
+        }
+
+        private String message(long seed, int examples, Object smallest, List<Object> others, AsString<Object> asString) {
+            String replay = String.format(Locale.ROOT, "mvn -B verify -pl property-tests -am -Dtest=%s#%s "
+                            + "-Dsurefire.failIfNoSpecifiedTests=false -D%s=%d%s", testClass, method, SEED, seed,
+                    deep() ? " -D" + DEEP + "=true" : "");
+            String more = others.stream().limit(5).map(asString::asString)
+                    .collect(Collectors.joining("\n  ", "\n  ", ""));
+            return String.format(Locale.ROOT, "%s.%s falsified after %d example(s), seed %d%n"
+                            + "Smallest falsifying case:%n  %s%nOther falsifying cases (up to 5):%s%nReplay: %s",
+                    testClass, method, examples, seed, asString.asString(smallest), others.isEmpty() ? " none" : more,
+                    replay);
+        }
+
+        private static String stackTrace(Throwable t) {
+            StringWriter s = new StringWriter();
+            t.printStackTrace(new PrintWriter(s));
+            return s.toString();
+        }
     }
 }
