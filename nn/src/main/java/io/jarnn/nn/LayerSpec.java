@@ -69,6 +69,9 @@ public sealed interface LayerSpec permits MaskedDense1DSpec, MaskedConv1DSpec {
      */
     MaskedLayer layer(Tensor kernel, Tensor bias, String keyPrefix);
 
+    /** The same layer over another number of sites (e.g. the same architecture on a larger lattice). */
+    LayerSpec onSites(int sites);
+
     private static long product(int[] shape) {
         long p = 1;
         for (int d : shape) {

@@ -84,6 +84,11 @@ public record MaskedConv1DSpec(int sites, int in, int out, int kernelSize, int d
     }
 
     @Override
+    public MaskedConv1DSpec onSites(int sites) {
+        return new MaskedConv1DSpec(sites, in, out, kernelSize, dilation, exclusive, useBias);
+    }
+
+    @Override
     public MaskedConv1D layer(Tensor kernel, Tensor bias, String keyPrefix) {
         return MaskedConv1D.fromNetKet(this, kernel, bias, keyPrefix);
     }

@@ -87,6 +87,11 @@ public record MaskedDense1DSpec(int sites, int in, int out, boolean exclusive, b
     }
 
     @Override
+    public MaskedDense1DSpec onSites(int sites) {
+        return new MaskedDense1DSpec(sites, in, out, exclusive, useBias);
+    }
+
+    @Override
     public MaskedDense1D layer(Tensor kernel, Tensor bias, String keyPrefix) {
         return MaskedDense1D.fromNetKet(this, kernel, bias, keyPrefix);
     }

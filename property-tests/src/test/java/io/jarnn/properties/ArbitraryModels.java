@@ -1,6 +1,6 @@
 package io.jarnn.properties;
 
-import io.jarnn.nn.ARNNConfig.Kind;
+import io.jarnn.properties.ModelSpec.Kind;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 

@@ -3,7 +3,6 @@ package io.jarnn.properties;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
-import io.jarnn.nn.ARNNConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -105,7 +104,7 @@ class AutoregressiveProperties {
                 .checkAssert((spec, siteChoice, batch, inputSeed) ->
                         changingSiteJChangesALaterSiteThatCanSeeIt(spec, siteChoice, batch, inputSeed, coverage));
         coverage.requireCheckedFraction(0.5);
-        coverage.requireEach("kind", List.of(ARNNConfig.Kind.DENSE, ARNNConfig.Kind.CONV1D), 0.25);
+        coverage.requireEach("kind", List.of(ModelSpec.Kind.DENSE, ModelSpec.Kind.CONV1D), 0.25);
     }
 
     private static void changingSiteJChangesALaterSiteThatCanSeeIt(ModelSpec spec, int siteChoice, int batch,

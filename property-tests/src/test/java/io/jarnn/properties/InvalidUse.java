@@ -4,6 +4,7 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConfig;
+import io.jarnn.nn.LayerSpec;
 import io.jarnn.nn.ParameterKeys;
 import io.jarnn.nn.SiteCache;
 import org.quicktheories.core.Gen;
@@ -126,7 +127,7 @@ sealed interface InvalidUse {
         public boolean perform(ARNN m, Tensor x) {
             int layers = m.layers().size();
             int layer = layerChoice % layers;
-            boolean bias = m.config().useBias();
+            boolean bias = m.layers().getFirst().useBias();
             Map<String, Tensor> params = m.parameters();
             String kernelKey = ParameterKeys.kernel(layer);
             Tensor kernel = params.get(kernelKey);
@@ -228,12 +229,8 @@ sealed interface InvalidUse {
         private static ARNN foreign(ARNN m) {
             ARNNConfig c = m.config();
             HilbertSpace bigger = HilbertSpace.ofLocalValues(c.hilbert().size() + 3, c.hilbert().localValues());
-            ARNNConfig.Builder b = ARNNConfig.builder(c.kind(), bigger).layers(c.layers()).features(c.features())
-                    .bias(c.useBias()).machinePow(c.machinePow());
-            if (c.kind() == ARNNConfig.Kind.CONV1D) {
-                b.kernelSize(c.kernelSize()).dilation(c.dilation());
-            }
-            return b.build(1);
+            List<LayerSpec> layers = c.layerSpecs().stream().map(l -> l.onSites(bigger.size())).toList();
+            return ARNN.initialise(ARNNConfig.of(bigger, layers, c.machinePow()), 1);
         }
 
         @Override

@@ -3,7 +3,8 @@ package io.jarnn.properties;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConfig;
-import io.jarnn.nn.ARNNConfig.Kind;
+import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.ARNNDense;
 
 import java.util.Arrays;
 import java.util.List;
@@ -20,9 +21,24 @@ import java.util.List;
  * @param kernelSize       used by conv1d models only (likewise {@code dilation})
  * @param seed             seeds the initialiser and the adversarial weight transforms
  */
-public record ModelSpec(Kind kind, LocalSpace local, int sites, int layers, boolean featuresPerLayer,
+public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int layers, boolean featuresPerLayer,
                         List<Integer> hiddenWidths, int kernelSize, int dilation, float machinePow,
                         boolean bias, WeightStyle weights, long seed) {
+
+    /** NetKet's two 1D model families, which the generators pick from. */
+    public enum Kind {
+        DENSE("ARNNDense"), CONV1D("ARNNConv1D");
+
+        private final String netKetName;
+
+        Kind(String netKetName) {
+            this.netKetName = netKetName;
+        }
+
+        public String netKetName() {
+            return netKetName;
+        }
+    }
 
     public ModelSpec {
         hiddenWidths = List.copyOf(hiddenWidths);
@@ -43,14 +59,14 @@ public record ModelSpec(Kind kind, LocalSpace local, int sites, int layers, bool
     }
 
     public ARNNConfig config() {
-        ARNNConfig.Builder b = ARNNConfig.builder(kind, hilbert()).layers(layers).bias(bias).machinePow(machinePow);
+        ARNNConfig.Builder<?> b = kind == Kind.CONV1D
+                ? ARNNConv1D.builder(hilbert()).kernelSize(kernelSize).dilation(dilation)
+                : ARNNDense.builder(hilbert());
+        b.layers(layers).bias(bias).machinePow(machinePow);
         if (featuresPerLayer) {
             b.features(resolvedFeatures());
         } else {
             b.features(hiddenWidths.get(0));
-        }
-        if (kind == Kind.CONV1D) {
-            b.kernelSize(kernelSize).dilation(dilation);
         }
         return b.config();
     }

@@ -1,6 +1,6 @@
 package io.jarnn.properties;
 
-import io.jarnn.nn.ARNNConfig.Kind;
+import io.jarnn.properties.ModelSpec.Kind;
 
 /**
  * Which output sites can structurally depend on one input site, derived from the layer

@@ -3,7 +3,7 @@ package io.jarnn.properties;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
-import io.jarnn.nn.ARNNConfig;
+import io.jarnn.nn.MaskedDense1DSpec;
 import io.jarnn.nn.ParameterKeys;
 
 import java.util.Map;
@@ -63,12 +63,12 @@ public enum WeightStyle {
             case TINY -> model.withParameters(scaled(model.parameters(), TINY_FACTOR));
             case HUGE -> huge(model, seed);
             case MIXED_SIGNS -> model.withParameters(mixedSigns(model.parameters(), seed));
-            case MASKED_NAN -> model.config().kind() == ARNNConfig.Kind.DENSE
+            case MASKED_NAN -> model.layers().getFirst().spec() instanceof MaskedDense1DSpec
                     ? model.withParameters(fillMaskedEntries(model.parameters(), model.hilbert().size(), () -> Float.NaN))
                     : model;
             case MASKED_GARBAGE -> {
                 SplittableRandom random = new SplittableRandom(seed);
-                yield model.config().kind() == ARNNConfig.Kind.DENSE
+                yield model.layers().getFirst().spec() instanceof MaskedDense1DSpec
                         ? model.withParameters(fillMaskedEntries(model.parameters(), model.hilbert().size(),
                                 () -> (float) random.nextDouble(-1000, 1000)))
                         : model;
@@ -105,7 +105,7 @@ public enum WeightStyle {
         ARNN amplified = model.withParameters(params);
         double target = 2 * Math.max(HUGE_LOGIT, HUGE_EXPONENT / model.machinePow());
         double spread = largestRowSpread(amplified, seed);
-        boolean bias = model.config().useBias();
+        boolean bias = model.layers().getFirst().useBias();
         if (spread > 0) {
             double s = Math.min(target / spread, 1e12);
             scale(params.get(ParameterKeys.kernel(last)), s);
