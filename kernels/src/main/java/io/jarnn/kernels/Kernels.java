@@ -71,19 +71,7 @@ public interface Kernels {
     void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
 
     /**
-     * Per-row probabilities with machine power p, for each of {@code rows} contiguous rows of
-     * {@code cols}: {@code out[k] = exp(p*x[k] - logsumexp(p*x))}, i.e. {@code exp(p * l[k])}
-     * for the {@code l} of {@link #logNormalizeRows}, each row summing to one up to rounding.
-     * Computed stably as {@code e[k] = exp(p * (x[k] - xMax))} (every exponent <= 0, nothing
-     * overflows), {@code out[k] = e[k] * (1 / sum_j e[j])}, the sum in ascending j. The
-     * implementations differ only in their exp (the vector one flushes results below
-     * Float.MIN_NORMAL to 0), so they agree within a few ulp. {@code out} must not overlap
-     * {@code x}.
-     */
-    void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
-
-    /**
-     * Per-column probabilities, the transposed layout of {@link #probabilityRows}: x and out are
+     * Per-column probabilities: x and out are
      * (rows, cols) row-major with rows = local states and cols = samples, and for every column j
      * {@code out[k, j] = exp(p*x[k, j] - logsumexp_k(p*x[:, j]))}, computed stably (the column
      * maximum is subtracted before exp). Used by per-site evaluation, where a site's outputs for

@@ -64,25 +64,6 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int or = outOff + r * cols;
-            float xMax = rowMax(x, xr, cols);
-            float sum = 0;
-            for (int k = 0; k < cols; k++) {
-                float e = (float) Math.exp(machinePow * (x[xr + k] - xMax));
-                out[or + k] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            for (int k = 0; k < cols; k++) {
-                out[or + k] *= inv;
-            }
-        }
-    }
-
-    @Override
     public void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
         for (int j = 0; j < cols; j++) {
             float xMax = Float.NEGATIVE_INFINITY;

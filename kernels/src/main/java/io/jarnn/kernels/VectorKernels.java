@@ -387,22 +387,6 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void probabilityRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
-        shiftedExp(x, xOff, out, outOff, rows, cols, machinePow);
-        for (int r = 0; r < rows; r++) {
-            int or = outOff + r * cols;
-            float sum = 0;
-            for (int k = 0; k < cols; k++) {
-                sum += out[or + k];
-            }
-            float inv = 1f / sum;
-            for (int k = 0; k < cols; k++) {
-                out[or + k] *= inv;
-            }
-        }
-    }
-
-    @Override
     public void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow) {
         // Three small passes rather than one loop with the exp inlined in it: C2 ran out of
         // inlining budget there and left part of the exp boxed (JFR: convert0, blendTemplate).

@@ -129,16 +129,16 @@ final class VectorMath {
             q = q.fma(r, FloatVector.broadcast(S, 1f / 6f));
             q = q.fma(r, FloatVector.broadcast(S, 0.5f));
             FloatVector expm1R = r.mul(r).fma(q, r);
-            FloatVector twoToN = ((IntVector) shifted.reinterpretAsInts())
+            FloatVector twoToN = shifted.reinterpretAsInts()
                     .sub(ROUNDING_MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             if (kind == EXP) {
                 FloatVector e = twoToN.fma(expm1R, twoToN);
                 // The sign of x - EXP_FLOOR, spread over the lane, clears flushed lanes (and
                 // NaNs with the sign bit set: restoring them, with a max or an add, cost 5-20%
                 // of this loop, and a row holding a NaN comes out NaN from the kernels anyway).
-                IntVector below = ((IntVector) x.sub(EXP_FLOOR).reinterpretAsInts())
+                IntVector below = x.sub(EXP_FLOOR).reinterpretAsInts()
                         .lanewise(VectorOperators.ASHR, 31);
-                ((IntVector) e.reinterpretAsInts()).and(below.not()).reinterpretAsFloats().intoArray(dst, dstOff + i);
+                e.reinterpretAsInts().and(below.not()).reinterpretAsFloats().intoArray(dst, dstOff + i);
             } else {
                 FloatVector expm1 = twoToN.fma(expm1R, twoToN.sub(1f));
                 if (kind == EXPM1) {
@@ -189,10 +189,10 @@ final class VectorMath {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector s = FloatVector.fromArray(S, a, off + i);
-            IntVector bits = (IntVector) s.reinterpretAsInts();
+            IntVector bits = s.reinterpretAsInts();
             FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
                     .convert(VectorOperators.I2F, 0);
-            FloatVector m = ((IntVector) bits.and(0x007FFFFF).or(0x3F800000)).reinterpretAsFloats();
+            FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
             FloatVector z = m.sub(1f).div(m.add(1f));
             FloatVector z2 = z.mul(z);
             FloatVector q = z2.fma(1f / 15f, 1f / 13f);

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * One call of a normalisation kernel: {@link Kernels#logNormalizeRows},
- * {@link Kernels#probabilityRows} or {@link Kernels#probabilityColumns} on a (rows, cols) block
+ * {@link Kernels#probabilityColumns} on a (rows, cols) block
  * of logits at {@code xOff}, written at {@code outOff} with {@code slack} guard floats after it.
  * A distribution is a row ({@code k = cols} entries), or a column for probabilityColumns
  * ({@code k = rows}).
@@ -41,10 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 public record NormalisationCase(Kernel kind, int rows, int cols, float machinePow, float magnitude, int xOff,
                                 int outOff, int slack) implements KernelCase {
 
-    /** The three normalisation kernels, by their {@link Kernels} method names. */
+    /** The two normalisation kernels, by their {@link Kernels} method names. */
     public enum Kernel {
-        LOG_NORMALIZE_ROWS("logNormalizeRows"), PROBABILITY_ROWS("probabilityRows"),
-        PROBABILITY_COLUMNS("probabilityColumns");
+        LOG_NORMALIZE_ROWS("logNormalizeRows"), PROBABILITY_COLUMNS("probabilityColumns");
 
         private final String method;
 
@@ -106,7 +105,6 @@ public record NormalisationCase(Kernel kind, int rows, int cols, float machinePo
     public void call(Kernels kernels, float[] x, float[] out) {
         switch (kind) {
             case LOG_NORMALIZE_ROWS -> kernels.logNormalizeRows(x, xOff, out, outOff, rows, cols, machinePow);
-            case PROBABILITY_ROWS -> kernels.probabilityRows(x, xOff, out, outOff, rows, cols, machinePow);
             case PROBABILITY_COLUMNS -> kernels.probabilityColumns(x, xOff, out, outOff, rows, cols, machinePow);
         }
     }

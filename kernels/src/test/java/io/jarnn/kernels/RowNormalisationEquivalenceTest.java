@@ -10,8 +10,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * {@link Kernels#logNormalizeRows}, {@link Kernels#probabilityRows} and
- * {@link Kernels#probabilityColumns}: vector against scalar, and the scalar against the
+ * {@link Kernels#logNormalizeRows} and {@link Kernels#probabilityColumns}: vector against scalar, and the scalar against the
  * definition in double, with the tolerances derived in {@link NormalisationCase}. Rows include
  * logits of +-80 with machine powers up to 3.7 (|p x| near 300): the maximum must be subtracted
  * before exp, and every distribution must still sum to one.

@@ -41,7 +41,6 @@ public final class JitTierProbe {
         // Every kernel of the interface (ReproducibilityProperties checks the names against it),
         // among them the three the sampler runs: accumulateTaps, selu and probabilityColumns.
         probe("logNormalizeRows", x, (in, out) -> k.logNormalizeRows(in, 0, out, 0, ROWS, COLS, MACHINE_POW));
-        probe("probabilityRows", x, (in, out) -> k.probabilityRows(in, 0, out, 0, ROWS, COLS, MACHINE_POW));
         // The per-site layout: COLS local states by ROWS samples.
         probe("probabilityColumns", x, (in, out) -> k.probabilityColumns(in, 0, out, 0, COLS, ROWS, MACHINE_POW));
         probe("selu", x, (in, out) -> k.selu(in, 0, out, 0, n));

@@ -26,8 +26,6 @@ class KernelEquivalenceProperties {
     private static final Gen<? extends KernelCase> SELU = KernelCases.selu();
     private static final Gen<? extends KernelCase> LOG_NORMALIZE_ROWS =
             KernelCases.normalisations(NormalisationCase.Kernel.LOG_NORMALIZE_ROWS);
-    private static final Gen<? extends KernelCase> PROBABILITY_ROWS =
-            KernelCases.normalisations(NormalisationCase.Kernel.PROBABILITY_ROWS);
     private static final Gen<? extends KernelCase> PROBABILITY_COLUMNS =
             KernelCases.normalisations(NormalisationCase.Kernel.PROBABILITY_COLUMNS);
 
@@ -46,11 +44,6 @@ class KernelEquivalenceProperties {
         SuiteRunMode.qt(TRIES).forAll(LOG_NORMALIZE_ROWS, longs().all()).checkAssert(KernelCase::assertEquivalent);
     }
 
-    @Test
-    void probabilityRowsEqualsTheScalarReference() {
-        SuiteRunMode.qt(TRIES).forAll(PROBABILITY_ROWS, longs().all()).checkAssert(KernelCase::assertEquivalent);
-    }
-
     /** The transposed layout the per-site path (and so the sampler) uses: local states by samples. */
     @Test
     void probabilityColumnsEqualsTheScalarReference() {
@@ -64,7 +57,7 @@ class KernelEquivalenceProperties {
     @Test
     void everyKernelHasAnEquivalenceProperty() {
         List<KernelCase> samples = new ArrayList<>();
-        for (Gen<? extends KernelCase> gen : List.of(TAPS, SELU, LOG_NORMALIZE_ROWS, PROBABILITY_ROWS,
+        for (Gen<? extends KernelCase> gen : List.of(TAPS, SELU, LOG_NORMALIZE_ROWS,
                 PROBABILITY_COLUMNS)) {
             SuiteRunMode.qt(1).forAll(gen).checkAssert(samples::add);
         }

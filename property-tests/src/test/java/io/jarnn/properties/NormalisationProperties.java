@@ -66,29 +66,40 @@ class NormalisationProperties {
 
     /**
      * Property 1 at the kernel level, for both implementations: {@code exp(p * out)} of every
-     * {@code logNormalizeRows} row, and every {@code probabilityRows} row, sums to one within
-     * 1e-5 for logits up to +-80 and any machinePow (this pins a model-level failure of
-     * property 1 on the normalisation kernel rather than on the layers).
+     * {@code logNormalizeRows} row (the full forward's normalisation), and every
+     * {@code probabilityColumns} column of the same logits laid out as the per-site path and
+     * the sampler lay them out, sums to one within 1e-5 for logits up to +-80 and any
+     * machinePow (this pins a model-level failure of property 1 on the normalisation kernel
+     * rather than on the layers).
      */
     @Test
     void normalisedKernelRowsAreDistributions() {
-        SuiteRunMode.qt(1000).forAll(KernelCases.normalisations(NormalisationCase.Kernel.PROBABILITY_ROWS),
+        SuiteRunMode.qt(1000).forAll(KernelCases.normalisations(NormalisationCase.Kernel.LOG_NORMALIZE_ROWS),
                         Generate.enumValues(KernelChoice.class), longs().all())
                 .checkAssert(NormalisationProperties::normalisedKernelRowsAreDistributions);
     }
 
     private static void normalisedKernelRowsAreDistributions(NormalisationCase c, KernelChoice kernels, long seed) {
         float[] x = c.x(seed);
-        float[] logPsi = new float[c.rows() * c.cols()];
-        float[] probabilities = new float[c.rows() * c.cols()];
-        kernels.kernels().logNormalizeRows(x, c.xOff(), logPsi, 0, c.rows(), c.cols(), c.machinePow());
-        kernels.kernels().probabilityRows(x, c.xOff(), probabilities, 0, c.rows(), c.cols(), c.machinePow());
-        for (int r = 0; r < c.rows(); r++) {
+        int rows = c.rows();
+        int cols = c.cols();
+        float[] logPsi = new float[rows * cols];
+        kernels.kernels().logNormalizeRows(x, c.xOff(), logPsi, 0, rows, cols, c.machinePow());
+        // The same logits feature-major, (cols local states, rows samples), as the sampler has them.
+        float[] columns = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < cols; k++) {
+                columns[k * rows + r] = x[c.xOff() + r * cols + k];
+            }
+        }
+        float[] probabilities = new float[rows * cols];
+        kernels.kernels().probabilityColumns(columns, 0, probabilities, 0, cols, rows, c.machinePow());
+        for (int r = 0; r < rows; r++) {
             double fromLog = 0;
             double direct = 0;
-            for (int k = 0; k < c.cols(); k++) {
-                fromLog += Math.exp(c.machinePow() * (double) logPsi[r * c.cols() + k]);
-                direct += probabilities[r * c.cols() + k];
+            for (int k = 0; k < cols; k++) {
+                fromLog += Math.exp(c.machinePow() * (double) logPsi[r * cols + k]);
+                direct += probabilities[k * rows + r];
             }
             float[] logits = Arrays.copyOfRange(x, c.xOff() + r * c.cols(), c.xOff() + (r + 1) * c.cols());
             if (!(Math.abs(fromLog - 1) <= ROW_SUM_TOLERANCE)) {
@@ -98,7 +109,7 @@ class NormalisationProperties {
                         + "; " + c + ", seed=" + seed);
             }
             if (!(Math.abs(direct - 1) <= ROW_SUM_TOLERANCE)) {
-                fail(kernels + " probabilityRows row " + r + " sums to " + direct + ", expected 1 within "
+                fail(kernels + " probabilityColumns column " + r + " sums to " + direct + ", expected 1 within "
                         + ROW_SUM_TOLERANCE + "; logits " + Arrays.toString(logits) + "; " + c + ", seed=" + seed);
             }
         }
