@@ -1,5 +1,6 @@
 package io.jarnn.cli;
 
+import io.jarnn.nn.NonFiniteResultException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -84,6 +85,7 @@ public final class Main {
             case IOException f -> ErrorMessages.describe(f);
             case IllegalArgumentException f -> ErrorMessages.describe(f);
             case IllegalStateException f -> ErrorMessages.describe(f);
+            case NonFiniteResultException f -> f.getMessage();
             case OutOfMemoryError f -> "out of memory (give Java more, e.g. JARNN_JAVA_OPTS=-Xmx16g ./jarnn ..., "
                     + "or ask for less: fewer --samples or a smaller batch)";
             default -> "internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)");
