@@ -89,6 +89,15 @@ class ConfigValidationTest {
     }
 
     @Test
+    void onSitesChangesOnlyTheSiteCount() {
+        MaskedConv1DSpec conv = new MaskedConv1DSpec(4, 3, 5, 4, 2, false, false);
+        assertEquals(new MaskedConv1DSpec(9, 3, 5, 4, 2, false, false), conv.onSites(9));
+        MaskedDense1DSpec dense = new MaskedDense1DSpec(4, 1, 3, true, true);
+        assertEquals(new MaskedDense1DSpec(7, 1, 3, true, true), dense.onSites(7));
+        assertRejected(() -> dense.onSites(0), "sites", ">= 1", "N=0");
+    }
+
+    @Test
     void aMixedStackIsValidAndDescribedLayerByLayer() {
         ARNNConfig mixed = ARNNConfig.of(SPINS, List.of(new MaskedConv1DSpec(4, 1, 3, 2, 1, true, true),
                 new MaskedDense1DSpec(4, 3, 2, false, false)), 1.5f);
