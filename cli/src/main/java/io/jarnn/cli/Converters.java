@@ -8,20 +8,29 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * The option value types of {@code jarnn}. A converter's message says what was expected and
- * what came ({@code "expected an integer >= 1 but got '0'"}); {@link UsageErrors} puts the
- * option's name in front. Picocli's own converters are not used: they would accept {@code 0x10}
+ * The option value types of {@code jarnn}. A converter's message says what was expected, with
+ * the whole range an integer may take, and what came
+ * ({@code "expected an integer 1..2147483647 but got '1000000000000'"}); {@link UsageErrors}
+ * puts the option's name in front. Picocli's own converters are not used: they would accept {@code 0x10}
  * for an int and {@code NaN} for a float, and word their messages differently.
  */
 final class Converters {
     private Converters() {
     }
 
-    /** A count: {@code --samples}, {@code --layers}, {@code --batch}, {@code --threads}. */
+    /** A count: {@code --samples}, {@code --layers}, {@code --batch}. */
     static final class PositiveInt implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
-            return parseInt(text, 1);
+            return parseInt(text, 1, Integer.MAX_VALUE);
+        }
+    }
+
+    /** {@code --threads}: 1 .. {@link ThreadsOption#MAX_THREADS}. */
+    static final class Threads implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            return parseInt(text, 1, ThreadsOption.MAX_THREADS);
         }
     }
 
@@ -29,7 +38,7 @@ final class Converters {
     static final class AnyInt implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
-            return parseInt(text, Integer.MIN_VALUE);
+            return parseInt(text, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
     }
 
@@ -107,16 +116,19 @@ final class Converters {
         }
     }
 
-    private static int parseInt(String text, int min) {
+    /**
+     * A decimal int in {@code min..max}; anything else, a word or a number out of that range
+     * (even out of the int range), is reported with the range.
+     */
+    static int parseInt(String text, int min, int max) {
         try {
             int value = Integer.parseInt(text.strip());
-            if (value >= min) {
+            if (value >= min && value <= max) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new TypeConversionException(min == Integer.MIN_VALUE ? "expected an integer but got '" + text + "'"
-                : "expected an integer >= " + min + " but got '" + text + "'");
+        throw new TypeConversionException("expected an integer " + min + ".." + max + " but got '" + text + "'");
     }
 }

@@ -68,14 +68,16 @@ final class InitCommand implements Callable<Integer> {
                 String[] parts = text.split(",", -1);
                 int[] widths = new int[parts.length];
                 for (int i = 0; i < parts.length; i++) {
-                    try {
-                        widths[i] = Integer.parseInt(parts[i].strip());
-                    } catch (NumberFormatException e) {
+                    String part = parts[i].strip();
+                    if (!part.matches("[+-]?[0-9]+")) {
                         throw new TypeConversionException("expected a width such as 16 or a list such as 16,16,2 but "
                                 + "got '" + text + "'");
                     }
-                    if (widths[i] < 1) {
-                        throw new TypeConversionException("expected widths >= 1 but got '" + text + "'");
+                    try {
+                        widths[i] = Converters.parseInt(part, 1, Integer.MAX_VALUE);
+                    } catch (TypeConversionException e) {
+                        throw new TypeConversionException("expected widths 1.." + Integer.MAX_VALUE + " but got '"
+                                + text + "'");
                     }
                 }
                 return new Widths(widths);

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * The one-line message for a command line that cannot be run: what is wrong, naming the option
  * (or argument), then a pointer to the command's help, e.g.
- * {@code --samples: expected an integer >= 1 but got '0' (see jarnn sample --help)}. Picocli's
+ * {@code --samples: expected an integer 1..2147483647 but got '0' (see jarnn sample --help)}. Picocli's
  * exceptions carry the option and the offending words; their messages are reworded here so
  * that all errors read alike, whether picocli or a command found them.
  */

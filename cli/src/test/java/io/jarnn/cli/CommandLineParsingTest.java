@@ -53,10 +53,10 @@ class CommandLineParsingTest {
     void badNumbersNameTheOptionWhatWasExpectedAndWhatCame() throws IOException {
         String m = model();
         Cli.run("summary", m, "--batch", "x").assertFails(Main.USAGE,
-                "--batch: expected an integer >= 1 but got 'x' (see jarnn summary --help)");
-        for (String bad : new String[]{"0", "-3", "1e3", "99999999999", "0x10", " "}) {
+                "--batch: expected an integer 1..2147483647 but got 'x' (see jarnn summary --help)");
+        for (String bad : new String[]{"0", "-3", "1e3", "99999999999", "1000000000000", "2147483648", "0x10", " "}) {
             Cli.run("sample", m, "--samples", bad, "--out", file("s.npy")).assertFails(Main.USAGE,
-                    "--samples: expected an integer >= 1 but got '" + bad + "'");
+                    "--samples: expected an integer 1..2147483647 but got '" + bad + "'");
         }
         Cli.run("sample", m, "--samples", "3", "--seed", "0x10", "--out", file("s.npy")).assertFails(Main.USAGE,
                 "--seed: expected an integer (64-bit) but got '0x10'");
@@ -66,9 +66,41 @@ class CommandLineParsingTest {
             Cli.run(concat(init, "--machine-pow=" + bad)).assertFails(Main.USAGE,
                     "--machine-pow: expected a finite decimal number but got '" + bad + "'");
         }
-        Cli.run(concat(init, "--dilation", "two")).assertFails(Main.USAGE, "--dilation: expected an integer but got 'two'");
+        Cli.run(concat(init, "--dilation", "two")).assertFails(Main.USAGE,
+                "--dilation: expected an integer -2147483648..2147483647 but got 'two'");
+        Cli.run(concat(init, "--dilation", "3000000000")).assertFails(Main.USAGE,
+                "--dilation: expected an integer -2147483648..2147483647 but got '3000000000'");
+        Cli.run(concat(init, "--layers", "10000000000")).assertFails(Main.USAGE,
+                "--layers: expected an integer 1..2147483647 but got '10000000000'");
+        Cli.run("init", "--kind", "dense", "--hilbert", "spin:1/2:4", "--features", "3,99999999999", "--layers", "2",
+                "--out", file("m2.npz")).assertFails(Main.USAGE,
+                "--features: expected widths 1..2147483647 but got '3,99999999999'");
         assertEquals(List.of("model.npz"), ModelFixtures.list(dir));
         Cli.run(concat(init, "--machine-pow", "1e-3")).assertOk();
+    }
+
+    /**
+     * {@code --threads} is bounded (see {@link ThreadsOption#MAX_THREADS}): a huge value is a
+     * usage error naming the option, the range and the value, before any model is loaded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sample", "logpsi", "conditionals"})
+    void hugeThreadCountsAreUsageErrorsWithTheRange(String command) throws IOException {
+        String m = model();
+        String[] rest = command.equals("sample") ? new String[]{"--samples", "5", "--out", file("s.npy")}
+                : new String[]{"--inputs", file("absent.npy"), "--out", file("o.npy")};
+        for (String bad : new String[]{"10000000", "2147483647", "4097", "0", "99999999999"}) {
+            Cli.run(concat(concat(new String[]{command, m}, rest), "--threads", bad)).assertFails(Main.USAGE,
+                    "jarnn: --threads: expected an integer 1..4096 but got '" + bad + "' (see jarnn " + command
+                            + " --help)");
+        }
+        assertEquals(List.of("model.npz"), ModelFixtures.list(dir));
+    }
+
+    @Test
+    void theMostThreadsAllowedRun() throws IOException {
+        Cli.run("sample", model(), "--samples", "5", "--out", file("s.npy"), "--threads", "4096").assertOk();
+        assertArrayEquals(new int[]{5, 8}, Npy.read(dir.resolve("s.npy")).shape());
     }
 
     @Test
@@ -158,7 +190,7 @@ class CommandLineParsingTest {
     void debugAlsoTracesCommandLineErrors() throws IOException {
         Cli r = Cli.run("sample", model(), "--samples", "0", "--out", file("s.npy"), "--debug");
         assertEquals(Main.USAGE, r.status());
-        assertTrue(r.err().startsWith("jarnn: --samples: expected an integer >= 1 but got '0'"), r.err());
+        assertTrue(r.err().startsWith("jarnn: --samples: expected an integer 1..2147483647 but got '0'"), r.err());
         assertTrue(r.err().contains("\tat "), r.err());
     }
 

@@ -77,7 +77,7 @@ class SampleCommandTest {
         String m = model().toString();
         Cli.run("sample", m, "--out", file("s.npy")).assertFails(Main.USAGE, "missing --samples N");
         Cli.run("sample", m, "--samples", "0", "--out", file("s.npy")).assertFails(Main.USAGE,
-                "--samples: expected an integer >= 1 but got '0'");
+                "--samples: expected an integer 1..2147483647 but got '0'");
         Cli.run("sample", m, "--samples", "ten", "--out", file("s.npy")).assertFails(Main.USAGE, "--samples");
         Cli.run("sample", m, "--samples", "10").assertFails(Main.USAGE, "missing --out FILE.npy");
         Cli.run("sample", m, "--samples", "10", "--out", file("s.npz")).assertFails(Main.USAGE,
@@ -85,7 +85,7 @@ class SampleCommandTest {
         Cli.run("sample", m, "--samples", "10", "--out", file("s.npy"), "--log-prob-out", file("s.npy"))
                 .assertFails(Main.USAGE, "--out and --log-prob-out: expected different files");
         Cli.run("sample", m, "--samples", "10", "--out", file("s.npy"), "--threads", "0").assertFails(Main.USAGE,
-                "--threads: expected an integer >= 1");
+                "--threads: expected an integer 1..4096 but got '0'");
         Cli.run("sample", m, "--samples", "10", "--out", file("s.npy"), "--log-prob=yes").assertFails(Main.USAGE,
                 "--log-prob: takes no value");
         Cli.run("sample", "--samples", "10", "--out", file("s.npy")).assertFails(Main.USAGE, "missing MODEL");

@@ -32,7 +32,7 @@ class SummaryCommandTest {
     void badArgumentsAndFilesFailWithOneLine() throws IOException {
         Cli.run("summary").assertFails(Main.USAGE, "missing MODEL");
         Path file = ModelFixtures.save(dir, "model.npz", ModelFixtures.conv());
-        Cli.run("summary", file.toString(), "--batch", "0").assertFails(Main.USAGE, "--batch: expected an integer >= 1");
+        Cli.run("summary", file.toString(), "--batch", "0").assertFails(Main.USAGE, "--batch: expected an integer 1..2147483647 but got '0'");
         Cli.run("summary", dir.resolve("absent.npz").toString())
                 .assertFails(Main.FAILURE, "absent.npz: no such file or directory");
         Cli.run("summary", dir.toString()).assertFails(Main.FAILURE, dir.toString(), "directory");

@@ -166,9 +166,13 @@ public final class ARNN {
         return chunkRows;
     }
 
-    /** Scratch for full forwards of this model; reuse it across calls from one thread. */
+    /**
+     * Scratch for full forwards of this model (or any of the same shape, on any threads); reuse
+     * it across calls from one thread. It grows to the workers a call uses, never to
+     * {@link #threads()} workers that the batch cannot occupy.
+     */
     public Workspace newWorkspace() {
-        return new Workspace(this, threads);
+        return new Workspace(this);
     }
 
     // ---------------------------------------------------------------- full forward
@@ -197,7 +201,7 @@ public final class ARNN {
     private Workspace requireWorkspace(Workspace workspace) {
         if (workspace == null || !workspace.fits(this)) {
             throw new IllegalArgumentException("workspace: expected one from newWorkspace() of a model of this "
-                    + "shape and thread count but got " + (workspace == null ? "null" : "another model's"));
+                    + "shape but got " + (workspace == null ? "null" : "another model's"));
         }
         return workspace;
     }
@@ -285,6 +289,7 @@ public final class ARNN {
     private void forwardLogPsi(Tensor inputs, Tensor out, Workspace ws) {
         int batch = inputs.dim(0);
         int chunks = (batch + chunkRows - 1) / chunkRows;
+        ws.ensureWorkers(ParallelChunks.workers(chunks, threads));
         ParallelChunks.run(chunks, threads, (worker, chunk) -> {
             int first = chunk * chunkRows;
             int rows = Math.min(chunkRows, batch - first);

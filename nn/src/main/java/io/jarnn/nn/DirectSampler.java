@@ -39,14 +39,18 @@ public final class DirectSampler {
     private final Path path;
     private final int chunkSize;
     private final int threads;
-    private final Worker[] workers;
+    /**
+     * The workers' caches and scratch, one slot per worker a call has used so far: grown (on the
+     * calling thread, before the workers start) to {@link ParallelChunks#workers}, never to
+     * {@code threads}, which may be far more than a batch's chunks can occupy.
+     */
+    private Worker[] workers = new Worker[0];
 
     private DirectSampler(ARNN model, Path path, int chunkSize, int threads) {
         this.model = model;
         this.path = path;
         this.chunkSize = chunkSize;
         this.threads = threads;
-        this.workers = new Worker[threads];
     }
 
     /** A cached-path sampler with the default chunk size, on the model's thread count. */
@@ -136,6 +140,10 @@ public final class DirectSampler {
         }
         long firstChunk = firstRow / chunkSize;
         int chunks = (n + chunkSize - 1) / chunkSize;
+        int used = ParallelChunks.workers(chunks, threads);
+        if (workers.length < used) {
+            workers = Arrays.copyOf(workers, used);
+        }
         ParallelChunks.run(chunks, threads, (w, chunk) -> {
             int first = chunk * chunkSize;
             int rows = Math.min(chunkSize, n - first);

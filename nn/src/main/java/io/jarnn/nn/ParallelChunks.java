@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Chunk boundaries are fixed by the caller, never by the thread count, and each chunk's
  * arithmetic is independent of the others, so results are bitwise the same for any number of
- * threads. Worker {@code w} only ever touches scratch slot {@code w}.
+ * threads. Worker {@code w} only ever touches scratch slot {@code w}, and the slots used are
+ * {@code 0 .. workers(chunks, threads) - 1}: callers size their per-worker scratch by that, not
+ * by the thread count they were given (which may be any int, e.g. {@code Integer.MAX_VALUE}).
  */
 final class ParallelChunks {
     /** Work on one chunk, given the worker's index (0 = calling thread) for its scratch. */
@@ -23,12 +25,23 @@ final class ParallelChunks {
     }
 
     /**
+     * The workers {@link #run} uses for {@code chunks} chunks on up to {@code threads} threads:
+     * no more than there are chunks, and no more than the common pool can run at once plus the
+     * calling thread: a helper returns only when every chunk has been handed out, so a helper
+     * queued behind the pool's running ones could never get a chunk.
+     */
+    static int workers(int chunks, int threads) {
+        int runnable = Math.max(1, ForkJoinPool.getCommonPoolParallelism()) + 1;
+        return Math.max(1, Math.min(Math.min(threads, chunks), runnable));
+    }
+
+    /**
      * Runs every chunk, or stops at a failure and rethrows the failure of the lowest chunk that
      * failed: chunks are handed out in increasing order, so every lower chunk was started and
      * finishes, and the exception is the one a single thread would have thrown.
      */
     static void run(int chunks, int threads, ChunkTask task) {
-        int workers = Math.min(threads, chunks);
+        int workers = workers(chunks, threads);
         if (workers <= 1) {
             for (int c = 0; c < chunks; c++) {
                 task.run(0, c);

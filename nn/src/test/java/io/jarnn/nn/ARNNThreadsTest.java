@@ -52,12 +52,14 @@ class ARNNThreadsTest {
         int batch = 3 * model.chunkRows() + 2;
         Tensor sigma = model.hilbert().randomConfigurations(batch, 321);
         Tensor expected = model.withThreads(1).conditionalsLogPsi(sigma);
-        Workspace workspace = four.newWorkspace();
         Tensor out = Tensor.zeros(batch, model.hilbert().size(), model.hilbert().localSize());
-        for (int round = 0; round < 3; round++) {
-            out.array()[round] = Float.NaN; // stale contents must be overwritten
-            four.conditionalsLogPsi(sigma, out, workspace);
-            assertTrue(expected.contentEquals(out), model + ": workspace round " + round + " differs");
+        // A workspace grows to the workers a call uses, so one made for a single thread serves four.
+        for (Workspace workspace : List.of(four.newWorkspace(), model.withThreads(1).newWorkspace())) {
+            for (int round = 0; round < 3; round++) {
+                out.array()[round] = Float.NaN; // stale contents must be overwritten
+                four.conditionalsLogPsi(sigma, out, workspace);
+                assertTrue(expected.contentEquals(out), model + ": workspace round " + round + " differs");
+            }
         }
     }
 }
