@@ -47,13 +47,13 @@ import java.util.function.UnaryOperator;
         DirectSampler.of(model).sample(N, seed, ...).""",
         "",
         """
-        Samples go to disk as they are drawn (memory does not grow with N) into hidden temporary \
-        files that are renamed into place only when complete; a failure or Ctrl-C leaves the \
-        previous files as they were and no temporary file. Files that belong together stay \
-        together: the log-probabilities are renamed into place first and the samples last, after \
-        the old samples file (and an old FILE.log_prob.npy this run does not rewrite) is removed, \
-        so a samples file never sits next to another run's log-probabilities. Runs writing the \
-        same --out take turns through a lock file, .FILE.npy.lock."""})
+        Samples go to disk as they are drawn, so memory does not grow with N, into hidden \
+        temporary files renamed into place only when complete: a failure or Ctrl-C leaves the \
+        previous files as they were and no temporary file. A samples file never sits next to \
+        another run's log-probabilities: the old samples file is removed first (with old \
+        log-probabilities under the default name that this run does not rewrite), then the new \
+        log-probabilities are renamed into place, the samples last. Runs writing the same --out \
+        take turns through a lock file, .FILE.npy.lock."""})
 final class SampleCommand implements Callable<Integer> {
     /** Sampler chunks per progress step and thread: a few thousand samples, a few hundredths of a second. */
     static final int CHUNKS_PER_STEP_AND_THREAD = 16;
