@@ -3,11 +3,12 @@ package io.jarnn.cli;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.DirectSampler;
 
-import java.util.function.LongConsumer;
+import java.io.IOException;
 
 /**
- * Fills the output of one {@link DirectSampler} run in several calls, so that a progress bar can
- * follow it, with exactly the samples that one call {@code sampler.sample(seed, out, logProb)}
+ * Produces the output of one {@link DirectSampler} run a block of rows at a time, in one
+ * reused buffer, so that a run of any length needs the memory of one block and a progress bar
+ * can follow it. The rows are exactly those one call {@code sampler.sample(seed, out, logProb)}
  * would give: {@link DirectSampler#sample(long, long, Tensor, Tensor)} samples any run of whole
  * chunks of the seed's sequence. The output of {@code jarnn sample} therefore does not depend on
  * how it was cut up, on {@code --threads}, or on whether it was sampled from Java or from the
@@ -17,23 +18,38 @@ final class ChunkedSampling {
     private ChunkedSampling() {
     }
 
+    /** Receives consecutive blocks of rows; the tensors are views of a buffer reused for the next block. */
+    @FunctionalInterface
+    interface Blocks {
+        /**
+         * Rows {@code firstRow .. firstRow + configurations.dim(0) - 1}: configurations (rows, N)
+         * and, unless sampled without them, their log-probabilities (rows,), else null.
+         */
+        void accept(long firstRow, Tensor configurations, Tensor logProbabilities) throws IOException;
+    }
+
     /**
-     * Fills {@code configurations} (n, N) and, unless null, {@code logProbabilities} (n,) as
-     * {@code sampler.sample(seed, configurations, logProbabilities)} does, in calls of
-     * {@code chunksPerCall} sampler chunks, reporting the rows done after each call.
+     * Samples rows {@code 0 .. n-1} of {@code seed}'s sequence in blocks of {@code chunksPerBlock}
+     * sampler chunks (the last block may be shorter) and hands each block to {@code blocks}.
+     * Allocates one (block rows, N) buffer, and one (block rows,) if {@code withLogProbabilities}.
      */
-    static void sample(DirectSampler sampler, long seed, Tensor configurations, Tensor logProbabilities,
-                       int chunksPerCall, LongConsumer progress) {
-        if (chunksPerCall < 1) {
-            throw new IllegalArgumentException("chunksPerCall: expected >= 1 but got " + chunksPerCall);
+    static void sample(DirectSampler sampler, long seed, long n, boolean withLogProbabilities, int chunksPerBlock,
+                       Blocks blocks) throws IOException {
+        if (chunksPerBlock < 1) {
+            throw new IllegalArgumentException("chunksPerBlock: expected >= 1 but got " + chunksPerBlock);
         }
-        int n = configurations.dim(0);
-        int rowsPerCall = (int) Math.min(n, (long) chunksPerCall * sampler.chunkSize());
-        for (int first = 0; first < n; first += rowsPerCall) {
-            int end = (int) Math.min(n, (long) first + rowsPerCall);
-            sampler.sample(seed, first, configurations.slice(first, end),
-                    logProbabilities == null ? null : logProbabilities.slice(first, end));
-            progress.accept(end);
+        if (n < 1) {
+            throw new IllegalArgumentException("n: expected >= 1 but got " + n);
+        }
+        int blockRows = (int) Math.min(n, (long) chunksPerBlock * sampler.chunkSize());
+        Tensor configurations = Tensor.zeros(blockRows, sampler.model().hilbert().size());
+        Tensor logProbabilities = withLogProbabilities ? Tensor.zeros(blockRows) : null;
+        for (long first = 0; first < n; first += blockRows) {
+            int rows = (int) Math.min(blockRows, n - first);
+            Tensor c = rows == blockRows ? configurations : configurations.slice(0, rows);
+            Tensor lp = logProbabilities == null || rows == blockRows ? logProbabilities : logProbabilities.slice(0, rows);
+            sampler.sample(seed, first, c, lp);
+            blocks.accept(first, c, lp);
         }
     }
 }

@@ -20,13 +20,14 @@ final class Models {
     }
 
     /**
-     * Checks {@code --out} (a writable .npy, not the inputs) before any work, then loads the
-     * model and the inputs.
+     * Checks {@code --out} (a writable .npy, neither the inputs nor the model, under any name)
+     * before any work, then loads the model and the inputs.
      */
     static Evaluation evaluation(CommandSpec command, Path modelFile, Path inputsFile, Path outFile,
                                  ThreadsOption threads) throws IOException {
         OutputPaths.requireWritable(command, "--out", outFile, ".npy");
         OutputPaths.requireDistinct(command, "--inputs", inputsFile, "--out", outFile);
+        OutputPaths.requireDistinct(command, "MODEL", modelFile, "--out", outFile);
         ARNN model = load(modelFile, threads);
         return new Evaluation(model, inputsFile, inputs(model, inputsFile), outFile);
     }

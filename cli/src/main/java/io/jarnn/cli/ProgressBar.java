@@ -1,34 +1,65 @@
 package io.jarnn.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line progress bar redrawn in place with {@code '\r'}. It stays silent for the first
- * {@link #DELAY_NANOS} so that short runs print nothing, redraws at most every
- * {@link #REDRAW_NANOS}, and ends its line on {@link #finish()} if it was ever drawn.
+ * Progress of a long run on stderr. On a terminal: one line redrawn in place with {@code '\r'},
+ * silent for the first {@link #DELAY_NANOS} so that short runs print nothing, redrawn at most
+ * every {@link #REDRAW_NANOS}. Anywhere else (a log file, a pipe, a CI job) {@code '\r'} frames
+ * would pile up, so it prints a plain full line at most every {@link #LOG_NANOS} instead.
+ *
+ * <p>A drawn terminal line is always ended: by {@link #finish()} with the completed bar, by
+ * {@link #close()} when the run failed (so that the error starts a line of its own), and by a
+ * shutdown hook when the JVM is stopped (Ctrl-C), so that the shell prompt does too.
  */
-final class ProgressBar {
+final class ProgressBar implements AutoCloseable {
     static final long DELAY_NANOS = 1_000_000_000L;
     static final long REDRAW_NANOS = 100_000_000L;
+    static final long LOG_NANOS = 10_000_000_000L;
     private static final int BAR_WIDTH = 30;
 
     private final PrintStream err;
     private final String label;
     private final long total;
     private final LongSupplier clock;
+    private final boolean terminal;
     private final long start;
     private long lastDraw = Long.MIN_VALUE;
     private int lastLength;
+    /** A terminal frame is on screen and its line not yet ended. */
+    private boolean lineOpen;
+    private Thread hook;
 
-    /** A bar for {@code total} units of work; {@code clock} gives nanoseconds (e.g. {@code System::nanoTime}). */
-    ProgressBar(PrintStream err, String label, long total, LongSupplier clock) {
+    /**
+     * A bar for {@code total} units of work; {@code clock} gives nanoseconds (e.g.
+     * {@code System::nanoTime}); {@code terminal}: whether {@code err} is a terminal (see
+     * {@link #stderrIsTerminal()}).
+     */
+    ProgressBar(PrintStream err, String label, long total, LongSupplier clock, boolean terminal) {
         this.err = err;
         this.label = label;
         this.total = Math.max(1, total);
         this.clock = clock;
+        this.terminal = terminal;
         this.start = clock.getAsLong();
+    }
+
+    /**
+     * Whether the process's stderr is a terminal. Java has no isatty; on Linux the link
+     * {@code /proc/self/fd/2} names the device, elsewhere the console standing for the terminal
+     * is the best guess.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String device = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty") || device.equals("/dev/console");
+        } catch (Exception e) {
+            return System.console() != null && System.console().isTerminal();
+        }
     }
 
     boolean shown() {
@@ -36,37 +67,79 @@ final class ProgressBar {
     }
 
     /** Reports that {@code done} of the total units are finished. */
-    void update(long done) {
+    synchronized void update(long done) {
         long now = clock.getAsLong();
-        if (now - start < DELAY_NANOS || (shown() && now - lastDraw < REDRAW_NANOS)) {
-            return;
+        if (terminal) {
+            if (now - start < DELAY_NANOS || (shown() && now - lastDraw < REDRAW_NANOS)) {
+                return;
+            }
+            draw(done, now);
+        } else if (now - (shown() ? lastDraw : start) >= LOG_NANOS && done < total) {
+            lastDraw = now;
+            err.println(status(done, now, false));
+            err.flush();
         }
-        draw(done, now);
     }
 
-    /** Draws the completed bar and ends its line, if the bar was shown at all. */
-    void finish() {
-        if (shown()) {
+    /** On a terminal, draws the completed bar and ends its line, if the bar was shown at all. */
+    synchronized void finish() {
+        if (terminal && shown()) {
             draw(total, clock.getAsLong());
+        }
+        close();
+    }
+
+    /** Ends a drawn line without completing the bar (the run failed); idempotent. */
+    @Override
+    public synchronized void close() {
+        endLine();
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down; the hook ends the line itself.
+            }
+            hook = null;
+        }
+    }
+
+    /** What the shutdown hook does when the JVM is stopped mid-run. */
+    synchronized void endLine() {
+        if (lineOpen) {
             err.println();
             err.flush();
+            lineOpen = false;
         }
     }
 
     private void draw(long done, long now) {
         lastDraw = now;
+        String line = status(done, now, true);
+        // Blank out what a longer previous line left behind.
+        String pad = " ".repeat(Math.max(0, lastLength - line.length()));
+        lastLength = line.length();
+        if (hook == null) {
+            hook = new Thread(this::endLine, "jarnn-progress-bar");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                hook = null;
+            }
+        }
+        err.print("\r" + line + pad);
+        err.flush();
+        lineOpen = true;
+    }
+
+    private String status(long done, long now, boolean bar) {
         double fraction = Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(fraction * BAR_WIDTH);
         double seconds = (now - start) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
         String eta = done >= total || rate <= 0 ? "" : String.format(Locale.ROOT, "  eta %s", duration((total - done) / rate));
-        String line = String.format(Locale.ROOT, "%s [%s%s] %3d%%  %,d/%,d  %,.0f/s%s", label, "#".repeat(filled),
-                "-".repeat(BAR_WIDTH - filled), (int) Math.floor(fraction * 100), done, total, rate, eta);
-        // Blank out what a longer previous line left behind.
-        String pad = " ".repeat(Math.max(0, lastLength - line.length()));
-        lastLength = line.length();
-        err.print("\r" + line + pad);
-        err.flush();
+        String graphic = bar ? " [" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "]" : "";
+        return String.format(Locale.ROOT, "%s%s %3d%%  %,d/%,d  %,.0f/s%s", label, graphic,
+                (int) Math.floor(fraction * 100), done, total, rate, eta);
     }
 
     static String duration(double seconds) {

@@ -1,28 +1,41 @@
 package io.jarnn.cli;
 
-import io.jarnn.core.Tensor;
-import io.jarnn.core.npy.Npy;
+import io.jarnn.core.npy.AtomicFileSet;
+import io.jarnn.core.npy.NpyStreamWriter;
 import io.jarnn.nn.ARNN;
 import io.jarnn.nn.DirectSampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code jarnn sample}: exact samples into a {@code .npy}, with a progress bar on stderr for runs
  * longer than a second and the throughput at the end. The samples are those of one
  * {@code DirectSampler.of(model).sample(n, seed, ...)} call (see {@link ChunkedSampling}).
+ *
+ * <p>Memory is one block of rows, whatever {@code --samples}: blocks are streamed into
+ * temporary files ({@link NpyStreamWriter}; the header needs only the shape). The samples and
+ * their log-probabilities are one {@link AtomicFileSet} with the samples as its primary file:
+ * after both are complete, under the lock {@code .OUT.npy.lock}, the old samples file and a stale
+ * default companion are deleted, the log-probabilities renamed into place, then the samples. At
+ * no moment does a samples file stand next to log-probabilities of another run; a reader that
+ * finds the samples file finds its own log-probabilities.
  */
 @Command(name = "sample", description = {
         "draw exact samples (and log-probabilities) into .npy files",
@@ -31,12 +44,21 @@ import java.util.concurrent.Callable;
         Draws N exact, independent samples site by site, as NetKet's ARDirectSampler does (no \
         Markov chain, no burn-in), and writes them as a float32 (N, sites) array of local values. \
         The same seed gives the same samples for any --threads, and the same as the Java call \
-        DirectSampler.of(model).sample(N, seed, ...)."""})
+        DirectSampler.of(model).sample(N, seed, ...).""",
+        "",
+        """
+        Samples go to disk as they are drawn, so memory does not grow with N, into hidden \
+        temporary files renamed into place only when complete: a failure or Ctrl-C leaves the \
+        previous files as they were and no temporary file. A samples file never sits next to \
+        another run's log-probabilities: the old samples file is removed first (with old \
+        log-probabilities under the default name that this run does not rewrite), then the new \
+        log-probabilities are renamed into place, the samples last. Runs writing the same --out \
+        take turns through a lock file, .FILE.npy.lock."""})
 final class SampleCommand implements Callable<Integer> {
     /** Sampler chunks per progress step and thread: a few thousand samples, a few hundredths of a second. */
     static final int CHUNKS_PER_STEP_AND_THREAD = 16;
-    /** The largest array a Tensor (and so one output file) holds. */
-    private static final long MAX_VALUES = Integer.MAX_VALUE - 16;
+    /** Bytes of a .npy header, at most, for the space check. */
+    private static final long NPY_HEADER_BYTES = 128;
 
     @Parameters(index = "0", paramLabel = "MODEL", converter = Converters.FileName.class,
             description = "a model file written by jarnn init")
@@ -73,6 +95,8 @@ final class SampleCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
+    /** Wraps each output stream; tests make it fail as a full disk would. */
+    UnaryOperator<OutputStream> outputFilter = UnaryOperator.identity();
 
     SampleCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -92,39 +116,82 @@ final class SampleCommand implements Callable<Integer> {
         ARNN model = Models.load(modelFile, threads);
         int n = samples;
         int sites = model.hilbert().size();
-        if ((long) n * sites > MAX_VALUES) {
-            throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT, "--samples: %,d samples of "
-                    + "%,d sites are %,d values, more than one array holds (%,d); sample in several runs with "
-                    + "different --seed", n, sites, (long) n * sites, MAX_VALUES));
-        }
-        Tensor configurations = Tensor.zeros(n, sites);
-        Tensor logProbabilities = logProbFile.isPresent() ? Tensor.zeros(n) : null;
+        Map<Path, Long> sizes = new LinkedHashMap<>();
+        sizes.put(samplesFile, NPY_HEADER_BYTES + 4L * n * sites);
+        logProbFile.ifPresent(f -> sizes.put(f, NPY_HEADER_BYTES + 4L * n));
+        OutputPaths.requireSpace(sizes);
         DirectSampler sampler = DirectSampler.of(model);
 
-        long start = System.nanoTime();
-        ProgressBar bar = new ProgressBar(err, "sampling", n, System::nanoTime);
-        ChunkedSampling.sample(sampler, seed, configurations, logProbabilities,
-                CHUNKS_PER_STEP_AND_THREAD * sampler.threads(), bar::update);
-        bar.finish();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        err.printf(Locale.ROOT, "sampled %,d configurations of %s in %.2f s: %,.0f samples/s (%d threads, %s)%n",
-                n, model.hilbert(), seconds, n / seconds, sampler.threads(), model.kernels().name());
+        // Samples stream to temporary files block by block (memory does not grow with N) and are
+        // put in place together at the end; see AtomicFileSet for the protocol.
+        Optional<Path> stale = staleCompanion(logProbFile);
+        try (AtomicFileSet files = AtomicFileSet.of(samplesFile)) {
+            NpyStreamWriter samplesOut = new NpyStreamWriter(outputFilter.apply(files.create(samplesFile)), n, sites);
+            NpyStreamWriter logProbOut = logProbFile.isPresent()
+                    ? new NpyStreamWriter(outputFilter.apply(files.create(logProbFile.get())), n) : null;
+            stale.ifPresent(files::deleteOnCommit);
 
-        Npy.write(samplesFile, configurations);
+            long start = System.nanoTime();
+            try (ProgressBar bar = new ProgressBar(err, "sampling", n, System::nanoTime,
+                    err == System.err && ProgressBar.stderrIsTerminal())) {
+                ChunkedSampling.sample(sampler, seed, n, logProbOut != null,
+                        CHUNKS_PER_STEP_AND_THREAD * sampler.threads(), (first, configurations, logProbabilities) -> {
+                            samplesOut.write(configurations);
+                            if (logProbOut != null) {
+                                logProbOut.write(logProbabilities);
+                            }
+                            bar.update(first + configurations.dim(0));
+                        });
+                bar.finish();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            err.printf(Locale.ROOT, "sampled %,d configurations of %s in %.2f s: %,.0f samples/s (%s, %s)%n",
+                    n, model.hilbert(), seconds, n / seconds, threads(sampler.threads()), model.kernels().name());
+            samplesOut.finish();
+            if (logProbOut != null) {
+                logProbOut.finish();
+            }
+            files.commit();
+        }
         out.printf(Locale.ROOT, "wrote %s: float32 (%d, %d), seed %d%n", samplesFile, n, sites, seed);
         if (logProbFile.isPresent()) {
-            Npy.write(logProbFile.get(), logProbabilities);
             out.printf(Locale.ROOT, "wrote %s: float32 (%d,), log-probabilities%n", logProbFile.get(), n);
         }
+        if (stale.isPresent()) {
+            out.printf(Locale.ROOT, "removed %s: log-probabilities of the samples %s replaced%n", stale.get(),
+                    samplesFile);
+        }
         return Main.OK;
+    }
+
+    static String threads(int count) {
+        return count == 1 ? "1 thread" : count + " threads";
+    }
+
+    /**
+     * The default companion of {@code --out} when this run does not write it but it exists: it
+     * holds the log-probabilities of the samples being replaced, and left in place it would
+     * pass for those of the new ones. (Not when it is the model file, however oddly named.)
+     */
+    private Optional<Path> staleCompanion(Optional<Path> logProbFile) {
+        Path companion = defaultCompanion();
+        if (!Files.exists(companion, LinkOption.NOFOLLOW_LINKS)
+                || logProbFile.isPresent() && OutputPaths.sameFile(companion, logProbFile.get())
+                || OutputPaths.sameFile(companion, modelFile)) {
+            return Optional.empty();
+        }
+        return Optional.of(companion);
+    }
+
+    private Path defaultCompanion() {
+        String name = samplesFile.getFileName().toString();
+        return samplesFile.resolveSibling(name.substring(0, name.length() - ".npy".length()) + ".log_prob.npy");
     }
 
     private Optional<Path> logProbFile() {
         if (logProbOut != null || !logProb) {
             return Optional.ofNullable(logProbOut);
         }
-        String name = samplesFile.getFileName().toString();
-        return Optional.of(samplesFile.resolveSibling(name.substring(0, name.length() - ".npy".length())
-                + ".log_prob.npy"));
+        return Optional.of(defaultCompanion());
     }
 }

@@ -6,35 +6,46 @@ import io.jarnn.nn.DirectSampler;
 import io.jarnn.nn.Samples;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The promise of {@link ChunkedSampling}: the samples are exactly those of one DirectSampler
- * call. This also guards its reliance on DirectSampler's per-chunk stream derivation.
+ * The promise of {@link ChunkedSampling}: the blocks, put together, are exactly the samples of
+ * one DirectSampler call, and no block is larger than asked. This also guards its reliance on
+ * DirectSampler's per-chunk stream derivation.
  */
 class ChunkedSamplingTest {
 
-    private static void assertSameAsOneCall(ARNN model, DirectSampler sampler, int n, long seed, int chunksPerCall) {
+    private static void assertSameAsOneCall(ARNN model, DirectSampler sampler, int n, long seed, int chunksPerBlock)
+            throws IOException {
         Samples expected = sampler.sample(n, seed, true);
-        Tensor configurations = Tensor.zeros(n, model.hilbert().size());
+        int sites = model.hilbert().size();
+        Tensor configurations = Tensor.zeros(n, sites);
         Tensor logProbabilities = Tensor.zeros(n);
-        List<Long> progress = new ArrayList<>();
-        ChunkedSampling.sample(sampler, seed, configurations, logProbabilities, chunksPerCall, progress::add);
-        String where = "n=" + n + ", seed=" + seed + ", chunk size " + sampler.chunkSize() + ", chunks per call "
-                + chunksPerCall;
+        List<Long> firstRows = new ArrayList<>();
+        ChunkedSampling.sample(sampler, seed, n, true, chunksPerBlock, (first, c, lp) -> {
+            assertTrue(c.dim(0) <= chunksPerBlock * sampler.chunkSize(), "block of " + c.dim(0) + " rows");
+            firstRows.add(first);
+            System.arraycopy(c.array(), c.offset(), configurations.array(), (int) first * sites, c.size());
+            System.arraycopy(lp.array(), lp.offset(), logProbabilities.array(), (int) first, lp.size());
+        });
+        String where = "n=" + n + ", seed=" + seed + ", chunk size " + sampler.chunkSize() + ", chunks per block "
+                + chunksPerBlock;
         assertTrue(expected.configurations().contentEquals(configurations), () -> where + ": configurations differ "
                 + "from one call: " + firstDifference(expected.configurations(), configurations));
         assertTrue(expected.logProbabilities().contentEquals(logProbabilities), () -> where
                 + ": log-probabilities differ from one call");
-        assertEquals(n, progress.getLast(), where + ": last progress report");
-        for (int i = 1; i < progress.size(); i++) {
-            assertTrue(progress.get(i) > progress.get(i - 1), where + ": progress must increase: " + progress);
+        long blockRows = Math.min(n, (long) chunksPerBlock * sampler.chunkSize());
+        for (int i = 0; i < firstRows.size(); i++) {
+            assertEquals(i * blockRows, firstRows.get(i), where + ": blocks must follow each other: " + firstRows);
         }
+        assertEquals((n + blockRows - 1) / blockRows, firstRows.size(), where + ": blocks " + firstRows);
     }
 
     private static String firstDifference(Tensor a, Tensor b) {
@@ -47,7 +58,7 @@ class ChunkedSamplingTest {
     }
 
     @Test
-    void chunkedCallsGiveTheSamplesOfOneCall() {
+    void chunkedCallsGiveTheSamplesOfOneCall() throws IOException {
         ARNN model = ModelFixtures.conv();
         DirectSampler sampler = DirectSampler.of(model);
         for (int n : new int[]{1, 63, 64, 65, 200, 1000}) {
@@ -60,10 +71,21 @@ class ChunkedSamplingTest {
     }
 
     @Test
-    void holdsForOtherChunkSizesThreadsAndModels() {
+    void holdsForOtherChunkSizesThreadsAndModels() throws IOException {
         ARNN dense = ModelFixtures.denseSpinOne();
         assertSameAsOneCall(dense, DirectSampler.of(dense).withChunkSize(5).withThreads(1), 101, 9, 4);
         assertSameAsOneCall(dense, DirectSampler.of(dense).withChunkSize(7).withThreads(2), 150, 9, 2);
+    }
+
+    @Test
+    void withoutLogProbabilitiesTheBlocksHaveNone() throws IOException {
+        DirectSampler sampler = DirectSampler.of(ModelFixtures.conv());
+        List<Long> firstRows = new ArrayList<>();
+        ChunkedSampling.sample(sampler.withChunkSize(64), 3, 130, false, 1, (first, c, lp) -> {
+            assertNull(lp);
+            firstRows.add(first);
+        });
+        assertEquals(List.of(0L, 64L, 128L), firstRows);
     }
 
     @Test

@@ -127,6 +127,36 @@ class ModelInputCommandsTest {
         assertEquals(List.of("inputs.npy", "model.npz"), ModelFixtures.list(dir));
     }
 
+    /**
+     * Issue 10, item 5: {@code ln -s g2.npy link2.npy; jarnn logpsi model.npz --inputs link2.npy
+     * --out g2.npy} exited 0 and replaced the input data: the check compared path text only.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"logpsi", "conditionals"})
+    void anInputUnderAnotherNameIsNotOverwritten(String command) throws IOException {
+        String m = modelFile().toString();
+        Path g2 = inputs(model.hilbert().randomConfigurations(5, 2));
+        byte[] before = Files.readAllBytes(g2);
+        Path link = Files.createSymbolicLink(dir.resolve("link2.npy"), g2.getFileName());
+        Cli.run(command, m, "--inputs", link.toString(), "--out", g2.toString()).assertFails(Main.USAGE,
+                "--inputs and --out: expected different files but '" + link + "' and '" + g2 + "' are the same file");
+        Cli.run(command, m, "--inputs", g2.toString(), "--out", link.toString()).assertFails(Main.USAGE,
+                "are the same file");
+        Path hard = Files.createLink(dir.resolve("hard.npy"), g2);
+        Cli.run(command, m, "--inputs", hard.toString(), "--out", g2.toString()).assertFails(Main.USAGE,
+                "are the same file");
+        // The same directory reached through a link, and the model as the output.
+        Path alias = Files.createSymbolicLink(dir.resolve("alias"), dir);
+        Cli.run(command, m, "--inputs", alias.resolve("inputs.npy").toString(), "--out", g2.toString())
+                .assertFails(Main.USAGE, "are the same file");
+        Path modelLink = Files.createSymbolicLink(dir.resolve("model-link.npy"), Path.of(m));
+        Cli.run(command, m, "--inputs", g2.toString(), "--out", modelLink.toString()).assertFails(Main.USAGE,
+                "MODEL and --out: expected different files");
+        assertArrayEquals(before, Files.readAllBytes(g2), "the input is intact");
+        assertEquals(List.of("alias", "hard.npy", "inputs.npy", "link2.npy", "model-link.npy", "model.npz"),
+                ModelFixtures.list(dir));
+    }
+
     /** A version 1.0 .npy file as numpy.save writes it. */
     private static byte[] npy(String descr, String shape, byte[] data) {
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";

@@ -21,7 +21,7 @@ class ProgressBarTest {
 
     @Test
     void shortRunsPrintNothing() {
-        ProgressBar bar = new ProgressBar(err, "sampling", 1000, () -> now);
+        ProgressBar bar = new ProgressBar(err, "sampling", 1000, () -> now, true);
         now += 400_000_000L;
         bar.update(500);
         now += 500_000_000L;
@@ -33,7 +33,7 @@ class ProgressBarTest {
 
     @Test
     void longRunsRedrawInPlaceAndEndTheLine() {
-        ProgressBar bar = new ProgressBar(err, "sampling", 10_000, () -> now);
+        ProgressBar bar = new ProgressBar(err, "sampling", 10_000, () -> now, true);
         now += 2_000_000_000L;
         bar.update(2_500);
         assertTrue(bar.shown());
@@ -47,6 +47,42 @@ class ProgressBarTest {
         String[] frames = printed().split("\r");
         assertEquals(4, frames.length, printed());
         assertEquals("sampling [##############################] 100%  10,000/10,000  2,469/s\n", frames[3].replaceAll(" +\n", "\n"));
+    }
+
+    @Test
+    void withoutATerminalItPrintsOccasionalFullLinesAndNoCarriageReturns() {
+        ProgressBar bar = new ProgressBar(err, "sampling", 10_000, () -> now, false);
+        for (int i = 1; i <= 250; i++) {
+            now += 100_000_000L; // 25 s in all
+            bar.update(40L * i);
+        }
+        bar.finish();
+        assertEquals("sampling  40%  4,000/10,000  400/s  eta 15s\nsampling  80%  8,000/10,000  400/s  eta 5s\n",
+                printed());
+    }
+
+    @Test
+    void aFailedRunEndsTheDrawnLineSoTheErrorStartsItsOwn() {
+        ProgressBar bar = new ProgressBar(err, "sampling", 10_000, () -> now, true);
+        now += 2_000_000_000L;
+        bar.update(2_500);
+        bar.close();
+        bar.close();
+        assertTrue(printed().startsWith("\rsampling [########"), printed());
+        assertTrue(printed().endsWith("eta 6s\n"), printed());
+    }
+
+    @Test
+    void theShutdownHookEndsAnOpenLineOnlyOnce() {
+        ProgressBar bar = new ProgressBar(err, "sampling", 10_000, () -> now, true);
+        bar.endLine();
+        assertEquals("", printed(), "nothing drawn, nothing to end");
+        now += 2_000_000_000L;
+        bar.update(2_500);
+        bar.endLine(); // what Ctrl-C runs
+        bar.close();
+        assertEquals(1, printed().chars().filter(c -> c == '\n').count(), printed());
+        assertTrue(printed().endsWith("\n"), printed());
     }
 
     @Test

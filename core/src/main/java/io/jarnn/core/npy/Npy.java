@@ -26,7 +26,9 @@ import java.util.Objects;
  *
  * <h2>Writing</h2>
  * Exactly what {@code numpy.save} writes for a C-ordered float32 array of the tensor's shape:
- * version 1.0, descr {@code '<f4'}, data starting at a multiple of 64 bytes.
+ * version 1.0, descr {@code '<f4'}, data starting at a multiple of 64 bytes. Arrays larger than
+ * memory are written a block at a time with {@link NpyStreamWriter}; files that belong together
+ * are replaced together with {@link AtomicFileSet}.
  */
 public final class Npy {
     private Npy() {
@@ -67,8 +69,8 @@ public final class Npy {
     }
 
     /**
-     * Writes {@code tensor} to {@code path}, replacing it atomically: on failure any previous
-     * file is left untouched and no temporary file remains.
+     * Writes {@code tensor} to {@code path}, replacing it atomically: on failure (or if the JVM is
+     * stopped while writing) any previous file is left untouched and no temporary file remains.
      */
     public static void write(Path path, Tensor tensor) throws IOException {
         Objects.requireNonNull(tensor, "tensor");

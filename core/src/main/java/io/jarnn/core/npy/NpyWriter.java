@@ -74,13 +74,20 @@ final class NpyWriter {
     /** Writes header and data; does not close {@code out}. */
     static void write(OutputStream out, Tensor tensor) throws IOException {
         out.write(header(tensor.shape()));
-        float[] data = tensor.array();
-        int offset = tensor.offset();
-        int size = tensor.size();
-        ByteBuffer bytes = ByteBuffer.allocate(4 * Math.min(size, CHUNK_FLOATS)).order(ByteOrder.LITTLE_ENDIAN);
+        writeData(out, tensor.array(), tensor.offset(), tensor.size(), scratch(tensor.size()));
+    }
+
+    /** A buffer for {@link #writeData} of up to {@code floats} values at a time. */
+    static ByteBuffer scratch(long floats) {
+        return ByteBuffer.allocate(4 * (int) Math.max(1, Math.min(floats, CHUNK_FLOATS))).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Writes {@code data[offset .. offset + size)} as little-endian float32 through {@code bytes}. */
+    static void writeData(OutputStream out, float[] data, int offset, int size, ByteBuffer bytes) throws IOException {
         FloatBuffer floats = bytes.asFloatBuffer();
+        int perWrite = floats.capacity();
         for (int done = 0; done < size; ) {
-            int count = Math.min(size - done, CHUNK_FLOATS);
+            int count = Math.min(size - done, perWrite);
             floats.clear();
             floats.put(data, offset + done, count);
             out.write(bytes.array(), 0, 4 * count);

@@ -11,7 +11,12 @@
  *       allocate, so hostile input fails with an error rather than exhausting memory.</li>
  *   <li>{@link io.jarnn.core.npy.NpyFormatException}: every unreadable file, naming the file
  *       and, inside an archive, the key.</li>
+ *   <li>{@link io.jarnn.core.npy.NpyStreamWriter}: one {@code .npy} array written a block at a
+ *       time, in bounded memory.</li>
+ *   <li>{@link io.jarnn.core.npy.AtomicFileSet}: files that belong together replaced so that
+ *       readers never see a mixed set.</li>
  * </ul>
- * Writes replace the target atomically. No dependency beyond the JDK.
+ * Writes replace the target atomically and leave no temporary file on any exit path. No
+ * dependency beyond the JDK.
  */
 package io.jarnn.core.npy;
