@@ -110,7 +110,9 @@ public final class DirectSampler {
     /**
      * Fills {@code configurations} (n, N) with n samples from {@code seed} and, unless it is
      * null, {@code logProbabilities} (n,) with their log-probabilities. Sample r depends only
-     * on the seed, r and the chunk size.
+     * on the seed, r and the chunk size, never on the thread count; in a last, partial chunk
+     * also on how many rows it holds (the rows of a chunk draw from one stream, site by site),
+     * so the first 1,000 of 300,000 samples are not the 1,000 samples of a call with n = 1,000.
      */
     public void sample(long seed, Tensor configurations, Tensor logProbabilities) {
         sample(seed, 0, configurations, logProbabilities);
