@@ -20,7 +20,11 @@ import java.util.SplittableRandom;
  *   conditionals    = exp(machinePow * logPsi)          (each row sums to one)
  *   logPsi(sigma)   = sum_i logPsi[b, i, localIndex(sigma_i)]
  * </pre>
- * Inputs are (batch, N) tensors of local state VALUES.
+ * Inputs are (batch, N) tensors of local state VALUES. On a constrained space
+ * ({@link HilbertSpace#isConstrained()}) every path applies {@link SectorRule}: states after which
+ * the total can no longer be reached get logPsi -infinity (conditional 0) and the others are
+ * renormalised, so P is a distribution over the sector; a configuration outside the sector has
+ * logPsi -infinity, as in NetKet.
  *
  * <p>Immutable and thread-safe. Per-call state lives in caller-owned objects: {@link Workspace}
  * for full forwards, {@link SiteCache} for per-site (cached) evaluation. Full forwards split the
@@ -273,7 +277,9 @@ public final class ARNN {
                 sum += c[(b * n + i) * ls + k];
             }
             out[b] = (float) sum;
-            if (!Float.isFinite(out[b])) {
+            // -infinity is a forbidden (outside the sector) choice: requireFinite has already
+            // checked every allowed entry, so only a finite sum beyond float32 is an error here.
+            if (!Float.isFinite(out[b]) && sum != Double.NEGATIVE_INFINITY) {
                 throw new NonFiniteResultException("logPsi of sample " + b + " is not finite: its " + n
                         + " log-conditionals are finite but sum to " + sum + ", beyond float32");
             }
@@ -306,6 +312,10 @@ public final class ARNN {
      * the thread count.
      */
     private void requireFinite(Tensor inputs, Tensor out) {
+        if (hilbert().isConstrained()) {
+            requireFiniteAllowed(inputs, out);
+            return;
+        }
         float[] a = out.array();
         int off = out.offset();
         int size = out.size();
@@ -316,6 +326,31 @@ public final class ARNN {
                 int site = e % perSample / hilbert().localSize();
                 throw NonFiniteDiagnosis.of(this, "logPsi of sample " + b + " at site " + site + " is " + a[off + e],
                         inputs.array(), inputs.offset() + b * hilbert().size());
+            }
+        }
+    }
+
+    /** As {@link #requireFinite} on a constrained space, where only forbidden entries may be -infinity. */
+    private void requireFiniteAllowed(Tensor inputs, Tensor out) {
+        HilbertSpace h = hilbert();
+        int n = h.size();
+        int ls = h.localSize();
+        float[] a = out.array();
+        float[] x = inputs.array();
+        int batch = inputs.dim(0);
+        for (int b = 0; b < batch; b++) {
+            int before = 0;
+            for (int i = 0; i < n; i++) {
+                int lo = SectorRule.lowest(h, i, before);
+                int hi = SectorRule.highest(h, i, before);
+                for (int k = lo; k <= hi; k++) {
+                    float v = a[out.offset() + (b * n + i) * ls + k];
+                    if (!Float.isFinite(v)) {
+                        throw NonFiniteDiagnosis.of(this, "logPsi of sample " + b + " at site " + i + " is " + v,
+                                x, inputs.offset() + b * n);
+                    }
+                }
+                before += h.localIndexOrNegative(x[inputs.offset() + b * n + i]);
             }
         }
     }
@@ -338,6 +373,31 @@ public final class ARNN {
         }
         int ls = hilbert().localSize();
         kernels.logNormalizeRows(x, 0, out.array(), out.offset() + first * n * ls, rows * n, ls, machinePow());
+        if (hilbert().isConstrained()) {
+            maskToSector(inputs, first, rows, x, out);
+        }
+    }
+
+    /** Applies {@link SectorRule} to the logPsi rows of [first, first + rows), from their logits x. */
+    private void maskToSector(Tensor inputs, int first, int rows, float[] logits, Tensor out) {
+        HilbertSpace h = hilbert();
+        int n = h.size();
+        int ls = h.localSize();
+        float[] in = inputs.array();
+        float[] o = out.array();
+        for (int r = 0; r < rows; r++) {
+            int row = inputs.offset() + (first + r) * n;
+            int before = 0;
+            for (int i = 0; i < n; i++) {
+                int lo = SectorRule.lowest(h, i, before);
+                int hi = SectorRule.highest(h, i, before);
+                if (!SectorRule.allAllowed(lo, hi, ls)) {
+                    SectorRule.maskedLogNormalize(logits, (r * n + i) * ls, 1, o, out.offset() + ((first + r) * n + i) * ls,
+                            1, ls, lo, hi, machinePow());
+                }
+                before += h.localIndexOrNegative(in[row + i]);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- per-site (cached) evaluation
@@ -449,7 +509,38 @@ public final class ARNN {
             caches[l].computeSite(kernels, index, act, 0);
         }
         kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), batch, machinePow());
+        if (hilbert().isConstrained()) {
+            maskToSector(cache, sigma, sigmaOff, index, act);
+        }
         cache.advance();
+    }
+
+    /**
+     * Applies {@link SectorRule} to the probabilities of site {@code index} in the cache, from
+     * the logits {@code act} (localSize, batch), after adding site index-1 of sigma to the rows'
+     * index sums.
+     */
+    private void maskToSector(SiteCache cache, float[] sigma, int sigmaOff, int index, float[] act) {
+        HilbertSpace h = hilbert();
+        int n = h.size();
+        int ls = h.localSize();
+        int batch = cache.batch();
+        int[] before = cache.indexSums();
+        float[] p = cache.probabilities();
+        float pow = machinePow();
+        for (int b = 0; b < batch; b++) {
+            if (index > 0) {
+                before[b] += h.localIndexOrNegative(sigma[sigmaOff + b * n + index - 1]);
+            }
+            int lo = SectorRule.lowest(h, index, before[b]);
+            int hi = SectorRule.highest(h, index, before[b]);
+            if (!SectorRule.allAllowed(lo, hi, ls)) {
+                SectorRule.maskedLogNormalize(act, b, batch, p, b, batch, ls, lo, hi, pow);
+                for (int k = 0; k < ls; k++) {
+                    p[k * batch + b] = (float) Math.exp(pow * p[k * batch + b]);
+                }
+            }
+        }
     }
 
     @Override

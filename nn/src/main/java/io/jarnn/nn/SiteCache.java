@@ -2,6 +2,8 @@ package io.jarnn.nn;
 
 import io.jarnn.kernels.Kernels;
 
+import java.util.Arrays;
+
 /**
  * Per-site evaluation state for one batch of configurations: each layer's cached inputs and
  * one activation buffer. Obtained from {@link ARNN#newCache(int)}, owned by the caller (one
@@ -13,6 +15,8 @@ public final class SiteCache {
     private final LayerCache[] layerCaches;
     private final float[] activations;
     private final float[] probabilities;
+    /** Per row, the sum of the local indices pushed so far (kept for constrained spaces only). */
+    private final int[] indexSums;
     private int nextIndex;
 
     SiteCache(ARNN model, int batch, LayerCache[] layerCaches, int maxWidth) {
@@ -21,6 +25,7 @@ public final class SiteCache {
         this.layerCaches = layerCaches;
         this.activations = new float[Math.addExact(Math.multiplyExact(batch, maxWidth), Kernels.OVERREAD_PADDING)];
         this.probabilities = new float[Math.multiplyExact(batch, model.hilbert().localSize())];
+        this.indexSums = new int[model.hilbert().isConstrained() ? batch : 0];
     }
 
     /** Number of configurations this cache evaluates together. */
@@ -38,6 +43,7 @@ public final class SiteCache {
         for (LayerCache c : layerCaches) {
             c.reset();
         }
+        Arrays.fill(indexSums, 0);
         nextIndex = 0;
     }
 
@@ -57,6 +63,11 @@ public final class SiteCache {
     /** The last computed site's probabilities, feature-major (localSize, batch). */
     float[] probabilities() {
         return probabilities;
+    }
+
+    /** Per row, the local-index sum of the sites already pushed (constrained spaces; empty otherwise). */
+    int[] indexSums() {
+        return indexSums;
     }
 
     void requireNext(int index) {
