@@ -261,6 +261,7 @@ class SectorTest {
         ARNN big = model.withParameters(params);
         Tensor sigma = h.randomConfigurations(5, 1);
         assertThrows(NonFiniteResultException.class, () -> big.logPsi(sigma));
+        assertThrows(NonFiniteResultException.class, () -> big.conditionalsLogPsi(sigma));
         assertThrows(NonFiniteResultException.class, () -> DirectSampler.of(big).sample(64, 7, false));
         SiteCache cache = big.newCache(5);
         assertThrows(NonFiniteResultException.class, () -> {
