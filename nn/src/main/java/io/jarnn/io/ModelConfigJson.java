@@ -26,7 +26,9 @@ import java.util.StringJoiner;
  * }
  * }</pre>
  * {@code hilbert} is {@code {"type": "spin", "s", "N"}}, {@code {"type": "fock", "nMax", "N"}}
- * or {@code {"type": "values", "values": [...], "N"}}; each layer is written by
+ * or {@code {"type": "values", "values": [...], "N"}}; a constrained spin space adds
+ * {@code "totalSz"} (NetKet's {@code total_sz}) and a constrained Fock space {@code "nParticles"}
+ * (absent, as before, when unconstrained); each layer is written by
  * {@link LayerSpecJson}, first (exclusive) to last. Version 1 files (one {@code kind} of
  * {@code "dense"} or {@code "conv1d"} with NetKet's {@code layers}, {@code features},
  * {@code kernelSize}, {@code dilation} and {@code bias}) are still read.
@@ -70,8 +72,11 @@ public final class ModelConfigJson {
         String n = "\"N\": " + h.size();
         return switch (kind) {
             // localSize = 2s + 1; s is a multiple of 1/2, so the double is exact.
-            case "spin" -> "{\"type\": \"spin\", \"s\": " + (h.localSize() - 1) / 2.0 + ", " + n + "}";
-            case "fock" -> "{\"type\": \"fock\", \"nMax\": " + (h.localSize() - 1) + ", " + n + "}";
+            case "spin" -> "{\"type\": \"spin\", \"s\": " + (h.localSize() - 1) / 2.0 + ", " + n
+                    // a multiple of 1/2, exact in a double
+                    + (h.isConstrained() ? ", \"totalSz\": " + h.constrainedTotal().getAsDouble() : "") + "}";
+            case "fock" -> "{\"type\": \"fock\", \"nMax\": " + (h.localSize() - 1) + ", " + n
+                    + (h.isConstrained() ? ", \"nParticles\": " + h.localIndexTotal() : "") + "}";
             case "values" -> {
                 StringJoiner values = new StringJoiner(", ", "[", "]");
                 for (float v : h.localValues()) {
@@ -151,14 +156,16 @@ public final class ModelConfigJson {
         HilbertSpace space;
         try {
             space = switch (type) {
-                case "spin" -> HilbertSpace.spin(h.decimal("s"), n);
-                case "fock" -> HilbertSpace.fock(h.integer("nMax"), n);
+                case "spin" -> h.has("totalSz") ? HilbertSpace.spin(h.decimal("s"), n, h.decimal("totalSz"))
+                        : HilbertSpace.spin(h.decimal("s"), n);
+                case "fock" -> h.has("nParticles") ? HilbertSpace.fock(h.integer("nMax"), n, h.integer("nParticles"))
+                        : HilbertSpace.fock(h.integer("nMax"), n);
                 case "values" -> HilbertSpace.ofLocalValues(n, h.floats("values"));
                 default -> throw new IllegalArgumentException("type: expected \"spin\", \"fock\" or \"values\" but got \""
                         + type + "\"");
             };
         } catch (IllegalArgumentException e) {
-            // HilbertSpace names its parameters as this schema does (s, nMax, values, N).
+            // HilbertSpace names its parameters as this schema does (s, nMax, values, N, totalSz, nParticles).
             throw e.getMessage().startsWith("hilbert.") ? e : new IllegalArgumentException("hilbert." + e.getMessage(), e);
         }
         h.requireNoOtherFields();

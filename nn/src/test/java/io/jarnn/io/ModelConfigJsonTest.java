@@ -117,6 +117,9 @@ class ModelConfigJsonTest {
             "hilbert type        | `\"type\": \"spin\"`          | `\"type\": \"qubit\"`              | hilbert.type: expected \"spin\", \"fock\" or \"values\" but got \"qubit\"",
             "spin s              | `\"s\": 0.5`                  | `\"s\": 0.3`                       | hilbert.s: expected a positive multiple of 1/2",
             "spin N              | `\"N\": 100`                  | `\"N\": 0`                         | hilbert.N: expected at least 1 site",
+            "total unreachable   | `\"N\": 100}`                 | `\"N\": 100, \"totalSz\": 0.5}`  | hilbert.totalSz: expected one of -50, -49, ..., 50 for Spin(s=1/2, N=100) but got 0.5",
+            "totalSz as string   | `\"N\": 100}`                 | `\"N\": 100, \"totalSz\": \"0\"}`  | hilbert.totalSz: expected a finite number but got the string",
+            "nParticles on spin  | `\"N\": 100}`                 | `\"N\": 100, \"nParticles\": 3}` | hilbert.nParticles: unknown field",
             "hilbert not object  | `{\"type\": \"spin\", \"s\": 0.5, \"N\": 100}` | `[]`              | hilbert: expected an object but got an array",
             "not JSON            | `\"version\": 2,`             | `\"version\": 2,,`                 | invalid JSON at line 3, column 16",
     })
@@ -161,6 +164,24 @@ class ModelConfigJsonTest {
     void rejectsATopLevelValueThatIsNotAnObject() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read("[1]"));
         assertEquals("expected a JSON object at the top level but got an array", e.getMessage());
+    }
+
+    @Test
+    void constrainedSpacesAreWrittenAndReadBack() {
+        for (HilbertSpace h : java.util.List.of(HilbertSpace.spin(0.5, 20, 0), HilbertSpace.spin(1.5, 3, -2.5),
+                HilbertSpace.fock(3, 8, 8))) {
+            ARNNConfig config = ARNNDense.builder(h).layers(2).features(4).config();
+            String json = ModelConfigJson.write(config);
+            assertEquals(config, ModelConfigJson.read(json), json);
+            assertEquals(h, ModelConfigJson.read(json).hilbert(), json);
+        }
+        String spin = ModelConfigJson.write(ARNNDense.builder(HilbertSpace.spin(0.5, 20, 0)).layers(1).config());
+        assertTrue(spin.contains("\"hilbert\": {\"type\": \"spin\", \"s\": 0.5, \"N\": 20, \"totalSz\": 0.0}"), spin);
+        String fock = ModelConfigJson.write(ARNNDense.builder(HilbertSpace.fock(3, 8, 8)).layers(1).config());
+        assertTrue(fock.contains("\"hilbert\": {\"type\": \"fock\", \"nMax\": 3, \"N\": 8, \"nParticles\": 8}"), fock);
+        String fockUnreachable = fock.replace("\"nParticles\": 8", "\"nParticles\": 25");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read(fockUnreachable));
+        assertTrue(e.getMessage().startsWith("hilbert.nParticles: expected 0..24"), e.getMessage());
     }
 
     @Test
