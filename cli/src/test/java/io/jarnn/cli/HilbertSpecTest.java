@@ -22,6 +22,15 @@ class HilbertSpecTest {
         assertEquals("spin", HilbertSpec.parse(" spin:1/2:4 ").kind());
     }
 
+    @Test
+    void parsesConstraints() {
+        assertEquals(HilbertSpace.spin(0.5, 20, 0), HilbertSpec.parse("spin:1/2:20:sz=0"));
+        assertEquals(HilbertSpace.spin(0.5, 5, -0.5), HilbertSpec.parse("spin:1/2:5:sz=-1/2"));
+        assertEquals(HilbertSpace.spin(1.5, 3, 2.5), HilbertSpec.parse("spin:3/2:3:sz=2.5"));
+        assertEquals(HilbertSpace.spin(1, 4, -2), HilbertSpec.parse("spin:1:4:sz=-2"));
+        assertEquals(HilbertSpace.fock(3, 8, 8), HilbertSpec.parse("fock:3:8:n=8"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "spin:1/2            | expected TYPE:LOCAL:N",
@@ -38,6 +47,14 @@ class HilbertSpecTest {
             "values:1,1:5        | appears twice",
             "values:1,x:5        | expected comma-separated numbers",
             "values:1,NaN:5      | values: expected finite local values",
+            "spin:1/2:3:sz=0     | totalSz: expected one of -3/2, -1/2, ..., 3/2 for Spin(s=1/2, N=3) but got 0.0",
+            "spin:1/2:4:sz=x     | expected a total Sz such as 0",
+            "spin:1/2:4:n=2      | expected TYPE:LOCAL:N:sz=TOTAL",
+            "fock:2:5:n=11       | nParticles: expected 0..10 (N * nMax) for Fock(n_max=2, N=5) but got 11",
+            "fock:2:5:sz=1       | expected TYPE:LOCAL:N:n=TOTAL",
+            "fock:2:5:n=1.5      | expected an integer for the particle number n but got '1.5'",
+            "values:1,2:5:n=3    | expected no constraint for a values space",
+            "spin:1/2:4:sz=0:x   | expected TYPE:LOCAL:N",
     })
     void rejectsBadSpecsQuotingThem(String spec, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HilbertSpec.parse(spec));
