@@ -81,6 +81,10 @@ public final class HilbertSpace {
                     + half(-(long) n * twoS + 2) + ", ..., " + half((long) n * twoS) + " for " + free
                     + " but got " + totalSz);
         }
+        if (indexTotal > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("totalSz: expected N s - totalSz to be at most " + Integer.MAX_VALUE
+                    + " for " + free + " but got " + totalSz);
+        }
         return new HilbertSpace("spin", "Spin(s=" + half(twoS) + ", total_sz=" + half(Math.round(2 * totalSz))
                 + ", N=" + n + ")", n, free.localValues, (int) indexTotal, totalSz);
     }
@@ -217,7 +221,8 @@ public final class HilbertSpace {
     }
 
     /**
-     * Checks that {@code configurations} has shape (batch, N) and holds only local values;
+     * Checks that {@code configurations} has shape (batch, N) and holds only local values (not
+     * that they lie in a constrained space's sector: a model gives those logPsi -infinity);
      * otherwise an {@link IllegalArgumentException} naming {@code argument}, the position and
      * the value. Returns the batch size.
      */

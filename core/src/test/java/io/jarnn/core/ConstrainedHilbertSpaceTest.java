@@ -126,6 +126,7 @@ class ConstrainedHilbertSpaceTest {
         assertRejected(() -> HilbertSpace.spin(0.5, 4, 2.5), "totalSz", "but got 2.5");
         assertRejected(() -> HilbertSpace.spin(1, 4, 0.5), "totalSz", "-4", "4", "but got 0.5");
         assertRejected(() -> HilbertSpace.spin(0.5, 4, Double.NaN), "totalSz", "NaN");
+        assertRejected(() -> HilbertSpace.spin(500, 10_000_000, 0), "totalSz", "at most 2147483647", "but got 0.0");
         assertRejected(() -> HilbertSpace.fock(2, 5, 11), "nParticles", "0..10", "but got 11");
         assertRejected(() -> HilbertSpace.fock(2, 5, -1), "nParticles", "but got -1");
     }

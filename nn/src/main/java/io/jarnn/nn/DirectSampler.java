@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  * Exact, independent samples from an {@link ARNN}, drawn site by site as NetKet's
  * {@code ARDirectSampler} does: for index = 0 .. N-1, {@code p = conditional(sigma, index)},
  * each row's local index chosen by inverse CDF on p scaled by the row's own sum, and the local
- * VALUE written to {@code sigma[:, index]}. No Markov chain, no burn-in.
+ * VALUE written to {@code sigma[:, index]}. No Markov chain, no burn-in. On a constrained space
+ * the conditionals are those of {@link SectorRule} (states that cannot reach the total have
+ * probability 0 and are never drawn), so every sample lies in the sector.
  *
  * <p>The n samples are split into fixed chunks of {@link #chunkSize()} rows; chunk c draws from
  * its own random stream, derived from the seed and c alone, and runs on any of up to
