@@ -142,6 +142,10 @@ class MultiplyAddsTest {
                 + bruteForceConv(300, 16, 2, 3, 1, false);
         assertEquals(2L * 64 * netKetModel,
                 DirectSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64", "threads", "2")), "DirectSampling");
+        for (String sector : new String[]{"none", "sz0"}) {
+            assertEquals(2L * 64 * netKetModel, ConstrainedSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64",
+                    "sector", sector)), "ConstrainedSampling " + sector);
+        }
         assertEquals(2L * 64 * netKetModel,
                 CachedVsNaiveSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64")), "CachedVsNaiveSampling");
         assertEquals(2L * 1024 * (bruteForceConv(1024, 1, 16, 3, 1, true) + bruteForceConv(1024, 16, 16, 3, 1, false)
