@@ -498,7 +498,12 @@ public final class ARNN {
         int batch = cache.batch();
         float[] act = cache.activations();
         LayerCache[] caches = cache.layerCaches();
+        boolean constrained = hilbert().isConstrained();
         if (index > 0) {
+            if (constrained) {
+                // Before the push, which reads the same sigma entries: one pass over them.
+                addToIndexSums(cache, sigma, sigmaOff + index - 1);
+            }
             caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
         }
         caches[0].computeSite(kernels, index, act, 0);
@@ -509,29 +514,34 @@ public final class ARNN {
             caches[l].computeSite(kernels, index, act, 0);
         }
         kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), batch, machinePow());
-        if (hilbert().isConstrained()) {
-            maskToSector(cache, sigma, sigmaOff, index, act);
+        if (constrained) {
+            maskToSector(cache, index, act);
         }
         cache.advance();
     }
 
-    /**
-     * Applies {@link SectorRule} to the probabilities of site {@code index} in the cache, from
-     * the logits {@code act} (localSize, batch), after adding site index-1 of sigma to the rows'
-     * index sums.
-     */
-    private void maskToSector(SiteCache cache, float[] sigma, int sigmaOff, int index, float[] act) {
+    /** Adds the local index of each row's {@code sigma[column + b N]} to the row's index sum. */
+    private void addToIndexSums(SiteCache cache, float[] sigma, int column) {
         HilbertSpace h = hilbert();
         int n = h.size();
+        int[] sums = cache.indexSums();
+        for (int b = 0; b < sums.length; b++) {
+            sums[b] += h.localIndexOrNegative(sigma[column + b * n]);
+        }
+    }
+
+    /**
+     * Applies {@link SectorRule} to the probabilities of site {@code index} in the cache, from
+     * the logits {@code act} (localSize, batch) and the rows' index sums over the earlier sites.
+     */
+    private void maskToSector(SiteCache cache, int index, float[] act) {
+        HilbertSpace h = hilbert();
         int ls = h.localSize();
         int batch = cache.batch();
         int[] before = cache.indexSums();
         float[] p = cache.probabilities();
         float pow = machinePow();
         for (int b = 0; b < batch; b++) {
-            if (index > 0) {
-                before[b] += h.localIndexOrNegative(sigma[sigmaOff + b * n + index - 1]);
-            }
             int lo = SectorRule.lowest(h, index, before[b]);
             int hi = SectorRule.highest(h, index, before[b]);
             if (!SectorRule.allAllowed(lo, hi, ls)) {
