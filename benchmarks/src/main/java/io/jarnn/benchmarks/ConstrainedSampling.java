@@ -4,7 +4,6 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConfig;
-import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.DirectSampler;
 
 import java.util.Map;
@@ -59,8 +58,7 @@ public class ConstrainedSampling {
             case "sz0" -> HilbertSpace.spin(0.5, sites, 0);
             default -> throw new IllegalArgumentException("sector: expected none or sz0 but got '" + sector + "'");
         };
-        return ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).dilation(1).bias(true)
-                .machinePow(2f).config();
+        return DirectSampling.config(hilbert);
     }
 
     @Setup(Level.Trial)

@@ -58,8 +58,13 @@ public class DirectSampling {
 
     /** NetKet's benchmark model on {@code sites} spins: what the flop count and the benchmark both build. */
     static ARNNConfig config(int sites) {
-        return ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(3).features(16).kernelSize(3)
-                .dilation(1).bias(true).machinePow(2f).config();
+        return config(HilbertSpace.spin(0.5, sites));
+    }
+
+    /** NetKet's benchmark model on {@code hilbert}. */
+    static ARNNConfig config(HilbertSpace hilbert) {
+        return ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).dilation(1).bias(true).machinePow(2f)
+                .config();
     }
 
     @Setup(Level.Trial)

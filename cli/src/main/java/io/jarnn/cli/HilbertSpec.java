@@ -16,6 +16,9 @@ final class HilbertSpec {
     static final String FORMS = "spin:1/2:100, spin:1:20, fock:3:20 or values:-1,0,1:10; a fixed total Sz or "
             + "particle number as spin:1/2:20:sz=0 or fock:3:8:n=8";
 
+    private static final String SPIN = "a spin such as 1/2, 1 or 3/2";
+    private static final String TOTAL_SZ = "a total Sz such as 0, -1, 1/2 or -3/2";
+
     private HilbertSpec() {
     }
 
@@ -29,8 +32,9 @@ final class HilbertSpec {
         String constraint = parts.length == 4 ? parts[3].strip() : null;
         try {
             return switch (parts[0]) {
-                case "spin" -> constraint == null ? HilbertSpace.spin(spin(parts[1], spec), n)
-                        : HilbertSpace.spin(spin(parts[1], spec), n, fraction(total(constraint, "sz", spec), spec));
+                case "spin" -> constraint == null ? HilbertSpace.spin(fraction(parts[1], SPIN, spec), n)
+                        : HilbertSpace.spin(fraction(parts[1], SPIN, spec), n,
+                                fraction(total(constraint, "sz", spec), TOTAL_SZ, spec));
                 case "fock" -> constraint == null ? HilbertSpace.fock(integer(parts[1], "n_max", spec), n)
                         : HilbertSpace.fock(integer(parts[1], "n_max", spec), n,
                                 integer(total(constraint, "n", spec), "the particle number n", spec));
@@ -60,8 +64,12 @@ final class HilbertSpec {
         return constraint.substring(key.length() + 1);
     }
 
-    /** A total Sz: {@code 0}, {@code -1}, {@code 3/2}, {@code -1/2} or a decimal such as {@code 0.5}. */
-    private static double fraction(String text, String spec) {
+    /**
+     * A multiple of 1/2 as written on the command line: {@code 1/2}, {@code -3/2} or a decimal
+     * such as {@code 0.5} or {@code 1}; {@code what} is how the message names it, e.g.
+     * "a spin such as 1/2, 1 or 3/2".
+     */
+    private static double fraction(String text, String what, String spec) {
         String t = text.strip();
         int slash = t.indexOf('/');
         try {
@@ -76,28 +84,7 @@ final class HilbertSpec {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("expected a total Sz such as 0, -1, 1/2 or -3/2 but got '" + text + "' in '"
-                + spec + "'");
-    }
-
-    /** {@code 1/2}, {@code 3/2} or a decimal such as {@code 0.5} or {@code 1}. */
-    private static double spin(String text, String spec) {
-        String t = text.strip();
-        int slash = t.indexOf('/');
-        try {
-            if (slash < 0) {
-                return Double.parseDouble(t);
-            }
-            double numerator = Integer.parseInt(t.substring(0, slash).strip());
-            int denominator = Integer.parseInt(t.substring(slash + 1).strip());
-            if (denominator != 0) {
-                return numerator / denominator;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("expected a spin such as 1/2, 1 or 3/2 but got '" + text + "' in '"
-                + spec + "'");
+        throw new IllegalArgumentException("expected " + what + " but got '" + text + "' in '" + spec + "'");
     }
 
     private static int integer(String text, String what, String spec) {
