@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * A small fixed-shape float32 tensor: contiguous row-major storage in a {@code float[]},
- * starting at {@link #offset()}.
+ * starting at {@link #offset()}. Its float64 twin is generated from this file at build time
+ * (codegen/PrecisionTwins.java); see {@link NdArray} for code that takes either.
  *
  * <p>The shape is fixed and validated at construction. {@link #reshape} and {@link #slice}
  * return views that share storage; {@link #copy} does not. The element values are mutable
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * is not. Element {@code (i0, i1, ..., ik)} lives at
  * {@code array()[offset() + ((i0 * d1 + i1) * d2 + ...) ]}.
  */
-public final class Tensor {
+public final class Tensor implements NdArray {
     /** Above this many elements {@link #toString()} prints only the shape and a few values. */
     private static final int PRINT_LIMIT = 256;
 
@@ -92,6 +93,26 @@ public final class Tensor {
         return (int) size;
     }
 
+    @Override
+    public DType dtype() {
+        return DType.FLOAT32;
+    }
+
+    @Override
+    public double getDouble(int i) {
+        return getFlat(i);
+    }
+
+    @Override
+    public Tensor toSinglePrecision() { //f64: public Tensor toSinglePrecision() {
+        return this; //f64: return PrecisionConversion.narrow(this);
+    }
+
+    @Override
+    public Tensor64 toDoublePrecision() {
+        return PrecisionConversion.widen(this); //f64: return this;
+    }
+
     /** The backing array, shared with every view of this tensor. */
     public float[] array() {
         return data;
@@ -102,7 +123,7 @@ public final class Tensor {
         return offset;
     }
 
-    /** A copy of the shape. */
+    @Override
     public int[] shape() {
         return shape.clone();
     }
@@ -119,7 +140,7 @@ public final class Tensor {
         return shape[axis];
     }
 
-    /** Total number of elements. */
+    @Override
     public int size() {
         return size;
     }
