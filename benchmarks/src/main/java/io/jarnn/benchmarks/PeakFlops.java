@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The machine's measured f32 FMA peak, the yardstick of every other figure: twelve independent
+ * The machine's measured float32 FMA peak, the yardstick of every float32 figure (PeakFlops64,
+ * generated from this file, is the float64 one): twelve independent
  * fma chains {@code acc = acc * m + a} on {@link FloatVector#SPECIES_PREFERRED}, all in
  * registers. Twelve because two FMA pipes of 4-cycle latency need at least eight chains in
  * flight; the spare ones absorb scheduling slack, and 12 accumulators plus 2 constants still

@@ -29,25 +29,38 @@ import java.util.stream.Collectors;
  * usefulFlopsPerOp(Map<String, String> params)}, called with the parameters in the JSON (each
  * benchmark checked that same method against the library's multiply-add count in its setup).
  * Benchmarks without it get no GFLOP/s. The peak is {@code PeakFlops.singleThread} of the same
- * file for single-threaded rows and {@code PeakFlops.allCores} for rows on more threads.
+ * file for single-threaded rows and {@code PeakFlops.allCores} for rows on more threads; for
+ * float64 rows (a benchmark class whose name ends in {@code 64}, the generated twins) it is
+ * {@code PeakFlops64}'s, since a double vector holds half the lanes.
  */
 public final class PerfTable {
     private static final String PEAK_CLASS = "PeakFlops";
+    private static final String FLOAT64_SUFFIX = "64";
     private static final String BASELINE_SUFFIX = "Baselines";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<RunResult> results;
-    private final double peakOneThread;
-    private final double peakAllCores;
-    private final int peakAllCoresThreads;
+    private final Peak float32;
+    private final Peak float64;
 
     PerfTable(List<RunResult> results) {
         this.results = results;
-        RunResult one = find(r -> r.className().equals(PEAK_CLASS) && r.method().equals("singleThread"));
-        RunResult all = find(r -> r.className().equals(PEAK_CLASS) && r.method().equals("allCores"));
-        this.peakOneThread = one == null ? Double.NaN : gflops(one);
-        this.peakAllCores = all == null ? Double.NaN : gflops(all);
-        this.peakAllCoresThreads = all == null ? 0 : all.threads();
+        this.float32 = peak(PEAK_CLASS);
+        this.float64 = peak(PEAK_CLASS + FLOAT64_SUFFIX);
+    }
+
+    /** A precision's measured peak GFLOP/s on one thread and on all cores (NaN / 0 threads when absent). */
+    private record Peak(String className, double oneThread, double allCores, int allCoresThreads) {
+        boolean measured() {
+            return !Double.isNaN(oneThread) || allCoresThreads > 0;
+        }
+    }
+
+    private Peak peak(String className) {
+        RunResult one = find(r -> r.className().equals(className) && r.method().equals("singleThread"));
+        RunResult all = find(r -> r.className().equals(className) && r.method().equals("allCores"));
+        return new Peak(className, one == null ? Double.NaN : gflops(one), all == null ? Double.NaN : gflops(all),
+                all == null ? 0 : all.threads());
     }
 
     public static void main(String[] args) throws IOException {
@@ -95,11 +108,10 @@ public final class PerfTable {
         RunResult first = results.get(0);
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(MachineLine.describe(first)).append("\n\n");
-        out.append("Measured peak (PeakFlops): ").append(fixed(peakOneThread)).append(" GFLOP/s on 1 thread");
-        if (peakAllCoresThreads > 0) {
-            out.append(", ").append(fixed(peakAllCores)).append(" GFLOP/s on ").append(peakAllCoresThreads).append(" threads");
+        appendPeak(out, float32);
+        if (float64.measured()) {
+            appendPeak(out, float64);
         }
-        out.append(".\n\n");
         out.append("Run: ").append(first.forks()).append(" fork(s), warmup ").append(first.warmup())
                 .append(", measurement ").append(first.measurement()).append("; fork JVM flags: ")
                 .append(String.join(" ", first.jvmArgs().stream().distinct().toList())).append("\n\n");
@@ -131,7 +143,8 @@ public final class PerfTable {
         }
         out.append("\nMedian: 50th percentile of the measurement iterations; Error: JMH's 99.9% half-interval "
                 + "of the mean. GFLOP/s: useful flops (2 x unmasked multiply-adds) per op x ops/s at the median. "
-                + "of peak: against the 1-thread peak, or the all-cores peak for rows on more threads. "
+                + "of peak: against the 1-thread peak, or the all-cores peak for rows on more threads, "
+                + "of the row's precision (PeakFlops64 for classes ending in 64, the float64 twins). "
                 + "vs X: speed-up over X on the same parameters (X's time / this row's time).\n");
         return out.toString();
     }
@@ -153,9 +166,20 @@ public final class PerfTable {
         }
     }
 
+    private static void appendPeak(StringBuilder out, Peak peak) {
+        out.append("Measured peak (").append(peak.className()).append("): ").append(fixed(peak.oneThread()))
+                .append(" GFLOP/s on 1 thread");
+        if (peak.allCoresThreads() > 0) {
+            out.append(", ").append(fixed(peak.allCores())).append(" GFLOP/s on ").append(peak.allCoresThreads())
+                    .append(" threads");
+        }
+        out.append(".\n\n");
+    }
+
     private double peakFor(RunResult r) {
-        return r.workingThreads() == 1 ? peakOneThread
-                : r.workingThreads() == peakAllCoresThreads ? peakAllCores : Double.NaN;
+        Peak peak = family(r).endsWith(FLOAT64_SUFFIX) ? float64 : float32;
+        return r.workingThreads() == 1 ? peak.oneThread()
+                : r.workingThreads() == peak.allCoresThreads() ? peak.allCores() : Double.NaN;
     }
 
     /** The scalar or EJML row of the same family (class name without "Baselines") and parameters. */

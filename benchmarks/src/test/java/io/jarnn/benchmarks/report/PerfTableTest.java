@@ -132,6 +132,30 @@ class PerfTableTest {
         assertEquals(400.0, r.opsPerSecond(), 1e-9, "2.5 ms/op");
     }
 
+    /**
+     * A float64 row (a class ending in 64) is a share of PeakFlops64's peak, not of the float32
+     * one: with both probes at 8 us per op, PeakFlops64 does half the flops of PeakFlops (half the
+     * lanes) and must still read 100% of its own peak, and a float64 benchmark as fast in flops as
+     * the float32 peak reads 200%.
+     */
+    @Test
+    void float64RowsAreSharesOfTheFloat64Peak(@TempDir Path dir) throws IOException {
+        String row = """
+                {"benchmark": "io.jarnn.benchmarks.%s.singleThread", "mode": "avgt", "threads": 1, "params": {},
+                 "primaryMetric": {"scorePercentiles": {"50.0": %s}, "scoreError": 0.1, "scoreUnit": "us/op"}}""";
+        Path json = Files.writeString(dir.resolve("both-precisions.json"), "["
+                + String.format(Locale.ROOT, row, "PeakFlops", "8.0") + ","
+                + String.format(Locale.ROOT, row, "PeakFlops64", "8.0") + ","
+                + String.format(Locale.ROOT, row, "PeakFlops64", "4.0") + "]");
+        PerfTable table = new PerfTable(PerfTable.read(json));
+        String markdown = table.render(null);
+        List<String[]> rows = tableRows(markdown);
+        assertEquals("100%", rows.get(0)[PEAK_COLUMN], "PeakFlops against itself");
+        assertEquals("100%", rows.get(1)[PEAK_COLUMN], "PeakFlops64 against itself, not against the float32 peak");
+        assertEquals("200%", rows.get(2)[PEAK_COLUMN], "twice the float64 peak's rate");
+        assertTrue(markdown.contains("Measured peak (PeakFlops64): "), "float64 peak line missing from:\n" + markdown);
+    }
+
     private static final int GFLOPS_COLUMN = 4;
     private static final int PEAK_COLUMN = 5;
 
