@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * A float32 or float64 {@code .npy} array written a block of rows at a time, for arrays larger than memory
- * (10^8 samples of 100 sites are 40 GB): the header, which needs only the shape, goes first,
+ * A float32 or float64 {@code .npy} array written a block of rows at a time, for arrays larger
+ * than memory (10^8 samples of 100 sites are 40 GB): the header, which needs only the shape, goes first,
  * then the values in C order as they come. The bytes are exactly those {@link Npy#write} writes
  * for the whole array, so the file does not show how it was produced.
  *
