@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  *     {@code double}, {@code FLOATS} {@code DOUBLES}, {@code float32}/{@code FLOAT32}
  *     {@code float64}/{@code FLOAT64} and the NumPy descriptor {@code <f4} {@code <f8};</li>
  * <li>float literals lose their suffix: {@code 1f} becomes {@code 1.0} (never the int {@code 1},
- *     which would turn {@code 1f / 6f} into 0), {@code 0.5f} becomes {@code 0.5}.</li>
+ *     which would turn {@code 1f / 6f} into 0), {@code 0.5f} becomes {@code 0.5},
+ *     {@code 1_000f} {@code 1_000.0} and {@code 0x1p-3f} {@code 0x1p-3}; hexadecimal integers such
+ *     as {@code 0x1f} are left alone.</li>
  * </ol>
  * A file listed as {@code hand-written} has its twin {@code X64.java} written by hand beside it
  * (numerics that differ between the precisions, such as the exp polynomials): it is not
@@ -45,15 +47,28 @@ import java.util.regex.Pattern;
  * precision, is written by hand in each precision instead of being twinned.
  *
  * <p>The output directory is emptied first, so a file removed from the list leaves no stale twin.
- * A listed file that is missing, or a twin that would still mention {@code float}, stops the
- * build with a message naming the file and line.
+ * A listed file that is missing, or a twin that would still mention {@code float} (or an
+ * identifier such as {@code floatValue}) outside a {@code //f64:} line, stops the build with a
+ * message naming the file and line.
  */
 public final class PrecisionTwins {
     private static final String LIST = "codegen/float64-twins.txt";
     private static final Pattern DIRECTIVE = Pattern.compile("^(\\s*)(.*?)\\s*//f64:\\s?(.*)$");
-    /** A decimal float literal with its suffix; matched from its first digit, exponent included. */
-    private static final Pattern FLOAT_LITERAL =
-            Pattern.compile("(?<![\\w.])((?:\\d+\\.\\d*|\\.\\d+|\\d+)(?:[eE][-+]?\\d+)?)[fF](?!\\w)");
+    /**
+     * A decimal float literal with its suffix; matched from its first digit, exponent included,
+     * underscores between digits allowed ({@code 1_000.5f}).
+     */
+    private static final Pattern FLOAT_LITERAL = Pattern.compile(
+            "(?<![\\w.])((?:\\d[\\d_]*\\.[\\d_]*|\\.\\d[\\d_]*|\\d[\\d_]*)(?:[eE][-+]?\\d[\\d_]*)?)[fF](?!\\w)");
+    /** A hexadecimal float literal with its suffix, such as {@code 0x1.8p-3f}; its binary exponent is required. */
+    private static final Pattern HEX_FLOAT_LITERAL =
+            Pattern.compile("(?<![\\w.])(0[xX][\\da-fA-F_]*\\.?[\\da-fA-F_]*[pP][-+]?\\d[\\d_]*)[fF](?!\\w)");
+    /**
+     * What a twin must no longer say: the type {@code float}, or an identifier such as
+     * {@code floatValue} whose twin would still compute in float (prose such as "floating point"
+     * or "floats" is fine).
+     */
+    private static final Pattern STILL_FLOAT = Pattern.compile("\\bfloat(?:\\b|[A-Z]\\w*)");
 
     private PrecisionTwins() {
     }
@@ -106,8 +121,10 @@ public final class PrecisionTwins {
                 line = directive.group(1) + directive.group(3);
             } else {
                 line = rewrite(line, renames);
-                if (line.matches(".*\\bfloat\\b.*")) {
-                    throw new IllegalStateException(source + ":" + (i + 1) + " still says float in its twin: " + line);
+                Matcher stillFloat = STILL_FLOAT.matcher(line);
+                if (stillFloat.find()) {
+                    throw new IllegalStateException(source + ":" + (i + 1) + " still says '" + stillFloat.group()
+                            + "' in its twin (rewrite it with a //f64: directive): " + line.strip());
                 }
             }
             result.append(line);
@@ -131,9 +148,10 @@ public final class PrecisionTwins {
                 .replaceAll("\\bfloat32\\b", "float64")
                 .replaceAll("\\bFLOAT32\\b", "FLOAT64")
                 .replace("<f4", "<f8");
+        line = HEX_FLOAT_LITERAL.matcher(line).replaceAll("$1");
         return FLOAT_LITERAL.matcher(line).replaceAll(m -> {
             String digits = m.group(1);
-            return digits.matches("\\d+") ? digits + ".0" : digits;
+            return digits.matches("[\\d_]+") ? digits + ".0" : digits;
         });
     }
 

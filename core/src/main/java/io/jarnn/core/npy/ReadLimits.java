@@ -10,12 +10,17 @@ package io.jarnn.core.npy;
  * @param maxEntries    most zip entries an {@code .npz} archive may hold (directories included)
  * @param maxTotalBytes most bytes an {@code .npz} archive may expand to, summed over all entries;
  *                      counted on the bytes actually inflated, not on the sizes the archive
- *                      declares (which a zip bomb understates)
+ *                      declares (which a zip bomb understates). These are the stored bytes: 8 per
+ *                      {@code '<f8'} element, which is also what it takes as the float64 array it
+ *                      is read into
+ *
+ * <p>An {@link ArrayAdmission} that wants a memory budget of its own learns each array's
+ * precision, and so its bytes per element, before the data is read.
  */
 public record ReadLimits(long maxElements, int maxEntries, long maxTotalBytes) {
     /** The largest {@code float[]} a {@link io.jarnn.core.Tensor} accepts. */
     public static final long MAX_TENSOR_ELEMENTS = Integer.MAX_VALUE - 16;
-    /** 2^28 elements: 1 GiB as float32. */
+    /** 2^28 elements: 1 GiB as float32, 2 GiB as float64. */
     public static final long DEFAULT_MAX_ELEMENTS = 1L << 28;
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     /** 2 GiB. */

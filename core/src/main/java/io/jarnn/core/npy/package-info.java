@@ -3,10 +3,12 @@
  * jarnn and jarnn's outputs load into NumPy.
  *
  * <ul>
- *   <li>{@link io.jarnn.core.npy.Npy}: one array per {@code .npy} file, read in any supported
- *       dtype as float32, written exactly as {@code numpy.save} writes float32.</li>
+ *   <li>{@link io.jarnn.core.npy.Npy}: one array per {@code .npy} file, read in its stored
+ *       precision ({@code '<f8'} as float64, everything else as float32) or converted to
+ *       either, and written in its own precision exactly as {@code numpy.save} writes it.</li>
  *   <li>{@link io.jarnn.core.npy.NpzArchive}: {@code numpy.savez} archives of named arrays, plus
- *       UTF-8 text entries such as a model configuration.</li>
+ *       UTF-8 text entries such as a model configuration; arrays of both precisions side by
+ *       side.</li>
  *   <li>{@link io.jarnn.core.npy.ReadLimits}: bounds on what a file may make the reader
  *       allocate, so hostile input fails with an error rather than exhausting memory.</li>
  *   <li>{@link io.jarnn.core.npy.NpyFormatException}: every unreadable file, naming the file

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.Tensor;
+import io.jarnn.core.Tensor64;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,6 +62,31 @@ class NpyStreamWriterTest {
         IllegalStateException tooFew = assertThrows(IllegalStateException.class, writer::finish);
         assertEquals("wrote 4 of the 6 values of a (3, 2) array", tooFew.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new NpyStreamWriter(OutputStream.nullOutputStream(), 3, 0));
+    }
+
+    @Test
+    void aBlockOfTheOtherPrecisionIsRefusedAndNothingIsWritten() throws IOException {
+        ByteArrayOutputStream doubles = new ByteArrayOutputStream();
+        NpyStreamWriter writer = new NpyStreamWriter(doubles, DType.FLOAT64, 4);
+        assertEquals(DType.FLOAT64, writer.dtype());
+        int headerBytes = doubles.size();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> writer.write(Tensor.zeros(2)));
+        assertEquals("values: expected a float64 block (this writer writes <f8) but got float32 of shape (2,);"
+                + " convert it with to(FLOAT64) if that is intended", e.getMessage());
+        assertEquals(headerBytes, doubles.size());
+        assertEquals(4, writer.remaining());
+        writer.write(Tensor64.zeros(4));
+        writer.finish();
+        assertEquals(headerBytes + 32, doubles.size());
+
+        NpyStreamWriter floats = new NpyStreamWriter(OutputStream.nullOutputStream(), 4);
+        assertEquals(DType.FLOAT32, floats.dtype());
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+                () -> floats.write(Tensor64.zeros(4)));
+        assertTrue(f.getMessage().startsWith("values: expected a float32 block"), f.getMessage());
+        assertThrows(NullPointerException.class, () -> new NpyStreamWriter(OutputStream.nullOutputStream(),
+                (DType) null, 4));
     }
 
     @Test
