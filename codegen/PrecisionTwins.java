@@ -52,9 +52,12 @@ import java.util.regex.Pattern;
 public final class PrecisionTwins {
     private static final String LIST = "codegen/float64-twins.txt";
     private static final Pattern DIRECTIVE = Pattern.compile("^(\\s*)(.*?)\\s*//f64:\\s?(.*)$");
-    /** A decimal float literal with its suffix; matched from its first digit, exponent included. */
+    /**
+     * A decimal float literal with its suffix; matched from its first digit, exponent included.
+     * Not after a {@code %}: {@code "%.9f"} in a format string is a conversion, not a literal.
+     */
     private static final Pattern FLOAT_LITERAL =
-            Pattern.compile("(?<![\\w.])((?:\\d+\\.\\d*|\\.\\d+|\\d+)(?:[eE][-+]?\\d+)?)[fF](?!\\w)");
+            Pattern.compile("(?<![\\w.%])((?:\\d+\\.\\d*|\\.\\d+|\\d+)(?:[eE][-+]?\\d+)?)[fF](?!\\w)");
 
     private PrecisionTwins() {
     }
