@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  *     long/double counterparts;</li>
  * <li>{@code Float} becomes {@code Double} inside any identifier ({@code FloatVector},
  *     {@code VectorMask<Float>}, {@code Float.NEGATIVE_INFINITY}), {@code float} becomes
- *     {@code double}, {@code FLOATS} {@code DOUBLES}, {@code float32}/{@code FLOAT32}
- *     {@code float64}/{@code FLOAT64} and the NumPy descriptor {@code <f4} {@code <f8};</li>
+ *     {@code double} (and {@code floats} {@code doubles}), {@code FLOATS} {@code DOUBLES},
+ *     {@code float32}/{@code FLOAT32} {@code float64}/{@code FLOAT64} and the NumPy descriptor
+ *     {@code <f4} {@code <f8};</li>
  * <li>float literals lose their suffix: {@code 1f} becomes {@code 1.0} (never the int {@code 1},
  *     which would turn {@code 1f / 6f} into 0), {@code 0.5f} becomes {@code 0.5},
  *     {@code 1_000f} {@code 1_000.0} and {@code 0x1p-3f} {@code 0x1p-3}; hexadecimal integers such
@@ -56,10 +57,11 @@ public final class PrecisionTwins {
     private static final Pattern DIRECTIVE = Pattern.compile("^(\\s*)(.*?)\\s*//f64:\\s?(.*)$");
     /**
      * A decimal float literal with its suffix; matched from its first digit, exponent included,
-     * underscores between digits allowed ({@code 1_000.5f}).
+     * underscores between digits allowed ({@code 1_000.5f}). Not after a {@code %}: {@code "%.9f"}
+     * in a format string is a conversion, not a literal.
      */
     private static final Pattern FLOAT_LITERAL = Pattern.compile(
-            "(?<![\\w.])((?:\\d[\\d_]*\\.[\\d_]*|\\.\\d[\\d_]*|\\d[\\d_]*)(?:[eE][-+]?\\d[\\d_]*)?)[fF](?!\\w)");
+            "(?<![\\w.%])((?:\\d[\\d_]*\\.[\\d_]*|\\.\\d[\\d_]*|\\d[\\d_]*)(?:[eE][-+]?\\d[\\d_]*)?)[fF](?!\\w)");
     /** A hexadecimal float literal with its suffix, such as {@code 0x1.8p-3f}; its binary exponent is required. */
     private static final Pattern HEX_FLOAT_LITERAL =
             Pattern.compile("(?<![\\w.])(0[xX][\\da-fA-F_]*\\.?[\\da-fA-F_]*[pP][-+]?\\d[\\d_]*)[fF](?!\\w)");
@@ -144,6 +146,7 @@ public final class PrecisionTwins {
                 .replace("intBitsToFloat", "longBitsToDouble");
         line = line.replace("Float", "Double")
                 .replaceAll("\\bfloat\\b", "double")
+                .replaceAll("\\bfloats\\b", "doubles")
                 .replaceAll("\\bFLOATS\\b", "DOUBLES")
                 .replaceAll("\\bfloat32\\b", "float64")
                 .replaceAll("\\bFLOAT32\\b", "FLOAT64")

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * same order in both implementations, so it is bitwise. VectorMath's exp, expm1 and log are
  * built from correctly rounded operations and are bit-identical to their scalar twins, but the
  * scalar reference uses {@link Math#exp}, {@link Math#expm1} and {@link Math#log}: measured over
- * every float, the twins are within 1 ulp (exp), 3 ulps (selu) and 2 ulps (log) of them.
+ * the whole range (see VectorMath's javadoc), the twins are within 1 ulp (exp), 3 ulps (selu)
+ * and 2 ulps (log) of them.
  * Element-wise results are therefore held to those ulps; only results that pass through a sum
  * get a tolerance that grows with the number of terms.
  */
@@ -31,8 +32,8 @@ public final class KernelEquivalence {
     public static final double EPS = Math.ulp(1f);
 
     /**
-     * Sizes that straddle the lane counts of every species we run (2, 4, 8 and 16 floats), plus
-     * one large size that is not a multiple of any of them.
+     * Sizes that straddle the lane counts of every species we run (up to 16 lanes), plus one
+     * large size that is not a multiple of any of them.
      */
     public static final int[] SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 1021};
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ({@code k = rows}).
  *
  * <p>Tolerances of vector against scalar. Both compute the same float operations except the
- * exp (scalar: {@link Math#exp}; vector: VectorMath's, within 1 ulp of it over every float,
+ * exp (scalar: {@link Math#exp}; vector: VectorMath's, within 1 ulp of it over the whole range,
  * flushing results below {@link Float#MIN_NORMAL} to 0) and the log (scalar: {@link Math#log};
  * vector: within 2 ulps of it), and the vector multiplies by 1/p where the scalar divides by p.
  * The sum S of a distribution's k exps (the largest is exactly 1) is the one reduction: its
