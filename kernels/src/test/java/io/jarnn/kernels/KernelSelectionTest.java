@@ -72,14 +72,14 @@ class KernelSelectionTest {
     void activeKernelsFollowThePropertyOrTheLaneCount() {
         String requested = System.getProperty(KernelSelection.PROPERTY, "auto");
         // Judged on the lanes of the 32-bit species in both precisions: the line below is the same in the twin.
-        int floatLanes = VectorLanes.FLOATS.length(); //f64: int floatLanes = VectorLanes.FLOATS.length();
+        int singlePrecisionLanes = VectorLanes.FLOATS.length(); //f64: int singlePrecisionLanes = VectorLanes.FLOATS.length();
         Kernels expected = switch (requested) {
             case "scalar" -> ScalarKernels.INSTANCE;
             case "vector" -> VectorKernels.INSTANCE;
-            default -> floatLanes >= 4 ? VectorKernels.INSTANCE : ScalarKernels.INSTANCE;
+            default -> singlePrecisionLanes >= 4 ? VectorKernels.INSTANCE : ScalarKernels.INSTANCE;
         };
         assertSame(expected, Kernels.active(), "Kernels.active() with -D" + KernelSelection.PROPERTY + "=" + requested
-                + " and " + floatLanes + " 32-bit lanes, got " + Kernels.active().name());
+                + " and " + singlePrecisionLanes + " 32-bit lanes, got " + Kernels.active().name());
     }
 
     @Test
