@@ -34,11 +34,20 @@ public final class PrecisionConversion {
         for (int i = 0; i < out.length; i++) {
             double v = in[off + i];
             out[i] = (float) v;
-            if (Float.isInfinite(out[i]) && Double.isFinite(v)) {
+            if (overflowsFloat32(v)) {
                 throw new IllegalArgumentException("array: element " + i + " (" + v
                         + ") is beyond float32 range (|x| <= " + Float.MAX_VALUE + "); keep it in float64");
             }
         }
         return Tensor.wrap(out, t.shape());
+    }
+
+    /**
+     * Whether {@code value} is finite but rounds to an infinity in float32: the one value
+     * narrowing refuses, here and wherever else float64 data becomes float32 (reading a
+     * {@code '<f8'} file as float32, say), so that all such places follow one rule.
+     */
+    public static boolean overflowsFloat32(double value) {
+        return Double.isFinite(value) && Float.isInfinite((float) value);
     }
 }

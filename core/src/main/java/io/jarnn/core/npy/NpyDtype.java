@@ -1,12 +1,16 @@
 package io.jarnn.core.npy;
 
+import io.jarnn.core.DType;
+import io.jarnn.core.PrecisionConversion;
 import java.nio.ByteBuffer;
 
 /**
- * The element types jarnn reads from {@code .npy} files. Every one is converted to float32:
- * {@code <f8} rounds to nearest (magnitudes beyond float range become infinities), integers
- * convert exactly up to 2^24 and round to nearest beyond (configurations of local values are
- * small integers, so this is lossless in practice).
+ * The element types jarnn reads from {@code .npy} files, and the precision each is held in.
+ * {@code <f8} is a float64 array and {@code <f4} a float32 one, bit for bit. Integers become
+ * float32 (configurations of local values are small integers): exact up to 2^24 in magnitude,
+ * rounded to nearest beyond. Asked for another precision than the stored one, a reader
+ * converts: to float64 exactly (integers up to 2^53), to float32 by the rule of
+ * {@link PrecisionConversion#narrow}, which refuses a finite value beyond float range.
  */
 enum NpyDtype {
     FLOAT32("f4", 4),
@@ -68,11 +72,25 @@ enum NpyDtype {
         throw new NpyFormatException(source, problem);
     }
 
+    /** The precision an array of this type is held in as stored: float64 for {@code <f8}, else float32. */
+    DType storedPrecision() {
+        return this == FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+    }
+
+    /** Told of a finite float64 value that float32 cannot hold; throws to stop the read. */
+    @FunctionalInterface
+    interface Overflow {
+        void at(int index, double value) throws NpyFormatException;
+    }
+
     /**
      * Converts {@code count} little-endian elements starting at {@code bytes}' position into
-     * {@code out[offset ...]}, advancing the position.
+     * {@code out[offset ...]}, advancing the position. A {@code <f8} value that overflows
+     * float32 ({@link PrecisionConversion#overflowsFloat32}) goes to {@code overflow} with its
+     * index in {@code out}.
      */
-    void decode(ByteBuffer bytes, float[] out, int offset, int count) {
+    void decode(ByteBuffer bytes, float[] out, int offset, int count, Overflow overflow)
+            throws NpyFormatException {
         int end = offset + count;
         switch (this) {
             case FLOAT32 -> {
@@ -81,7 +99,55 @@ enum NpyDtype {
             }
             case FLOAT64 -> {
                 for (int i = offset; i < end; i++) {
-                    out[i] = (float) bytes.getDouble();
+                    double v = bytes.getDouble();
+                    if (PrecisionConversion.overflowsFloat32(v)) {
+                        overflow.at(i, v);
+                    }
+                    out[i] = (float) v;
+                }
+            }
+            case INT8 -> {
+                for (int i = offset; i < end; i++) {
+                    out[i] = bytes.get();
+                }
+            }
+            case UINT8 -> {
+                for (int i = offset; i < end; i++) {
+                    out[i] = bytes.get() & 0xFF;
+                }
+            }
+            case INT16 -> {
+                for (int i = offset; i < end; i++) {
+                    out[i] = bytes.getShort();
+                }
+            }
+            case INT32 -> {
+                for (int i = offset; i < end; i++) {
+                    out[i] = bytes.getInt();
+                }
+            }
+            case INT64 -> {
+                for (int i = offset; i < end; i++) {
+                    out[i] = bytes.getLong();
+                }
+            }
+        }
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, float[], int, int, Overflow)} into float64: {@code <f8} bit
+     * for bit, {@code <f4} and integers up to 2^53 exactly, {@code <i8} beyond rounded to nearest.
+     */
+    void decode(ByteBuffer bytes, double[] out, int offset, int count) {
+        int end = offset + count;
+        switch (this) {
+            case FLOAT64 -> {
+                bytes.asDoubleBuffer().get(out, offset, count);
+                bytes.position(bytes.position() + 8 * count);
+            }
+            case FLOAT32 -> {
+                for (int i = offset; i < end; i++) {
+                    out[i] = bytes.getFloat();
                 }
             }
             case INT8 -> {

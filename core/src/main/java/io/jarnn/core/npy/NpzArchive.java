@@ -1,5 +1,6 @@
 package io.jarnn.core.npy;
 
+import io.jarnn.core.NdArray;
 import io.jarnn.core.Tensor;
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.SequencedSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
@@ -34,7 +36,11 @@ import java.util.zip.ZipOutputStream;
  * <h2>Format</h2>
  * Array {@code key} is the zip entry {@code key.npy}, as {@code numpy.savez(path, **arrays)}
  * stores it; NetKet parameters saved with {@code flatten_dict(params, sep="/")} have keys such
- * as {@code _layers_0/kernel}. Each array is read as described in {@link Npy}. A text entry is
+ * as {@code _layers_0/kernel}. Each array is read as described in {@link Npy} and kept in its
+ * stored precision ({@link Npy#readArray}): {@link #array} and {@link #storedArrays} return it
+ * as it is, a {@code '<f8'} array as a {@link io.jarnn.core.Tensor64}; {@link #get} and
+ * {@link #arrays} return float32, narrowing a {@code '<f8'} array on first use by the rule of
+ * {@link io.jarnn.core.PrecisionConversion#narrow}. A text entry is
  * any entry whose name ends in {@code .json} or {@code .txt} (jarnn stores a model's
  * configuration as {@code jarnn-config.json}); its key is its full name. NumPy's
  * {@code np.load} returns such an entry as raw bytes, so jarnn archives stay readable there.
@@ -49,12 +55,15 @@ import java.util.zip.ZipOutputStream;
  * than {@value #MAX_TEXT_BYTES} bytes or not valid UTF-8.
  *
  * <h2>Writing</h2>
+ * Each array is written in its own precision ({@code '<f4'} for a {@link Tensor},
+ * {@code '<f8'} for a {@link io.jarnn.core.Tensor64}), exactly as {@link Npy#write} writes it.
  * Entries are stored uncompressed, like {@code numpy.savez}, in the maps' iteration order
  * (arrays, then texts), with a fixed timestamp (1980-01-01) so that equal content gives equal
  * files. The target is replaced atomically; see {@link #write(Path, Map, Map)}.
  *
- * <p>An instance is immutable apart from the tensors it holds, which are freshly read and owned
- * by the caller.
+ * <p>An instance is immutable apart from the arrays it holds, which are freshly read and owned
+ * by the caller. The float32 copy of a {@code '<f8'} array is made once, on first use, and is a
+ * copy: writing to it does not change the stored array.
  */
 public final class NpzArchive {
     /** Longest text entry read. */
@@ -64,10 +73,12 @@ public final class NpzArchive {
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
     private final String source;
-    private final SequencedMap<String, Tensor> arrays;
+    private final SequencedMap<String, NdArray> arrays;
     private final SequencedMap<String, String> texts;
+    /** float32 arrays by key, each made on first use: {@link #get} returns the same one every time. */
+    private final Map<String, Tensor> singlePrecision = new ConcurrentHashMap<>();
 
-    private NpzArchive(String source, SequencedMap<String, Tensor> arrays, SequencedMap<String, String> texts) {
+    private NpzArchive(String source, SequencedMap<String, NdArray> arrays, SequencedMap<String, String> texts) {
         this.source = source;
         this.arrays = Collections.unmodifiableSequencedMap(arrays);
         this.texts = Collections.unmodifiableSequencedMap(texts);
@@ -92,7 +103,7 @@ public final class NpzArchive {
     /**
      * As {@link #read(Path, ReadLimits)}, reading the text entries first and then only the
      * arrays {@code admission} admits: a refused entry stops the read after its header, before
-     * its data is inflated.
+     * its data is inflated. The admission learns each array's key, shape and stored precision.
      *
      * @throws IOException whatever {@code admission} throws, or as {@link #read(Path, ReadLimits)}
      */
@@ -120,7 +131,7 @@ public final class NpzArchive {
     /** Texts first (the admission may need them), then the arrays, each in archive order. */
     private static NpzArchive readEntries(ZipFile zip, String source, long archiveSize, ReadLimits limits,
                                           ArrayAdmission admission) throws IOException {
-        SequencedMap<String, Tensor> arrays = new LinkedHashMap<>();
+        SequencedMap<String, NdArray> arrays = new LinkedHashMap<>();
         SequencedMap<String, String> texts = new LinkedHashMap<>();
         ByteBudget budget = new ByteBudget(limits.maxTotalBytes());
         SequencedMap<String, ZipEntry> arrayEntries = new LinkedHashMap<>();
@@ -159,7 +170,7 @@ public final class NpzArchive {
             String entrySource = source + ", key '" + key + "'";
             arrays.put(key, readEntry(zip, entry, entrySource, budget,
                     in -> NpyReader.read(in, entrySource, storedLength(entry, archiveSize, entrySource), true,
-                            limits, shape -> admission.admit(key, shape))));
+                            limits, NpyReader.Precision.STORED, (shape, dtype) -> admission.admit(key, shape, dtype))));
         }
         return new NpzArchive(source, arrays, texts);
     }
@@ -230,7 +241,7 @@ public final class NpzArchive {
     }
 
     /** {@link #write(Path, Map, Map)} without text entries. */
-    public static void write(Path path, Map<String, Tensor> arrays) throws IOException {
+    public static void write(Path path, Map<String, ? extends NdArray> arrays) throws IOException {
         write(path, arrays, Map.of());
     }
 
@@ -246,17 +257,18 @@ public final class NpzArchive {
      * @throws IllegalArgumentException naming {@code arrays} or {@code texts} for a bad key or a
      *                                  null value
      */
-    public static void write(Path path, Map<String, Tensor> arrays, Map<String, String> texts) throws IOException {
+    public static void write(Path path, Map<String, ? extends NdArray> arrays, Map<String, String> texts)
+            throws IOException {
         Objects.requireNonNull(path, "path");
-        List<Map.Entry<String, Tensor>> arrayEntries = checkedArrays(arrays);
+        List<Map.Entry<String, NdArray>> arrayEntries = checkedArrays(arrays);
         List<Map.Entry<String, byte[]>> textEntries = checkedTexts(texts);
         AtomicFiles.write(path, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
-                for (Map.Entry<String, Tensor> e : arrayEntries) {
-                    Tensor tensor = e.getValue();
-                    zip.putNextEntry(storedEntry(e.getKey(), NpyWriter.encodedLength(tensor),
-                            NpyWriter.crc32(tensor)));
-                    NpyWriter.write(zip, tensor);
+                for (Map.Entry<String, NdArray> e : arrayEntries) {
+                    NdArray array = e.getValue();
+                    zip.putNextEntry(storedEntry(e.getKey(), NpyWriter.encodedLength(array),
+                            NpyWriter.crc32(array)));
+                    NpyWriter.write(zip, array);
                     zip.closeEntry();
                 }
                 for (Map.Entry<String, byte[]> e : textEntries) {
@@ -270,10 +282,10 @@ public final class NpzArchive {
         });
     }
 
-    private static List<Map.Entry<String, Tensor>> checkedArrays(Map<String, Tensor> arrays) {
+    private static List<Map.Entry<String, NdArray>> checkedArrays(Map<String, ? extends NdArray> arrays) {
         Objects.requireNonNull(arrays, "arrays");
-        List<Map.Entry<String, Tensor>> out = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
+        List<Map.Entry<String, NdArray>> out = new ArrayList<>();
+        for (Map.Entry<String, ? extends NdArray> e : arrays.entrySet()) {
             String entryName = NpzEntryNames.arrayEntry(e.getKey());
             if (e.getValue() == null) {
                 throw new IllegalArgumentException("arrays: expected a tensor for key '" + e.getKey()
@@ -307,8 +319,21 @@ public final class NpzArchive {
         return entry;
     }
 
-    /** The arrays by key, in archive order. */
+    /**
+     * The arrays by key, in archive order, in float32 (see {@link #get}).
+     *
+     * @throws IllegalArgumentException as {@link #get} for a {@code '<f8'} array beyond float32 range
+     */
     public SequencedMap<String, Tensor> arrays() {
+        SequencedMap<String, Tensor> out = new LinkedHashMap<>();
+        for (String key : arrays.keySet()) {
+            out.put(key, get(key));
+        }
+        return Collections.unmodifiableSequencedMap(out);
+    }
+
+    /** The arrays by key, in archive order, each in its stored precision. */
+    public SequencedMap<String, NdArray> storedArrays() {
         return arrays;
     }
 
@@ -322,12 +347,38 @@ public final class NpzArchive {
     }
 
     /**
-     * The array stored under {@code key}.
+     * The array stored under {@code key}, in float32: the stored array itself unless it is
+     * {@code '<f8'}, else a copy rounded to nearest, made on first use and returned every time
+     * after.
+     *
+     * @throws IllegalArgumentException naming the key, the file and the keys it does hold if
+     *                                  there is no such array; naming the key and the element
+     *                                  if a {@code '<f8'} value is finite but beyond float32
+     *                                  range (read it with {@link #array} instead)
+     */
+    public Tensor get(String key) {
+        NdArray stored = array(key);
+        return singlePrecision.computeIfAbsent(key, k -> narrow(k, stored));
+    }
+
+    private Tensor narrow(String key, NdArray stored) {
+        try {
+            return stored.toSinglePrecision();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("key: expected an array that fits float32 but '" + key + "' in "
+                    + source + " is stored as " + stored.dtype().npyDescr() + " and does not (" + e.getMessage()
+                    + "); read it in float64 with array(key)", e);
+        }
+    }
+
+    /**
+     * The array stored under {@code key}, in its stored precision: a
+     * {@link io.jarnn.core.Tensor64} for {@code '<f8'}, a {@link Tensor} for every other dtype.
      *
      * @throws IllegalArgumentException naming the key, the file and the keys it does hold
      */
-    public Tensor get(String key) {
-        Tensor t = arrays.get(key);
+    public NdArray array(String key) {
+        NdArray t = arrays.get(key);
         if (t == null) {
             List<String> keys = List.copyOf(arrays.keySet());
             String shown = keys.size() <= 20 ? keys.toString() : keys.subList(0, 20) + " and " + (keys.size() - 20)
