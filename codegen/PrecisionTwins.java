@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  *     long/double counterparts;</li>
  * <li>{@code Float} becomes {@code Double} inside any identifier ({@code FloatVector},
  *     {@code VectorMask<Float>}, {@code Float.NEGATIVE_INFINITY}), {@code float} becomes
- *     {@code double}, {@code FLOATS} {@code DOUBLES}, {@code float32}/{@code FLOAT32}
- *     {@code float64}/{@code FLOAT64} and the NumPy descriptor {@code <f4} {@code <f8};</li>
+ *     {@code double} (and {@code floats} {@code doubles}), {@code FLOATS} {@code DOUBLES},
+ *     {@code float32}/{@code FLOAT32} {@code float64}/{@code FLOAT64} and the NumPy descriptor
+ *     {@code <f4} {@code <f8};</li>
  * <li>float literals lose their suffix: {@code 1f} becomes {@code 1.0} (never the int {@code 1},
  *     which would turn {@code 1f / 6f} into 0), {@code 0.5f} becomes {@code 0.5}.</li>
  * </ol>
@@ -127,6 +128,7 @@ public final class PrecisionTwins {
                 .replace("intBitsToFloat", "longBitsToDouble");
         line = line.replace("Float", "Double")
                 .replaceAll("\\bfloat\\b", "double")
+                .replaceAll("\\bfloats\\b", "doubles")
                 .replaceAll("\\bFLOATS\\b", "DOUBLES")
                 .replaceAll("\\bfloat32\\b", "float64")
                 .replaceAll("\\bFLOAT32\\b", "FLOAT64")

@@ -14,6 +14,11 @@ import java.util.Locale;
  * {@code -Djarnn.vectorBits} makes every {@link Kernels#active()} throw an
  * {@link IllegalStateException} with a one-line message, instead of one
  * {@code ExceptionInInitializerError} followed by {@code NoClassDefFoundError}s.
+ *
+ * <p>One choice for both precisions: {@link Kernels#active()} and its float64 twin
+ * {@code Kernels64.active()} are both vector or both scalar, for the same reason, logged once.
+ * It is made on the float species; the double species has the same width (half the lanes,
+ * see {@link VectorLanes}), so a width worth vectorising in float is used in double too.
  */
 final class KernelSelection {
     static final String PROPERTY = "jarnn.kernels";
@@ -37,24 +42,30 @@ final class KernelSelection {
     }
 
     /**
-     * The outcome of a selection: the kernels, with the reason they are not the vector kernels
-     * ({@code null} when they are, by default), or the error of an invalid configuration.
+     * The outcome of a selection: the vector kernels or the scalar ones, with the reason they
+     * are not the vector kernels ({@code null} when they are, by default), or the error of an
+     * invalid configuration. A choice of implementation, not an instance, so that both
+     * precisions follow it and only the chosen classes are loaded.
      */
-    record Choice(Kernels chosen, String reason, String error) {
-        static Choice of(Kernels chosen, String reason) {
-            return new Choice(chosen, reason, null);
+    record Choice(boolean vector, String reason, String error) {
+        static Choice vectorKernels() {
+            return new Choice(true, null, null);
+        }
+
+        static Choice scalarKernels(String reason) {
+            return new Choice(false, reason, null);
         }
 
         static Choice invalid(String error) {
-            return new Choice(null, null, error);
+            return new Choice(false, null, error);
         }
 
-        /** The chosen kernels; a new IllegalStateException with the error on each call if the configuration is invalid. */
-        Kernels kernels() {
+        /** Whether the vector kernels are chosen; a new IllegalStateException with the error on each call if the configuration is invalid. */
+        boolean useVector() {
             if (error != null) {
                 throw new IllegalStateException(error);
             }
-            return chosen;
+            return vector;
         }
     }
 
@@ -77,21 +88,21 @@ final class KernelSelection {
         String notReadable = "the module " + VECTOR_MODULE + " is not readable (run java with --add-modules="
                 + VECTOR_MODULE + ")";
         return switch (requested) {
-            case "scalar" -> Choice.of(ScalarKernels.INSTANCE, "forced by -D" + PROPERTY + "=scalar");
-            case "vector" -> moduleReadable ? Choice.of(VectorKernels.INSTANCE, null)
+            case "scalar" -> Choice.scalarKernels("forced by -D" + PROPERTY + "=scalar");
+            case "vector" -> moduleReadable ? Choice.vectorKernels()
                     : Choice.invalid("-D" + PROPERTY + "=vector, but " + notReadable);
             case "auto", "" -> {
                 if (!moduleReadable) {
-                    yield Choice.of(ScalarKernels.INSTANCE, notReadable);
+                    yield Choice.scalarKernels(notReadable);
                 }
                 if (lanes < MIN_LANES) {
-                    yield Choice.of(ScalarKernels.INSTANCE, "the float vectors have " + lanes + " lanes, fewer than "
+                    yield Choice.scalarKernels("the float vectors have " + lanes + " lanes, fewer than "
                             + MIN_LANES + (vectorBits == null ? "" : " (-D" + VectorLanes.PROPERTY + "=" + vectorBits + ")"));
                 }
                 if (jitProblem != null) {
-                    yield Choice.of(ScalarKernels.INSTANCE, jitProblem);
+                    yield Choice.scalarKernels(jitProblem);
                 }
-                yield Choice.of(VectorKernels.INSTANCE, null);
+                yield Choice.vectorKernels();
             }
             default -> Choice.invalid("-D" + PROPERTY + ": expected scalar, vector or auto but got '" + kernels + "'");
         };

@@ -5,7 +5,7 @@ package io.jarnn.kernels;
  * {@link ScalarKernels}, written to be obviously right, and {@link VectorKernels}, holding all
  * of the {@code jdk.incubator.vector} code. {@link #active()} is chosen once per JVM.
  *
- * <p>Kernels take raw arrays, offsets and row strides (row-major {@code off + r * stride + c}),
+ * <p>Every kernel takes raw arrays, offsets and row strides (row-major {@code off + r * stride + c}),
  * write into caller-owned outputs and never allocate. Callers (layers) validate shapes and
  * throw {@link IllegalArgumentException}; inside kernels there are only {@code assert}s.
  *
@@ -15,21 +15,22 @@ package io.jarnn.kernels;
 public interface Kernels {
 
     /**
-     * Floats a caller may leave unused after its buffers so that kernels can read (never
+     * Elements a caller may leave unused after its buffers so that kernels can read (never
      * write) whole vectors past a partial last one: the column tail of
      * {@link #accumulateTaps} then needs masked stores only. Results do not depend on it; only
-     * speed does. 64 floats cover any vector size up to 2048 bits.
+     * speed does. 64 elements cover any vector of up to 64 lanes.
      */
     int OVERREAD_PADDING = 64;
 
     /**
-     * The implementation selected for this JVM (see {@link KernelSelection}).
+     * The implementation selected for this JVM (see {@link KernelSelection}: vector or scalar
+     * in both precisions alike).
      *
      * @throws IllegalStateException on every call, if {@code -Djarnn.kernels} or
      *                               {@code -Djarnn.vectorBits} holds an invalid value
      */
     static Kernels active() {
-        return KernelSelection.Active.CHOICE.kernels();
+        return KernelSelection.Active.CHOICE.useVector() ? VectorKernels.INSTANCE : ScalarKernels.INSTANCE;
     }
 
     /** A short description, e.g. {@code "vector(512-bit, 16 lanes)"} or {@code "scalar"}. */
@@ -65,7 +66,7 @@ public interface Kernels {
      * Per-row log-normalisation with machine power p, for each of {@code rows} contiguous rows of
      * {@code cols}: {@code out[k] = x[k] - (1/p) * logsumexp(p * x)}, computed stably as
      * {@code (x[k] - xMax) - log(sum_j exp(p * (x[j] - xMax))) / p}: nothing overflows, and
-     * logits of +-80 keep rows summing to one within float rounding. {@code out} must not
+     * logits of +-80 keep rows summing to one to within rounding. {@code out} must not
      * overlap {@code x}.
      */
     void logNormalizeRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);

@@ -44,7 +44,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     static float selu(float x) {
-        return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (float) Math.expm1(x));
+        return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (float) Math.expm1(x)); //f64: return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
     }
 
     @Override
@@ -54,9 +54,9 @@ public final class ScalarKernels implements Kernels {
             float xMax = rowMax(x, xr, cols);
             float sum = 0;
             for (int k = 0; k < cols; k++) {
-                sum += (float) Math.exp(machinePow * (x[xr + k] - xMax));
+                sum += (float) Math.exp(machinePow * (x[xr + k] - xMax)); //f64: sum += Math.exp(machinePow * (x[xr + k] - xMax));
             }
-            float shift = (float) Math.log(sum) / machinePow;
+            float shift = (float) Math.log(sum) / machinePow; //f64: double shift = Math.log(sum) / machinePow;
             for (int k = 0; k < cols; k++) {
                 out[outOff + r * cols + k] = (x[xr + k] - xMax) - shift;
             }
@@ -72,7 +72,7 @@ public final class ScalarKernels implements Kernels {
             }
             float sum = 0;
             for (int k = 0; k < rows; k++) {
-                float e = (float) Math.exp(machinePow * (x[xOff + k * cols + j] - xMax));
+                float e = (float) Math.exp(machinePow * (x[xOff + k * cols + j] - xMax)); //f64: double e = Math.exp(machinePow * (x[xOff + k * cols + j] - xMax));
                 out[outOff + k * cols + j] = e;
                 sum += e;
             }
@@ -87,7 +87,8 @@ public final class ScalarKernels implements Kernels {
      * Largest x of a row. Normalisations work with {@code p * (x - xMax)} and
      * {@code (x - xMax) - log(sum)/p}, never with {@code p*x - max(p*x)} or
      * {@code x - (max + log(sum))/p}: with logits of +-80 and p near 4, {@code p*x} is about 300
-     * and its rounding (3e-5) would leave rows summing to one only within 1e-4.
+     * and its rounding (an ulp of 300 is 256 eps) would leave rows summing to one only within
+     * some 1000 eps.
      */
     static float rowMax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
