@@ -209,6 +209,15 @@ public final class ARNNConfig {
             return self();
         }
 
+        /**
+         * {@code machinePow} rounded to the nearest float: a configuration keeps it in float32 in
+         * either precision (NetKet's is an int, 2 by default), and a float64 model computes with
+         * that value widened.
+         */
+        public B machinePow(double machinePow) {
+            return machinePow((float) machinePow);
+        }
+
         /** The precision of the model (default float32; NetKet's {@code param_dtype}). */
         public B dtype(DType dtype) {
             this.dtype = dtype;
