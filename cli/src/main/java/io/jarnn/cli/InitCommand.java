@@ -3,10 +3,10 @@ package io.jarnn.cli;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.npy.ReadLimits;
 import io.jarnn.io.ModelFiles;
-import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
+import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.nn.ModelSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -153,7 +153,8 @@ final class InitCommand implements Callable<Integer> {
             throw usage("--seed and --params: give one (the parameters come either from a seed or from a file)");
         }
         Path target = OutputPaths.requireWritable(spec, "--out", out, ".npz");
-        ARNN model = params != null ? ModelFiles.loadParameters(params, config) : ARNN.initialise(config, seed);
+        AutoregressiveModel model = params != null ? ModelFiles.loadParameters(params, config)
+                : AutoregressiveModel.initialise(config, seed);
         ModelFiles.save(target, model);
         ModelSummary summary = model.summary(1);
         stdout.printf(Locale.ROOT, "wrote %s: %s%n", target, model);

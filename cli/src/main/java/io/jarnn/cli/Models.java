@@ -1,5 +1,6 @@
 package io.jarnn.cli;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.Tensor;
 import io.jarnn.core.npy.Npy;
 import io.jarnn.core.npy.NpyFormatException;
@@ -32,9 +33,9 @@ final class Models {
         return new Evaluation(model, inputsFile, inputs(model, inputsFile), outFile);
     }
 
-    /** The model in {@code file}, on {@code --threads} threads. */
+    /** The model in {@code file}, in float32 (the commands compute in float32), on {@code --threads} threads. */
     static ARNN load(Path file, ThreadsOption threads) throws IOException {
-        return threads.apply(ModelFiles.load(file));
+        return threads.apply(ModelFiles.load(file, DType.FLOAT32).toSinglePrecision());
     }
 
     /**

@@ -37,7 +37,7 @@ class InitCommandTest {
     }
 
     private ARNN loaded() throws IOException {
-        return ModelFiles.load(dir.resolve("model.npz"));
+        return (ARNN) ModelFiles.load(dir.resolve("model.npz"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jarnn.io;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
@@ -8,6 +9,7 @@ import io.jarnn.nn.LayerSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
@@ -22,14 +24,19 @@ import java.util.StringJoiner;
  *     {"type": "MaskedConv1D", "features": 16, "kernelSize": 3, "dilation": 1, "bias": true},
  *     {"type": "MaskedConv1D", "features": 2, "kernelSize": 3, "dilation": 1, "bias": true}
  *   ],
- *   "machinePow": 2.0
+ *   "machinePow": 2.0,
+ *   "dtype": "float32"
  * }
  * }</pre>
  * {@code hilbert} is {@code {"type": "spin", "s", "N"}}, {@code {"type": "fock", "nMax", "N"}}
  * or {@code {"type": "values", "values": [...], "N"}}; a constrained spin space adds
  * {@code "totalSz"} (NetKet's {@code total_sz}) and a constrained Fock space {@code "nParticles"}
  * (absent, as before, when unconstrained); each layer is written by
- * {@link LayerSpecJson}, first (exclusive) to last. Version 1 files (one {@code kind} of
+ * {@link LayerSpecJson}, first (exclusive) to last. {@code dtype} is the model's precision,
+ * {@code "float32"} or {@code "float64"} (NumPy's names); it is optional, as files written before
+ * float64 models existed do not have it: {@link #read} takes them as float32, which is what
+ * they hold, and {@link #declaredDType} tells a reader that wants to decide otherwise (from the
+ * parameters' dtype) whether it was given. Version 1 files (one {@code kind} of
  * {@code "dense"} or {@code "conv1d"} with NetKet's {@code layers}, {@code features},
  * {@code kernelSize}, {@code dilation} and {@code bias}) are still read.
  *
@@ -64,6 +71,7 @@ public final class ModelConfigJson {
         fields.add("\"hilbert\": " + hilbert(config.hilbert()));
         fields.add("\"layers\": " + layers);
         fields.add("\"machinePow\": " + Float.toString(config.machinePow()));
+        fields.add("\"dtype\": \"" + config.dtype().label() + "\"");
         return fields.toString();
     }
 
@@ -97,6 +105,7 @@ public final class ModelConfigJson {
      */
     public static ARNNConfig read(String json) {
         JsonFields root = JsonFields.root(JsonReader.parse(json));
+        DType dtype = dtype(root).orElse(DType.FLOAT32);
         String format = root.string("format");
         if (!format.equals(FORMAT)) {
             throw new IllegalArgumentException("format: expected \"" + FORMAT + "\" but got \"" + format + "\"");
@@ -109,7 +118,21 @@ public final class ModelConfigJson {
                     + VERSION + " but got " + version + (version > VERSION ? " (written by a newer jarnn?)" : ""));
         };
         root.requireNoOtherFields();
-        return config;
+        return config.withDType(dtype);
+    }
+
+    /**
+     * The {@code dtype} the document declares, empty when it has none (a file written before
+     * float64 models, which {@link #read} takes as float32).
+     *
+     * @throws IllegalArgumentException as {@link #read} does for a malformed document or dtype
+     */
+    public static Optional<DType> declaredDType(String json) {
+        return dtype(JsonFields.root(JsonReader.parse(json)));
+    }
+
+    private static Optional<DType> dtype(JsonFields root) {
+        return root.has("dtype") ? Optional.of(DType.parse("dtype", root.string("dtype"))) : Optional.empty();
     }
 
     private static ARNNConfig readLayers(JsonFields root) {

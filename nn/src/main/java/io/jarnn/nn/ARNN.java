@@ -1,6 +1,8 @@
 package io.jarnn.nn;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
 import io.jarnn.kernels.Kernels;
@@ -20,7 +22,9 @@ import java.util.SplittableRandom;
  *   conditionals    = exp(machinePow * logPsi)          (each row sums to one)
  *   logPsi(sigma)   = sum_i logPsi[b, i, localIndex(sigma_i)]
  * </pre>
- * Inputs are (batch, N) tensors of local state VALUES. On a constrained space
+ * Computes and stores its parameters in float32, from a float32 configuration (one source for
+ * both {@link AutoregressiveModel}s: the float64 class is generated from this one). Inputs are
+ * (batch, N) tensors of local state VALUES. On a constrained space
  * ({@link HilbertSpace#isConstrained()}) every path applies {@link SectorRule}: states after which
  * the total can no longer be reached get logPsi -infinity (conditional 0) and the others are
  * renormalised, so P is a distribution over the sector; a configuration outside the sector has
@@ -31,7 +35,7 @@ import java.util.SplittableRandom;
  * batch into fixed chunks that run on up to {@link #threads()} threads; the result is bitwise
  * the same for any thread count.
  */
-public final class ARNN {
+public final class ARNN implements AutoregressiveModel {
     private final ARNNConfig config;
     private final List<MaskedLayer> layers;
     private final int threads;
@@ -55,7 +59,7 @@ public final class ARNN {
 
     /**
      * A model of {@code config} with parameters initialised from {@code seed} as NetKet does
-     * (each layer's {@link LayerSpec#initialKernel}, zero biases), the layers drawing from one
+     * (LeCun normal kernels as each {@link LayerSpec} asks, zero biases), the layers drawing from one
      * random stream in order.
      */
     public static ARNN initialise(ARNNConfig config, long seed) {
@@ -65,7 +69,8 @@ public final class ARNN {
         MaskedLayer[] layers = new MaskedLayer[specs.size()];
         for (int l = 0; l < layers.length; l++) {
             LayerSpec spec = specs.get(l);
-            layers[l] = spec.layer(spec.initialKernel(random), Tensor.zeros(spec.biasShape()), ParameterKeys.prefix(l));
+            layers[l] = MaskedLayer.of(spec, Initializer.initialKernel(spec, random), Tensor.zeros(spec.biasShape()),
+                    ParameterKeys.prefix(l));
         }
         return new ARNN(config, List.of(layers), Runtime.getRuntime().availableProcessors(), Kernels.active());
     }
@@ -81,8 +86,8 @@ public final class ARNN {
         ParameterKeys.requireExactly(parameters, config);
         MaskedLayer[] layers = new MaskedLayer[specs.size()];
         for (int l = 0; l < layers.length; l++) {
-            layers[l] = specs.get(l).layer(parameters.get(ParameterKeys.kernel(l)), parameters.get(ParameterKeys.bias(l)),
-                    ParameterKeys.prefix(l));
+            layers[l] = MaskedLayer.of(specs.get(l), parameters.get(ParameterKeys.kernel(l)),
+                    parameters.get(ParameterKeys.bias(l)), ParameterKeys.prefix(l));
         }
         return new ARNN(config, List.of(layers), Runtime.getRuntime().availableProcessors(), Kernels.active());
     }
@@ -91,12 +96,18 @@ public final class ARNN {
         if (config == null) {
             throw new IllegalArgumentException("config: expected a model configuration but got null");
         }
+        if (config.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("config: expected a float32 configuration (this class computes in "
+                    + "float32; AutoregressiveModel.initialise picks the class by dtype) but got dtype " + config.dtype());
+        }
     }
 
+    @Override
     public ARNNConfig config() {
         return config;
     }
 
+    @Override
     public HilbertSpace hilbert() {
         return config.hilbert();
     }
@@ -111,6 +122,7 @@ public final class ARNN {
     }
 
     /** Threads a full forward may use (default: all available processors). */
+    @Override
     public int threads() {
         return threads;
     }
@@ -121,6 +133,7 @@ public final class ARNN {
     }
 
     /** The same model (sharing its immutable layers) forwarding on up to {@code threads} threads. */
+    @Override
     public ARNN withThreads(int threads) {
         Shapes.requireAtLeast("threads", threads, 1);
         return new ARNN(config, layers, threads, kernels);
@@ -135,6 +148,7 @@ public final class ARNN {
     }
 
     /** The parameters in NetKet's names and shapes (fresh copies). */
+    @Override
     public Map<String, Tensor> parameters() {
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (int l = 0; l < layers.size(); l++) {
@@ -152,11 +166,13 @@ public final class ARNN {
     }
 
     /** Multiply-adds one full forward of one sample needs (masked work excluded). */
+    @Override
     public long multiplyAddsPerSample() {
         return config.multiplyAddsPerSample();
     }
 
     /** A flax-style table of the layers for inputs of {@code batch} configurations (see {@link ModelSummary}). */
+    @Override
     public ModelSummary summary(int batch) {
         return ModelSummary.of(this, batch);
     }
@@ -165,7 +181,7 @@ public final class ARNN {
         return chunkRows * config.hilbert().size() * maxWidth;
     }
 
-    /** Samples per parallel chunk of a full forward; fixed by the model's shape, never by threads. */
+    /** Rows (samples) per parallel chunk of a full forward; fixed by the model's shape, never by threads. */
     public int chunkRows() {
         return chunkRows;
     }
@@ -179,11 +195,35 @@ public final class ARNN {
         return new Workspace(this);
     }
 
+    /** A cached-path {@link DirectSampler} of this model on its threads. */
+    @Override
+    public DirectSampler sampler() {
+        return DirectSampler.of(this);
+    }
+
     // ---------------------------------------------------------------- full forward
+
+    /** As {@link #conditionalsLogPsi(Tensor)} for configurations of either precision (see {@link AutoregressiveModel}). */
+    @Override
+    public Tensor conditionalsLogPsi(NdArray inputs) {
+        return conditionalsLogPsi(LocalStates.configurations("inputs", inputs));
+    }
+
+    /** As {@link #conditionals(Tensor)} for configurations of either precision. */
+    @Override
+    public Tensor conditionals(NdArray inputs) {
+        return conditionals(LocalStates.configurations("inputs", inputs));
+    }
+
+    /** As {@link #logPsi(Tensor)} for configurations of either precision. */
+    @Override
+    public Tensor logPsi(NdArray inputs) {
+        return logPsi(LocalStates.configurations("inputs", inputs));
+    }
 
     /** logPsi conditionals, (batch, N, localSize), of a (batch, N) tensor of local values. */
     public Tensor conditionalsLogPsi(Tensor inputs) {
-        int batch = hilbert().requireConfigurations("inputs", inputs);
+        int batch = LocalStates.requireConfigurations(hilbert(), "inputs", inputs);
         Tensor out = Tensor.zeros(batch, hilbert().size(), hilbert().localSize());
         forwardLogPsi(inputs, out, newWorkspace());
         return out;
@@ -194,7 +234,7 @@ public final class ARNN {
      * localSize), with caller-owned scratch: allocates nothing on one thread.
      */
     public void conditionalsLogPsi(Tensor inputs, Tensor out, Workspace workspace) {
-        int batch = hilbert().requireConfigurations("inputs", inputs);
+        int batch = LocalStates.requireConfigurations(hilbert(), "inputs", inputs);
         if (out == null) {
             throw new IllegalArgumentException("out: expected a tensor but got null");
         }
@@ -273,7 +313,7 @@ public final class ARNN {
         for (int b = 0; b < out.length; b++) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
-                int k = h.localIndexOrNegative(x[xo + b * n + i]);
+                int k = LocalStates.indexOrNegative(h, x[xo + b * n + i]);
                 sum += c[(b * n + i) * ls + k];
             }
             out[b] = (float) sum;
@@ -350,7 +390,7 @@ public final class ARNN {
                                 x, inputs.offset() + b * n);
                     }
                 }
-                before += h.localIndexOrNegative(x[inputs.offset() + b * n + i]);
+                before += LocalStates.indexOrNegative(h, x[inputs.offset() + b * n + i]);
             }
         }
     }
@@ -392,10 +432,10 @@ public final class ARNN {
                 int lo = SectorRule.lowest(h, i, before);
                 int hi = SectorRule.highest(h, i, before);
                 if (!SectorRule.allAllowed(lo, hi, ls)) {
-                    SectorRule.maskedLogNormalize(logits, (r * n + i) * ls, 1, o, out.offset() + ((first + r) * n + i) * ls,
+                    SectorNormalization.maskedLogNormalize(logits, (r * n + i) * ls, 1, o, out.offset() + ((first + r) * n + i) * ls,
                             1, ls, lo, hi, machinePow());
                 }
-                before += h.localIndexOrNegative(in[row + i]);
+                before += LocalStates.indexOrNegative(h, in[row + i]);
             }
         }
     }
@@ -480,7 +520,7 @@ public final class ARNN {
         float[] s = sigma.array();
         for (int b = 0; b < sigma.dim(0); b++) {
             float v = s[sigma.offset() + b * n + site];
-            if (h.localIndexOrNegative(v) < 0) {
+            if (LocalStates.indexOrNegative(h, v) < 0) {
                 throw new IllegalArgumentException("sigma: element [" + b + ", " + site + "] is " + v
                         + ", expected one of " + Arrays.toString(h.localValues()) + " (" + h + ")");
             }
@@ -526,7 +566,7 @@ public final class ARNN {
         int n = h.size();
         int[] sums = cache.indexSums();
         for (int b = 0; b < sums.length; b++) {
-            sums[b] += h.localIndexOrNegative(sigma[column + b * n]);
+            sums[b] += LocalStates.indexOrNegative(h, sigma[column + b * n]);
         }
     }
 
@@ -545,7 +585,7 @@ public final class ARNN {
             int lo = SectorRule.lowest(h, index, before[b]);
             int hi = SectorRule.highest(h, index, before[b]);
             if (!SectorRule.allAllowed(lo, hi, ls)) {
-                SectorRule.maskedLogNormalize(act, b, batch, p, b, batch, ls, lo, hi, pow);
+                SectorNormalization.maskedLogNormalize(act, b, batch, p, b, batch, ls, lo, hi, pow);
                 for (int k = 0; k < ls; k++) {
                     p[k * batch + b] = (float) Math.exp(pow * p[k * batch + b]);
                 }

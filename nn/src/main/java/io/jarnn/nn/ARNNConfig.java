@@ -1,5 +1,6 @@
 package io.jarnn.nn;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 
 import java.util.Arrays;
@@ -8,7 +9,10 @@ import java.util.Objects;
 
 /**
  * Everything that defines an ARNN apart from its parameters: the Hilbert space, the layers'
- * {@link LayerSpec}s, first to last, and {@code machinePow}. Validated at construction: the
+ * {@link LayerSpec}s, first to last, {@code machinePow} and the {@link DType} the model computes
+ * and stores its parameters in (float32 by default, jarnn's historical precision; float64 is
+ * NetKet's {@code param_dtype}): an {@link ARNN} has a float32 configuration, an {@link ARNN64} a
+ * float64 one. Validated at construction: the
  * stack must be autoregressive (the first layer exclusive, the rest inclusive), each layer must
  * take what the one before gives (the first takes 1 feature, the raw local value), all must
  * span the N sites and the last must give the local size. Immutable.
@@ -20,15 +24,23 @@ public final class ARNNConfig {
     private final HilbertSpace hilbert;
     private final List<LayerSpec> layers;
     private final float machinePow;
+    private final DType dtype;
 
-    private ARNNConfig(HilbertSpace hilbert, List<LayerSpec> layers, float machinePow) {
+    private ARNNConfig(HilbertSpace hilbert, List<LayerSpec> layers, float machinePow, DType dtype) {
         this.hilbert = hilbert;
         this.layers = layers;
         this.machinePow = machinePow;
+        this.dtype = dtype;
     }
 
-    /** The configuration of this stack of layers on {@code hilbert}; see the class comment for the rules. */
+    /** The float32 configuration of this stack of layers on {@code hilbert}; see the class comment for the rules. */
     public static ARNNConfig of(HilbertSpace hilbert, List<? extends LayerSpec> layers, float machinePow) {
+        return of(hilbert, layers, machinePow, DType.FLOAT32);
+    }
+
+    /** The configuration of this stack of layers on {@code hilbert} in {@code dtype}. */
+    public static ARNNConfig of(HilbertSpace hilbert, List<? extends LayerSpec> layers, float machinePow,
+                                DType dtype) {
         if (hilbert == null) {
             throw new IllegalArgumentException("hilbert: expected a Hilbert space but got null");
         }
@@ -64,7 +76,10 @@ public final class ARNNConfig {
         if (!(machinePow > 0) || !Float.isFinite(machinePow)) {
             throw new IllegalArgumentException("machinePow: expected a finite value > 0 but got " + machinePow);
         }
-        return new ARNNConfig(hilbert, List.copyOf(layers), machinePow);
+        if (dtype == null) {
+            throw new IllegalArgumentException("dtype: expected float32 or float64 but got null");
+        }
+        return new ARNNConfig(hilbert, List.copyOf(layers), machinePow, dtype);
     }
 
     public HilbertSpace hilbert() {
@@ -90,9 +105,19 @@ public final class ARNNConfig {
         return machinePow;
     }
 
+    /** The element type of the model's parameters and arithmetic. */
+    public DType dtype() {
+        return dtype;
+    }
+
     /** The same layers with another {@code machinePow}. */
     public ARNNConfig withMachinePow(float machinePow) {
-        return of(hilbert, layers, machinePow);
+        return of(hilbert, layers, machinePow, dtype);
+    }
+
+    /** The same model in another precision. */
+    public ARNNConfig withDType(DType dtype) {
+        return of(hilbert, layers, machinePow, dtype);
     }
 
     /** Multiply-adds one full forward of one sample needs (masked work excluded). */
@@ -103,18 +128,19 @@ public final class ARNNConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof ARNNConfig c && c.hilbert.equals(hilbert) && c.layers.equals(layers)
-                && Float.compare(c.machinePow, machinePow) == 0;
+                && Float.compare(c.machinePow, machinePow) == 0 && c.dtype == dtype;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(hilbert, layers, machinePow);
+        return Objects.hash(hilbert, layers, machinePow, dtype);
     }
 
     /**
      * NetKet's constructor call when the stack is one of NetKet's models, e.g.
      * {@code ARNNConv1D(hilbert=Spin(s=1/2, N=100), layers=3, features=[16, 16, 2], kernel_size=3,
-     * kernel_dilation=1, use_bias=true, machine_pow=2.0)}; otherwise the list of layers.
+     * kernel_dilation=1, use_bias=true, machine_pow=2.0)}; otherwise the list of layers. A float64
+     * configuration ends in {@code param_dtype=float64}; float32, jarnn's default, is not named.
      */
     @Override
     public String toString() {
@@ -122,8 +148,9 @@ public final class ARNNConfig {
         if (netKet == null) {
             netKet = ARNNConv1D.describe(this);
         }
-        return netKet != null ? netKet
+        String call = netKet != null ? netKet
                 : "ARNN(hilbert=" + hilbert + ", layers=" + layers + ", machine_pow=" + machinePow + ")";
+        return dtype == DType.FLOAT32 ? call : call.substring(0, call.length() - 1) + ", param_dtype=" + dtype + ")";
     }
 
     /**
@@ -137,6 +164,7 @@ public final class ARNNConfig {
         private int[] perLayerFeatures;
         private boolean useBias = true;
         private float machinePow = 2f;
+        private DType dtype = DType.FLOAT32;
 
         Builder(HilbertSpace hilbert) {
             if (hilbert == null) {
@@ -181,6 +209,21 @@ public final class ARNNConfig {
             return self();
         }
 
+        /**
+         * {@code machinePow} rounded to the nearest float: a configuration keeps it in float32 in
+         * either precision (NetKet's is an int, 2 by default), and a float64 model computes with
+         * that value widened.
+         */
+        public B machinePow(double machinePow) {
+            return machinePow((float) machinePow);
+        }
+
+        /** The precision of the model (default float32; NetKet's {@code param_dtype}). */
+        public B dtype(DType dtype) {
+            this.dtype = dtype;
+            return self();
+        }
+
         /** The validated configuration. */
         public ARNNConfig config() {
             int[] features = resolveFeatures(layers, hiddenWidth, perLayerFeatures, hilbert.localSize());
@@ -188,12 +231,27 @@ public final class ARNNConfig {
             for (int l = 0; l < specs.length; l++) {
                 specs[l] = layer(hilbert.size(), l == 0 ? 1 : features[l - 1], features[l], l == 0, useBias);
             }
-            return of(hilbert, List.of(specs), machinePow);
+            return of(hilbert, List.of(specs), machinePow, dtype);
         }
 
-        /** A model with parameters initialised from {@code seed} (NetKet's distribution). */
+        /**
+         * A float32 model with parameters initialised from {@code seed} (NetKet's distribution).
+         *
+         * @throws IllegalArgumentException if {@link #dtype} was set to float64 (use
+         *                                  {@link #build64} or {@link #buildModel})
+         */
         public ARNN build(long seed) {
             return ARNN.initialise(config(), seed);
+        }
+
+        /** This configuration in float64, initialised from {@code seed} (whatever {@link #dtype} says). */
+        public ARNN64 build64(long seed) {
+            return ARNN64.initialise(config().withDType(DType.FLOAT64), seed);
+        }
+
+        /** A model in the precision {@link #dtype} names, initialised from {@code seed}. */
+        public AutoregressiveModel buildModel(long seed) {
+            return AutoregressiveModel.initialise(config(), seed);
         }
 
         /**

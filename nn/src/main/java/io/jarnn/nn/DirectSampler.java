@@ -1,6 +1,7 @@
 package io.jarnn.nn;
 
 import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
 
@@ -23,7 +24,7 @@ import java.util.SplittableRandom;
  * first call, {@link #sample(long, Tensor, Tensor)} allocates nothing on one thread. Not
  * thread-safe: use one sampler per calling thread (they may share the immutable model).
  */
-public final class DirectSampler {
+public final class DirectSampler implements ExactSampler {
     /** How each site's conditional is computed. */
     public enum Path {
         /** Per-site caches: O(1) per site for conv1d, O(index) for dense. */
@@ -72,17 +73,20 @@ public final class DirectSampler {
     }
 
     /** The same sampler with another chunk size (changes which stream draws which sample). */
+    @Override
     public DirectSampler withChunkSize(int chunkSize) {
         Shapes.requireAtLeast("chunkSize", chunkSize, 1);
         return new DirectSampler(model, path, chunkSize, threads);
     }
 
     /** The same sampler on up to {@code threads} threads (the samples do not change). */
+    @Override
     public DirectSampler withThreads(int threads) {
         Shapes.requireAtLeast("threads", threads, 1);
         return new DirectSampler(model, path, chunkSize, threads);
     }
 
+    @Override
     public ARNN model() {
         return model;
     }
@@ -91,10 +95,12 @@ public final class DirectSampler {
         return path;
     }
 
+    @Override
     public int chunkSize() {
         return chunkSize;
     }
 
+    @Override
     public int threads() {
         return threads;
     }
@@ -155,6 +161,21 @@ public final class DirectSampler {
         });
     }
 
+    /** As {@link #sample(long, long, Tensor, Tensor)}; the arrays must be of this sampler's precision. */
+    @Override
+    public void sample(long seed, long firstRow, NdArray configurations, NdArray logProbabilities) {
+        sample(seed, firstRow, ownPrecision("configurations", configurations),
+                logProbabilities == null ? null : ownPrecision("logProbabilities", logProbabilities));
+    }
+
+    private static Tensor ownPrecision(String argument, NdArray array) {
+        if (array instanceof Tensor t) {
+            return t;
+        }
+        throw new IllegalArgumentException(argument + ": expected a float32 array, the model's precision, but got "
+                + (array == null ? "null" : "a " + array.dtype() + " one"));
+    }
+
     /**
      * The random stream of chunk c: a SplitMix64-style mix of (seed, c), so that streams of
      * neighbouring chunks and seeds are unrelated and none depends on scheduling.
@@ -175,7 +196,7 @@ public final class DirectSampler {
 
     /** One worker's reusable caches and scratch. */
     private final class Worker {
-        private final float[] localValues = model.hilbert().localValues();
+        private final float[] localValues = LocalStates.values(model.hilbert());
         private final float[] probabilities = new float[chunkSize * localValues.length];
         private final double[] productOfChosen = new double[chunkSize];
         private final double[] logOfChosen = new double[chunkSize];

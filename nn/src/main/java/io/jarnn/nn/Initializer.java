@@ -7,7 +7,8 @@ import java.util.random.RandomGenerator;
 /**
  * NetKet's kernel distribution: LeCun normal (JAX's {@code lecun_normal}, a normal truncated at
  * two standard deviations and rescaled so that its variance is exactly {@code 1 / fan_in}).
- * Each {@link LayerSpec} chooses its fan-in and correction; biases start at zero. Reproducible
+ * Each {@link LayerSpec} chooses its fan-in and correction; biases start at zero. The draws are
+ * doubles in either precision, rounded once to the model's element type. Reproducible
  * from a seed, not bit-equal to JAX's random streams.
  */
 final class Initializer {
@@ -15,6 +16,14 @@ final class Initializer {
     private static final double TRUNCATED_STDDEV = 0.87962566103423978;
 
     private Initializer() {
+    }
+
+    /**
+     * A NetKet-shaped kernel for {@code spec}, drawn as NetKet initialises it (LeCun normal
+     * with the spec's fan-in and scale), consuming {@code random} in row-major order.
+     */
+    static Tensor initialKernel(LayerSpec spec, RandomGenerator random) {
+        return lecunNormal(random, spec.kernelFanIn(), spec.kernelInitScale(), spec.kernelShape());
     }
 
     /** A truncated normal with variance {@code scale^2 / fanIn} into every element, in row-major order. */

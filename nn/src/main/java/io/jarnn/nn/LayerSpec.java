@@ -1,15 +1,12 @@
 package io.jarnn.nn;
 
-import io.jarnn.core.Tensor;
-
-import java.util.random.RandomGenerator;
-
 /**
  * What one masked layer is, apart from its parameters: its shape, its NetKet parameter shapes,
  * how its parameters are initialised and how much work a forward does. A model's configuration
  * is a Hilbert space, a list of these and {@code machinePow} ({@link ARNNConfig}); a layer is a
- * spec plus parameters ({@link MaskedLayer#spec()}). A new layer type is one spec, its layer
- * class and its kernels.
+ * spec plus parameters ({@link MaskedLayer#spec()}), in either precision. A new layer type is
+ * one spec, its layer class (one source, twinned to float64) with its case in
+ * {@link MaskedLayer#of}, and its kernels.
  *
  * <p>Every spec maps (samples, N, in) to (samples, N, out); the output at site i depends on
  * inputs at sites {@code < i} (exclusive) or {@code <= i} (inclusive). Specs validate their
@@ -40,13 +37,13 @@ public sealed interface LayerSpec permits MaskedDense1DSpec, MaskedConv1DSpec {
     /** Shape of the NetKet {@code bias} parameter. */
     int[] biasShape();
 
-    /** Kernel entries that can influence an output (the unmasked ones): the floats a layer stores. */
+    /** Kernel entries that can influence an output (the unmasked ones): the numbers a layer stores. */
     long usedKernelEntries();
 
     /** Multiply-adds one full forward of one sample needs (masked work and zero padding excluded). */
     long multiplyAddsPerSample();
 
-    /** Number of floats a layer stores: the used kernel entries plus the bias. */
+    /** Number of numbers a layer stores: the used kernel entries plus the bias. */
     default long storedParameterCount() {
         return usedKernelEntries() + (useBias() ? product(biasShape()) : 0);
     }
@@ -57,17 +54,14 @@ public sealed interface LayerSpec permits MaskedDense1DSpec, MaskedConv1DSpec {
     }
 
     /**
-     * A NetKet-shaped kernel drawn as NetKet initialises this layer (LeCun normal with this
-     * layer's fan-in and corrections), consuming {@code random} in row-major order. The bias
-     * NetKet initialises to zeros.
+     * Fan-in of NetKet's LeCun-normal kernel initialisation: the kernel is drawn with variance
+     * {@code kernelInitScale()^2 / kernelFanIn()} (see {@code Initializer}), every entry of the
+     * NetKet-shaped kernel in row-major order. The bias NetKet initialises to zeros.
      */
-    Tensor initialKernel(RandomGenerator random);
+    int kernelFanIn();
 
-    /**
-     * The layer with these parameters in NetKet's shapes ({@code bias} ignored, may be null,
-     * without a bias); errors name the parameters with {@code keyPrefix}, e.g. {@code "_layers_0/"}.
-     */
-    MaskedLayer layer(Tensor kernel, Tensor bias, String keyPrefix);
+    /** The factor on the LeCun normal's standard deviation (1 unless a mask thins the kernel). */
+    double kernelInitScale();
 
     /** The same layer over another number of sites (e.g. the same architecture on a larger lattice). */
     LayerSpec onSites(int sites);

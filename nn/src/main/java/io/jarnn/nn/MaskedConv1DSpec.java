@@ -1,9 +1,5 @@
 package io.jarnn.nn;
 
-import io.jarnn.core.Tensor;
-
-import java.util.random.RandomGenerator;
-
 /**
  * NetKet's {@code MaskedConv1D}: a causal convolution of kernel size K and dilation d. With
  * {@code K' = K - (exclusive ? 1 : 0)} taps,
@@ -79,17 +75,17 @@ public record MaskedConv1DSpec(int sites, int in, int out, int kernelSize, int d
 
     /** LeCun normal with fan-in K' * in (the taps the layer really has). */
     @Override
-    public Tensor initialKernel(RandomGenerator random) {
-        return Initializer.lecunNormal(random, taps() * in, 1.0, kernelShape());
+    public int kernelFanIn() {
+        return taps() * in;
+    }
+
+    @Override
+    public double kernelInitScale() {
+        return 1.0;
     }
 
     @Override
     public MaskedConv1DSpec onSites(int sites) {
         return new MaskedConv1DSpec(sites, in, out, kernelSize, dilation, exclusive, useBias);
-    }
-
-    @Override
-    public MaskedConv1D layer(Tensor kernel, Tensor bias, String keyPrefix) {
-        return MaskedConv1D.fromNetKet(this, kernel, bias, keyPrefix);
     }
 }

@@ -1,9 +1,5 @@
 package io.jarnn.nn;
 
-import io.jarnn.core.Tensor;
-
-import java.util.random.RandomGenerator;
-
 /**
  * NetKet's {@code MaskedDense1D}: {@code y[j] = sum_{i < j} x[i] . W[i, j] + bias[j]}
  * ({@code i <= j} when inclusive), with the (N*in, N*out) kernel viewed as N x N blocks of
@@ -72,27 +68,27 @@ public record MaskedDense1DSpec(int sites, int in, int out, boolean exclusive, b
         return usedKernelEntries();
     }
 
+    /** LeCun normal with NetKet's dense fan-in: N*in, the whole kernel's rows (masked ones too). */
+    @Override
+    public int kernelFanIn() {
+        return sites * in;
+    }
+
     /**
-     * NetKet's dense initialisation: LeCun normal with fan-in N*in over the whole kernel, times
-     * {@code sqrt(maskSize / maskCount)} so that the used entries carry the variance the mask
-     * would otherwise thin out. Masked entries are drawn too (NetKet draws them, then masks), so
-     * the stream is consumed as NetKet's is; the layer ignores them.
+     * NetKet's dense correction {@code sqrt(maskSize / maskCount)}, so that the used entries
+     * carry the variance the mask would otherwise thin out. Masked entries are drawn too
+     * (NetKet draws them, then masks), so the stream is consumed as NetKet's is; the layer
+     * ignores them.
      */
     @Override
-    public Tensor initialKernel(RandomGenerator random) {
+    public double kernelInitScale() {
         long maskCount = usedKernelEntries();
         double maskSize = (double) sites * in * sites * out;
-        double correction = maskCount == 0 ? 0 : Math.sqrt(maskSize / maskCount);
-        return Initializer.lecunNormal(random, sites * in, correction, kernelShape());
+        return maskCount == 0 ? 0 : Math.sqrt(maskSize / maskCount);
     }
 
     @Override
     public MaskedDense1DSpec onSites(int sites) {
         return new MaskedDense1DSpec(sites, in, out, exclusive, useBias);
-    }
-
-    @Override
-    public MaskedDense1D layer(Tensor kernel, Tensor bias, String keyPrefix) {
-        return MaskedDense1D.fromNetKet(this, kernel, bias, keyPrefix);
     }
 }

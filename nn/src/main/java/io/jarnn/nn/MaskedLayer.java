@@ -25,6 +25,18 @@ public abstract class MaskedLayer {
         this.useBias = spec.useBias();
     }
 
+    /**
+     * The layer {@code spec} describes with these parameters in NetKet's shapes ({@code bias}
+     * ignored, may be null, without a bias); errors name the parameters with {@code keyPrefix},
+     * e.g. {@code "_layers_0/"}.
+     */
+    public static MaskedLayer of(LayerSpec spec, Tensor kernel, Tensor bias, String keyPrefix) {
+        return switch (spec) {
+            case MaskedDense1DSpec dense -> MaskedDense1D.fromNetKet(dense, kernel, bias, keyPrefix);
+            case MaskedConv1DSpec conv -> MaskedConv1D.fromNetKet(conv, kernel, bias, keyPrefix);
+        };
+    }
+
     /** What this layer is, apart from its parameters. */
     public LayerSpec spec() {
         return spec;

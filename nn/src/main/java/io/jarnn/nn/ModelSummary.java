@@ -1,5 +1,6 @@
 package io.jarnn.nn;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.Shapes;
 
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.StringJoiner;
  *   <li>effective: parameters that can change an output (masked entries excluded);</li>
  *   <li>NetKet: entries of NetKet's arrays, which is also what a saved {@code .npz} holds.</li>
  * </ul>
- * Bytes are the stored floats as float32.
+ * Bytes are the stored numbers in the model's precision (4 each in float32, 8 in float64); shapes
+ * are printed with the model's dtype, as flax does ({@code float32[8,100,16]}).
  */
 public final class ModelSummary {
     /**
@@ -30,10 +32,10 @@ public final class ModelSummary {
      */
     public record Layer(String path, String type, List<Integer> inputShape, List<Integer> outputShape,
                         SequencedMap<String, List<Integer>> parameterShapes, long storedParameters,
-                        long effectiveParameters, long netKetParameters) {
-        /** Bytes of the stored parameters (float32). */
+                        long effectiveParameters, long netKetParameters, DType dtype) {
+        /** Bytes of the stored parameters in {@code dtype}. */
         public long bytes() {
-            return storedParameters * Float.BYTES;
+            return storedParameters * dtype.bytes();
         }
     }
 
@@ -42,35 +44,36 @@ public final class ModelSummary {
     /** Columns from this index on hold numbers and are right-aligned. */
     private static final int FIRST_NUMBER_COLUMN = 5;
 
-    private final ARNN model;
+    private final AutoregressiveModel model;
     private final int batch;
     private final List<Layer> layers;
 
-    private ModelSummary(ARNN model, int batch, List<Layer> layers) {
+    private ModelSummary(AutoregressiveModel model, int batch, List<Layer> layers) {
         this.model = model;
         this.batch = batch;
         this.layers = List.copyOf(layers);
     }
 
     /** The summary of {@code model} for inputs of {@code batch} configurations. */
-    public static ModelSummary of(ARNN model, int batch) {
+    public static ModelSummary of(AutoregressiveModel model, int batch) {
         if (model == null) {
             throw new IllegalArgumentException("model: expected an ARNN but got null");
         }
         Shapes.requireAtLeast("batch", batch, 1);
         int n = model.hilbert().size();
         List<Layer> rows = new ArrayList<>();
-        for (int l = 0; l < model.layers().size(); l++) {
-            MaskedLayer layer = model.layers().get(l);
+        List<LayerSpec> specs = model.config().layerSpecs();
+        for (int l = 0; l < specs.size(); l++) {
+            LayerSpec layer = specs.get(l);
             SequencedMap<String, List<Integer>> shapes = new LinkedHashMap<>();
             shapes.put("kernel", List.of(box(layer.kernelShape())));
             if (layer.useBias()) {
                 shapes.put("bias", List.of(box(layer.biasShape())));
             }
             rows.add(new Layer(ParameterKeys.prefix(l).replace("/", ""), layer.typeName(),
-                    List.of(batch, n, layer.inFeatures()), List.of(batch, n, layer.outFeatures()),
+                    List.of(batch, n, layer.in()), List.of(batch, n, layer.out()),
                     Collections.unmodifiableSequencedMap(shapes), layer.storedParameterCount(),
-                    layer.effectiveParameterCount(), layer.netKetParameterCount()));
+                    layer.storedParameterCount(), layer.netKetParameterCount(), model.dtype()));
         }
         return new ModelSummary(model, batch, rows);
     }
@@ -83,7 +86,7 @@ public final class ModelSummary {
         return boxed;
     }
 
-    public ARNN model() {
+    public AutoregressiveModel model() {
         return model;
     }
 
@@ -109,12 +112,12 @@ public final class ModelSummary {
     }
 
     public long bytes() {
-        return storedParameters() * Float.BYTES;
+        return storedParameters() * model.dtype().bytes();
     }
 
     /** {@code float32[8,100,16]}, as flax prints shapes. */
-    static String format(List<Integer> shape) {
-        StringJoiner j = new StringJoiner(",", "float32[", "]");
+    private String format(List<Integer> shape) {
+        StringJoiner j = new StringJoiner(",", model.dtype() + "[", "]");
         for (int d : shape) {
             j.add(Integer.toString(d));
         }
@@ -167,7 +170,8 @@ public final class ModelSummary {
         appendRow(sb, total, widths);
         sb.append('\n');
         sb.append("stored: floats jarnn keeps; effective: parameters that can change an output (masked entries "
-                + "excluded); NetKet: entries of NetKet's arrays (what a saved .npz holds); bytes: stored float32.\n");
+                + "excluded); NetKet: entries of NetKet's arrays (what a saved .npz holds); bytes: stored " + model.dtype()
+                + ".\n");
         sb.append("multiply-adds per sample (full forward): ").append(count(model.multiplyAddsPerSample())).append('\n');
         return sb.toString();
     }

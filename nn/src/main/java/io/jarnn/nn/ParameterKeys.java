@@ -1,6 +1,6 @@
 package io.jarnn.nn;
 
-import io.jarnn.core.Tensor;
+import io.jarnn.core.NdArray;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class ParameterKeys {
     }
 
     /** Throws naming the key unless {@code parameters} holds exactly the expected keys. */
-    static void requireExactly(Map<String, Tensor> parameters, ARNNConfig config) {
+    static void requireExactly(Map<String, ? extends NdArray> parameters, ARNNConfig config) {
         if (parameters == null) {
             throw new IllegalArgumentException("parameters: expected a map of NetKet parameter names but got null");
         }

@@ -18,6 +18,8 @@ import io.jarnn.core.HilbertSpace;
  * </pre>
  * so the conditionals exp(p logPsi) sum to one over the allowed states and are 0 elsewhere. A
  * site whose range is every local state is left as the unconstrained normalisation wrote it.
+ * The renormalisation itself, which computes in the model's precision, is
+ * {@link SectorNormalization}; this class is only the index arithmetic, shared by both.
  */
 final class SectorRule {
     private SectorRule() {
@@ -37,29 +39,5 @@ final class SectorRule {
     /** Whether indices lo..hi are all {@code ls} local states, i.e. the site needs no correction. */
     static boolean allAllowed(int lo, int hi, int ls) {
         return lo == 0 && hi == ls - 1;
-    }
-
-    /**
-     * Writes the masked logPsi of one site: logits {@code x[xOff + k xStride]}, results
-     * {@code out[outOff + k outStride]}, k = 0..ls-1, with lo..hi allowed. The log-sum-exp
-     * subtracts the largest allowed logit first, so the sum is at least one and a finite row
-     * never overflows; a non-finite allowed logit gives non-finite allowed results, for the
-     * callers' checks to report. Reads all of x before writing out, so they may alias.
-     */
-    static void maskedLogNormalize(float[] x, int xOff, int xStride, float[] out, int outOff, int outStride,
-                                   int ls, int lo, int hi, float p) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int k = lo; k <= hi; k++) {
-            max = Math.max(max, x[xOff + k * xStride]);
-        }
-        double sum = 0;
-        for (int k = lo; k <= hi; k++) {
-            sum += Math.exp(p * (double) (x[xOff + k * xStride] - max));
-        }
-        float shift = (float) (Math.log(sum) / p);
-        for (int k = 0; k < ls; k++) {
-            int o = outOff + k * outStride;
-            out[o] = k < lo || k > hi ? Float.NEGATIVE_INFINITY : (x[xOff + k * xStride] - max) - shift;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.jarnn.io;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
@@ -29,7 +30,8 @@ class ModelConfigJsonTest {
                 {"type": "MaskedConv1D", "features": 16, "kernelSize": 3, "dilation": 2, "bias": true},
                 {"type": "MaskedConv1D", "features": 2, "kernelSize": 3, "dilation": 2, "bias": true}
               ],
-              "machinePow": 2.0
+              "machinePow": 2.0,
+              "dtype": "float32"
             }
             """;
 
@@ -122,6 +124,8 @@ class ModelConfigJsonTest {
             "nParticles on spin  | `\"N\": 100}`                 | `\"N\": 100, \"nParticles\": 3}` | hilbert.nParticles: unknown field",
             "hilbert not object  | `{\"type\": \"spin\", \"s\": 0.5, \"N\": 100}` | `[]`              | hilbert: expected an object but got an array",
             "not JSON            | `\"version\": 2,`             | `\"version\": 2,,`                 | invalid JSON at line 3, column 16",
+            "dtype unknown       | `\"float32\"`                 | `\"float16\"`                      | dtype: expected float32 or float64 but got 'float16'",
+            "dtype not a string  | `\"float32\"`                 | `64`                               | dtype: expected a string",
     })
     void rejectsSchemaViolationsNamingTheField(String name, String from, String to, String expected) {
         assertTrue(CONV.contains(from), "test setup: '" + from + "' not in the document");
@@ -191,5 +195,21 @@ class ModelConfigJsonTest {
         String values = CONV.replace("{\"type\": \"spin\", \"s\": 0.5, \"N\": 100}",
                 "{\"N\": 5, \"values\": [-1, 1e0], \"type\": \"values\"}");
         assertEquals(HilbertSpace.ofLocalValues(5, -1, 1), ModelConfigJson.read(values).hilbert());
+    }
+
+    @Test
+    void recordsTheDTypeAndReadsAFileWithoutOneAsFloat32() {
+        ARNNConfig float32 = ModelConfigJson.read(CONV);
+        ARNNConfig float64 = float32.withDType(DType.FLOAT64);
+        String json64 = ModelConfigJson.write(float64);
+        assertTrue(json64.contains("\"dtype\": \"float64\""), json64);
+        assertEquals(float64, ModelConfigJson.read(json64));
+        assertEquals(java.util.Optional.of(DType.FLOAT64), ModelConfigJson.declaredDType(json64));
+
+        String older = CONV.replace(",\n  \"dtype\": \"float32\"", "");
+        assertTrue(!older.contains("dtype"), "test setup: the dtype line was not removed");
+        assertEquals(float32, ModelConfigJson.read(older));
+        assertEquals(DType.FLOAT32, ModelConfigJson.read(older).dtype());
+        assertEquals(java.util.Optional.empty(), ModelConfigJson.declaredDType(older));
     }
 }

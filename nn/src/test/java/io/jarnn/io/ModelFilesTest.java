@@ -1,11 +1,13 @@
 package io.jarnn.io;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.core.npy.NpyFormatException;
 import io.jarnn.core.npy.NpzArchive;
 import io.jarnn.core.npy.ReadLimits;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNN64;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
@@ -66,7 +68,7 @@ class ModelFilesTest {
     void savedModelLoadsWithTheSameConfigParametersAndConditionalsBitForBit(String name, ARNN model) throws IOException {
         Path file = dir.resolve("model.npz");
         ModelFiles.save(file, model);
-        ARNN loaded = ModelFiles.load(file);
+        ARNN loaded = (ARNN) ModelFiles.load(file);
 
         assertEquals(model.config(), loaded.config());
         Map<String, Tensor> expected = model.parameters();
@@ -116,7 +118,7 @@ class ModelFilesTest {
     void plainNetKetParametersLoadWithAGivenConfig() throws IOException {
         ARNN model = ARNN.initialise(smallConv(), 3);
         Path file = netKetFile(model.parameters());
-        ARNN loaded = ModelFiles.loadParameters(file, smallConv());
+        ARNN loaded = (ARNN) ModelFiles.loadParameters(file, smallConv());
         Tensor sigma = model.hilbert().randomConfigurations(5, 1);
         assertTrue(model.conditionals(sigma).contentEquals(loaded.conditionals(sigma)));
 
@@ -126,7 +128,7 @@ class ModelFilesTest {
     }
 
     @Test
-    void float64ParametersAreRoundedToFloat32() throws IOException {
+    void float64ParametersLoadAsFloat64UnlessFloat32IsAskedFor() throws IOException {
         ARNN model = ARNN.initialise(smallConv(), 3);
         Path file = dir.resolve("f8.npz");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
@@ -136,7 +138,10 @@ class ModelFilesTest {
                 zip.closeEntry();
             }
         }
-        ARNN loaded = ModelFiles.loadParameters(file, smallConv());
+        ARNN64 wide = (ARNN64) ModelFiles.loadParameters(file, smallConv());
+        assertEquals(smallConv().withDType(DType.FLOAT64), wide.config());
+        model.parameters().forEach((k, t) -> assertTrue(t.toDoublePrecision().contentEquals(wide.parameters().get(k)), k));
+        ARNN loaded = (ARNN) ModelFiles.loadParameters(file, smallConv(), ReadLimits.DEFAULT, DType.FLOAT32);
         model.parameters().forEach((k, t) -> assertTrue(t.contentEquals(loaded.parameters().get(k)), k));
     }
 

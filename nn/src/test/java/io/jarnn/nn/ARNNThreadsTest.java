@@ -20,10 +20,10 @@ class ARNNThreadsTest {
     static List<ARNN> models() {
         HilbertSpace spins = HilbertSpace.spin(0.5, 10);
         return List.of(
-                ARNNDense.builder(spins).layers(3).features(8).build(5),
-                ARNNConv1D.builder(spins).layers(3).features(6).kernelSize(3).dilation(2).build(6),
+                Build.model(ARNNDense.builder(spins).layers(3).features(8), 5),
+                Build.model(ARNNConv1D.builder(spins).layers(3).features(6).kernelSize(3).dilation(2), 6),
                 // wide enough that a chunk holds fewer than the 64-sample maximum
-                ARNNConv1D.builder(HilbertSpace.spin(1, 40)).layers(2).features(160).kernelSize(2).build(7));
+                Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 40)).layers(2).features(160).kernelSize(2), 7));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -32,7 +32,7 @@ class ARNNThreadsTest {
         int chunk = model.chunkRows();
         int batch = 5 * chunk + chunk / 2 + 1; // five full chunks and a ragged sixth
         assertTrue(chunk >= 1 && batch % chunk != 0, "chunkRows " + chunk + ", batch " + batch);
-        Tensor sigma = model.hilbert().randomConfigurations(batch, 123);
+        Tensor sigma = Build.randomConfigurations(model.hilbert(), batch, 123);
 
         Tensor single = model.withThreads(1).conditionalsLogPsi(sigma);
         Tensor singleLogPsi = model.withThreads(1).logPsi(sigma);
@@ -50,7 +50,7 @@ class ARNNThreadsTest {
     void callerOwnedWorkspaceGivesTheSameBitsOnEveryReuse(ARNN model) {
         ARNN four = model.withThreads(4);
         int batch = 3 * model.chunkRows() + 2;
-        Tensor sigma = model.hilbert().randomConfigurations(batch, 321);
+        Tensor sigma = Build.randomConfigurations(model.hilbert(), batch, 321);
         Tensor expected = model.withThreads(1).conditionalsLogPsi(sigma);
         Tensor out = Tensor.zeros(batch, model.hilbert().size(), model.hilbert().localSize());
         // A workspace grows to the workers a call uses, so one made for a single thread serves four.

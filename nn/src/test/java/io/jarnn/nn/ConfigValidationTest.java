@@ -1,5 +1,6 @@
 package io.jarnn.nn;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,5 +139,26 @@ class ConfigValidationTest {
                 "layers = 1: the only layer has the local size");
         assertArrayEquals(new int[]{5, 5, 3}, ARNNDense.builder(HilbertSpace.spin(1, 2)).layers(3).features(5)
                 .config().features(), "int form: hidden layers of that width, last the local size");
+    }
+
+    @Test
+    void theDTypeIsPartOfTheConfigurationAndPicksTheModelClass() {
+        ARNNConfig.Builder<?> builder = ARNNDense.builder(HilbertSpace.spin(0.5, 4)).layers(2).features(3);
+        ARNNConfig float32 = builder.config();
+        assertEquals(DType.FLOAT32, float32.dtype(), "float32 is the default");
+        ARNNConfig float64 = builder.dtype(DType.FLOAT64).config();
+        assertEquals(DType.FLOAT64, float64.dtype());
+        assertEquals(float64, float32.withDType(DType.FLOAT64));
+        assertTrue(!float32.equals(float64) && float32.hashCode() != float64.hashCode(), "dtype must count in equals");
+        assertEquals(float32.toString().replaceFirst("\\)$", ", param_dtype=float64)"), float64.toString());
+        assertRejected(() -> float32.withDType(null), "dtype");
+
+        assertRejected(() -> ARNN.initialise(float64, 1), "config", "float32", "float64");
+        assertRejected(() -> ARNN64.initialise(float32, 1), "config", "float64", "float32");
+        assertRejected(() -> builder.build(1), "float32");
+        assertTrue(AutoregressiveModel.initialise(float64, 1) instanceof ARNN64);
+        assertTrue(AutoregressiveModel.initialise(float32, 1) instanceof ARNN);
+        assertTrue(builder.buildModel(1) instanceof ARNN64);
+        assertEquals(float64, builder.dtype(DType.FLOAT32).build64(1).config(), "build64 builds in float64");
     }
 }

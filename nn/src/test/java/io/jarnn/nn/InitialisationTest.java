@@ -115,13 +115,13 @@ class InitialisationTest {
         float[] x = HilbertSpace.spin(0.5, n * in).randomConfigurations(3, 5).toArray(); // 3 samples of (n, in)
         for (boolean exclusive : new boolean[]{true, false}) {
             MaskedDense1DSpec spec = new MaskedDense1DSpec(n, in, out, exclusive, false);
-            Tensor kernel = spec.initialKernel(new SplittableRandom(3));
-            float[] base = forward(spec.layer(kernel, null, ""), x);
+            Tensor kernel = Initializer.initialKernel(spec, new SplittableRandom(3));
+            float[] base = forward(MaskedLayer.of(spec, kernel, null, ""), x);
             int reaching = 0;
             for (int e = 0; e < kernel.size(); e++) {
                 Tensor perturbed = kernel.copy();
                 perturbed.array()[e] += 1f;
-                if (!Arrays.equals(base, forward(spec.layer(perturbed, null, ""), x))) {
+                if (!Arrays.equals(base, forward(MaskedLayer.of(spec, perturbed, null, ""), x))) {
                     reaching++;
                 }
             }

@@ -21,22 +21,20 @@ final class ModelCases {
         HilbertSpace spinHalf = HilbertSpace.spin(0.5, 12);
         HilbertSpace spinOne = HilbertSpace.spin(1, 7);
         HilbertSpace fock = HilbertSpace.fock(3, 6);
-        HilbertSpace values = HilbertSpace.ofLocalValues(5, -0.5f, 0.25f, 3f);
+        HilbertSpace values = HilbertSpace.ofLocalValues(5, -0.5f, 0.25f, 3f); //f64: HilbertSpace values = HilbertSpace.ofLocalValues(5, -0.5f, 0.25f, 3f);
         List<ARNN> list = new ArrayList<>();
         long seed = 11;
         for (float p : MACHINE_POWS) {
-            list.add(ARNNDense.builder(spinHalf).layers(2).features(6).machinePow(p).build(seed++));
-            list.add(ARNNDense.builder(spinOne).layers(3).features(5).machinePow(p).build(seed++));
-            list.add(ARNNDense.builder(fock).layers(2).features(7, 4).bias(false).machinePow(p).build(seed++));
-            list.add(ARNNDense.builder(values).layers(1).machinePow(p).build(seed++));
-            list.add(ARNNConv1D.builder(spinHalf).layers(3).features(4).kernelSize(3).dilation(2).machinePow(p)
-                    .build(seed++));
-            list.add(ARNNConv1D.builder(spinOne).layers(2).features(6).kernelSize(2).dilation(1).machinePow(p)
-                    .build(seed++));
-            list.add(ARNNConv1D.builder(fock).layers(3).features(9, 3, 4).kernelSize(4).dilation(1)
-                    .machinePow(p).build(seed++));
-            list.add(ARNNConv1D.builder(values).layers(2).features(5).kernelSize(2).dilation(3).bias(false)
-                    .machinePow(p).build(seed++));
+            list.add(Build.model(ARNNDense.builder(spinHalf).layers(2).features(6).machinePow(p), seed++));
+            list.add(Build.model(ARNNDense.builder(spinOne).layers(3).features(5).machinePow(p), seed++));
+            list.add(Build.model(ARNNDense.builder(fock).layers(2).features(7, 4).bias(false).machinePow(p), seed++));
+            list.add(Build.model(ARNNDense.builder(values).layers(1).machinePow(p), seed++));
+            list.add(Build.model(ARNNConv1D.builder(spinHalf).layers(3).features(4).kernelSize(3).dilation(2).machinePow(p), seed++));
+            list.add(Build.model(ARNNConv1D.builder(spinOne).layers(2).features(6).kernelSize(2).dilation(1).machinePow(p), seed++));
+            list.add(Build.model(ARNNConv1D.builder(fock).layers(3).features(9, 3, 4).kernelSize(4).dilation(1)
+                    .machinePow(p), seed++));
+            list.add(Build.model(ARNNConv1D.builder(values).layers(2).features(5).kernelSize(2).dilation(3).bias(false)
+                    .machinePow(p), seed++));
         }
         return list;
     }
