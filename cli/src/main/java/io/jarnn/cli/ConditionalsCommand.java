@@ -35,7 +35,7 @@ final class ConditionalsCommand implements Callable<Integer> {
     Path inputsFile;
 
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
-            description = "where to write them, (batch, sites, local states) (required)")
+            description = {"where to write them, (batch, sites, local states),", "in the model's dtype (required)"})
     Path outFile;
 
     @Mixin

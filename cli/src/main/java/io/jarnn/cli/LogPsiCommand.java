@@ -35,7 +35,7 @@ final class LogPsiCommand implements Callable<Integer> {
     Path inputsFile;
 
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
-            description = "where to write logPsi, (batch,) (required)")
+            description = "where to write logPsi, (batch,), in the model's dtype (required)")
     Path outFile;
 
     @Mixin
