@@ -83,7 +83,7 @@ final class SampleCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
-            description = "where to write the samples, (N, sites), in the model's dtype (required)")
+            description = {"where to write the samples, (N, sites),", "in the model's dtype (required)"})
     Path samplesFile;
 
     @Option(names = "--log-prob", arity = "0", description = "also write log p(sample) = machine_pow * logPsi, (N,)")
