@@ -1,6 +1,7 @@
 package io.jarnn.cli;
 
-import io.jarnn.core.Tensor;
+import io.jarnn.core.NdArray;
+import io.jarnn.core.Shapes;
 import io.jarnn.core.npy.Npy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +22,9 @@ import java.util.concurrent.Callable;
         "",
         """
         Reads a (batch, sites) array of configurations (local state VALUES) and writes the \
-        conditional probabilities p(sigma_i = local state k | sigma_<i), float32 \
-        (batch, sites, local states); each (b, i) row sums to one."""})
+        conditional probabilities p(sigma_i = local state k | sigma_<i), (batch, sites, local \
+        states); each (b, i) row sums to one. Computes and writes in the model's dtype (float32 \
+        '<f4' or float64 '<f8'; see --dtype)."""})
 final class ConditionalsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", converter = Converters.FileName.class,
             description = "a model file written by jarnn init")
@@ -33,8 +35,11 @@ final class ConditionalsCommand implements Callable<Integer> {
     Path inputsFile;
 
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
-            description = "where to write them, float32 (batch, sites, local states) (required)")
+            description = {"where to write them, (batch, sites, local states),", "in the model's dtype (required)"})
     Path outFile;
+
+    @Mixin
+    DTypeOption dtype;
 
     @Mixin
     ThreadsOption threads;
@@ -53,11 +58,11 @@ final class ConditionalsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Models.Evaluation job = Models.evaluation(spec, modelFile, inputsFile, outFile, threads);
-        Tensor conditionals = job.model().conditionals(job.inputs());
+        Models.Evaluation job = Models.evaluation(spec, modelFile, inputsFile, outFile, dtype, threads);
+        NdArray conditionals = job.model().conditionals(job.inputs());
         Npy.write(job.outFile(), conditionals);
-        out.printf(Locale.ROOT, "wrote %s: float32 (%d, %d, %d), conditionals of %s%n", job.outFile(),
-                conditionals.dim(0), conditionals.dim(1), conditionals.dim(2), job.inputsFile());
+        out.printf(Locale.ROOT, "wrote %s: %s %s, conditionals of %s%n", job.outFile(), conditionals.dtype(),
+                Shapes.format(conditionals.shape()), job.inputsFile());
         return Main.OK;
     }
 }

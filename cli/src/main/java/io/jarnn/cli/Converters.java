@@ -1,5 +1,6 @@
 package io.jarnn.cli;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -85,6 +86,21 @@ final class Converters {
                     case "off" -> OFF;
                     default -> throw new TypeConversionException("expected on or off but got '" + text + "'");
                 };
+            }
+        }
+    }
+
+    /**
+     * {@code --dtype}: {@code float32} or {@code float64} (also NumPy's {@code f4}, {@code f8},
+     * any case, as {@link DType#parse} takes them).
+     */
+    static final class Precision implements ITypeConverter<DType> {
+        @Override
+        public DType convert(String text) {
+            try {
+                return DType.parse("--dtype", text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("expected float32 or float64 but got '" + text + "'");
             }
         }
     }

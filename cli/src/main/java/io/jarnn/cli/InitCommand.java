@@ -1,5 +1,6 @@
 package io.jarnn.cli;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.npy.ReadLimits;
 import io.jarnn.io.ModelFiles;
@@ -34,7 +35,12 @@ import java.util.concurrent.Callable;
         jarnn-config.json entry with the configuration. Parameters are initialised from --seed, \
         or taken from --params, a NetKet export made with""",
         "  numpy.savez(path, **flax.traverse_util.flatten_dict(params, sep=\"/\"))",
-        "and checked key by key against the flags."})
+        "and checked key by key against the flags.",
+        "",
+        """
+        The model's dtype (NetKet's param_dtype), recorded in the file, is that of the --params \
+        arrays (a NetKet float64 export stays float64), float32 when initialised from --seed, \
+        unless --dtype says otherwise."""})
 final class InitCommand implements Callable<Integer> {
     /** The model types, by the names {@code --kind} takes. */
     enum Kind {
@@ -126,6 +132,12 @@ final class InitCommand implements Callable<Integer> {
             description = "NetKet-named parameters instead of --seed")
     Path params;
 
+    @Option(names = "--dtype", paramLabel = "float32|float64", converter = Converters.Precision.class,
+            description = {"precision of the model (default: that of --params,",
+                    "float32 from --seed); float64 -> float32 rounds each",
+                    "parameter to nearest and refuses one beyond float32 range"})
+    DType dtype;
+
     @Option(names = "--out", paramLabel = "MODEL.npz", required = true, converter = Converters.FileName.class,
             description = "where to write the model (required)")
     Path out;
@@ -153,8 +165,9 @@ final class InitCommand implements Callable<Integer> {
             throw usage("--seed and --params: give one (the parameters come either from a seed or from a file)");
         }
         Path target = OutputPaths.requireWritable(spec, "--out", out, ".npz");
-        AutoregressiveModel model = params != null ? ModelFiles.loadParameters(params, config)
-                : AutoregressiveModel.initialise(config, seed);
+        AutoregressiveModel model = params == null ? AutoregressiveModel.initialise(config, seed)
+                : dtype == null ? ModelFiles.loadParameters(params, config)
+                : ModelFiles.loadParameters(params, config, ReadLimits.DEFAULT, dtype);
         ModelFiles.save(target, model);
         ModelSummary summary = model.summary(1);
         stdout.printf(Locale.ROOT, "wrote %s: %s%n", target, model);
@@ -185,7 +198,7 @@ final class InitCommand implements Callable<Integer> {
         } else {
             builder.layers(layers != null ? layers : widths.length).features(widths);
         }
-        builder.bias(bias == Converters.OnOff.ON).machinePow(machinePow);
+        builder.bias(bias == Converters.OnOff.ON).machinePow(machinePow).dtype(dtype != null ? dtype : DType.FLOAT32);
         try {
             ARNNConfig config = builder.config();
             // A model that no command could load is refused before it is initialised.

@@ -1,6 +1,7 @@
 package io.jarnn.cli;
 
-import io.jarnn.core.Tensor;
+import io.jarnn.core.NdArray;
+import io.jarnn.core.Shapes;
 import io.jarnn.core.npy.Npy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +22,9 @@ import java.util.concurrent.Callable;
         "",
         """
         Reads a (batch, sites) array of configurations (local state VALUES, e.g. +1/-1 for \
-        spin-1/2; any float or int dtype) and writes logPsi of each, float32 (batch,), where \
-        |psi(sigma)|^machine_pow is the probability of sigma."""})
+        spin-1/2; any float or int dtype) and writes logPsi of each, (batch,), where \
+        |psi(sigma)|^machine_pow is the probability of sigma. Computes and writes in the model's \
+        dtype (float32 '<f4' or float64 '<f8'; see --dtype)."""})
 final class LogPsiCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", converter = Converters.FileName.class,
             description = "a model file written by jarnn init")
@@ -33,8 +35,11 @@ final class LogPsiCommand implements Callable<Integer> {
     Path inputsFile;
 
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
-            description = "where to write logPsi, float32 (batch,) (required)")
+            description = "where to write logPsi, (batch,), in the model's dtype (required)")
     Path outFile;
+
+    @Mixin
+    DTypeOption dtype;
 
     @Mixin
     ThreadsOption threads;
@@ -53,11 +58,11 @@ final class LogPsiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Models.Evaluation job = Models.evaluation(spec, modelFile, inputsFile, outFile, threads);
-        Tensor logPsi = job.model().logPsi(job.inputs());
+        Models.Evaluation job = Models.evaluation(spec, modelFile, inputsFile, outFile, dtype, threads);
+        NdArray logPsi = job.model().logPsi(job.inputs());
         Npy.write(job.outFile(), logPsi);
-        out.printf(Locale.ROOT, "wrote %s: float32 (%d,), logPsi of %s%n", job.outFile(), logPsi.dim(0),
-                job.inputsFile());
+        out.printf(Locale.ROOT, "wrote %s: %s %s, logPsi of %s%n", job.outFile(), logPsi.dtype(),
+                Shapes.format(logPsi.shape()), job.inputsFile());
         return Main.OK;
     }
 }

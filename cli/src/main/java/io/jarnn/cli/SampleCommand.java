@@ -1,9 +1,12 @@
 package io.jarnn.cli;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.npy.AtomicFileSet;
 import io.jarnn.core.npy.NpyStreamWriter;
 import io.jarnn.nn.ARNN;
-import io.jarnn.nn.DirectSampler;
+import io.jarnn.nn.ARNN64;
+import io.jarnn.nn.AutoregressiveModel;
+import io.jarnn.nn.ExactSampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +30,8 @@ import java.util.function.UnaryOperator;
 /**
  * {@code jarnn sample}: exact samples into a {@code .npy}, with a progress bar on stderr for runs
  * longer than a second and the throughput at the end. The samples are those of one
- * {@code DirectSampler.of(model).sample(n, seed, ...)} call (see {@link ChunkedSampling}).
+ * {@code model.sampler().sample(n, seed, ...)} call (see {@link ChunkedSampling}), in the model's
+ * dtype.
  *
  * <p>Memory is one block of rows, whatever {@code --samples}: blocks are streamed into
  * temporary files ({@link NpyStreamWriter}; the header needs only the shape). The samples and
@@ -42,9 +46,15 @@ import java.util.function.UnaryOperator;
         "",
         """
         Draws N exact, independent samples site by site, as NetKet's ARDirectSampler does (no \
-        Markov chain, no burn-in), and writes them as a float32 (N, sites) array of local values. \
+        Markov chain, no burn-in), and writes them as an (N, sites) array of local values. \
         The same seed gives the same samples for any --threads, and the same as the Java call \
-        DirectSampler.of(model).sample(N, seed, ...).""",
+        model.sampler().sample(N, seed, ...).""",
+        "",
+        """
+        Samples are drawn from the model's conditionals in its dtype, and written in it with the \
+        log-probabilities (float32 '<f4' or float64 '<f8'; see --dtype). The two precisions draw \
+        from the same random numbers, but a site whose cumulative probability lands within \
+        rounding of the random number may be drawn differently.""",
         "",
         """
         Samples go to disk as they are drawn, so memory does not grow with N, into hidden \
@@ -73,16 +83,19 @@ final class SampleCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--out", paramLabel = "FILE.npy", required = true, converter = Converters.FileName.class,
-            description = "where to write the samples, float32 (N, sites) (required)")
+            description = {"where to write the samples, (N, sites),", "in the model's dtype (required)"})
     Path samplesFile;
 
-    @Option(names = "--log-prob", arity = "0", description = "also write log p(sample) = machine_pow * logPsi, float32 (N,)")
+    @Option(names = "--log-prob", arity = "0", description = "also write log p(sample) = machine_pow * logPsi, (N,)")
     boolean logProb;
 
     @Option(names = "--log-prob-out", paramLabel = "FILE.npy", converter = Converters.FileName.class,
             description = {"where to write them (implies --log-prob;",
                     "default: the --out name with .npy replaced by .log_prob.npy)"})
     Path logProbOut;
+
+    @Mixin
+    DTypeOption dtype;
 
     @Mixin
     ThreadsOption threads;
@@ -113,22 +126,25 @@ final class SampleCommand implements Callable<Integer> {
             OutputPaths.requireDistinct(spec, "--out", samplesFile, "--log-prob-out", logProbFile.get());
             OutputPaths.requireDistinct(spec, "MODEL", modelFile, "--log-prob-out", logProbFile.get());
         }
-        ARNN model = Models.load(modelFile, threads);
+        AutoregressiveModel model = Models.load(modelFile, dtype, threads);
+        DType precision = model.dtype();
         int n = samples;
         int sites = model.hilbert().size();
         Map<Path, Long> sizes = new LinkedHashMap<>();
-        sizes.put(samplesFile, NPY_HEADER_BYTES + 4L * n * sites);
-        logProbFile.ifPresent(f -> sizes.put(f, NPY_HEADER_BYTES + 4L * n));
+        sizes.put(samplesFile, NPY_HEADER_BYTES + (long) precision.bytes() * n * sites);
+        logProbFile.ifPresent(f -> sizes.put(f, NPY_HEADER_BYTES + (long) precision.bytes() * n));
         OutputPaths.requireSpace(sizes);
-        DirectSampler sampler = DirectSampler.of(model);
+        ExactSampler sampler = model.sampler();
 
         // Samples stream to temporary files block by block (memory does not grow with N) and are
         // put in place together at the end; see AtomicFileSet for the protocol.
         Optional<Path> stale = staleCompanion(logProbFile);
         try (AtomicFileSet files = AtomicFileSet.of(samplesFile)) {
-            NpyStreamWriter samplesOut = new NpyStreamWriter(outputFilter.apply(files.create(samplesFile)), n, sites);
+            NpyStreamWriter samplesOut = new NpyStreamWriter(outputFilter.apply(files.create(samplesFile)), precision,
+                    n, sites);
             NpyStreamWriter logProbOut = logProbFile.isPresent()
-                    ? new NpyStreamWriter(outputFilter.apply(files.create(logProbFile.get())), n) : null;
+                    ? new NpyStreamWriter(outputFilter.apply(files.create(logProbFile.get())), precision, n)
+                    : null;
             stale.ifPresent(files::deleteOnCommit);
 
             long start = System.nanoTime();
@@ -140,28 +156,36 @@ final class SampleCommand implements Callable<Integer> {
                             if (logProbOut != null) {
                                 logProbOut.write(logProbabilities);
                             }
-                            bar.update(first + configurations.dim(0));
+                            bar.update(first + configurations.size() / sites);
                         });
                 bar.finish();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             err.printf(Locale.ROOT, "sampled %,d configurations of %s in %.2f s: %,.0f samples/s (%s, %s)%n",
-                    n, model.hilbert(), seconds, n / seconds, threads(sampler.threads()), model.kernels().name());
+                    n, model.hilbert(), seconds, n / seconds, threads(sampler.threads()), kernels(model));
             samplesOut.finish();
             if (logProbOut != null) {
                 logProbOut.finish();
             }
             files.commit();
         }
-        out.printf(Locale.ROOT, "wrote %s: float32 (%d, %d), seed %d%n", samplesFile, n, sites, seed);
+        out.printf(Locale.ROOT, "wrote %s: %s (%d, %d), seed %d%n", samplesFile, precision, n, sites, seed);
         if (logProbFile.isPresent()) {
-            out.printf(Locale.ROOT, "wrote %s: float32 (%d,), log-probabilities%n", logProbFile.get(), n);
+            out.printf(Locale.ROOT, "wrote %s: %s (%d,), log-probabilities%n", logProbFile.get(), precision, n);
         }
         if (stale.isPresent()) {
             out.printf(Locale.ROOT, "removed %s: log-probabilities of the samples %s replaced%n", stale.get(),
                     samplesFile);
         }
         return Main.OK;
+    }
+
+    /** The name of the kernels {@code model} computes on, e.g. {@code vector(512-bit, 16 lanes)}. */
+    private static String kernels(AutoregressiveModel model) {
+        return switch (model) {
+            case ARNN m -> m.kernels().name();
+            case ARNN64 m -> m.kernels().name();
+        };
     }
 
     static String threads(int count) {

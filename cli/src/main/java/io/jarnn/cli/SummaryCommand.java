@@ -1,6 +1,5 @@
 package io.jarnn.cli;
 
-import io.jarnn.io.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +17,8 @@ import java.util.concurrent.Callable;
         """
         Prints a table in the spirit of flax's tabulate: each layer's path in NetKet's parameter \
         tree, type, input and output shapes for a batch of B configurations, parameter shapes and \
-        counts (stored by jarnn, effective, and in NetKet's arrays), bytes, and the totals."""})
+        counts (stored by jarnn, effective, and in NetKet's arrays), bytes, and the totals. Shapes \
+        and bytes are in the model's dtype (float32 or float64; see --dtype)."""})
 final class SummaryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", converter = Converters.FileName.class,
             description = "a model file written by jarnn init")
@@ -27,6 +27,9 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "1", converter = Converters.PositiveInt.class,
             description = "batch size shown in the shapes (default ${DEFAULT-VALUE})")
     int batch;
+
+    @Mixin
+    DTypeOption dtype;
 
     @Mixin
     CommonOptions common;
@@ -39,7 +42,7 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        out.print(ModelFiles.load(modelFile).summary(batch));
+        out.print(Models.load(modelFile, dtype).summary(batch));
         return Main.OK;
     }
 }

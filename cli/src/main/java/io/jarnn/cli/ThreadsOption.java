@@ -1,6 +1,6 @@
 package io.jarnn.cli;
 
-import io.jarnn.nn.ARNN;
+import io.jarnn.nn.AutoregressiveModel;
 import picocli.CommandLine.Option;
 
 /** {@code --threads}, shared by the commands that run a model. */
@@ -19,7 +19,7 @@ final class ThreadsOption {
     Integer threads;
 
     /** {@code model} on the requested threads, or on its own default. */
-    ARNN apply(ARNN model) {
+    AutoregressiveModel apply(AutoregressiveModel model) {
         return threads == null ? model : model.withThreads(threads);
     }
 }

@@ -1,9 +1,13 @@
 package io.jarnn.cli;
 
 import io.jarnn.core.Tensor;
+import io.jarnn.core.Tensor64;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNN64;
 import io.jarnn.nn.DirectSampler;
+import io.jarnn.nn.DirectSampler64;
 import io.jarnn.nn.Samples;
+import io.jarnn.nn.Samples64;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +34,9 @@ class ChunkedSamplingTest {
         Tensor configurations = Tensor.zeros(n, sites);
         Tensor logProbabilities = Tensor.zeros(n);
         List<Long> firstRows = new ArrayList<>();
-        ChunkedSampling.sample(sampler, seed, n, true, chunksPerBlock, (first, c, lp) -> {
+        ChunkedSampling.sample(sampler, seed, n, true, chunksPerBlock, (first, block, blockLp) -> {
+            Tensor c = (Tensor) block;
+            Tensor lp = (Tensor) blockLp;
             assertTrue(c.dim(0) <= chunksPerBlock * sampler.chunkSize(), "block of " + c.dim(0) + " rows");
             firstRows.add(first);
             System.arraycopy(c.array(), c.offset(), configurations.array(), (int) first * sites, c.size());
@@ -75,6 +82,27 @@ class ChunkedSamplingTest {
         ARNN dense = ModelFixtures.denseSpinOne();
         assertSameAsOneCall(dense, DirectSampler.of(dense).withChunkSize(5).withThreads(1), 101, 9, 4);
         assertSameAsOneCall(dense, DirectSampler.of(dense).withChunkSize(7).withThreads(2), 150, 9, 2);
+    }
+
+    /** A float64 sampler's blocks are float64 views, and together its one call's samples bit for bit. */
+    @Test
+    void float64BlocksGiveTheSamplesOfOneFloat64Call() throws IOException {
+        ARNN64 model = ModelFixtures.conv().toDoublePrecision();
+        DirectSampler64 sampler = DirectSampler64.of(model).withChunkSize(7);
+        int n = 150;
+        int sites = model.hilbert().size();
+        Samples64 expected = sampler.sample(n, 5, true);
+        Tensor64 configurations = Tensor64.zeros(n, sites);
+        Tensor64 logProbabilities = Tensor64.zeros(n);
+        ChunkedSampling.sample(sampler, 5, n, true, 3, (first, block, blockLp) -> {
+            Tensor64 c = assertInstanceOf(Tensor64.class, block);
+            Tensor64 lp = assertInstanceOf(Tensor64.class, blockLp);
+            assertTrue(c.dim(0) <= 21, "block of " + c.dim(0) + " rows");
+            System.arraycopy(c.array(), c.offset(), configurations.array(), (int) first * sites, c.size());
+            System.arraycopy(lp.array(), lp.offset(), logProbabilities.array(), (int) first, lp.size());
+        });
+        assertTrue(expected.configurations().contentEquals(configurations), "float64 configurations differ");
+        assertTrue(expected.logProbabilities().contentEquals(logProbabilities), "float64 log-probabilities differ");
     }
 
     @Test

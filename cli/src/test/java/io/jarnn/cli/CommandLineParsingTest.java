@@ -150,12 +150,13 @@ class CommandLineParsingTest {
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "init", List.of("--kind dense|conv1d", "--hilbert SPEC", "--features F", "--layers L", "--kernel-size K",
                     "--dilation D", "--bias on|off", "--machine-pow P", "--seed S", "--params FILE.npz",
-                    "--out MODEL.npz"),
-            "summary", List.of("MODEL", "--batch B"),
+                    "--dtype float32|float64", "--out MODEL.npz"),
+            "summary", List.of("MODEL", "--batch B", "--dtype float32|float64"),
             "sample", List.of("MODEL", "--samples N", "--seed S", "--out FILE.npy", "--log-prob",
-                    "--log-prob-out FILE.npy", "--threads T"),
-            "logpsi", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--threads T"),
-            "conditionals", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--threads T"),
+                    "--log-prob-out FILE.npy", "--dtype float32|float64", "--threads T"),
+            "logpsi", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--dtype float32|float64", "--threads T"),
+            "conditionals", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--dtype float32|float64",
+                    "--threads T"),
             "demo", List.of());
 
     @ParameterizedTest
@@ -179,9 +180,9 @@ class CommandLineParsingTest {
                 help);
         assertTrue(help.contains("--seed S                  random seed (default 0)\n"), help);
         String init = Cli.run("init", "--help").assertOk().out();
-        for (String line : new String[]{"--kernel-size K       conv1d: kernel size, >= 2 (default 3)",
-                "--bias on|off         whether layers have biases (default on)",
-                "--machine-pow P       p in |psi|^p = probability (default 2)"}) {
+        for (String line : new String[]{"--kernel-size K           conv1d: kernel size, >= 2 (default 3)",
+                "--bias on|off             whether layers have biases (default on)",
+                "--machine-pow P           p in |psi|^p = probability (default 2)"}) {
             assertTrue(init.contains(line + "\n"), () -> "'" + line + "' in:\n" + init);
         }
     }

@@ -5,6 +5,7 @@ import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
+import io.jarnn.nn.AutoregressiveModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ final class ModelFixtures {
         return ARNNDense.builder(HilbertSpace.spin(1, 5)).layers(2).features(3).machinePow(1.5f).build(22);
     }
 
-    static Path save(Path dir, String name, ARNN model) throws IOException {
+    static Path save(Path dir, String name, AutoregressiveModel model) throws IOException {
         Path file = dir.resolve(name);
         ModelFiles.save(file, model);
         return file;

@@ -3,8 +3,10 @@ package io.jarnn.cli;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.npy.Npy;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNN64;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.DirectSampler;
+import io.jarnn.nn.DirectSampler64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +151,37 @@ class StoppedAndFailingRunsTest {
             in.skipNBytes(128);
             in.readNBytes(actual, 0, actual.length);
         }
+        assertArrayEquals(expected.array(), actual);
+    }
+
+    /**
+     * A float64 model's samples stream too, as {@code '<f8'}: 100,000 samples of 100 sites are
+     * 80 MB as doubles, sampled in a 20 MB heap, and the rows are DirectSampler64's.
+     */
+    @Test
+    void float64SamplesStreamInTheModelsDTypeWithoutGrowingMemory() throws Exception {
+        ARNN64 small = ARNNConv1D.builder(HilbertSpace.spin(0.5, 100)).layers(1).features(1).build64(3);
+        String m = ModelFixtures.save(dir, "small64.npz", small).toString();
+        Path out = dir.resolve("s.npy");
+        List<String> command = java("-Xmx20m");
+        command.addAll(List.of("sample", m, "--samples", "100000", "--log-prob", "--out", out.toString()));
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = readErr(p);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertEquals(128 + 8L * 100_000 * 100, Files.size(out));
+        assertEquals(128 + 8L * 100_000, Files.size(dir.resolve("s.log_prob.npy")));
+        io.jarnn.core.Tensor64 first = DirectSampler64.of(small).sample(16 * DirectSampler.DEFAULT_CHUNK_SIZE, 0, false)
+                .configurations();
+        ByteBuffer expected = ByteBuffer.allocate(8 * first.size()).order(ByteOrder.LITTLE_ENDIAN);
+        expected.asDoubleBuffer().put(first.toArray());
+        byte[] header = new byte[128];
+        byte[] actual = new byte[expected.capacity()];
+        try (InputStream in = Files.newInputStream(out)) {
+            in.readNBytes(header, 0, header.length);
+            in.readNBytes(actual, 0, actual.length);
+        }
+        assertTrue(new String(header, StandardCharsets.ISO_8859_1).contains("'descr': '<f8'"), "a float64 header");
         assertArrayEquals(expected.array(), actual);
     }
 
