@@ -10,15 +10,8 @@ import io.jarnn.nn.SiteCache;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's API example, verbatim between the markers, and its imports (this file's
@@ -55,28 +48,6 @@ class ReadmeExampleTest {
 
     @Test
     void readmeShowsThisExampleWithItsImports() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/io/jarnn/examples/ReadmeExampleTest.java"));
-        int begin = source.indexOf("// README-EXAMPLE-" + "BEGIN\n") + "// README-EXAMPLE-BEGIN\n".length();
-        int end = source.indexOf("        // README-EXAMPLE-" + "END");
-        String example = Arrays.stream(source.substring(begin, end).split("\n"))
-                .map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
-                .collect(Collectors.joining("\n"));
-        String readme = Files.readString(Path.of("../README.md"));
-        int at = readme.indexOf(example);
-        assertTrue(at >= 0, "README.md must contain the example of ReadmeExampleTest verbatim:\n" + example);
-
-        // What the README's block shows above the example must be exactly the imports this file
-        // compiles it with: a wrong, missing or extra import fails here.
-        int block = readme.lastIndexOf("```java\n", at);
-        assertTrue(block >= 0, "the example must be in a ```java block of README.md");
-        List<String> shown = readme.substring(block + "```java\n".length(), at).lines()
-                .filter(line -> !line.isBlank()).toList();
-        List<String> compiled = source.lines().filter(line -> line.startsWith("import io.jarnn.")).toList();
-        assertEquals(compiled, shown, "imports above the README's example");
-        for (String line : compiled) {
-            String type = line.substring(line.lastIndexOf('.') + 1, line.length() - 1);
-            assertTrue(Pattern.compile("\\b" + type + "\\b").matcher(example).find(),
-                    () -> line + " is not used by the example");
-        }
+        ReadmeBlocks.requireShownWithImports("ReadmeExampleTest.java", "README-EXAMPLE");
     }
 }
