@@ -152,14 +152,14 @@ class MultiplyAddsTest {
      */
     @Test
     void modelBenchmarksMeasureModelsOfThisPrecisionWithTheCountedWork() {
-        assertBenchmarkModel(ARNNDenseConditionals.config(32, 3, 6), 8,
-                ARNNDenseConditionals.usefulFlopsPerOp(Map.of("sites", "32", "layers", "3", "features", "6",
+        assertBenchmarkModel(ARNNDenseConditionals.config(12, 3, 4), 8,
+                ARNNDenseConditionals.usefulFlopsPerOp(Map.of("sites", "12", "layers", "3", "features", "4",
                         "batch", "8")), "ARNNDenseConditionals");
         assertBenchmarkModel(ARNNConv1DConditionals.config(40, 2, 6, 4, 3), 8,
                 ARNNConv1DConditionals.usefulFlopsPerOp(Map.of("sites", "40", "layers", "2", "features", "6",
                         "kernelSize", "4", "dilation", "3", "batch", "8")), "ARNNConv1DConditionals");
-        assertBenchmarkModel(DirectSampling.config(300), 64,
-                DirectSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64", "threads", "2")), "DirectSampling");
+        assertBenchmarkModel(DirectSampling.config(40), 64,
+                DirectSampling.usefulFlopsPerOp(Map.of("sites", "40", "batch", "64", "threads", "2")), "DirectSampling");
     }
 
     private static void assertBenchmarkModel(ARNNConfig config, int batch, long usefulFlopsPerOp, String benchmark) {
