@@ -1,5 +1,6 @@
 package io.jarnn.benchmarks;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
@@ -24,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Full ARNNConv1D conditionals (all layers, selu, normalisation) of a spin-1/2 batch on one
- * thread, through the allocation-free {@code conditionalsLogPsi(inputs, out, workspace)}.
+ * Full ARNNConv1D conditionals (all layers, selu, normalisation) of a spin-1/2 batch in float32 on
+ * one thread, through the allocation-free {@code conditionalsLogPsi(inputs, out, workspace)}.
  * Useful flops count only the layers' multiply-adds (selu and the normalisation are extra).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -57,10 +58,11 @@ public class ARNNConv1DConditionals {
                 Integer.parseInt(params.get("dilation"))));
     }
 
-    /** The measured model's configuration: what the flop count and the benchmark both build. */
+    /** The measured model's configuration, float32: what the flop count and the benchmark both build. */
     static ARNNConfig config(int sites, int layers, int features, int kernelSize, int dilation) {
         return ARNNConv1D.builder(HilbertSpace.spin(0.5, sites)).layers(layers).features(features)
-                .kernelSize(kernelSize).dilation(dilation).bias(true).machinePow(2f).config();
+                .kernelSize(kernelSize).dilation(dilation).bias(true).machinePow(2f)
+                .dtype(DType.FLOAT32).config();
     }
 
     @Setup(Level.Trial)

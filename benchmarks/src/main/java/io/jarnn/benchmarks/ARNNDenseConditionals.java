@@ -1,5 +1,6 @@
 package io.jarnn.benchmarks;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
@@ -24,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Full ARNNDense conditionals (all layers, selu, normalisation) of a spin-1/2 batch on one
- * thread, through the allocation-free {@code conditionalsLogPsi(inputs, out, workspace)}.
+ * Full ARNNDense conditionals (all layers, selu, normalisation) of a spin-1/2 batch in float32 on
+ * one thread, through the allocation-free {@code conditionalsLogPsi(inputs, out, workspace)}.
  * Useful flops count only the layers' unmasked multiply-adds.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -52,10 +53,10 @@ public class ARNNDenseConditionals {
                 Integer.parseInt(params.get("features"))));
     }
 
-    /** The measured model's configuration: what the flop count and the benchmark both build. */
+    /** The measured model's configuration, float32: what the flop count and the benchmark both build. */
     static ARNNConfig config(int sites, int layers, int features) {
         return ARNNDense.builder(HilbertSpace.spin(0.5, sites)).layers(layers).features(features)
-                .bias(true).machinePow(2f).config();
+                .bias(true).machinePow(2f).dtype(DType.FLOAT32).config();
     }
 
     @Setup(Level.Trial)

@@ -1,5 +1,6 @@
 package io.jarnn.benchmarks;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
@@ -61,10 +62,10 @@ public class DirectSampling {
         return config(HilbertSpace.spin(0.5, sites));
     }
 
-    /** NetKet's benchmark model on {@code hilbert}. */
+    /** NetKet's benchmark model on {@code hilbert}, in float32. */
     static ARNNConfig config(HilbertSpace hilbert) {
         return ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).dilation(1).bias(true).machinePow(2f)
-                .config();
+                .dtype(DType.FLOAT32).config();
     }
 
     @Setup(Level.Trial)

@@ -20,10 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Forward of one hidden MaskedDense1D layer (in = out = f, inclusive, bias) through jarnn's
- * vector kernels, single thread. Its scalar and EJML baselines on the same data are in
- * {@link MaskedDenseForwardBaselines}; the report puts them side by side by equal {@code shape}.
- * Useful flops: 2 x batch x unmasked multiply-adds.
+ * Forward of one hidden float32 MaskedDense1D layer (in = out = f, inclusive, bias) through jarnn's
+ * vector kernels, single thread. Useful flops: 2 x batch x unmasked multiply-adds.
+ * Scalar and EJML baselines on the same data: {@link MaskedDenseForwardBaselines}, matched by shape. //f64: * No baselines in float64 (EJML's float64 module is not a dependency; {@link MaskedDenseForwardBaselines} is float32).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -2,10 +2,12 @@ package io.jarnn.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.kernels.ScalarKernels;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
 import io.jarnn.nn.MaskedConv1D;
@@ -95,18 +97,19 @@ class MultiplyAddsTest {
 
     @Test
     void modelsCountTheirLayersWithNetKetsArchitecture() {
-        ARNN dense = ARNNDense.builder(HilbertSpace.spin(0.5, 9)).layers(3).features(5).build(1);
+        ARNN dense = ARNN.initialise(ARNNDense.builder(HilbertSpace.spin(0.5, 9)).layers(3).features(5)
+                .dtype(DType.FLOAT32).config(), 1);
         long denseExpected = bruteForceDense(9, 1, 5, true) + bruteForceDense(9, 5, 5, false)
                 + bruteForceDense(9, 5, 2, false);
         assertModelCount(dense, denseExpected, "ARNNDense N=9 layers=3 f=5 localSize=2");
 
-        ARNN conv = ARNNConv1D.builder(HilbertSpace.fock(2, 11)).layers(2).features(4).kernelSize(3).dilation(2)
-                .build(1);
+        ARNN conv = ARNN.initialise(ARNNConv1D.builder(HilbertSpace.fock(2, 11)).layers(2).features(4).kernelSize(3)
+                .dilation(2).dtype(DType.FLOAT32).config(), 1);
         assertModelCount(conv, bruteForceConv(11, 1, 4, 3, 2, true) + bruteForceConv(11, 4, 3, 3, 2, false),
                 "ARNNConv1D N=11 layers=2 f=4 K=3 d=2 localSize=3");
 
-        ARNN wide = ARNNConv1D.builder(HilbertSpace.spin(0.5, 5)).layers(4).features(3).kernelSize(7).dilation(3)
-                .build(2);
+        ARNN wide = ARNN.initialise(ARNNConv1D.builder(HilbertSpace.spin(0.5, 5)).layers(4).features(3).kernelSize(7)
+                .dilation(3).dtype(DType.FLOAT32).config(), 2);
         assertModelCount(wide, bruteForceConv(5, 1, 3, 7, 3, true) + 2 * bruteForceConv(5, 3, 3, 7, 3, false)
                 + bruteForceConv(5, 3, 2, 7, 3, false), "ARNNConv1D N=5 layers=4 f=3 K=7 d=3 localSize=2");
     }
@@ -121,13 +124,14 @@ class MultiplyAddsTest {
         assertEquals(expected, MultiplyAdds.model(model.config()), what + ": the benchmarks' count");
     }
 
-    /** Each benchmark's flop count is 2 x batch x the brute-force count of the model its parameters name. */
+    /**
+     * Each benchmark's flop count is 2 x batch x the brute-force count of the model its parameters
+     * name. Benchmarks without a float64 twin are in {@link UntwinnedBenchmarkFlopsTest}.
+     */
     @Test
     void benchmarkFlopCountsFollowTheirParameters() {
         assertEquals(2L * 64 * bruteForceDense(256, 16, 16, false),
                 MaskedDenseForward.usefulFlopsPerOp(Map.of("shape", "N256-f16-b64")), "MaskedDenseForward");
-        assertEquals(2L * 64 * bruteForceDense(64, 4, 4, false),
-                MaskedDenseForwardBaselines.usefulFlopsPerOp(Map.of("shape", "N64-f4-b64")), "MaskedDenseForwardBaselines");
         assertEquals(2L * 256 * bruteForceConv(1024, 16, 16, 3, 2, false),
                 MaskedConv1DForward.usefulFlopsPerOp(Map.of("sites", "1024", "batch", "256", "features", "16",
                         "kernelSize", "3", "dilation", "2")), "MaskedConv1DForward");
@@ -138,24 +142,41 @@ class MultiplyAddsTest {
         assertEquals(2L * 8 * (bruteForceConv(40, 1, 6, 4, 3, true) + bruteForceConv(40, 6, 2, 4, 3, false)),
                 ARNNConv1DConditionals.usefulFlopsPerOp(Map.of("sites", "40", "layers", "2", "features", "6",
                         "kernelSize", "4", "dilation", "3", "batch", "8")), "ARNNConv1DConditionals");
-        long netKetModel = bruteForceConv(300, 1, 16, 3, 1, true) + bruteForceConv(300, 16, 16, 3, 1, false)
-                + bruteForceConv(300, 16, 2, 3, 1, false);
-        assertEquals(2L * 64 * netKetModel,
+        assertEquals(2L * 64 * netKetSamplingModel(300),
                 DirectSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64", "threads", "2")), "DirectSampling");
-        for (String sector : new String[]{"none", "sz0"}) {
-            assertEquals(2L * 64 * netKetModel, ConstrainedSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64",
-                    "sector", sector)), "ConstrainedSampling " + sector);
+    }
+
+    /**
+     * The model benchmarks build their models in float32, this file's precision, and the measured
+     * model (the scalar forwards of its layers) performs the multiply-adds the flop count claims.
+     */
+    @Test
+    void modelBenchmarksMeasureModelsOfThisPrecisionWithTheCountedWork() {
+        assertBenchmarkModel(ARNNDenseConditionals.config(12, 3, 4), 8,
+                ARNNDenseConditionals.usefulFlopsPerOp(Map.of("sites", "12", "layers", "3", "features", "4",
+                        "batch", "8")), "ARNNDenseConditionals");
+        assertBenchmarkModel(ARNNConv1DConditionals.config(40, 2, 6, 4, 3), 8,
+                ARNNConv1DConditionals.usefulFlopsPerOp(Map.of("sites", "40", "layers", "2", "features", "6",
+                        "kernelSize", "4", "dilation", "3", "batch", "8")), "ARNNConv1DConditionals");
+        assertBenchmarkModel(DirectSampling.config(40), 64,
+                DirectSampling.usefulFlopsPerOp(Map.of("sites", "40", "batch", "64", "threads", "2")), "DirectSampling");
+    }
+
+    private static void assertBenchmarkModel(ARNNConfig config, int batch, long usefulFlopsPerOp, String benchmark) {
+        assertEquals(DType.FLOAT32, config.dtype(), benchmark + ": the precision of the measured model");
+        ARNN model = ARNN.initialise(config, 5);
+        long measured = 0;
+        for (MaskedLayer layer : model.layers()) {
+            measured += measured(layer);
         }
-        assertEquals(2L * 64 * netKetModel,
-                CachedVsNaiveSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64")), "CachedVsNaiveSampling");
-        assertEquals(2L * 1024 * (bruteForceConv(1024, 1, 16, 3, 1, true) + bruteForceConv(1024, 16, 16, 3, 1, false)
-                        + bruteForceConv(1024, 16, 2, 3, 1, false)),
-                ThreadScaling.usefulFlopsPerOp(Map.of("model", "conv1d-N1024-f16-k3-d1", "batch", "1024",
-                        "threads", "2")), "ThreadScaling conv1d");
-        assertEquals(2L * 16 * (bruteForceDense(20, 1, 3, true) + bruteForceDense(20, 3, 3, false)
-                        + bruteForceDense(20, 3, 2, false)),
-                ThreadScaling.usefulFlopsPerOp(Map.of("model", "dense-N20-f3", "batch", "16", "threads", "1")),
-                "ThreadScaling dense");
+        assertEquals(usefulFlopsPerOp, 2L * batch * measured,
+                benchmark + ": flops per op vs 2 x batch x the products the model's scalar forwards perform");
+    }
+
+    /** NetKet's sampling benchmark model (3 conv layers, f=16, K=3, d=1) on {@code sites} spins. */
+    static long netKetSamplingModel(int sites) {
+        return bruteForceConv(sites, 1, 16, 3, 1, true) + bruteForceConv(sites, 16, 16, 3, 1, false)
+                + bruteForceConv(sites, 16, 2, 3, 1, false);
     }
 
     /** Weight entries of a dense layer that connect an input site to an output site it may see. */

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jarnn.benchmarks.ARNNDenseConditionals;
+import io.jarnn.benchmarks.ARNNDenseConditionals64;
 import io.jarnn.benchmarks.MaskedDenseForward;
 import io.jarnn.benchmarks.MaskedDenseForwardBaselines;
 import io.jarnn.benchmarks.PeakFlops;
+import io.jarnn.benchmarks.PeakFlops64;
 import io.jarnn.benchmarks.ThreadScaling;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -156,8 +159,53 @@ class PerfTableTest {
         assertTrue(markdown.contains("Measured peak (PeakFlops64): "), "float64 peak line missing from:\n" + markdown);
     }
 
+    /**
+     * A twinned benchmark's float64 row (ARNNDenseConditionals64) takes its flops from the twin's
+     * own usefulFlopsPerOp and is a share of PeakFlops64; its float32 original is a share of
+     * PeakFlops; and MaskedDenseForward64 is not compared with the float32 baselines of
+     * MaskedDenseForward, which have the same shape parameter.
+     */
+    @Test
+    void twinnedRowsTakeTheirFlopsFromTheTwinAndTheirPeakAndNoBaselineFromTheOtherPrecision(@TempDir Path dir)
+            throws IOException {
+        String row = """
+                {"benchmark": "io.jarnn.benchmarks.%s", "mode": "avgt", "threads": 1, "params": {%s},
+                 "primaryMetric": {"scorePercentiles": {"50.0": %s}, "scoreError": 0.1, "scoreUnit": "%s"}}""";
+        String model = "\"sites\": \"256\", \"layers\": \"3\", \"features\": \"16\", \"batch\": \"1024\"";
+        String shape = "\"shape\": \"N256-f16-b64\"";
+        Path json = Files.writeString(dir.resolve("twins.json"), "[" + String.join(",",
+                String.format(Locale.ROOT, row, "PeakFlops.singleThread", "", "8.0", "us/op"),
+                String.format(Locale.ROOT, row, "PeakFlops64.singleThread", "", "8.0", "us/op"),
+                String.format(Locale.ROOT, row, "ARNNDenseConditionals.jarnn", model, "300", "ms/op"),
+                String.format(Locale.ROOT, row, "ARNNDenseConditionals64.jarnn", model, "600", "ms/op"),
+                String.format(Locale.ROOT, row, "MaskedDenseForward.jarnn", shape, "1000", "us/op"),
+                String.format(Locale.ROOT, row, "MaskedDenseForward64.jarnn", shape, "2000", "us/op"),
+                String.format(Locale.ROOT, row, "MaskedDenseForwardBaselines.ejml", shape, "20000", "us/op"),
+                String.format(Locale.ROOT, row, "MaskedDenseForwardBaselines.scalar", shape, "40000", "us/op"))
+                + "]");
+        Map<String, String> modelParams = Map.of("sites", "256", "layers", "3", "features", "16", "batch", "1024");
+        double peak32 = PeakFlops.usefulFlopsPerOp(Map.of()) / 8e-6 / 1e9;
+        double peak64 = PeakFlops64.usefulFlopsPerOp(Map.of()) / 8e-6 / 1e9;
+        double dense32 = ARNNDenseConditionals.usefulFlopsPerOp(modelParams) / 0.3 / 1e9;
+        double dense64 = ARNNDenseConditionals64.usefulFlopsPerOp(modelParams) / 0.6 / 1e9;
+
+        List<String[]> rows = tableRows(new PerfTable(PerfTable.read(json)).render(null));
+        assertEquals(String.format(Locale.ROOT, "%.1f", dense32), rows.get(2)[GFLOPS_COLUMN], "float32 model GFLOP/s");
+        assertEquals(String.format(Locale.ROOT, "%.1f", dense64), rows.get(3)[GFLOPS_COLUMN], "float64 model GFLOP/s");
+        assertEquals(String.format(Locale.ROOT, "%.0f%%", 100 * dense32 / peak32), rows.get(2)[PEAK_COLUMN],
+                "float32 model against PeakFlops");
+        assertEquals(String.format(Locale.ROOT, "%.0f%%", 100 * dense64 / peak64), rows.get(3)[PEAK_COLUMN],
+                "float64 model against PeakFlops64");
+        assertEquals("20.00x", rows.get(4)[EJML_COLUMN], "float32 layer vs EJML");
+        assertEquals("40.00x", rows.get(4)[SCALAR_COLUMN], "float32 layer vs scalar");
+        assertEquals("", rows.get(5)[EJML_COLUMN], "float64 layer vs the float32 EJML baseline");
+        assertEquals("", rows.get(5)[SCALAR_COLUMN], "float64 layer vs the float32 scalar baseline");
+    }
+
     private static final int GFLOPS_COLUMN = 4;
     private static final int PEAK_COLUMN = 5;
+    private static final int EJML_COLUMN = 6;
+    private static final int SCALAR_COLUMN = 7;
 
     /** The cells of each result row of the table, in order, trimmed. */
     private static List<String[]> tableRows(String markdown) {
