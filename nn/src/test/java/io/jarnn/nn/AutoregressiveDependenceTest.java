@@ -29,13 +29,13 @@ class AutoregressiveDependenceTest {
         int n = h.size();
         int ls = h.localSize();
         int batch = 6;
-        Tensor sigma = h.randomConfigurations(batch, 99);
+        Tensor sigma = Build.randomConfigurations(h, batch, 99);
         Tensor before = model.conditionals(sigma);
         int nearest = model.layers().getFirst().spec() instanceof MaskedConv1DSpec conv ? conv.dilation() : 1;
         for (int j = 0; j < n; j++) {
             Tensor changed = sigma.copy();
             for (int b = 0; b < batch; b++) {
-                int k = h.localIndex(sigma.get(b, j));
+                int k = Build.localIndex(h, sigma.get(b, j));
                 changed.set(h.localValue((k + 1) % ls), b, j); // a different local value at site j
             }
             Tensor after = model.conditionals(changed);

@@ -27,6 +27,18 @@ final class Build {
         return h.randomConfigurations(batch, seed); //f64: return h.randomConfigurations(batch, seed).toDoublePrecision();
     }
 
+    /**
+     * The local index of {@code value}, which must equal a local value exactly (in float64: not
+     * merely round to one in float32).
+     */
+    static int localIndex(HilbertSpace h, float value) {
+        float single = value; //f64: float single = (float) value;
+        if (single != value) {
+            throw new IllegalArgumentException("value: expected a local value of " + h + " but got " + value);
+        }
+        return h.localIndex(single);
+    }
+
     /** {@link HilbertSpace#allConfigurations()} in this precision. */
     static Tensor allConfigurations(HilbertSpace h) {
         return h.allConfigurations(); //f64: return h.allConfigurations().toDoublePrecision();

@@ -31,6 +31,12 @@ class MaskedConv1DHandComputedTest {
     private static final float BIAS = 0.125f;
     /** Two samples; the second holds spin values. */
     private static final float[][] SAMPLES = {{0.5f, -1f, 2f, 1.5f, -0.25f}, {1f, 1f, -1f, -1f, 1f}};
+    /**
+     * Non-dyadic values against the definition in double: float32 rounds each of a few O(1)
+     * products and sums (about 1e-7); the float64 twin must agree to 1e-12, the issue's fidelity
+     * bound (its own rounding is about 1e-16), which a layer rounding through float32 misses.
+     */
+    private static final double TOLERANCE = 1e-6; //f64: private static final double TOLERANCE = 1e-12;
 
     static List<Arguments> kernelsAndBias() {
         List<Arguments> list = new ArrayList<>();
@@ -83,6 +89,32 @@ class MaskedConv1DHandComputedTest {
                 assertEquals(want[s][t], site[s], layer + " per-site cache with " + kernels.name()
                         + ", sample " + s + ", site " + t);
             }
+        }
+    }
+
+    /** y[t] = w0 x[t-2] + w1 x[t-1] + w2 x[t] + b with tenths and thirds, by the full forward and the cache. */
+    @ParameterizedTest(name = "{0}, bias={1}")
+    @MethodSource("kernelsAndBias")
+    void nonDyadicValuesAgreeWithTheDefinitionEvaluatedInDouble(Kernels kernels, boolean useBias) {
+        float[] w = {0.1f, -1f / 3, 0.7f};
+        float[] x = {0.3f, -2f / 3, 1.7f, 0.1f, -0.9f};
+        int n = x.length;
+        MaskedConv1D layer = layer(n, 3, 1, false, useBias, w);
+        float[] y = new float[n];
+        layer.forward(kernels, x, 0, 1, y, 0, new float[n]);
+        LayerCache cache = layer.newCache(1);
+        cache.reset();
+        float[] site = new float[1];
+        for (int t = 0; t < n; t++) {
+            double expected = useBias ? BIAS : 0;
+            for (int k = 0; k < 3; k++) {
+                int source = t - (2 - k);
+                expected += source >= 0 ? (double) w[k] * x[source] : 0;
+            }
+            assertEquals(expected, y[t], TOLERANCE, layer + " forward with " + kernels.name() + ", site " + t);
+            cache.push(t, x, t, 0, n);
+            cache.computeSite(kernels, t, site, 0);
+            assertEquals(expected, site[0], TOLERANCE, layer + " per-site cache with " + kernels.name() + ", site " + t);
         }
     }
 

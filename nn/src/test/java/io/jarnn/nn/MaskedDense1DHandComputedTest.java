@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link MaskedDense1D} on N = 3 sites with outputs written out by hand from
  * {@code y[j] = sum_{i < j} x[i] . W[i-block, j-block] + b[j]} ({@code i <= j} inclusive). The
  * masked entries of every kernel hold junk (NaN, +-1e30, infinities) that must have no effect.
- * Values are dyadic, so every result is exact.
+ * Values are dyadic, so every result is exact; one case with tenths and thirds holds the layer to
+ * NetKet's definition evaluated in double ({@link #TOLERANCE}).
  */
 class MaskedDense1DHandComputedTest {
     private static final float NAN = Float.NaN;
@@ -30,6 +31,12 @@ class MaskedDense1DHandComputedTest {
     private static final float B0 = 0.125f;
     private static final float B1 = -0.25f;
     private static final float B2 = 0.375f;
+    /**
+     * Non-dyadic values against the definition in double: float32 rounds each of a few O(1)
+     * products and sums (about 1e-7); the float64 twin must agree to 1e-12, the issue's fidelity
+     * bound (its own rounding is about 1e-16), which a layer rounding through float32 misses.
+     */
+    private static final double TOLERANCE = 1e-6; //f64: private static final double TOLERANCE = 1e-12;
 
     static List<Kernels> kernels() {
         return List.of(ScalarKernels.INSTANCE, VectorKernels.INSTANCE);
@@ -149,6 +156,30 @@ class MaskedDense1DHandComputedTest {
                 x[0] * 1f + x[1] * 0.25f + x[2] * 2f + x[3] * -0.75f + B1,
                 x[0] * -0.5f + x[1] * 1.5f + x[2] * -2f + x[3] * 3f + x[4] * 0.125f + x[5] * -0.5f + B2};
         assertArrayEquals(expected, forward(kernels, layer, x), "inclusive, in=2, out=1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void nonDyadicValuesAgreeWithTheDefinitionEvaluatedInDouble(Kernels kernels) {
+        // in = 2, exclusive: rows 0, 1 (site 0) reach sites 1, 2; rows 2, 3 (site 1) reach site 2.
+        float[][] kernel = {
+                {NAN, 0.1f, -0.7f},
+                {0.3f, 1f / 3, 0.9f},
+                {NAN, BIG, -1.1f},
+                {INF, NAN, 0.2f},
+                {BIG, -BIG, NAN},
+                {NAN, INF, -INF}};
+        float[] x = {0.3f, -2f / 3, 1.7f, 0.1f, -0.9f, 2.2f};
+        double[] expected = {
+                B0,
+                (double) x[0] * kernel[0][1] + (double) x[1] * kernel[1][1] + B1,
+                (double) x[0] * kernel[0][2] + (double) x[1] * kernel[1][2] + (double) x[2] * kernel[2][2]
+                        + (double) x[3] * kernel[3][2] + B2};
+        float[] y = forward(kernels, layer(2, true, kernel), x);
+        for (int j = 0; j < 3; j++) {
+            assertEquals(expected[j], y[j], TOLERANCE, "exclusive, in=2, non-dyadic, site " + j + " with "
+                    + kernels.name());
+        }
     }
 
     @Test

@@ -15,13 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Finite weights large enough to overflow float32 activations (the issue's reproduction: every
+ * Finite weights large enough to overflow single-precision activations (the issue's reproduction: every
  * kernel times 1e16 or 1e30) give an exception naming the sample, the site and the layer, never
  * NaN: through full forwards, per-site evaluation and the sampler, for any thread count.
+ *
+ * <p>In the float64 twin those factors do not overflow (activations of 1e90 are representable):
+ * there they must give results, and the overflowing factors are 1e160 and 1e300 instead (two
+ * layers of 1e160 already pass double's 1.8e308).
  */
 class NonFiniteResultTest {
     private static final HilbertSpace SPINS = HilbertSpace.spin(0.5, 100);
-    private static final ARNN MODEL = ARNNConv1D.builder(SPINS).layers(3).features(16).kernelSize(3).build(42);
+    private static final ARNN MODEL = Build.model(ARNNConv1D.builder(SPINS).layers(3).features(16).kernelSize(3), 42);
+    /** Kernel factors that overflow this precision's activations (the float32 reproduction's, or their float64 analogue). */
+    private static final float OVERFLOWING = 1e16f; //f64: private static final double OVERFLOWING = 1e160;
+    private static final float FAR_OVERFLOWING = 1e30f; //f64: private static final double FAR_OVERFLOWING = 1e300;
 
     private static ARNN scaled(ARNN model, float factor) {
         Map<String, Tensor> params = new LinkedHashMap<>();
@@ -43,10 +50,10 @@ class NonFiniteResultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(floats = {1e16f, 1e30f})
+    @ValueSource(floats = {1e16f, 1e30f}) //f64: @ValueSource(doubles = {1e160, 1e300})
     void everyEntryPointRefusesToReturnNonFiniteValues(float factor) {
         ARNN big = scaled(MODEL, factor);
-        Tensor sigma = SPINS.randomConfigurations(5, 1);
+        Tensor sigma = Build.randomConfigurations(SPINS, 5, 1);
         for (Function<ARNN, Object> call : java.util.List.<Function<ARNN, Object>>of(
                 m -> m.logPsi(sigma), m -> m.conditionals(sigma), m -> m.conditionalsLogPsi(sigma),
                 m -> DirectSampler.of(m).sample(64, 7, true))) {
@@ -67,15 +74,15 @@ class NonFiniteResultTest {
         java.util.Arrays.fill(k.array(), Float.MAX_VALUE / 2);
         params.put("_layers_1/kernel", k);
         ARNN model = MODEL.withParameters(params);
-        String message = failure(() -> model.logPsi(SPINS.randomConfigurations(3, 2)));
-        assertTrue(message.contains("_layers_1 (MaskedConv1D) gives "), message);
+        String message = failure(() -> model.logPsi(Build.randomConfigurations(SPINS, 3, 2)));
+        assertTrue(message.contains("_layers_1 (MaskedConv1D) gives "), message); //f64: assertTrue(message.contains("_layers_1 (MaskedConv1D) gives "), message);
     }
 
     @Test
     void perSiteEvaluationRefusesNonFiniteConditionals() {
-        ARNN big = scaled(MODEL, 1e30f);
+        ARNN big = scaled(MODEL, FAR_OVERFLOWING);
         SiteCache cache = big.newCache(4);
-        Tensor sigma = SPINS.randomConfigurations(4, 3);
+        Tensor sigma = Build.randomConfigurations(SPINS, 4, 3);
         String message = failure(() -> {
             for (int i = 0; i < SPINS.size(); i++) {
                 big.conditional(cache, sigma, i);
@@ -86,19 +93,24 @@ class NonFiniteResultTest {
 
     @Test
     void theSampleNamedDoesNotDependOnTheThreadCount() {
-        ARNN big = scaled(MODEL, 1e16f);
+        ARNN big = scaled(MODEL, OVERFLOWING);
         String one = failure(() -> DirectSampler.of(big).withThreads(1).sample(1000, 5, true));
         String two = failure(() -> DirectSampler.of(big).withThreads(2).sample(1000, 5, true));
         assertEquals(one, two);
-        String forwardOne = failure(() -> big.withThreads(1).logPsi(SPINS.randomConfigurations(300, 4)));
-        String forwardTwo = failure(() -> big.withThreads(2).logPsi(SPINS.randomConfigurations(300, 4)));
+        String forwardOne = failure(() -> big.withThreads(1).logPsi(Build.randomConfigurations(SPINS, 300, 4)));
+        String forwardTwo = failure(() -> big.withThreads(2).logPsi(Build.randomConfigurations(SPINS, 300, 4)));
         assertEquals(forwardOne, forwardTwo);
     }
 
-    @Test
-    void largeButRepresentableWeightsStillGiveResults() {
-        ARNN large = scaled(MODEL, 1e3f);
-        Tensor logPsi = large.logPsi(SPINS.randomConfigurations(5, 1));
+    /**
+     * Weights that are large but whose activations stay representable give finite results; in
+     * float64 these include the factors that overflow single precision (1e16, 1e30).
+     */
+    @ParameterizedTest
+    @ValueSource(floats = {1e3f}) //f64: @ValueSource(doubles = {1e3, 1e16, 1e30})
+    void largeButRepresentableWeightsStillGiveResults(float factor) {
+        ARNN large = scaled(MODEL, factor);
+        Tensor logPsi = large.logPsi(Build.randomConfigurations(SPINS, 5, 1));
         for (float v : logPsi.toArray()) {
             assertTrue(Float.isFinite(v), "logPsi " + v);
         }

@@ -21,22 +21,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alike by the full forward, the per-site cache and the sampler.
  */
 class SectorTest {
+    /**
+     * Sums of probabilities and log-probabilities: 1e-4 / 1e-5 in float32; in float64 1e-12 for
+     * one conditional row (a few roundings of O(1) numbers) and 1e-10 for sums over up to 70
+     * states or 8 sites, far below anything rounded through float32 (1e-8 and more).
+     */
+    private static final double TOTAL_TOLERANCE = 1e-4; //f64: private static final double TOTAL_TOLERANCE = 1e-10;
+    private static final double ROW_TOLERANCE = 1e-5; //f64: private static final double ROW_TOLERANCE = 1e-12;
+    private static final double LOG_PSI_TOLERANCE = 1e-5; //f64: private static final double LOG_PSI_TOLERANCE = 1e-12;
+    /** Cached against full conditionals (2e-6 in float32, 1e-12 in float64, as SiteCacheTest). */
+    private static final double CACHED_TOLERANCE = 2e-6; //f64: private static final double CACHED_TOLERANCE = 1e-12;
+    private static final double LOG_PROBABILITY_TOLERANCE = 1e-4; //f64: private static final double LOG_PROBABILITY_TOLERANCE = 1e-10;
+    /** A kernel factor that overflows this precision's activations. */
+    private static final float OVERFLOWING = 1e30f; //f64: private static final double OVERFLOWING = 1e200;
 
     static Stream<Arguments> models() {
         return Stream.of(
-                Arguments.of("dense spin-1/2 N=8 Sz=0", ARNNDense.builder(HilbertSpace.spin(0.5, 8, 0)).layers(2)
-                        .features(6).build(11)),
-                Arguments.of("conv fock(2) N=5 n=4 p=0.7", ARNNConv1D.builder(HilbertSpace.fock(2, 5, 4)).layers(3)
-                        .features(5).kernelSize(3).machinePow(0.7f).build(12)),
-                Arguments.of("conv d=2 spin-1 N=5 Sz=1 p=1", ARNNConv1D.builder(HilbertSpace.spin(1, 5, 1)).layers(2)
-                        .features(4).kernelSize(2).dilation(2).machinePow(1f).build(13)));
+                Arguments.of("dense spin-1/2 N=8 Sz=0", Build.model(ARNNDense.builder(HilbertSpace.spin(0.5, 8, 0))
+                        .layers(2).features(6), 11)),
+                Arguments.of("conv fock(2) N=5 n=4 p=0.7", Build.model(ARNNConv1D.builder(HilbertSpace.fock(2, 5, 4))
+                        .layers(3).features(5).kernelSize(3).machinePow(0.7f), 12)),
+                Arguments.of("conv d=2 spin-1 N=5 Sz=1 p=1", Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 5, 1))
+                        .layers(2).features(4).kernelSize(2).dilation(2).machinePow(1f), 13)));
     }
 
     /** The local-index sum of row r of t. */
     private static int indexSum(HilbertSpace h, Tensor t, int r) {
         int sum = 0;
         for (int i = 0; i < h.size(); i++) {
-            sum += h.localIndex(t.get(r, i));
+            sum += Build.localIndex(h, t.get(r, i));
         }
         return sum;
     }
@@ -44,21 +57,21 @@ class SectorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void theSectorsProbabilitiesSumToOne(String name, ARNN model) {
-        Tensor all = model.hilbert().allConfigurations();
+        Tensor all = Build.allConfigurations(model.hilbert());
         Tensor logPsi = model.logPsi(all);
         double total = 0;
         for (int r = 0; r < all.dim(0); r++) {
             assertTrue(Float.isFinite(logPsi.get(r)), name + ": logPsi of sector row " + r + " is " + logPsi.get(r));
             total += Math.exp(model.machinePow() * logPsi.get(r));
         }
-        assertEquals(1.0, total, 1e-4, name + ": P summed over the " + all.dim(0) + " sector states");
+        assertEquals(1.0, total, TOTAL_TOLERANCE, name + ": P summed over the " + all.dim(0) + " sector states");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void forbiddenStatesGetZeroAndTheRestRenormalise(String name, ARNN model) {
         HilbertSpace h = model.hilbert();
-        Tensor all = h.allConfigurations();
+        Tensor all = Build.allConfigurations(h);
         Tensor logC = model.conditionalsLogPsi(all);
         Tensor c = model.conditionals(all);
         Tensor logPsi = model.logPsi(all);
@@ -83,12 +96,12 @@ class SectorTest {
                     }
                     rowSum += c.get(r, i, k);
                 }
-                assertEquals(1.0, rowSum, 1e-5, name + " row " + r + " site " + i + ": conditionals sum");
-                int chosen = h.localIndex(all.get(r, i));
+                assertEquals(1.0, rowSum, ROW_TOLERANCE, name + " row " + r + " site " + i + ": conditionals sum");
+                int chosen = Build.localIndex(h, all.get(r, i));
                 sumChosen += logC.get(r, i, chosen);
                 before += chosen;
             }
-            assertEquals(sumChosen, logPsi.get(r), 1e-5, name + " row " + r + ": logPsi vs chosen log-conditionals");
+            assertEquals(sumChosen, logPsi.get(r), LOG_PSI_TOLERANCE, name + " row " + r + ": logPsi vs chosen log-conditionals");
         }
     }
 
@@ -96,7 +109,7 @@ class SectorTest {
     @MethodSource("models")
     void cachedConditionalsEqualTheFullForward(String name, ARNN model) {
         HilbertSpace h = model.hilbert();
-        Tensor sigma = h.randomConfigurations(9, 5);
+        Tensor sigma = Build.randomConfigurations(h, 9, 5);
         Tensor full = model.conditionals(sigma);
         SiteCache cache = model.newCache(9);
         for (int pass = 0; pass < 2; pass++) {
@@ -105,7 +118,7 @@ class SectorTest {
                 Tensor site = model.conditional(cache, sigma, i);
                 for (int b = 0; b < 9; b++) {
                     for (int k = 0; k < h.localSize(); k++) {
-                        assertEquals(full.get(b, i, k), site.get(b, k), 2e-6,
+                        assertEquals(full.get(b, i, k), site.get(b, k), CACHED_TOLERANCE,
                                 name + " pass " + pass + " sample " + b + " site " + i + " state " + k);
                     }
                 }
@@ -118,7 +131,7 @@ class SectorTest {
     void conditionalsDependOnlyOnEarlierSites(String name, ARNN model) {
         HilbertSpace h = model.hilbert();
         int n = h.size();
-        Tensor base = h.randomConfigurations(1, 3);
+        Tensor base = Build.randomConfigurations(h, 1, 3);
         Tensor reference = model.conditionalsLogPsi(base);
         Tensor others = Tensor.zeros(4, n);
         java.util.SplittableRandom random = new java.util.SplittableRandom(17);
@@ -147,20 +160,20 @@ class SectorTest {
     @MethodSource("models")
     void configurationsOutsideTheSectorHaveLogPsiMinusInfinity(String name, ARNN model) {
         HilbertSpace h = model.hilbert();
-        float[] row = h.randomConfigurations(1, 4).array().clone();
+        float[] row = Build.randomConfigurations(h, 1, 4).array().clone();
         // move site 0 one local state along: the index sum changes by one
-        int k = h.localIndex(row[0]);
+        int k = Build.localIndex(h, row[0]);
         row[0] = h.localValue(k == 0 ? 1 : k - 1);
         assertEquals(Float.NEGATIVE_INFINITY, model.logPsi(row), name);
         // the last site's own state cannot complete the total: its conditional is 0
         Tensor c = model.conditionals(row);
-        assertEquals(0f, c.get(h.size() - 1, h.localIndex(row[h.size() - 1])), name + ": last site's own state");
+        assertEquals(0f, c.get(h.size() - 1, Build.localIndex(h, row[h.size() - 1])), name + ": last site's own state");
     }
 
     @Test
     void aPrefixThatLeftTheSectorAllowsNoState() {
         // spin 1/2, N=4, Sz=0 with sites 0..2 all up: no last value can bring the total to 0
-        ARNN model = ARNNDense.builder(HilbertSpace.spin(0.5, 4, 0)).layers(2).features(3).build(2);
+        ARNN model = Build.model(ARNNDense.builder(HilbertSpace.spin(0.5, 4, 0)).layers(2).features(3), 2);
         Tensor logC = model.conditionalsLogPsi(Tensor.copyOf(new float[]{1, 1, 1, -1}, 1, 4));
         assertEquals(Float.NEGATIVE_INFINITY, logC.get(0, 3, 0));
         assertEquals(Float.NEGATIVE_INFINITY, logC.get(0, 3, 1));
@@ -184,7 +197,7 @@ class SectorTest {
     @MethodSource("models")
     void samplesStayInTheSectorWithTheExactFrequencies(String name, ARNN model) {
         HilbertSpace h = model.hilbert();
-        Tensor all = h.allConfigurations();
+        Tensor all = Build.allConfigurations(h);
         Map<String, Integer> cellOf = new HashMap<>();
         for (int r = 0; r < all.dim(0); r++) {
             cellOf.put(key(all, r), r);
@@ -213,7 +226,7 @@ class SectorTest {
                     + threshold);
             Tensor modelLogPsi = model.logPsi(x.slice(0, 50));
             for (int r = 0; r < 50; r++) {
-                assertEquals(model.machinePow() * modelLogPsi.get(r), samples.logProbabilities().get(r), 1e-4,
+                assertEquals(model.machinePow() * modelLogPsi.get(r), samples.logProbabilities().get(r), LOG_PROBABILITY_TOLERANCE,
                         name + " " + path + ": log-probability of sample " + r);
             }
         }
@@ -236,7 +249,7 @@ class SectorTest {
 
     @Test
     void samplesDoNotDependOnTheThreadCount() {
-        ARNN model = ARNNConv1D.builder(HilbertSpace.spin(0.5, 40, 2)).layers(3).features(8).kernelSize(3).build(8);
+        ARNN model = Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 40, 2)).layers(3).features(8).kernelSize(3), 8);
         Samples one = DirectSampler.of(model).withThreads(1).withChunkSize(16).sample(100, 77, true);
         Samples four = DirectSampler.of(model).withThreads(4).withChunkSize(16).sample(100, 77, true);
         assertTrue(one.configurations().contentEquals(four.configurations()), "configurations differ");
@@ -246,20 +259,20 @@ class SectorTest {
     @Test
     void nonFiniteAllowedEntriesStillThrow() {
         HilbertSpace h = HilbertSpace.spin(0.5, 60, 0);
-        ARNN model = ARNNConv1D.builder(h).layers(3).features(16).kernelSize(3).build(42);
+        ARNN model = Build.model(ARNNConv1D.builder(h).layers(3).features(16).kernelSize(3), 42);
         Map<String, Tensor> params = new LinkedHashMap<>();
         model.parameters().forEach((key, t) -> {
             Tensor c = t.copy();
             if (key.endsWith("kernel")) {
                 float[] a = c.array();
                 for (int i = 0; i < a.length; i++) {
-                    a[i] *= 1e30f;
+                    a[i] *= OVERFLOWING;
                 }
             }
             params.put(key, c);
         });
         ARNN big = model.withParameters(params);
-        Tensor sigma = h.randomConfigurations(5, 1);
+        Tensor sigma = Build.randomConfigurations(h, 5, 1);
         assertThrows(NonFiniteResultException.class, () -> big.logPsi(sigma));
         assertThrows(NonFiniteResultException.class, () -> big.conditionalsLogPsi(sigma));
         assertThrows(NonFiniteResultException.class, () -> DirectSampler.of(big).sample(64, 7, false));

@@ -36,7 +36,7 @@ class AutoregressiveProperties {
      */
     @Test
     void changingSiteJLeavesSitesThatCannotSeeItUnchanged() {
-        Coverage coverage = new Coverage("changingSiteJLeavesSitesThatCannotSeeItUnchanged");
+        Coverage coverage = new Coverage();
         SuiteRunMode.qt(2000).forAll(ArbitraryModels.models(), integers().between(0, 15), integers().between(1, 4),
                         longs().all())
                 .checkAssert((spec, siteChoice, batch, inputSeed) ->
@@ -46,11 +46,11 @@ class AutoregressiveProperties {
 
     private static void changingSiteJLeavesSitesThatCannotSeeItUnchanged(ModelSpec spec, int siteChoice, int batch,
                                                                          long inputSeed, Coverage coverage) {
-        ARNN m = spec.build();
+        ARNN m = Build.model(spec);
         HilbertSpace h = m.hilbert();
         int j = siteChoice % h.size();
         boolean[] seeing = ReceptiveField.outputsSeeing(spec, j);
-        Tensor variants = SiteVariants.atSite(h.randomConfigurations(batch, inputSeed), j, h);
+        Tensor variants = SiteVariants.atSite(Build.randomConfigurations(h, batch, inputSeed), j, h);
         Tensor logPsi = m.conditionalsLogPsi(variants);
         Tensor probabilities = m.conditionals(variants);
         int ls = h.localSize();
@@ -79,12 +79,12 @@ class AutoregressiveProperties {
     }
 
     private static void requireBitwiseEqual(String what, Tensor c, Tensor inputs, int reference, int row, int i, int j) {
-        float[] expected = Rows.conditional(c, reference, i);
-        float[] actual = Rows.conditional(c, row, i);
-        if (!Rows.bitwiseEqual(expected, actual)) {
+        float[] expected = ConditionalRows.conditional(c, reference, i);
+        float[] actual = ConditionalRows.conditional(c, row, i);
+        if (!ConditionalRows.bitwiseEqual(expected, actual)) {
             fail(what + " of site " + i + " changed when site " + j + " changed, but site " + i + " cannot see site "
-                    + j + ": " + Rows.text(expected) + " for " + Rows.input(inputs, reference) + " but "
-                    + Rows.text(actual) + " for " + Rows.input(inputs, row));
+                    + j + ": " + ConditionalRows.text(expected) + " for " + ConditionalRows.input(inputs, reference) + " but "
+                    + ConditionalRows.text(actual) + " for " + ConditionalRows.input(inputs, row));
         }
     }
 
@@ -98,7 +98,7 @@ class AutoregressiveProperties {
      */
     @Test
     void changingSiteJChangesALaterSiteThatCanSeeIt() {
-        Coverage coverage = new Coverage("changingSiteJChangesALaterSiteThatCanSeeIt");
+        Coverage coverage = new Coverage();
         SuiteRunMode.qt(1000).forAll(ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN,
                         WeightStyle.MASKED_GARBAGE), integers().between(0, 15), integers().between(1, 3), longs().all())
                 .checkAssert((spec, siteChoice, batch, inputSeed) ->
@@ -122,9 +122,9 @@ class AutoregressiveProperties {
         }
         coverage.checked();
         coverage.collect("kind", spec.kind());
-        ARNN m = spec.build();
+        ARNN m = Build.model(spec);
         HilbertSpace h = m.hilbert();
-        Tensor variants = SiteVariants.atSite(h.randomConfigurations(batch, inputSeed), j, h);
+        Tensor variants = SiteVariants.atSite(Build.randomConfigurations(h, batch, inputSeed), j, h);
         Tensor logPsi = m.conditionalsLogPsi(variants);
         int ls = h.localSize();
         for (int b = 0; b < batch; b++) {
@@ -132,14 +132,14 @@ class AutoregressiveProperties {
             for (int k = 1; k < ls; k++) {
                 boolean changed = false;
                 for (int i = 0; i < h.size() && !changed; i++) {
-                    changed = seeing[i] && !Rows.bitwiseEqual(Rows.conditional(logPsi, reference, i),
-                            Rows.conditional(logPsi, reference + k, i));
+                    changed = seeing[i] && !ConditionalRows.bitwiseEqual(ConditionalRows.conditional(logPsi, reference, i),
+                            ConditionalRows.conditional(logPsi, reference + k, i));
                 }
                 if (!changed) {
                     fail("no conditional changed when site " + j + " changed, although sites " + listTrue(seeing)
-                            + " can see it: " + Rows.input(variants, reference) + " and "
-                            + Rows.input(variants, reference + k) + " give site " + firstSeeing + " logPsi "
-                            + Rows.text(Rows.conditional(logPsi, reference, firstSeeing)));
+                            + " can see it: " + ConditionalRows.input(variants, reference) + " and "
+                            + ConditionalRows.input(variants, reference + k) + " give site " + firstSeeing + " logPsi "
+                            + ConditionalRows.text(ConditionalRows.conditional(logPsi, reference, firstSeeing)));
                 }
             }
         }

@@ -21,9 +21,11 @@ import static org.quicktheories.generators.SourceDSL.longs;
 class CachedPathProperties {
     /**
      * Absolute, on probabilities: the cached path normalises the raw logits directly, the full
-     * path computes exp(machinePow * logPsi), so they agree to float rounding, not bitwise.
+     * path computes exp(machinePow * logPsi), so they agree to rounding, not bitwise: 1e-5 in
+     * single precision, 1e-12 in double (logits up to +-800 there; see
+     * {@link NormalisationProperties#ROW_SUM_TOLERANCE}).
      */
-    static final double TOLERANCE = 1e-5;
+    static final double TOLERANCE = 1e-5; //f64: static final double TOLERANCE = 1e-12;
 
     /**
      * Two passes over one cache: the first with sigma complete from the start, the second after
@@ -38,10 +40,10 @@ class CachedPathProperties {
 
     private static void cachedConditionalsEqualTheFullForward(ModelSpec spec, int batch, long firstSeed,
                                                               long secondSeed) {
-        ARNN m = spec.build();
+        ARNN m = Build.model(spec);
         HilbertSpace h = m.hilbert();
         int n = h.size();
-        Tensor sigma = h.randomConfigurations(batch, firstSeed);
+        Tensor sigma = Build.randomConfigurations(h, batch, firstSeed);
         Tensor full = m.conditionals(sigma);
         SiteCache cache = m.newCache(batch);
         for (int i = 0; i < n; i++) {
@@ -49,7 +51,7 @@ class CachedPathProperties {
         }
 
         cache.reset();
-        Tensor target = h.randomConfigurations(batch, secondSeed);
+        Tensor target = Build.randomConfigurations(h, batch, secondSeed);
         Tensor fullTarget = m.conditionals(target);
         Tensor progressive = sigma.copy();
         Tensor out = Tensor.zeros(batch, h.localSize());
@@ -65,12 +67,13 @@ class CachedPathProperties {
     }
 
     /**
-     * Absolute, on log p: the sampler sums N logs of float probabilities in double; logPsi sums
-     * N float log-conditionals. 1e-4 over at most 16 sites, also for the adversarial weights
-     * (probabilities of a chosen state can be tiny but are never 0: a state of probability 0 is
-     * never drawn).
+     * Absolute, on log p: the sampler sums N logs of probabilities in double; logPsi sums N
+     * log-conditionals. 1e-4 over at most 16 sites in single precision, 1e-9 in double (a chosen
+     * state's log-probability can be -1000 or so under the HUGE weights, so each of the 16 terms
+     * may be off by some 1e-13 times that), also for the adversarial weights (probabilities of a
+     * chosen state can be tiny but are never 0: a state of probability 0 is never drawn).
      */
-    static final double LOG_PROBABILITY_TOLERANCE = 1e-4;
+    static final double LOG_PROBABILITY_TOLERANCE = 1e-4; //f64: static final double LOG_PROBABILITY_TOLERANCE = 1e-9;
 
     @Test
     void samplerLogProbabilitiesAreMachinePowTimesLogPsi() {
@@ -80,29 +83,29 @@ class CachedPathProperties {
 
     private static void samplerLogProbabilitiesAreMachinePowTimesLogPsi(ModelSpec spec, int samples, int chunkSize,
                                                                         long seed) {
-        ARNN m = spec.build();
+        ARNN m = Build.model(spec);
         Samples drawn = DirectSampler.of(m).withChunkSize(chunkSize).sample(samples, seed, true);
-        m.hilbert().requireConfigurations("samples", drawn.configurations());
+        Build.requireConfigurations(m.hilbert(), "samples", drawn.configurations());
         Tensor logPsi = m.logPsi(drawn.configurations());
         for (int r = 0; r < samples; r++) {
             double expected = m.machinePow() * logPsi.get(r);
             float actual = drawn.logProbabilities().get(r);
             if (!(Math.abs(actual - expected) <= LOG_PROBABILITY_TOLERANCE)) {
                 fail("sample " + r + ": log p = " + actual + ", machinePow * logPsi = " + expected + " within "
-                        + LOG_PROBABILITY_TOLERANCE + "; " + Rows.input(drawn.configurations(), r));
+                        + LOG_PROBABILITY_TOLERANCE + "; " + ConditionalRows.input(drawn.configurations(), r));
             }
         }
     }
 
     private static void requireClose(String pass, Tensor cached, Tensor full, Tensor sigma, int site) {
         for (int b = 0; b < cached.dim(0); b++) {
-            float[] expected = Rows.conditional(full, b, site);
+            float[] expected = ConditionalRows.conditional(full, b, site);
             for (int k = 0; k < expected.length; k++) {
                 float actual = cached.get(b, k);
                 if (!(Math.abs(actual - expected[k]) <= TOLERANCE)) {
                     fail(pass + ": cached conditional [" + b + ", " + k + "] of site " + site + " = " + actual
-                            + ", expected " + expected[k] + " (full forward row " + Rows.text(expected)
-                            + ") within " + TOLERANCE + "; " + Rows.input(sigma, b));
+                            + ", expected " + expected[k] + " (full forward row " + ConditionalRows.text(expected)
+                            + ") within " + TOLERANCE + "; " + ConditionalRows.input(sigma, b));
                 }
             }
         }

@@ -19,8 +19,14 @@ final class Coverage {
     private final Map<String, Integer> skipped = new TreeMap<>();
     private final Map<String, Map<Object, Integer>> labels = new LinkedHashMap<>();
 
-    Coverage(String property) {
-        this.property = property;
+    /**
+     * Coverage of the calling property, named by its class and method (the float64 twin's class
+     * name ends in 64, so a failure says which precision fell short).
+     */
+    Coverage() {
+        StackWalker.StackFrame caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.skip(1).findFirst()).orElseThrow();
+        this.property = SuiteRunMode.describe(caller.getDeclaringClass().getSimpleName(), caller.getMethodName());
     }
 
     /** One case checked, with {@code value} under {@code label} (call once per label and case). */

@@ -27,7 +27,7 @@ class InvalidInputProperties {
      */
     @Test
     void invalidUseRaisesIllegalArgumentExceptionAndNothingElse() {
-        Coverage coverage = new Coverage("invalidUseRaisesIllegalArgumentExceptionAndNothingElse");
+        Coverage coverage = new Coverage();
         SuiteRunMode.qt(2000).forAll(ArbitraryModels.models(WeightStyle.INIT, WeightStyle.MASKED_NAN,
                         WeightStyle.MASKED_GARBAGE), InvalidUse.all(), integers().between(2, 4), longs().all())
                 .checkAssert((spec, misuse, batch, inputSeed) -> check(spec, misuse, batch, inputSeed, coverage));
@@ -37,8 +37,8 @@ class InvalidInputProperties {
     }
 
     private static void check(ModelSpec spec, InvalidUse misuse, int batch, long inputSeed, Coverage coverage) {
-        ARNN m = spec.build();
-        Tensor x = m.hilbert().randomConfigurations(batch, inputSeed);
+        ARNN m = Build.model(spec);
+        Tensor x = Build.randomConfigurations(m.hilbert(), batch, inputSeed);
         Throwable thrown = null;
         boolean applicable;
         try {

@@ -40,7 +40,12 @@ sealed interface InvalidUse {
     enum InputDefect {
         RANK_1(false), RANK_3(false), FEWER_SITES(false), MORE_SITES(false), NULL(false),
         ABOVE_VALUES(true), BELOW_VALUES(true), BETWEEN_VALUES(true), NAN(true), POSITIVE_INFINITY(true),
-        NEGATIVE_INFINITY(true);
+        NEGATIVE_INFINITY(true),
+        /**
+         * A local value plus one ulp of the input's precision: no local value, although in float64
+         * it rounds to one in float32 (an input must equal a local value exactly).
+         */
+        ONE_ULP_ABOVE_VALUE(true);
 
         private final boolean atPosition;
 
@@ -69,7 +74,7 @@ sealed interface InvalidUse {
                 case CONDITIONAL_OF_SITE -> m.conditional(bad, 0);
                 case LOG_PSI -> m.logPsi(bad);
                 case LOG_PSI_OF_ONE -> m.logPsi(bad == null ? null
-                        : bad.rank() == 2 ? Rows.configuration(bad, row) : bad.toArray());
+                        : bad.rank() == 2 ? ConditionalRows.configuration(bad, row) : bad.toArray());
                 case INTO_WORKSPACE -> m.conditionalsLogPsi(bad, Tensor.zeros(x.dim(0), n, h.localSize()),
                         m.newWorkspace());
                 case CACHED -> {
@@ -85,7 +90,7 @@ sealed interface InvalidUse {
         private Tensor corrupt(Tensor x, HilbertSpace h, int row, int site) {
             int batch = x.dim(0);
             int n = h.size();
-            float[] values = h.localValues();
+            float[] values = Build.localValues(h);
             Arrays.sort(values);
             Tensor bad = x.copy();
             switch (defect) {
@@ -97,6 +102,7 @@ sealed interface InvalidUse {
                 case ABOVE_VALUES -> bad.set(values[values.length - 1] + 0.5f, row, site);
                 case BELOW_VALUES -> bad.set(values[0] - 1000f, row, site);
                 case BETWEEN_VALUES -> bad.set((values[0] + values[1]) / 2, row, site);
+                case ONE_ULP_ABOVE_VALUE -> bad.set(values[0] + Math.ulp(values[0]), row, site);
                 case NAN -> bad.set(Float.NaN, row, site);
                 case POSITIVE_INFINITY -> bad.set(Float.POSITIVE_INFINITY, row, site);
                 case NEGATIVE_INFINITY -> bad.set(Float.NEGATIVE_INFINITY, row, site);
@@ -230,7 +236,7 @@ sealed interface InvalidUse {
             ARNNConfig c = m.config();
             HilbertSpace bigger = HilbertSpace.ofLocalValues(c.hilbert().size() + 3, c.hilbert().localValues());
             List<LayerSpec> layers = c.layerSpecs().stream().map(l -> l.onSites(bigger.size())).toList();
-            return ARNN.initialise(ARNNConfig.of(bigger, layers, c.machinePow()), 1);
+            return ARNN.initialise(ARNNConfig.of(bigger, layers, c.machinePow(), c.dtype()), 1);
         }
 
         @Override

@@ -1,7 +1,6 @@
 package io.jarnn.properties;
 
 import io.jarnn.core.HilbertSpace;
-import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
@@ -19,7 +18,8 @@ import java.util.List;
  *                         entries and appends the local size, as NetKet requires
  * @param featuresPerLayer whether {@code features} is given in NetKet's list form
  * @param kernelSize       used by conv1d models only (likewise {@code dilation})
- * @param seed             seeds the initialiser and the adversarial weight transforms
+ * @param seed             seeds the initialiser and the adversarial weight transforms; the model
+ *                         itself is built in a precision by {@code Build.model(spec)} or its twin
  */
 public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int layers, boolean featuresPerLayer,
                         List<Integer> hiddenWidths, int kernelSize, int dilation, float machinePow,
@@ -58,6 +58,7 @@ public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int la
         return f;
     }
 
+    /** The float32 configuration; {@code Build.config(spec)} (and its float64 twin) sets the precision. */
     public ARNNConfig config() {
         ARNNConfig.Builder<?> b = kind == Kind.CONV1D
                 ? ARNNConv1D.builder(hilbert()).kernelSize(kernelSize).dilation(dilation)
@@ -69,11 +70,6 @@ public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int la
             b.features(hiddenWidths.get(0));
         }
         return b.config();
-    }
-
-    /** The model: seeded initialisation, then the weight style's transform. */
-    public ARNN build() {
-        return weights.apply(ARNN.initialise(config(), seed), seed);
     }
 
     /** The same specification with other weights (e.g. to force generic, non-zero weights). */

@@ -19,10 +19,18 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * probabilities of all configurations of a small space add up to one.
  */
 class NormalisationProperties {
-    /** Each row is normalised in float32; the sum is taken in double. */
-    static final double ROW_SUM_TOLERANCE = 1e-5;
-    /** localSize^N probabilities, each a product of N rounded conditionals. */
-    static final double TOTAL_TOLERANCE = 1e-4;
+    /**
+     * Each row is normalised in the model's precision and summed here in double. Single: 1e-5,
+     * some 80 ulps of 1. Double: 1e-12, still 4500 ulps of 1, because with the HUGE logits (up to
+     * +-800 there) the rounding of {@code x - lse / p}, about |x| ulps, is multiplied by p in the
+     * exponent; rounding anything through single precision misses it by 1e-8 or more.
+     */
+    static final double ROW_SUM_TOLERANCE = 1e-5; //f64: static final double ROW_SUM_TOLERANCE = 1e-12;
+    /**
+     * localSize^N probabilities, each a product of N rounded conditionals: 1e-4 in single, 1e-10
+     * in double (N up to 12 rows of logits up to +-800, each exponent off by some 1e-13).
+     */
+    static final double TOTAL_TOLERANCE = 1e-4; //f64: static final double TOTAL_TOLERANCE = 1e-10;
     static final long MAX_ENUMERATED = 4096;
 
     /**
@@ -31,7 +39,7 @@ class NormalisationProperties {
      */
     @Test
     void everyConditionalRowIsAProbabilityDistribution() {
-        Coverage coverage = new Coverage("everyConditionalRowIsAProbabilityDistribution");
+        Coverage coverage = new Coverage();
         SuiteRunMode.qt(2000).forAll(ArbitraryModels.models(), integers().between(1, 8), longs().all())
                 .checkAssert((spec, batch, inputSeed) -> {
                     coverage.collect("weights", spec.weights());
@@ -41,24 +49,24 @@ class NormalisationProperties {
     }
 
     private static void everyConditionalRowIsAProbabilityDistribution(ModelSpec spec, int batch, long inputSeed) {
-        ARNN m = spec.build();
-        Tensor x = m.hilbert().randomConfigurations(batch, inputSeed);
+        ARNN m = Build.model(spec);
+        Tensor x = Build.randomConfigurations(m.hilbert(), batch, inputSeed);
         Tensor p = m.conditionals(x);
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < spec.sites(); i++) {
-                float[] row = Rows.conditional(p, b, i);
+                float[] row = ConditionalRows.conditional(p, b, i);
                 double sum = 0;
                 for (int k = 0; k < row.length; k++) {
                     if (!Float.isFinite(row[k]) || row[k] < 0) {
                         fail("conditionals" + Shapes.format(p.shape()) + "[" + b + ", " + i + ", " + k + "] = " + row[k]
-                                + ", expected finite and >= 0; row " + Rows.text(row) + "; " + Rows.input(x, b));
+                                + ", expected finite and >= 0; row " + ConditionalRows.text(row) + "; " + ConditionalRows.input(x, b));
                     }
                     sum += row[k];
                 }
                 if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
                     fail("conditionals" + Shapes.format(p.shape()) + "[" + b + ", " + i + ", :] sums to " + sum
-                            + ", expected 1 within " + ROW_SUM_TOLERANCE + "; row " + Rows.text(row) + "; "
-                            + Rows.input(x, b));
+                            + ", expected 1 within " + ROW_SUM_TOLERANCE + "; row " + ConditionalRows.text(row) + "; "
+                            + ConditionalRows.input(x, b));
                 }
             }
         }
@@ -123,22 +131,22 @@ class NormalisationProperties {
     }
 
     private static void probabilitiesOfAllConfigurationsSumToOne(ModelSpec spec) {
-        ARNN m = spec.build();
-        Tensor all = m.hilbert().allConfigurations(MAX_ENUMERATED);
+        ARNN m = Build.model(spec);
+        Tensor all = Build.allConfigurations(m.hilbert(), MAX_ENUMERATED);
         Tensor logPsi = m.logPsi(all);
         double total = 0;
         int mostLikely = 0;
         for (int r = 0; r < all.dim(0); r++) {
             float v = logPsi.getFlat(r);
             if (!Float.isFinite(v)) {
-                fail("logPsi[" + r + "] = " + v + ", expected finite; " + Rows.input(all, r));
+                fail("logPsi[" + r + "] = " + v + ", expected finite; " + ConditionalRows.input(all, r));
             }
             total += Math.exp(m.machinePow() * (double) v);
             mostLikely = v > logPsi.getFlat(mostLikely) ? r : mostLikely;
         }
         if (Math.abs(total - 1) > TOTAL_TOLERANCE) {
             fail("sum of exp(machinePow * logPsi) over all " + all.dim(0) + " configurations is " + total
-                    + ", expected 1 within " + TOTAL_TOLERANCE + "; most likely " + Rows.input(all, mostLikely)
+                    + ", expected 1 within " + TOTAL_TOLERANCE + "; most likely " + ConditionalRows.input(all, mostLikely)
                     + " with logPsi " + logPsi.getFlat(mostLikely));
         }
     }

@@ -41,10 +41,10 @@ class ReproducibilityProperties {
 
     private static void resultsAreBitwiseTheSameForAnyThreadCount(ModelSpec spec, int otherThreads, int extraRows,
                                                                   long inputSeed) {
-        ARNN model = spec.build();
+        ARNN model = Build.model(spec);
         int cores = Runtime.getRuntime().availableProcessors();
         int batch = FULL_CHUNKS * model.chunkRows() + extraRows % model.chunkRows();
-        Tensor x = model.hilbert().randomConfigurations(batch, inputSeed);
+        Tensor x = Build.randomConfigurations(model.hilbert(), batch, inputSeed);
         Tensor single = model.withThreads(1).conditionalsLogPsi(x);
 
         ARNN allCores = model.withThreads(cores);
@@ -120,13 +120,13 @@ class ReproducibilityProperties {
         int n = expected.dim(1);
         for (int b = 0; b < expected.dim(0); b++) {
             for (int i = 0; i < n; i++) {
-                float[] e = Rows.conditional(expected, b, i);
-                float[] a = Rows.conditional(actual, b, i);
-                if (!Rows.bitwiseEqual(e, a)) {
+                float[] e = ConditionalRows.conditional(expected, b, i);
+                float[] a = ConditionalRows.conditional(actual, b, i);
+                if (!ConditionalRows.bitwiseEqual(e, a)) {
                     fail("logPsi conditionals of shape (" + expected.dim(0) + ", " + n + ", " + expected.dim(2)
                             + "), row [" + b + ", " + i + ", :] (chunk " + b / chunkRows + " of " + chunkRows
-                            + " rows): 1 thread gives " + Rows.text(e) + " but " + run + " give " + Rows.text(a)
-                            + "; " + Rows.input(x, b));
+                            + " rows): 1 thread gives " + ConditionalRows.text(e) + " but " + run + " give " + ConditionalRows.text(a)
+                            + "; " + ConditionalRows.input(x, b));
                 }
             }
         }

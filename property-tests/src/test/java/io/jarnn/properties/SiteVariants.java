@@ -17,7 +17,7 @@ final class SiteVariants {
         int batch = base.dim(0);
         int n = h.size();
         int ls = h.localSize();
-        float[] values = h.localValues();
+        float[] values = Build.localValues(h);
         Tensor out = Tensor.zeros(batch * ls, n);
         for (int b = 0; b < batch; b++) {
             for (int k = 0; k < ls; k++) {

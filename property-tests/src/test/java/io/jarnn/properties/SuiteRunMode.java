@@ -67,6 +67,14 @@ public final class SuiteRunMode {
                 .withReporter(new ReplayReporter(testClass, caller.getMethodName()));
     }
 
+    /**
+     * A property with its precision, e.g. {@code "LogPsiProperties64.logPsiIs... (float64)"}: the
+     * float64 twins that codegen/PrecisionTwins.java writes are the classes whose names end in 64.
+     */
+    static String describe(String testClass, String method) {
+        return testClass + "." + method + (testClass.endsWith("64") ? " (float64)" : " (float32)");
+    }
+
     /** Stable across JVMs and machines: String.hashCode is specified. */
     static long fixedSeed(String propertyName) {
         return BASE_SEED * 31 + propertyName.hashCode();
@@ -93,7 +101,7 @@ public final class SuiteRunMode {
 
         @Override
         public void valuesExhausted(int examples) {
-            throw new AssertionError(testClass + "." + method + ": gave up after " + examples
+            throw new AssertionError(describe(testClass, method) + ": gave up after " + examples
                     + " examples: the generators' assumptions rejected too many values");
         }
 
@@ -103,9 +111,9 @@ public final class SuiteRunMode {
                     deep() ? " -D" + DEEP + "=true" : "");
             String more = others.stream().limit(5).map(asString::asString)
                     .collect(Collectors.joining("\n  ", "\n  ", ""));
-            return String.format(Locale.ROOT, "%s.%s falsified after %d example(s), seed %d%n"
+            return String.format(Locale.ROOT, "%s falsified after %d example(s), seed %d%n"
                             + "Smallest falsifying case:%n  %s%nOther falsifying cases (up to 5):%s%nReplay: %s",
-                    testClass, method, examples, seed, asString.asString(smallest), others.isEmpty() ? " none" : more,
+                    describe(testClass, method), examples, seed, asString.asString(smallest), others.isEmpty() ? " none" : more,
                     replay);
         }
 

@@ -5,8 +5,8 @@ import io.jarnn.core.Tensor;
 import java.util.Arrays;
 
 /** Row extraction and printing for failure messages: the input that failed, not just an index. */
-final class Rows {
-    private Rows() {
+final class ConditionalRows {
+    private ConditionalRows() {
     }
 
     /** Row {@code b} of a (batch, N) tensor of configurations. */
@@ -32,7 +32,7 @@ final class Rows {
         return "input row " + b + " = " + text(configuration(x, b));
     }
 
-    /** Whether two float rows are equal bit for bit. */
+    /** Whether two rows are equal bit for bit. */
     static boolean bitwiseEqual(float[] a, float[] b) {
         if (a.length != b.length) {
             return false;
