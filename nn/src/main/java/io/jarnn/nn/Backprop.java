@@ -146,7 +146,7 @@ final class Backprop {
         }
         if (h.isConstrained()) {
             for (int r = 0; r < rows; r++) {
-                float weight = jacobian ? 1f : weights[weightsOff + first + r];
+                float weight = jacobian || weights == null ? 1f : weights[weightsOff + first + r];
                 int before = 0;
                 for (int i = 0; i < n; i++) {
                     int lo = SectorRule.lowest(h, i, before);
