@@ -697,7 +697,9 @@ public final class ARNN implements AutoregressiveModel {
         if (weights == null) {
             throw new IllegalArgumentException("weights: expected a (" + batch + ",) tensor but got null");
         }
-        weights.requireShape("weights", batch);
+        if (weights.rank() != 1 || weights.dim(0) != batch) {
+            weights.requireShape("weights", batch); // throws; checked by hand first, as varargs allocate
+        }
         requireAllFinite("weights", weights);
     }
 
