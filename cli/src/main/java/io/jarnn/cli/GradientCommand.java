@@ -23,12 +23,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code jarnn gradient}: the gradient of {@code sum_b c_b logPsi(sigma_b)} in NetKet's names and
@@ -105,6 +108,8 @@ final class GradientCommand implements Callable<Integer> {
     private final PrintStream out;
     /** See {@link #JACOBIAN_BLOCK_BYTES}; tests lower it to write the Jacobian in several blocks. */
     long jacobianBlockBytes = JACOBIAN_BLOCK_BYTES;
+    /** Wraps each output stream; tests make it fail as a full disk would. */
+    UnaryOperator<OutputStream> outputFilter = UnaryOperator.identity();
 
     GradientCommand(PrintStream out) {
         this.out = out;
@@ -144,8 +149,8 @@ final class GradientCommand implements Callable<Integer> {
         Map<String, ? extends NdArray> gradient = model.logPsiGradient(inputs, weights);
         try (AtomicFileSet files = AtomicFileSet.of(outFile)) {
             if (jacobianFile != null) {
-                NpyStreamWriter jacobian = new NpyStreamWriter(files.create(jacobianFile), model.dtype(), batch,
-                        Math.toIntExact(entries));
+                NpyStreamWriter jacobian = new NpyStreamWriter(outputFilter.apply(files.create(jacobianFile)),
+                        model.dtype(), batch, Math.toIntExact(entries));
                 int block = blockRows(batch, chunkRows(model), model.threads(), entries, model.dtype().bytes(),
                         jacobianBlockBytes);
                 for (int first = 0; first < batch; first += block) {
@@ -154,7 +159,7 @@ final class GradientCommand implements Callable<Integer> {
                 }
                 jacobian.finish();
             }
-            NpzArchive.write(files.create(outFile), gradient, Map.of());
+            NpzArchive.write(outputFilter.apply(files.create(outFile)), gradient, Map.of());
             files.commit();
         }
         out.printf(Locale.ROOT, "wrote %s: %s, %d arrays in NetKet's names and shapes (%d entries), the gradient of "
@@ -198,7 +203,7 @@ final class GradientCommand implements Callable<Integer> {
 
     private static NdArray ones(DType dtype, int batch) {
         float[] ones = new float[batch];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         return Tensor.wrap(ones, batch).to(dtype);
     }
 
