@@ -340,6 +340,20 @@ class GradientCommandTest {
                 ModelFixtures.list(dir));
     }
 
+    /** Finite weights can still overflow the model's precision: an error naming the entry, and no file. */
+    @ParameterizedTest
+    @ValueSource(strings = {"float32", "float64"})
+    void aGradientBeyondTheDtypeIsAnErrorNotAFile(String dtype) throws IOException {
+        AutoregressiveModel model = model(dtype);
+        String m = save(model).toString();
+        String in = write("x.npy", model.hilbert().randomConfigurations(4, 1)).toString();
+        double huge = model.dtype() == DType.FLOAT32 ? 3e38 : 1.7e308;
+        String c = write("c.npy", constant(4, huge, model.dtype())).toString();
+        Cli.run("gradient", m, "--inputs", in, "--cotangent", c, "--out", file("g.npz"), "--jacobian", file("j.npy"))
+                .assertFails(Main.FAILURE, "the gradient is not finite: flat entry", "NetKet index");
+        assertEquals(List.of("c.npy", "model.npz", "x.npy"), ModelFixtures.list(dir));
+    }
+
     @Test
     void badInputsAndClashingFilesAreRefusedWithNothingWritten() throws IOException {
         AutoregressiveModel model = model("float32");
