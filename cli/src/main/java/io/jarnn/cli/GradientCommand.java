@@ -86,7 +86,7 @@ final class GradientCommand implements Callable<Integer> {
     Path outFile;
 
     @Option(names = "--cotangent", paramLabel = "FILE.npy", converter = Converters.FileName.class,
-            description = {"the weights c_b, (batch,), finite (default: all 1)"})
+            description = "the weights c_b, (batch,), finite (default: all 1)")
     Path cotangentFile;
 
     @Option(names = "--jacobian", paramLabel = "FILE.npy", converter = Converters.FileName.class,
