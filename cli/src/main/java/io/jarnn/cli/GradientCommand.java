@@ -66,7 +66,8 @@ import java.util.function.UnaryOperator;
         the results do not depend on --threads. Files are renamed into place only when complete \
         (the Jacobian is streamed, so memory does not grow with it). With --jacobian the two are a \
         set: the old gradient file is removed first, then the new Jacobian and gradient are \
-        renamed into place, so a gradient file never sits next to another run's Jacobian."""})
+        renamed into place, so a gradient file never sits next to another run's Jacobian; runs \
+        writing the same --out take turns through a lock file, .FILE.npz.lock."""})
 final class GradientCommand implements Callable<Integer> {
     /** Bytes of Jacobian rows computed and written at a time (more when the threads need more chunks). */
     static final long JACOBIAN_BLOCK_BYTES = 64L << 20;
