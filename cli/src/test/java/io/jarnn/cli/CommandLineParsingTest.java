@@ -84,7 +84,7 @@ class CommandLineParsingTest {
      * usage error naming the option, the range and the value, before any model is loaded.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"sample", "logpsi", "conditionals"})
+    @ValueSource(strings = {"sample", "logpsi", "conditionals", "gradient"})
     void hugeThreadCountsAreUsageErrorsWithTheRange(String command) throws IOException {
         String m = model();
         String[] rest = command.equals("sample") ? new String[]{"--samples", "5", "--out", file("s.npy")}
@@ -157,10 +157,12 @@ class CommandLineParsingTest {
             "logpsi", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--dtype float32|float64", "--threads T"),
             "conditionals", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--dtype float32|float64",
                     "--threads T"),
+            "gradient", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npz", "--cotangent FILE.npy",
+                    "--jacobian FILE.npy", "--dtype float32|float64", "--threads T"),
             "demo", List.of());
 
     @ParameterizedTest
-    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "demo"})
+    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "gradient", "demo"})
     void helpListsEveryOptionWithItsValueAndDefault(String command) {
         String help = Cli.run(command, "--help").assertOk().out();
         List<String> listed = new ArrayList<>(OPTIONS.get(command));

@@ -36,7 +36,7 @@ class ReadmeSessionTest {
     @Test
     void theReadmeSessionIsWhatTheCommandsPrint() throws IOException {
         List<Shown> session = readmeSession();
-        assertEquals(List.of("init", "summary", "sample", "logpsi"),
+        assertEquals(List.of("init", "summary", "sample", "logpsi", "gradient"),
                 session.stream().map(s -> s.words().getFirst()).toList(), "commands of the README's session");
         for (Shown shown : session) {
             String command = "./jarnn " + String.join(" ", shown.words());

@@ -3,8 +3,10 @@ package io.jarnn.core.npy;
 import io.jarnn.core.NdArray;
 import io.jarnn.core.Tensor;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -262,24 +264,52 @@ public final class NpzArchive {
         Objects.requireNonNull(path, "path");
         List<Map.Entry<String, NdArray>> arrayEntries = checkedArrays(arrays);
         List<Map.Entry<String, byte[]>> textEntries = checkedTexts(texts);
-        AtomicFiles.write(path, out -> {
-            try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
-                for (Map.Entry<String, NdArray> e : arrayEntries) {
-                    NdArray array = e.getValue();
-                    zip.putNextEntry(storedEntry(e.getKey(), NpyWriter.encodedLength(array),
-                            NpyWriter.crc32(array)));
-                    NpyWriter.write(zip, array);
-                    zip.closeEntry();
-                }
-                for (Map.Entry<String, byte[]> e : textEntries) {
-                    CRC32 crc = new CRC32();
-                    crc.update(e.getValue());
-                    zip.putNextEntry(storedEntry(e.getKey(), e.getValue().length, crc.getValue()));
-                    zip.write(e.getValue());
-                    zip.closeEntry();
-                }
+        AtomicFiles.write(path, out -> writeEntries(out, arrayEntries, textEntries));
+    }
+
+    /**
+     * Writes the archive of {@link #write(Path, Map, Map)}, byte for byte, to {@code out} (which it
+     * flushes but does not close): for an archive that is one file of an {@link AtomicFileSet}.
+     * Both maps are checked before anything is written.
+     *
+     * @throws IllegalArgumentException as {@link #write(Path, Map, Map)}
+     */
+    public static void write(OutputStream out, Map<String, ? extends NdArray> arrays, Map<String, String> texts)
+            throws IOException {
+        Objects.requireNonNull(out, "out");
+        List<Map.Entry<String, NdArray>> arrayEntries = checkedArrays(arrays);
+        List<Map.Entry<String, byte[]>> textEntries = checkedTexts(texts);
+        // Closing the zip stream ends its deflater; the wrapper keeps that from closing out.
+        writeEntries(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
             }
-        });
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        }, arrayEntries, textEntries);
+    }
+
+    private static void writeEntries(OutputStream out, List<Map.Entry<String, NdArray>> arrayEntries,
+                                     List<Map.Entry<String, byte[]>> textEntries) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, NdArray> e : arrayEntries) {
+                NdArray array = e.getValue();
+                zip.putNextEntry(storedEntry(e.getKey(), NpyWriter.encodedLength(array), NpyWriter.crc32(array)));
+                NpyWriter.write(zip, array);
+                zip.closeEntry();
+            }
+            for (Map.Entry<String, byte[]> e : textEntries) {
+                CRC32 crc = new CRC32();
+                crc.update(e.getValue());
+                zip.putNextEntry(storedEntry(e.getKey(), e.getValue().length, crc.getValue()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
     }
 
     private static List<Map.Entry<String, NdArray>> checkedArrays(Map<String, ? extends NdArray> arrays) {

@@ -117,6 +117,28 @@ class NpzArchiveTest {
         assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
     }
 
+    /** The stream form (for an archive in an {@link AtomicFileSet}) writes the file's bytes and leaves the stream open. */
+    @Test
+    void writingToAStreamGivesTheFilesBytesAndLeavesTheStreamOpen() throws IOException {
+        Path file = dir.resolve("a.npz");
+        NpzArchive.write(file, netketLikeParameters(), Map.of("jarnn-config.json", "{}"));
+        boolean[] closed = {false};
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        NpzArchive.write(out, netketLikeParameters(), Map.of("jarnn-config.json", "{}"));
+        assertArrayEquals(Files.readAllBytes(file), out.toByteArray());
+        assertEquals(false, closed[0], "the caller's stream is not closed");
+        Map<String, Tensor> bad = new LinkedHashMap<>(netketLikeParameters());
+        bad.put("../escape", Tensor.zeros(1));
+        ByteArrayOutputStream untouched = new ByteArrayOutputStream();
+        assertThrows(IllegalArgumentException.class, () -> NpzArchive.write(untouched, bad, Map.of()));
+        assertEquals(0, untouched.size(), "nothing written before the keys are checked");
+    }
+
     @Test
     void readsAPlainNumpySavezArchive() throws IOException {
         byte[] zip = new ZipBytes()
