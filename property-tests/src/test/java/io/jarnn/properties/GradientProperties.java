@@ -41,7 +41,7 @@ class GradientProperties {
     }
 
     private static void directionalDerivativeMatches(ModelSpec spec, int batch, long seed) {
-        ARNN64 generated = spec.build().toDoublePrecision().withThreads(2);
+        ARNN64 generated = Build.model(spec).toDoublePrecision().withThreads(2);
         SplittableRandom random = new SplittableRandom(seed);
         // Away from selu's kink: zero biases (and ZEROS weights) put pre-activations at exactly 0,
         // where selu' jumps from scale*alpha to scale and a central difference averages the two.
