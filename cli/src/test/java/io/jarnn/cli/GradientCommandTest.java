@@ -130,8 +130,8 @@ class GradientCommandTest {
 
     /**
      * The Jacobian is streamed in blocks of whole chunks; a block budget of one byte makes every
-     * block {@code chunkRows * threads} rows, so 150 rows take several blocks, and the file is still
-     * the library's Jacobian of the whole batch.
+     * block one chunk ({@code chunkRows} rows), so 150 rows take several blocks, and the file is
+     * still the library's Jacobian of the whole batch.
      */
     @ParameterizedTest
     @ValueSource(strings = {"float32", "float64"})
@@ -155,20 +155,18 @@ class GradientCommandTest {
             assertArrayEquals(expected, bytes("j2.npy"), "blocks of whole chunks on " + threads + " threads");
         }
         int chunkRows = model instanceof ARNN a ? a.chunkRows() : ((ARNN64) model).chunkRows();
-        assertTrue(GradientCommand.blockRows(150, chunkRows, 1, 10, 4, 1) < 150, "several blocks were written");
+        assertTrue(GradientCommand.blockRows(150, chunkRows, 10, 4, 1) < 150, "several blocks were written");
     }
 
     @Test
-    void blocksAreWholeChunksAtLeastOnePerThreadAndFitOneArray() {
-        assertEquals(64, GradientCommand.blockRows(1000, 64, 1, 100, 4, 1));
-        assertEquals(128, GradientCommand.blockRows(1000, 64, 2, 100, 4, 1));
-        assertEquals(1000, GradientCommand.blockRows(1000, 64, 2, 100, 4, 64L << 20));
-        assertEquals(64 * 40, GradientCommand.blockRows(100_000, 64, 2, 1024, 8, 64 * 1024 * 8 * 40L));
-        assertEquals(7, GradientCommand.blockRows(7, 64, 4, 100, 4, 1));
-        // 2^25 entries per row: one chunk of 64 rows already exceeds an array; a block is then one chunk.
-        assertEquals(64, GradientCommand.blockRows(1000, 64, 2, 1 << 25, 4, 64L << 20));
-        // 2^26 entries per chunk: 31 chunks fit an array, even for more threads.
-        assertEquals(31 * 64, GradientCommand.blockRows(100_000, 64, 64, 1 << 20, 4, 1));
+    void blocksAreWholeChunksWithinTheBudgetAndFitOneArray() {
+        assertEquals(64, GradientCommand.blockRows(1000, 64, 100, 4, 1), "at least one chunk");
+        assertEquals(1000, GradientCommand.blockRows(1000, 64, 100, 4, 64L << 20), "the whole batch");
+        assertEquals(64 * 40, GradientCommand.blockRows(100_000, 64, 1024, 8, 64 * 1024 * 8 * 40L + 100));
+        assertEquals(64 * 2, GradientCommand.blockRows(100_000, 64, 1 << 18, 4, 128L << 20));
+        assertEquals(7, GradientCommand.blockRows(7, 64, 100, 4, 1));
+        // 2^26 entries per chunk: 31 chunks fit an array, whatever the budget.
+        assertEquals(31 * 64, GradientCommand.blockRows(100_000, 64, 1 << 20, 4, 1L << 40));
     }
 
     @ParameterizedTest
