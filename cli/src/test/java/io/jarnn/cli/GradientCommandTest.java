@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,13 +25,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -79,7 +83,7 @@ class GradientCommandTest {
     }
 
     private static byte[] npyBytes(NdArray array) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         Npy.write(out, array);
         return out.toByteArray();
     }
@@ -93,12 +97,12 @@ class GradientCommandTest {
 
     private static NdArray constant(int batch, double c, DType dtype) {
         double[] values = new double[batch];
-        java.util.Arrays.fill(values, c);
+        Arrays.fill(values, c);
         return Tensor64.wrap(values, batch).to(dtype);
     }
 
     private static Tensor64 weights(int batch, long seed) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         double[] c = new double[batch];
         for (int b = 0; b < batch; b++) {
             c[b] = random.nextDouble(-2, 2);
@@ -150,7 +154,7 @@ class GradientCommandTest {
         for (String threads : new String[]{"1", "2"}) {
             GradientCommand command = new GradientCommand(new PrintStream(OutputStream.nullOutputStream()));
             command.jacobianBlockBytes = 1;
-            assertEquals(null, runDirectly(command, m.toString(), "--inputs", in.toString(), "--out",
+            assertNull(runDirectly(command, m.toString(), "--inputs", in.toString(), "--out",
                     file("g2.npz"), "--jacobian", file("j2.npy"), "--threads", threads));
             assertArrayEquals(expected, bytes("j2.npy"), "blocks of whole chunks on " + threads + " threads");
         }
@@ -469,7 +473,7 @@ class GradientCommandTest {
     }
 
     private static String[] concat(String[] a, String... b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
