@@ -69,8 +69,11 @@ import java.util.function.UnaryOperator;
         renamed into place, so a gradient file never sits next to another run's Jacobian; runs \
         writing the same --out take turns through a lock file, .FILE.npz.lock."""})
 final class GradientCommand implements Callable<Integer> {
-    /** Bytes of Jacobian rows computed and written at a time (more when the threads need more chunks). */
-    static final long JACOBIAN_BLOCK_BYTES = 64L << 20;
+    /**
+     * Bytes of Jacobian rows (in NetKet's layout) computed and written at a time, at most, unless
+     * one chunk is more; the block's flat Jacobian, (rows, effective parameters), comes on top.
+     */
+    static final long JACOBIAN_BLOCK_BYTES = 128L << 20;
     /** Bytes of a .npy header and of a zip entry's headers, at most, for the space check. */
     private static final long ENTRY_OVERHEAD_BYTES = 512;
 
@@ -152,8 +155,7 @@ final class GradientCommand implements Callable<Integer> {
             if (jacobianFile != null) {
                 NpyStreamWriter jacobian = new NpyStreamWriter(outputFilter.apply(files.create(jacobianFile)),
                         model.dtype(), batch, Math.toIntExact(entries));
-                int block = blockRows(batch, chunkRows(model), model.threads(), entries, model.dtype().bytes(),
-                        jacobianBlockBytes);
+                int block = blockRows(batch, chunkRows(model), entries, model.dtype().bytes(), jacobianBlockBytes);
                 for (int first = 0; first < batch; first += block) {
                     Tensor rows = inputs.slice(first, Math.min(batch, first + block));
                     jacobian.write(toNetKetJacobian(model, model.logPsiJacobian(rows)));
@@ -163,8 +165,8 @@ final class GradientCommand implements Callable<Integer> {
             NpzArchive.write(outputFilter.apply(files.create(outFile)), gradient, Map.of());
             files.commit();
         }
-        out.printf(Locale.ROOT, "wrote %s: %s, %d arrays in NetKet's names and shapes (%d entries), the gradient of "
-                        + "sum_b %slogPsi(sigma_b) over the %d configurations of %s%s%n", outFile, model.dtype(),
+        out.printf(Locale.ROOT, "wrote %s: %s, %d arrays in NetKet's names and shapes (%,d entries), the gradient of "
+                        + "sum_b %slogPsi(sigma_b) over the %,d configurations of %s%s%n", outFile, model.dtype(),
                 gradient.size(), entries, cotangentFile == null ? "" : "c_b ", batch, inputsFile,
                 cotangentFile == null ? "" : ", c from " + cotangentFile);
         if (jacobianFile != null) {
@@ -176,13 +178,15 @@ final class GradientCommand implements Callable<Integer> {
 
     /**
      * Rows of Jacobian per block: whole chunks of {@code chunkRows} (so that each row is computed
-     * as in one call over the whole batch), about {@code budgetBytes} of output, at least one
-     * chunk per thread, no more rows than the batch, and at most one chunk when a block of more
-     * would not fit one array ({@link Integer#MAX_VALUE} entries).
+     * as in one call over the whole batch), as many as fit {@code budgetBytes} of output but at
+     * least one, no more rows than the batch, and no more chunks than one array holds
+     * ({@link Integer#MAX_VALUE} entries). The budget is far above a chunk of most models, so a
+     * block has chunks for every thread; a model whose chunk alone exceeds it computes a chunk at
+     * a time.
      */
-    static int blockRows(int batch, int chunkRows, int threads, long rowEntries, int entryBytes, long budgetBytes) {
+    static int blockRows(int batch, int chunkRows, long rowEntries, int entryBytes, long budgetBytes) {
         long chunkEntries = Math.max(1, chunkRows * rowEntries);
-        long chunks = Math.max(threads, budgetBytes / (chunkEntries * entryBytes));
+        long chunks = budgetBytes / (chunkEntries * entryBytes);
         chunks = Math.max(1, Math.min(chunks, Integer.MAX_VALUE / chunkEntries));
         return (int) Math.min(batch, chunks * chunkRows);
     }

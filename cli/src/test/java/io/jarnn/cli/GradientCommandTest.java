@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,13 +25,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -79,7 +83,7 @@ class GradientCommandTest {
     }
 
     private static byte[] npyBytes(NdArray array) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         Npy.write(out, array);
         return out.toByteArray();
     }
@@ -93,12 +97,12 @@ class GradientCommandTest {
 
     private static NdArray constant(int batch, double c, DType dtype) {
         double[] values = new double[batch];
-        java.util.Arrays.fill(values, c);
+        Arrays.fill(values, c);
         return Tensor64.wrap(values, batch).to(dtype);
     }
 
     private static Tensor64 weights(int batch, long seed) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         double[] c = new double[batch];
         for (int b = 0; b < batch; b++) {
             c[b] = random.nextDouble(-2, 2);
@@ -130,8 +134,8 @@ class GradientCommandTest {
 
     /**
      * The Jacobian is streamed in blocks of whole chunks; a block budget of one byte makes every
-     * block {@code chunkRows * threads} rows, so 150 rows take several blocks, and the file is still
-     * the library's Jacobian of the whole batch.
+     * block one chunk ({@code chunkRows} rows), so 150 rows take several blocks, and the file is
+     * still the library's Jacobian of the whole batch.
      */
     @ParameterizedTest
     @ValueSource(strings = {"float32", "float64"})
@@ -150,25 +154,23 @@ class GradientCommandTest {
         for (String threads : new String[]{"1", "2"}) {
             GradientCommand command = new GradientCommand(new PrintStream(OutputStream.nullOutputStream()));
             command.jacobianBlockBytes = 1;
-            assertEquals(null, runDirectly(command, m.toString(), "--inputs", in.toString(), "--out",
+            assertNull(runDirectly(command, m.toString(), "--inputs", in.toString(), "--out",
                     file("g2.npz"), "--jacobian", file("j2.npy"), "--threads", threads));
             assertArrayEquals(expected, bytes("j2.npy"), "blocks of whole chunks on " + threads + " threads");
         }
         int chunkRows = model instanceof ARNN a ? a.chunkRows() : ((ARNN64) model).chunkRows();
-        assertTrue(GradientCommand.blockRows(150, chunkRows, 1, 10, 4, 1) < 150, "several blocks were written");
+        assertTrue(GradientCommand.blockRows(150, chunkRows, 10, 4, 1) < 150, "several blocks were written");
     }
 
     @Test
-    void blocksAreWholeChunksAtLeastOnePerThreadAndFitOneArray() {
-        assertEquals(64, GradientCommand.blockRows(1000, 64, 1, 100, 4, 1));
-        assertEquals(128, GradientCommand.blockRows(1000, 64, 2, 100, 4, 1));
-        assertEquals(1000, GradientCommand.blockRows(1000, 64, 2, 100, 4, 64L << 20));
-        assertEquals(64 * 40, GradientCommand.blockRows(100_000, 64, 2, 1024, 8, 64 * 1024 * 8 * 40L));
-        assertEquals(7, GradientCommand.blockRows(7, 64, 4, 100, 4, 1));
-        // 2^25 entries per row: one chunk of 64 rows already exceeds an array; a block is then one chunk.
-        assertEquals(64, GradientCommand.blockRows(1000, 64, 2, 1 << 25, 4, 64L << 20));
-        // 2^26 entries per chunk: 31 chunks fit an array, even for more threads.
-        assertEquals(31 * 64, GradientCommand.blockRows(100_000, 64, 64, 1 << 20, 4, 1));
+    void blocksAreWholeChunksWithinTheBudgetAndFitOneArray() {
+        assertEquals(64, GradientCommand.blockRows(1000, 64, 100, 4, 1), "at least one chunk");
+        assertEquals(1000, GradientCommand.blockRows(1000, 64, 100, 4, 64L << 20), "the whole batch");
+        assertEquals(64 * 40, GradientCommand.blockRows(100_000, 64, 1024, 8, 64 * 1024 * 8 * 40L + 100));
+        assertEquals(64 * 2, GradientCommand.blockRows(100_000, 64, 1 << 18, 4, 128L << 20));
+        assertEquals(7, GradientCommand.blockRows(7, 64, 100, 4, 1));
+        // 2^26 entries per chunk: 31 chunks fit an array, whatever the budget.
+        assertEquals(31 * 64, GradientCommand.blockRows(100_000, 64, 1 << 20, 4, 1L << 40));
     }
 
     @ParameterizedTest
@@ -471,7 +473,7 @@ class GradientCommandTest {
     }
 
     private static String[] concat(String[] a, String... b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
