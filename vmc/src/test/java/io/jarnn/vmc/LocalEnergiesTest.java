@@ -96,7 +96,7 @@ class LocalEnergiesTest {
         Operator op = new TransverseFieldIsing(hi, Lattice.chain(12, true), 1, 1);
         AutoregressiveModel model = ARNNConv1D.builder(hi).layers(2).features(4).kernelSize(3).dtype(DType.FLOAT64)
                 .buildModel(9);
-        int batch = 1500; // more than one chunk (8192 / 13 = 630 rows)
+        int batch = 700; // more than one chunk (8192 / 13 = 630 rows)
         Tensor sigma = hi.randomConfigurations(batch, 11);
         LocalEnergies le = new LocalEnergies(op, model, batch);
         assertTrue(le.chunkRows() < batch, "chunkRows " + le.chunkRows());
@@ -119,6 +119,38 @@ class LocalEnergiesTest {
         for (int b = 0; b < batch; b += 97) {
             one.compute(values, 3 + b * 12, 1, e, 0, null, 0);
             assertEquals(whole[b], e[0], 1e-12 * Math.abs(whole[b]) + 1e-12, "row " + b + " alone");
+        }
+    }
+
+    @Test
+    void aReusedObjectAllocatesNothingPerRow() {
+        HilbertSpace hi = HilbertSpace.spin(0.5, 10);
+        Operator op = new Heisenberg(hi, Lattice.chain(10, true), 1, true);
+        for (DType dtype : DType.values()) {
+            AutoregressiveModel model = dense(hi, dtype, 21).withThreads(1);
+            int batch = 64;
+            double[] sigma = new double[batch * 10];
+            Tensor t = hi.randomConfigurations(batch, 5);
+            for (int i = 0; i < sigma.length; i++) {
+                sigma[i] = t.getFlat(i);
+            }
+            LocalEnergies le = new LocalEnergies(op, model, batch);
+            double[] e = new double[batch];
+            double[] lp = new double[batch];
+            com.sun.management.ThreadMXBean bean =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            // Before the JIT compiles the kernels the Vector API boxes (the model allocates then, not this
+            // class): repeat until warm, and require a call with no per-row allocation.
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 5000 && allocated >= 1024; attempt++) {
+                long before = bean.getCurrentThreadAllocatedBytes();
+                le.compute(sigma, 0, batch, e, 0, lp, 0);
+                allocated = bean.getCurrentThreadAllocatedBytes() - before;
+            }
+            // two tensor views and the model's per-call bookkeeping (184 bytes when warm); one object per row
+            // would be at least 64 * 16 bytes
+            assertTrue(allocated < 1024, dtype + ": " + allocated + " bytes allocated by a reused LocalEnergies for "
+                    + batch + " rows");
         }
     }
 
