@@ -123,7 +123,8 @@ public final class BoseHubbard implements Operator {
 
     @Override
     public String describe() {
-        return "bose-hubbard:t=" + t + ",U=" + u + ",mu=" + mu + " on " + lattice.describe();
+        return "bose-hubbard:t=" + OperatorChecks.number(t) + ",U=" + OperatorChecks.number(u) + ",mu=" + OperatorChecks.number(mu)
+                + " on " + lattice.describe();
     }
 
     @Override

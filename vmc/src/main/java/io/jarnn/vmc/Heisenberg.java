@@ -97,7 +97,7 @@ public final class Heisenberg implements Operator {
 
     @Override
     public String describe() {
-        return "heisenberg:J=" + j + (marshallSign ? ",marshall" : "") + " on " + lattice.describe();
+        return "heisenberg:J=" + OperatorChecks.number(j) + (marshallSign ? ",marshall" : "") + " on " + lattice.describe();
     }
 
     @Override

@@ -22,9 +22,11 @@ import java.util.Map;
  * coefficient (default 1; any Java {@code double} literal: {@code 0.5}, {@code -2}, {@code 1e-3})
  * followed by factors {@code X<site>}, {@code Y<site>}, {@code Z<site>} or {@code I<site>}
  * (upper or lower case), separated by spaces, optionally by {@code *}. Factors on the same site
- * multiply in the order written ({@code X0 Y0 = i Z0}). A term with no factor is a constant. A
- * term must be real: its product of Pauli matrices, {@code Y = i X Z} counted, must carry a phase
- * of +1 or -1 (so {@code 0.5 Y0} or {@code X0 Y0} is an error naming the term), and its sites
+ * multiply in the order written ({@code X0 Y0 Y1 X1 = (i Z0)(-i Z1) = Z0 Z1}). A term with no
+ * factor is a constant. Every term must be a real symmetric matrix, so that the sum is: its
+ * factors must multiply to +1 or -1 times a Pauli string (Hermitian; {@code X0 Y0 = i Z0} is an
+ * error naming the term), and that string must hold an even number of Y (real, since
+ * {@code Y = i X Z}: {@code 0.5 Y0} is an error, {@code Y0 Y1 = -(XZ)_0 (XZ)_1} is fine). Its sites
  * must be {@code 0 .. N-1}.
  *
  * <h2>Rows</h2>
@@ -196,11 +198,16 @@ public final class PauliStrings implements Operator {
                 quarterTurns += cyclic ? 1 : 3; // XY = iZ, YZ = iX, ZX = iY; reversed: -i
             }
         }
+        if (quarterTurns % 2 != 0) {
+            throw new IllegalArgumentException("text: term '" + term + "' is not Hermitian: its factors multiply to "
+                    + (quarterTurns % 4 == 1 ? "i" : "-i") + " times a Pauli string (X Y = i Z, Y Z = i X, Z X = i Y)");
+        }
         List<Integer> z = new ArrayList<>();
         List<Integer> flip = new ArrayList<>();
+        int ys = 0;
         for (int s = 0; s < n; s++) {
             if (pauli[s] == 2) {
-                quarterTurns += 1; // Y = i X Z
+                ys++;
             }
             if (pauli[s] == 2 || pauli[s] == 3) {
                 z.add(s);
@@ -209,12 +216,12 @@ public final class PauliStrings implements Operator {
                 flip.add(s);
             }
         }
-        if (quarterTurns % 2 != 0) {
-            throw new IllegalArgumentException("text: term '" + term + "' is not real: its Pauli product carries a "
-                    + "factor " + ((quarterTurns % 4) == 1 ? "i" : "-i") + " (Y = i X Z), so the sum would not be a real"
-                    + " symmetric operator");
+        if (ys % 2 != 0) {
+            throw new IllegalArgumentException("text: term '" + term + "' is not real: it has " + ys + " factor"
+                    + (ys == 1 ? "" : "s") + " Y (an odd number), and Y = i X Z is imaginary");
         }
-        double phase = quarterTurns % 4 == 0 ? 1 : -1;
+        // Y = i X Z on each Y site: i^ys = (-1)^(ys/2); the factors' own phase is (-1)^(quarterTurns/2)
+        double phase = ((quarterTurns / 2 + ys / 2) % 2 == 0) ? 1 : -1;
         return new Object[] {sign * phase * coefficient, z.stream().mapToInt(Integer::intValue).toArray(),
             flip.stream().mapToInt(Integer::intValue).toArray()};
     }

@@ -85,7 +85,7 @@ public final class TransverseFieldIsing implements Operator {
 
     @Override
     public String describe() {
-        return "ising:J=" + j + ",h=" + h + " on " + lattice.describe();
+        return "ising:J=" + OperatorChecks.number(j) + ",h=" + OperatorChecks.number(h) + " on " + lattice.describe();
     }
 
     @Override

@@ -49,6 +49,13 @@ class PauliStringsTest {
         // X0 Z0 = -i Y0; twice: (-i Y)(-i Y) = -1
         assertSameMatrix(addScaled(new double[16][16], -3, DenseOperators.identity(16)), matrix("3 X0 Z0 X0 Z0"),
                 "X0 Z0 X0 Z0");
+        // products on one site: X0 Y0 Y1 X1 = (i Z0)(-i Z1) = Z0 Z1, X0 Y0 X1 Y1 = (i Z0)(i Z1) = -Z0 Z1,
+        // Y2 Z2 X3 Z3 = (i X2)(-i Y3) = X2 Y3 = i X2 (XZ)3: not real, refused in badTerms; Z0 Y0 Z1 Y1 = (-i X0)(-i X1)
+        double[][] zz = times(onSite(Z, 0, n), onSite(Z, 1, n));
+        assertSameMatrix(zz, matrix("X0 Y0 Y1 X1"), "X0 Y0 Y1 X1");
+        assertSameMatrix(addScaled(new double[16][16], -1, zz), matrix("X0 Y0 X1 Y1"), "X0 Y0 X1 Y1");
+        assertSameMatrix(addScaled(new double[16][16], -1, times(onSite(X, 0, n), onSite(X, 1, n))),
+                matrix("Z0 Y0 Z1 Y1"), "Z0 Y0 Z1 Y1");
         // a constant and the identity factor
         assertSameMatrix(addScaled(new double[16][16], 2.5, DenseOperators.identity(16)), matrix("1.5; I2"), "1.5 + I");
     }
@@ -81,7 +88,10 @@ class PauliStringsTest {
     @Test
     void badTerms() {
         refused("text: term '0.5 Y0' is not real", () -> PauliStrings.parse(SPINS, "-1 Z0 Z1; 0.5 Y0"));
-        refused("text: term 'X0 Y0' is not real", () -> PauliStrings.parse(SPINS, "X0 Y0"));
+        refused("text: term 'X0 Y1 Y2 Y3' is not real", () -> PauliStrings.parse(SPINS, "X0 Y1 Y2 Y3"));
+        refused("text: term 'Y2 Z2 X3 Z3' is not real", () -> PauliStrings.parse(SPINS, "Y2 Z2 X3 Z3"));
+        refused("text: term 'X0 Y0' is not Hermitian", () -> PauliStrings.parse(SPINS, "X0 Y0"));
+        refused("text: term '2 X1 Z1' is not Hermitian", () -> PauliStrings.parse(SPINS, "2 X1 Z1"));
         refused("text: term '-0.5 X4': site 4 is outside the space's sites 0..3",
                 () -> PauliStrings.parse(SPINS, "Z0\n-0.5 X4"));
         refused("text: term '2 Q1': expected a factor", () -> PauliStrings.parse(SPINS, "2 Q1"));
