@@ -27,6 +27,14 @@ public final class Heisenberg implements Operator {
     private final double j;
     private final boolean marshallSign;
 
+    /**
+     * NetKet's default {@code Heisenberg(hilbert, graph, J)}: the Marshall sign rule exactly when
+     * the lattice is bipartite ({@code sign_rule = graph.is_bipartite()}).
+     */
+    public Heisenberg(HilbertSpace hilbert, Lattice lattice, double j) {
+        this(hilbert, lattice, j, lattice != null && lattice.isBipartite());
+    }
+
     public Heisenberg(HilbertSpace hilbert, Lattice lattice, double j, boolean marshallSign) {
         OperatorChecks.requireSpinHalf("the Heisenberg model", hilbert, lattice);
         if (marshallSign && !lattice.isBipartite()) {

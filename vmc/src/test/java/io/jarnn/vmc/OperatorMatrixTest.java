@@ -96,6 +96,9 @@ class OperatorMatrixTest {
                 new TransverseFieldIsing(hi, Lattice.chain(20, false), 1, 0.5).describe());
         assertEquals("heisenberg:J=1,marshall on chain:20:periodic",
                 new Heisenberg(hi, Lattice.chain(20, true), 1, true).describe());
+        assertEquals("heisenberg:J=1,marshall on chain:20:open", new Heisenberg(hi, Lattice.chain(20, false), 1).describe());
+        assertEquals("heisenberg:J=1 on chain:5:periodic",
+                new Heisenberg(HilbertSpace.spin(0.5, 5), Lattice.chain(5, true), 1).describe());
         assertEquals("bose-hubbard:t=1,U=4,mu=-0.25 on square:3:periodic",
                 new BoseHubbard(HilbertSpace.fock(2, 9), Lattice.square(3, true), 1, 4, -0.25).describe());
     }
