@@ -113,6 +113,20 @@ class LocalEnergiesTest {
             assertEquals(whole[b], shifted[5 + b], 0.0, "row " + b);
             assertEquals(lp.getDouble(b), logPsi[2 + b], 1e-12, "logPsi of row " + b);
         }
+        // the NdArray overload (float32 and float64 tensors), into caller-owned arrays: the same values
+        double[] viaTensor = new double[batch];
+        double[] lpTensor = new double[batch];
+        le.compute(sigma, viaTensor, lpTensor);
+        double[] viaTensor64 = new double[batch];
+        le.compute(sigma.toDoublePrecision(), viaTensor64, null);
+        for (int b = 0; b < batch; b++) {
+            assertEquals(whole[b], viaTensor[b], 0.0, "row " + b + " from a Tensor");
+            assertEquals(whole[b], viaTensor64[b], 0.0, "row " + b + " from a Tensor64");
+            assertEquals(logPsi[2 + b], lpTensor[b], 0.0, "logPsi of row " + b + " from a Tensor");
+        }
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> new LocalEnergies(op, model, 10).compute(sigma));
+        assertTrue(tooMany.getMessage().startsWith("sigma: expected at most 10 rows"), tooMany.getMessage());
         // one row at a time through a small buffer: the same values
         LocalEnergies one = new LocalEnergies(op, model, 1);
         double[] e = new double[1];
