@@ -12,4 +12,27 @@ import io.jarnn.nn.AutoregressiveModel;
 @FunctionalInterface
 public interface EnergyEstimator {
     void localEnergies(AutoregressiveModel model, double[] configurations, int rows, double[] out);
+
+    /**
+     * The local energies of {@code operator} by {@link LocalEnergies} (batched logPsi of the
+     * connected configurations). A {@link LocalEnergies} is bound to one model, and a VMC step
+     * makes a new (immutable) model, so this keeps one and rebuilds it when the model changes:
+     * its buffers are reallocated once per step (not per row or chunk).
+     */
+    static EnergyEstimator of(Operator operator) {
+        if (operator == null) {
+            throw new IllegalArgumentException("operator: expected an operator but got null");
+        }
+        return new EnergyEstimator() {
+            private LocalEnergies energies;
+
+            @Override
+            public void localEnergies(AutoregressiveModel model, double[] configurations, int rows, double[] out) {
+                if (energies == null || energies.model() != model || energies.capacityRows() < rows) {
+                    energies = new LocalEnergies(operator, model, rows);
+                }
+                energies.compute(configurations, 0, rows, out, 0, null, 0);
+            }
+        };
+    }
 }

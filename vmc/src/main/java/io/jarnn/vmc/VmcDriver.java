@@ -85,6 +85,14 @@ public final class VmcDriver {
         }
     }
 
+    /**
+     * A driver of {@code model} (float32 or float64) for the Hamiltonian {@code hamiltonian}, local
+     * energies by {@link LocalEnergies} ({@link EnergyEstimator#of}).
+     */
+    public static Builder builder(AutoregressiveModel model, Operator hamiltonian) {
+        return new Builder(model, EnergyEstimator.of(hamiltonian));
+    }
+
     /** A driver of {@code model} (float32 or float64) whose local energies come from {@code energies}. */
     public static Builder builder(AutoregressiveModel model, EnergyEstimator energies) {
         return new Builder(model, energies);
