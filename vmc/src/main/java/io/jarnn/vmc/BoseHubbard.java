@@ -8,6 +8,9 @@ import io.jarnn.core.HilbertSpace;
  * over the bonds of a {@link Lattice}, with {@code b} truncated at {@code nMax} bosons per site
  * (matrix elements {@code <n+1| b^dag |n> = sqrt(n+1)} for {@code n < nMax}).
  *
+ * NetKet calls the hopping {@code J} ({@code BoseHubbard(hilbert, graph, U, V=0, J=1, mu=0)}); its
+ * nearest-neighbour {@code V} term is not implemented here.
+ *
  * <p>A row: the diagonal {@code U/2 sum n_i(n_i-1) - mu sum n_i}, then, for each bond (i, j) in
  * order, the hop of a boson from j to i ({@code n_j > 0}, {@code n_i < nMax}), element
  * {@code -t sqrt((n_i+1) n_j)}, and from i to j, element {@code -t sqrt((n_j+1) n_i)}.
@@ -123,7 +126,8 @@ public final class BoseHubbard implements Operator {
 
     @Override
     public String describe() {
-        return "bose-hubbard:t=" + t + ",U=" + u + ",mu=" + mu + " on " + lattice.describe();
+        return "bose-hubbard:t=" + OperatorChecks.number(t) + ",U=" + OperatorChecks.number(u) + ",mu=" + OperatorChecks.number(mu)
+                + " on " + lattice.describe();
     }
 
     @Override

@@ -27,6 +27,14 @@ public final class Heisenberg implements Operator {
     private final double j;
     private final boolean marshallSign;
 
+    /**
+     * NetKet's default {@code Heisenberg(hilbert, graph, J)}: the Marshall sign rule exactly when
+     * the lattice is bipartite ({@code sign_rule = graph.is_bipartite()}).
+     */
+    public Heisenberg(HilbertSpace hilbert, Lattice lattice, double j) {
+        this(hilbert, lattice, j, lattice != null && lattice.isBipartite());
+    }
+
     public Heisenberg(HilbertSpace hilbert, Lattice lattice, double j, boolean marshallSign) {
         OperatorChecks.requireSpinHalf("the Heisenberg model", hilbert, lattice);
         if (marshallSign && !lattice.isBipartite()) {
@@ -97,7 +105,7 @@ public final class Heisenberg implements Operator {
 
     @Override
     public String describe() {
-        return "heisenberg:J=" + j + (marshallSign ? ",marshall" : "") + " on " + lattice.describe();
+        return "heisenberg:J=" + OperatorChecks.number(j) + (marshallSign ? ",marshall" : "") + " on " + lattice.describe();
     }
 
     @Override

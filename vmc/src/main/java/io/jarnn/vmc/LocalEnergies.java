@@ -48,6 +48,7 @@ public final class LocalEnergies {
     private final Connections connections;
     private final int[] firstOfRow;
     private final double[] logPsi; // per packed configuration of the current chunk
+    private final double[] sigmaChunk; // a chunk of an NdArray batch, widened to double
     // float32 model
     private final ARNN model32;
     private final float[] input32;
@@ -93,6 +94,7 @@ public final class LocalEnergies {
         int configurations = Math.multiplyExact(chunkRows, slots);
         this.firstOfRow = new int[chunkRows + 1];
         this.logPsi = new double[configurations];
+        this.sigmaChunk = new double[Math.multiplyExact(chunkRows, n)];
         int inputSize = Math.multiplyExact(configurations, n);
         int outSize = Math.toIntExact((long) configurations * perConfiguration);
         switch (model) {
@@ -143,19 +145,62 @@ public final class LocalEnergies {
 
     /** Local energies of the (batch, N) configurations {@code sigma} (either precision), freshly allocated. */
     public double[] compute(NdArray sigma) {
+        int rows = requireBatch(sigma);
+        double[] out = new double[rows];
+        compute(sigma, out, null);
+        return out;
+    }
+
+    /**
+     * Writes {@code E_loc} of the (batch, N) configurations {@code sigma} (a {@link Tensor} or
+     * {@link Tensor64}, e.g. a sampler's output) to {@code eLoc[0 .. batch)} and, when
+     * {@code logPsiOut} is not null, their logPsi to {@code logPsiOut[0 .. batch)}. Each chunk is
+     * widened into a buffer of this object: allocates nothing per row.
+     */
+    public void compute(NdArray sigma, double[] eLoc, double[] logPsiOut) {
+        int rows = requireBatch(sigma);
+        requireOutputs(rows, eLoc, 0, logPsiOut, 0);
+        int n = hilbert.size();
+        for (int first = 0; first < rows; first += chunkRows) {
+            int r = Math.min(chunkRows, rows - first);
+            switch (sigma) {
+                case Tensor t -> {
+                    float[] a = t.array();
+                    int from = t.offset() + first * n;
+                    for (int e = 0; e < r * n; e++) {
+                        sigmaChunk[e] = a[from + e];
+                    }
+                }
+                case Tensor64 t -> System.arraycopy(t.array(), t.offset() + first * n, sigmaChunk, 0, r * n);
+            }
+            chunk(sigmaChunk, 0, first, r, eLoc, first, logPsiOut, first);
+        }
+    }
+
+    private int requireBatch(NdArray sigma) {
         OperatorChecks.requireNonNull("sigma", sigma, "a (batch, " + hilbert.size() + ") array");
         int[] shape = sigma.shape();
         if (shape.length != 2 || shape[1] != hilbert.size()) {
             throw new IllegalArgumentException("sigma: expected shape (batch, " + hilbert.size() + ") but got "
                     + java.util.Arrays.toString(shape));
         }
-        double[] values = new double[sigma.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = sigma.getDouble(i);
+        if (shape[0] > capacityRows) {
+            throw new IllegalArgumentException("sigma: expected at most " + capacityRows + " rows (capacityRows) but got "
+                    + shape[0]);
         }
-        double[] out = new double[shape[0]];
-        compute(values, 0, shape[0], out, 0, null, 0);
-        return out;
+        return shape[0];
+    }
+
+    private void requireOutputs(int rows, double[] eLoc, int eOff, double[] logPsiOut, int lOff) {
+        OperatorChecks.requireNonNull("eLoc", eLoc, "an output array");
+        if (eOff < 0 || (long) eOff + rows > eLoc.length) {
+            throw new IllegalArgumentException("eLoc: expected room for " + rows + " values from offset " + eOff
+                    + " but got an array of " + eLoc.length);
+        }
+        if (logPsiOut != null && (lOff < 0 || (long) lOff + rows > logPsiOut.length)) {
+            throw new IllegalArgumentException("logPsiOut: expected room for " + rows + " values from offset " + lOff
+                    + " but got an array of " + logPsiOut.length);
+        }
     }
 
     /**
@@ -170,7 +215,6 @@ public final class LocalEnergies {
     public void compute(double[] sigma, int off, int rows, double[] eLoc, int eOff, double[] logPsiOut, int lOff) {
         int n = hilbert.size();
         OperatorChecks.requireNonNull("sigma", sigma, "an array of configurations");
-        OperatorChecks.requireNonNull("eLoc", eLoc, "an output array");
         if (rows < 0 || rows > capacityRows) {
             throw new IllegalArgumentException("rows: expected 0.." + capacityRows + " (capacityRows) but got " + rows);
         }
@@ -178,14 +222,7 @@ public final class LocalEnergies {
             throw new IllegalArgumentException("sigma: expected " + rows + " rows of " + n + " values from offset " + off
                     + " but got an array of " + sigma.length);
         }
-        if (eOff < 0 || (long) eOff + rows > eLoc.length) {
-            throw new IllegalArgumentException("eLoc: expected room for " + rows + " values from offset " + eOff
-                    + " but got an array of " + eLoc.length);
-        }
-        if (logPsiOut != null && (lOff < 0 || (long) lOff + rows > logPsiOut.length)) {
-            throw new IllegalArgumentException("logPsiOut: expected room for " + rows + " values from offset " + lOff
-                    + " but got an array of " + logPsiOut.length);
-        }
+        requireOutputs(rows, eLoc, eOff, logPsiOut, lOff);
         for (int first = 0; first < rows; first += chunkRows) {
             int r = Math.min(chunkRows, rows - first);
             chunk(sigma, off + first * n, first, r, eLoc, eOff + first, logPsiOut, lOff + first);

@@ -20,6 +20,11 @@ final class OperatorChecks {
         return value;
     }
 
+    /** A coupling as the command line writes it: {@code 1}, {@code -0.5}, {@code 1.0E-7}. */
+    static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
     /** Throws unless {@code hilbert} is spin 1/2 (local values +1, -1) on the lattice's sites. */
     static void requireSpinHalf(String operator, HilbertSpace hilbert, Lattice lattice) {
         requireNonNull("hilbert", hilbert, "a Hilbert space");

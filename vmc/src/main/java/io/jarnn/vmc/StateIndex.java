@@ -1,7 +1,6 @@
 package io.jarnn.vmc;
 
 import io.jarnn.core.HilbertSpace;
-import io.jarnn.core.Tensor;
 
 /**
  * The configurations of a {@link HilbertSpace} numbered 0 .. dim-1 in NetKet's order (the order
@@ -54,11 +53,7 @@ public final class StateIndex {
                 }
             }
             place = null;
-            Tensor all = hilbert.allConfigurations(dim);
-            float[] a = all.array();
-            for (int e = 0; e < digits.length; e++) {
-                digits[e] = (byte) hilbert.localIndexOrNegative(a[e]);
-            }
+            enumerateSector(total);
         } else {
             ways = null;
             place = new long[n];
@@ -74,6 +69,39 @@ public final class StateIndex {
                     rest /= ls;
                 }
             }
+        }
+    }
+
+    /**
+     * The sector in lexicographic order of local indices (site 0 most significant), written
+     * straight into {@link #digits}: start from the smallest completion, then repeatedly raise the
+     * last site that can still grow and refill the sites after it with their smallest completion.
+     */
+    private void enumerateSector(int total) {
+        int top = ls - 1;
+        int[] d = new int[n];
+        int[] before = new int[n + 1]; // before[i]: index sum of sites 0..i-1
+        fillSmallest(d, before, 0, top, total);
+        for (int r = 0; r < dim; r++) {
+            for (int i = 0; i < n; i++) {
+                digits[r * n + i] = (byte) d[i];
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                if (d[i] < Math.min(top, total - before[i])) {
+                    d[i]++;
+                    before[i + 1] = before[i] + d[i];
+                    fillSmallest(d, before, i + 1, top, total);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void fillSmallest(int[] d, int[] before, int from, int top, int total) {
+        for (int i = from; i < n; i++) {
+            long rest = (long) (n - i - 1) * top;
+            d[i] = (int) Math.max(0, total - before[i] - rest);
+            before[i + 1] = before[i] + d[i];
         }
     }
 

@@ -8,6 +8,11 @@ import io.jarnn.core.HilbertSpace;
  * on spin 1/2. A local value +1 is Z's +1 eigenstate (NetKet's {@code Spin(1/2)}: local index 0,
  * value +1, "up"), so {@code Z_i} acts on a configuration as the value {@code sigma_i} itself.
  *
+ * <p>The sign of J is this project's (issue #13), ferromagnetic for J &gt; 0, and the opposite of
+ * NetKet's {@code Ising(hilbert, graph, h, J)}, whose Hamiltonian is
+ * {@code -h sum_i X_i + J sum_<ij> Z_i Z_j}: NetKet's {@code J} is {@code -J} here ({@code h} is
+ * the same).
+ *
  * <p>Rows of {@link #connected}: the diagonal {@code -J sum_<ij> sigma_i sigma_j}, then, when
  * {@code h != 0}, the N configurations with one spin flipped, each with element {@code -h}, in site
  * order. A constrained space ({@code total_sz}) is refused: X leaves the sector. Immutable.
@@ -85,7 +90,7 @@ public final class TransverseFieldIsing implements Operator {
 
     @Override
     public String describe() {
-        return "ising:J=" + j + ",h=" + h + " on " + lattice.describe();
+        return "ising:J=" + OperatorChecks.number(j) + ",h=" + OperatorChecks.number(h) + " on " + lattice.describe();
     }
 
     @Override

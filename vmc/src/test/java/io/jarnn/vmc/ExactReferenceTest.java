@@ -86,6 +86,9 @@ class ExactReferenceTest {
                 1, true)), 4e-9);
         assertEquals(4 * -4.515446354, lanczos(new Heisenberg(HilbertSpace.spin(0.5, 10), Lattice.chain(10, true),
                 1, false)), 4e-9);
+        // 4 x 4 periodic square, total_sz = 0 (12870 states): -11.228483208 J in spin operators.
+        assertEquals(4 * -11.228483208, lanczos(new Heisenberg(HilbertSpace.spin(0.5, 16, 0), Lattice.square(4, true),
+                1, true)), 4e-9);
     }
 
     @Test

@@ -96,7 +96,7 @@ class LocalEnergiesTest {
         Operator op = new TransverseFieldIsing(hi, Lattice.chain(12, true), 1, 1);
         AutoregressiveModel model = ARNNConv1D.builder(hi).layers(2).features(4).kernelSize(3).dtype(DType.FLOAT64)
                 .buildModel(9);
-        int batch = 1500; // more than one chunk (8192 / 13 = 630 rows)
+        int batch = 700; // more than one chunk (8192 / 13 = 630 rows)
         Tensor sigma = hi.randomConfigurations(batch, 11);
         LocalEnergies le = new LocalEnergies(op, model, batch);
         assertTrue(le.chunkRows() < batch, "chunkRows " + le.chunkRows());
@@ -113,12 +113,83 @@ class LocalEnergiesTest {
             assertEquals(whole[b], shifted[5 + b], 0.0, "row " + b);
             assertEquals(lp.getDouble(b), logPsi[2 + b], 1e-12, "logPsi of row " + b);
         }
+        // the NdArray overload (float32 and float64 tensors), into caller-owned arrays: the same values
+        double[] viaTensor = new double[batch];
+        double[] lpTensor = new double[batch];
+        le.compute(sigma, viaTensor, lpTensor);
+        double[] viaTensor64 = new double[batch];
+        le.compute(sigma.toDoublePrecision(), viaTensor64, null);
+        for (int b = 0; b < batch; b++) {
+            assertEquals(whole[b], viaTensor[b], 0.0, "row " + b + " from a Tensor");
+            assertEquals(whole[b], viaTensor64[b], 0.0, "row " + b + " from a Tensor64");
+            assertEquals(logPsi[2 + b], lpTensor[b], 0.0, "logPsi of row " + b + " from a Tensor");
+        }
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> new LocalEnergies(op, model, 10).compute(sigma));
+        assertTrue(tooMany.getMessage().startsWith("sigma: expected at most 10 rows"), tooMany.getMessage());
         // one row at a time through a small buffer: the same values
         LocalEnergies one = new LocalEnergies(op, model, 1);
         double[] e = new double[1];
         for (int b = 0; b < batch; b += 97) {
             one.compute(values, 3 + b * 12, 1, e, 0, null, 0);
             assertEquals(whole[b], e[0], 1e-12 * Math.abs(whole[b]) + 1e-12, "row " + b + " alone");
+        }
+    }
+
+    @Test
+    void aReusedObjectAllocatesNothingPerRow() {
+        HilbertSpace hi = HilbertSpace.spin(0.5, 10);
+        Operator op = new Heisenberg(hi, Lattice.chain(10, true), 1, true);
+        for (DType dtype : DType.values()) {
+            AutoregressiveModel model = dense(hi, dtype, 21).withThreads(1);
+            int batch = 64;
+            double[] sigma = new double[batch * 10];
+            Tensor t = hi.randomConfigurations(batch, 5);
+            for (int i = 0; i < sigma.length; i++) {
+                sigma[i] = t.getFlat(i);
+            }
+            LocalEnergies le = new LocalEnergies(op, model, batch);
+            double[] e = new double[batch];
+            double[] lp = new double[batch];
+            // Before the JIT compiles the kernels the Vector API boxes (the model allocates then, not this
+            // class): repeat until warm, and require a call with no per-row allocation.
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 5000 && allocated >= 1024; attempt++) {
+                long before = allocatedBytes();
+                le.compute(sigma, 0, batch, e, 0, lp, 0);
+                allocated = allocatedBytes() - before;
+            }
+            // two tensor views and the model's per-call bookkeeping (184 bytes when warm); one object per row
+            // would be at least 64 * 16 bytes
+            assertTrue(allocated < 1024, dtype + ": " + allocated + " bytes allocated by a reused LocalEnergies for "
+                    + batch + " rows");
+        }
+    }
+
+    /**
+     * This thread's allocated bytes (com.sun.management.ThreadMXBean), by reflection: the test
+     * compiles inside module io.jarnn.vmc, which does not read java.management. Looked up once,
+     * so a reading allocates only its boxed result and argument array.
+     */
+    private static final Object THREAD_BEAN;
+    private static final java.lang.reflect.Method ALLOCATED_BYTES;
+
+    static {
+        try {
+            THREAD_BEAN = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                    .invoke(null);
+            ALLOCATED_BYTES = Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getCurrentThreadAllocatedBytes");
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static long allocatedBytes() {
+        try {
+            return (long) ALLOCATED_BYTES.invoke(THREAD_BEAN);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot read the allocated bytes of this thread", e);
         }
     }
 

@@ -90,6 +90,20 @@ class OperatorMatrixTest {
     }
 
     @Test
+    void descriptions() {
+        HilbertSpace hi = HilbertSpace.spin(0.5, 20);
+        assertEquals("ising:J=1,h=0.5 on chain:20:open",
+                new TransverseFieldIsing(hi, Lattice.chain(20, false), 1, 0.5).describe());
+        assertEquals("heisenberg:J=1,marshall on chain:20:periodic",
+                new Heisenberg(hi, Lattice.chain(20, true), 1, true).describe());
+        assertEquals("heisenberg:J=1,marshall on chain:20:open", new Heisenberg(hi, Lattice.chain(20, false), 1).describe());
+        assertEquals("heisenberg:J=1 on chain:5:periodic",
+                new Heisenberg(HilbertSpace.spin(0.5, 5), Lattice.chain(5, true), 1).describe());
+        assertEquals("bose-hubbard:t=1,U=4,mu=-0.25 on square:3:periodic",
+                new BoseHubbard(HilbertSpace.fock(2, 9), Lattice.square(3, true), 1, 4, -0.25).describe());
+    }
+
+    @Test
     void zOfValuePlusOneIsPlusOne() {
         // NetKet: local value +1 (index 0) is Z's +1 eigenstate, so -J Z0 Z1 on (+1, -1) is +J.
         HilbertSpace hi = HilbertSpace.spin(0.5, 2);
