@@ -16,7 +16,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * the diagonal shift (NetKet's {@code diag_shift}). F is the energy gradient; the driver hands
  * delta to an {@link Optimizer} (with {@link Sgd}, theta -= learningRate * delta: NetKet's
  * {@code VMC(..., Sgd(lr), preconditioner=SR(diag_shift))}). Everything is accumulated and
- * solved in double, on the calling thread (so the result does not depend on any thread count).
+ * solved in double; only the Gram products of large systems run on several threads, each entry
+ * summed by one thread in a fixed order, so the result does not depend on any thread count.
  *
  * <p>Three exact forms of the same solution ({@link Form}):
  * <ul>
@@ -213,20 +214,43 @@ public final class StochasticReconfiguration {
         }
     }
 
+    /** Gram products of at least this many multiply-adds are split over the common pool's threads. */
+    static final long PARALLEL_GRAM_MIN = 1L << 24;
+
     /**
      * g = a^T a for a (rows x cols) row-major into g (cols x cols): the upper triangle by rank-4
      * updates over four rows at a time (an axpy along contiguous j that C2 vectorises; EJML's
-     * multInner was 10x slower on these shapes), then mirrored. One thread, a fixed order.
+     * multInner was several times slower on these shapes), then mirrored. Large products split
+     * the triangle's rows i over tasks (row i to task i mod tasks, which balances the triangle);
+     * each entry is still summed by one task in one fixed order, so the result is bitwise the
+     * same for any number of threads.
      */
     static void gram(double[] a, int rows, int cols, double[] g) {
         java.util.Arrays.fill(g, 0, cols * cols, 0);
+        long work = (long) rows * cols * cols / 2;
+        int tasks = work < PARALLEL_GRAM_MIN ? 1
+                : Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, cols / 16));
+        if (tasks == 1) {
+            gramRows(a, rows, cols, g, 0, 1);
+        } else {
+            java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> gramRows(a, rows, cols, g, t, tasks));
+        }
+        for (int i = 0; i < cols; i++) {
+            for (int j = i + 1; j < cols; j++) {
+                g[j * cols + i] = g[i * cols + j];
+            }
+        }
+    }
+
+    /** Adds to g the upper-triangle rows i = first, first + stride, ... of a^T a. */
+    static void gramRows(double[] a, int rows, int cols, double[] g, int first, int stride) {
         int b = 0;
         for (; b + 4 <= rows; b += 4) {
             int r0 = b * cols;
             int r1 = r0 + cols;
             int r2 = r1 + cols;
             int r3 = r2 + cols;
-            for (int i = 0; i < cols; i++) {
+            for (int i = first; i < cols; i += stride) {
                 double x0 = a[r0 + i];
                 double x1 = a[r1 + i];
                 double x2 = a[r2 + i];
@@ -239,17 +263,12 @@ public final class StochasticReconfiguration {
         }
         for (; b < rows; b++) {
             int r0 = b * cols;
-            for (int i = 0; i < cols; i++) {
+            for (int i = first; i < cols; i += stride) {
                 double x0 = a[r0 + i];
                 int gi = i * cols;
                 for (int j = i; j < cols; j++) {
                     g[gi + j] += x0 * a[r0 + j];
                 }
-            }
-        }
-        for (int i = 0; i < cols; i++) {
-            for (int j = i + 1; j < cols; j++) {
-                g[j * cols + i] = g[i * cols + j];
             }
         }
     }

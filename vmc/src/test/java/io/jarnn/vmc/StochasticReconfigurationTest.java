@@ -129,4 +129,36 @@ class StochasticReconfigurationTest {
             }
         }
     }
+
+    /** The Gram product split over tasks (large systems) gives the bits of one task, and a^T a to rounding. */
+    @Test
+    void gramIsBitwiseTheSameSplitOverTasks() {
+        int rows = 257;
+        int cols = 600;
+        assertTrue((long) rows * cols * cols / 2 >= StochasticReconfiguration.PARALLEL_GRAM_MIN, "large enough to split");
+        SplittableRandom random = new SplittableRandom(3);
+        double[] a = new double[rows * cols];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextGaussian();
+        }
+        double[] split = new double[cols * cols];
+        StochasticReconfiguration.gram(a, rows, cols, split);
+        for (int tasks : new int[] {1, 3}) {
+            double[] one = new double[cols * cols];
+            for (int t = 0; t < tasks; t++) {
+                StochasticReconfiguration.gramRows(a, rows, cols, one, t, tasks);
+            }
+            for (int i = 0; i < cols; i++) {
+                for (int j = i; j < cols; j++) {
+                    assertEquals(one[i * cols + j], split[i * cols + j], 0, "g[" + i + ", " + j + "], " + tasks + " tasks");
+                    assertEquals(one[i * cols + j], split[j * cols + i], 0, "g[" + j + ", " + i + "] (mirror)");
+                }
+            }
+        }
+        double naive = 0;
+        for (int b = 0; b < rows; b++) {
+            naive += a[b * cols + 5] * a[b * cols + 17];
+        }
+        assertEquals(naive, split[5 * cols + 17], 1e-12 * rows);
+    }
 }
