@@ -1,0 +1,146 @@
+package io.jarnn.benchmarks;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.Tensor;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.GradientWorkspace;
+import io.jarnn.vmc.Lattice;
+import io.jarnn.vmc.LocalEnergies;
+import io.jarnn.vmc.Sgd;
+import io.jarnn.vmc.StepRecord;
+import io.jarnn.vmc.StochasticReconfiguration;
+import io.jarnn.vmc.TransverseFieldIsing;
+import io.jarnn.vmc.TransverseFieldIsingExact;
+import io.jarnn.vmc.VmcDriver;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * One stochastic-reconfiguration step of the VMC demo, split into its parts: ARNNConv1D (3
+ * layers, 16 features, kernel 3, float32, 930 parameters) on the open transverse-field Ising
+ * chain N = 20 (J = h = 1), 1024 exact samples. {@code sampling} draws the samples,
+ * {@code localEnergies} evaluates E_loc (LocalEnergies: logPsi of the 21 connected
+ * configurations of each sample), {@code jacobian} the (1024, 930) logPsi Jacobian,
+ * {@code solve} the SR system (S + 0.01 I) delta = F in the form {@code form} (AUTO takes DENSE
+ * here: P = 930 &lt;= n = 1024; the time includes copying the Jacobian, which the solve centres in
+ * place, about 1 M doubles), and {@code step} the whole driver step (SGD lr 0.05) including the
+ * parameter update. Run once: {@code -f 1 -wi 1 -i 1 VmcStep}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {ForkFlags.VECTOR_MODULE, ForkFlags.HEAP_MIN, ForkFlags.HEAP_MAX, ForkFlags.PRE_TOUCH})
+@State(Scope.Benchmark)
+public class VmcStep {
+    @Param({"20"})
+    public int sites;
+    @Param({"1024"})
+    public int samples;
+    @Param({"AUTO"})
+    public String form;
+
+    private ARNN model;
+    private TransverseFieldIsing hamiltonian;
+    private Tensor configurations;
+    private double[] configurationsDouble;
+    private LocalEnergies localEnergies;
+    private double[] eLoc;
+    private Tensor jacobian;
+    private GradientWorkspace workspace;
+    private double[] jacobianDouble;
+    private double[] scratch;
+    private double[] delta;
+    private StochasticReconfiguration sr;
+    private VmcDriver driver;
+
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) {
+        HilbertSpace hilbert = HilbertSpace.spin(0.5, sites);
+        model = ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).build(42);
+        SelfChecks.requireVectorKernels(model.kernels(), params.getBenchmark());
+        hamiltonian = new TransverseFieldIsing(hilbert, Lattice.chain(sites, false), 1, 1);
+        configurations = Tensor.zeros(samples, sites);
+        configurationsDouble = new double[samples * sites];
+        localEnergies = new LocalEnergies(hamiltonian, model, samples);
+        eLoc = new double[samples];
+        jacobian = Tensor.zeros(samples, model.parameterCount());
+        workspace = model.newGradientWorkspace();
+        jacobianDouble = new double[samples * model.parameterCount()];
+        scratch = new double[jacobianDouble.length];
+        delta = new double[model.parameterCount()];
+        sr = new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form));
+        driver = VmcDriver.builder(model, hamiltonian).samples(samples).seed(7).optimizer(new Sgd(0.05))
+                .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form))).build();
+        // One pass through every part, with its self-checks: the inputs of the later parts.
+        sampling();
+        for (int i = 0; i < configurationsDouble.length; i++) {
+            configurationsDouble[i] = configurations.array()[i];
+        }
+        localEnergies();
+        double mean = 0;
+        for (double e : eLoc) {
+            SelfChecks.requireWithin(params.getBenchmark() + ": local energy", "finite", 0, Double.isFinite(e) ? 0 : 1, 0);
+            mean += e / samples;
+        }
+        // A variational energy lies above E0 (free fermions) and below ||H|| <= (N - 1) J + N h.
+        double e0 = TransverseFieldIsingExact.groundStateEnergy(sites, false, 1, 1);
+        double top = 2 * sites - 1;
+        SelfChecks.requireWithin(params.getBenchmark() + ": mean local energy within [E0 - 1, ||H||]", "mean",
+                (e0 - 1 + top) / 2, mean, (top - e0 + 1) / 2);
+        jacobian();
+        float[] j = jacobian.array();
+        for (int i = 0; i < jacobianDouble.length; i++) {
+            jacobianDouble[i] = j[i];
+        }
+        solve();
+        StepRecord r = step();
+        SelfChecks.requireWithin(params.getBenchmark() + ": driver step energy", "step 0", (e0 - 1 + top) / 2, r.energy(),
+                (top - e0 + 1) / 2);
+    }
+
+    @Benchmark
+    public Tensor sampling() {
+        model.sampler().sample(11, 0, configurations, null);
+        return configurations;
+    }
+
+    @Benchmark
+    public double[] localEnergies() {
+        localEnergies.compute(configurationsDouble, 0, samples, eLoc, 0, null, 0);
+        return eLoc;
+    }
+
+    @Benchmark
+    public Tensor jacobian() {
+        model.logPsiJacobian(configurations, jacobian, workspace);
+        return jacobian;
+    }
+
+    @Benchmark
+    public double[] solve() {
+        System.arraycopy(jacobianDouble, 0, scratch, 0, scratch.length);
+        sr.solve(scratch, samples, model.parameterCount(), eLoc, delta);
+        return delta;
+    }
+
+    @Benchmark
+    public StepRecord step() {
+        return driver.runStep();
+    }
+}
