@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code ising:J=1,h=1}: the transverse-field Ising model on spin-1/2,
  *       {@code H = -J sum_<ij> Z_i Z_j - h sum_i X_i};</li>
- *   <li>{@code heisenberg:J=1} and {@code heisenberg:J=1,marshall}: {@code H = J sum_<ij> S_i . S_j}
- *       on spin-1/2, with Marshall's sign rule applied to the off-diagonal elements (which makes
- *       the ground state of a bipartite lattice positive);</li>
+ *   <li>{@code heisenberg:J=1} and {@code heisenberg:J=1,marshall}:
+ *       {@code H = J sum_<ij> (X_i X_j + Y_i Y_j + Z_i Z_j)} on spin-1/2 (NetKet's Pauli-matrix
+ *       convention), with Marshall's sign rule on the exchange elements if asked (which makes the
+ *       ground state of a bipartite lattice positive);</li>
  *   <li>{@code bose-hubbard:t=1,U=4,mu=1,nmax=3} and {@code ...,n=6}:
  *       {@code H = -t sum_<ij> (b_i^+ b_j + h.c.) + U/2 sum_i n_i (n_i - 1) - mu sum_i n_i} on
  *       Fock(nmax), with n particles in all if {@code n} is given;</li>

@@ -31,37 +31,6 @@ record LatticeSpec(Kind kind, int length, boolean periodic) {
         return kind == Kind.CHAIN ? length : length * length;
     }
 
-    /**
-     * Nearest-neighbour bonds {@code {i, j}} with i < j, each once: along the chain, or along
-     * rows then along columns of the square. A periodic chain of 2 sites, or square of side 2,
-     * would bond the same pair twice; it has its bond once.
-     */
-    int[][] bonds() {
-        java.util.LinkedHashSet<Long> seen = new java.util.LinkedHashSet<>();
-        java.util.List<int[]> bonds = new java.util.ArrayList<>();
-        int rows = kind == Kind.CHAIN ? 1 : length;
-        for (int y = 0; y < rows; y++) {
-            for (int x = 0; x < length; x++) {
-                int site = x + length * y;
-                if (x + 1 < length || (periodic && length > 1)) {
-                    add(bonds, seen, site, (x + 1) % length + length * y);
-                }
-                if (kind == Kind.SQUARE && (y + 1 < length || (periodic && length > 1))) {
-                    add(bonds, seen, site, x + length * ((y + 1) % length));
-                }
-            }
-        }
-        return bonds.toArray(int[][]::new);
-    }
-
-    private static void add(java.util.List<int[]> bonds, java.util.Set<Long> seen, int a, int b) {
-        int i = Math.min(a, b);
-        int j = Math.max(a, b);
-        if (i != j && seen.add(((long) i << 32) | j)) {
-            bonds.add(new int[]{i, j});
-        }
-    }
-
     /** The spec as the command line writes it, e.g. {@code chain:20:open}. */
     @Override
     public String toString() {

@@ -54,7 +54,8 @@ public final class Main {
     private static CommandLine commandLine(PrintStream out, PrintStream err, PrintWriter outWriter) {
         CommandLine jarnn = new CommandLine(new JarnnCommand(out));
         for (Object command : List.of(new InitCommand(out), new SummaryCommand(out), new SampleCommand(out, err),
-                new LogPsiCommand(out), new ConditionalsCommand(out), new DemoCommand(out), new HelpCommand())) {
+                new LogPsiCommand(out), new ConditionalsCommand(out), new TrainCommand(out, err), new EnergyCommand(out),
+                new ExactCommand(out), new DemoCommand(out), new HelpCommand())) {
             jarnn.addSubcommand(command);
         }
         HelpLayout.apply(jarnn);
