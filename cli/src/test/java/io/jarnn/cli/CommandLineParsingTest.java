@@ -157,10 +157,17 @@ class CommandLineParsingTest {
             "logpsi", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--dtype float32|float64", "--threads T"),
             "conditionals", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npy", "--dtype float32|float64",
                     "--threads T"),
+            "train", List.of("--hamiltonian SPEC", "--lattice SPEC", "--model FILE.npz", "--kind dense|conv1d",
+                    "--layers L", "--features F", "--kernel-size K", "--dilation D", "--dtype float32|float64",
+                    "--samples N", "--steps S", "--optimizer sgd|adam|sr", "--lr ETA", "--diag-shift EPS", "--seed S",
+                    "--out MODEL.npz", "--log FILE.csv", "--plot FILE.png", "--threads T"),
+            "energy", List.of("MODEL", "--hamiltonian SPEC", "--lattice SPEC", "--samples N", "--seed S",
+                    "--dtype float32|float64", "--threads T"),
+            "exact", List.of("--hamiltonian SPEC", "--lattice SPEC"),
             "demo", List.of());
 
     @ParameterizedTest
-    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "demo"})
+    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "train", "energy", "exact", "demo"})
     void helpListsEveryOptionWithItsValueAndDefault(String command) {
         String help = Cli.run(command, "--help").assertOk().out();
         List<String> listed = new ArrayList<>(OPTIONS.get(command));
