@@ -1,0 +1,273 @@
+package io.jarnn.vmc;
+
+import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.NdArray;
+import io.jarnn.core.Tensor;
+import io.jarnn.core.Tensor64;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNN64;
+import io.jarnn.nn.AutoregressiveModel;
+import io.jarnn.nn.Workspace;
+import io.jarnn.nn.Workspace64;
+
+/**
+ * Local energies of a model under an operator,
+ * <pre>
+ *   E_loc(sigma) = sum_{sigma'} H[sigma, sigma'] psi(sigma') / psi(sigma)
+ *                = sum_{sigma'} H[sigma, sigma'] exp(logPsi(sigma') - logPsi(sigma)),
+ * </pre>
+ * in double, for a batch of configurations. The rows are taken in chunks of {@link #chunkRows()};
+ * for each chunk the operator writes the connected configurations (the diagonal, i.e. sigma
+ * itself, first), and ONE model call evaluates logPsi of all of them (sigma's own logPsi comes
+ * from the diagonal entry). Every buffer (connections, model input, log-conditionals, the
+ * model's workspace) is allocated here, once, for {@link #capacityRows()} rows: a VMC step
+ * reuses this object and allocates nothing per row (a chunk allocates two tensor views).
+ *
+ * <p>VMC samples from {@code |psi|^2}, so the model must have {@code machinePow = 2} (its
+ * conditionals are then the Born probabilities); another is refused. The model's Hilbert space
+ * must equal the operator's. A connected configuration outside a constrained space's sector has
+ * logPsi = -infinity (the model gives it amplitude 0) and contributes 0; a configuration of the
+ * batch itself with psi = 0 has no local energy and is an error.
+ *
+ * <p>The model's precision is kept: a float32 {@link ARNN} evaluates in float32 (its logPsi
+ * summed over sites in double, as the model does), an {@link ARNN64} in float64; the
+ * differences and sums here are double in both. Not thread-safe: one per thread (the model
+ * itself forwards on its own {@code threads()}).
+ */
+public final class LocalEnergies {
+    /** Target number of connected configurations per model call. */
+    private static final int TARGET_CONFIGURATIONS = 8192;
+    /** Cap on the log-conditional elements of one chunk (configurations x N x localSize). */
+    private static final long MAX_CHUNK_ELEMENTS = 1L << 24;
+
+    private final Operator operator;
+    private final AutoregressiveModel model;
+    private final HilbertSpace hilbert;
+    private final int capacityRows;
+    private final int chunkRows;
+    private final Connections connections;
+    private final int[] firstOfRow;
+    private final double[] logPsi; // per packed configuration of the current chunk
+    // float32 model
+    private final ARNN model32;
+    private final float[] input32;
+    private final Tensor inputTensor32;
+    private final Tensor outTensor32;
+    private final Workspace workspace32;
+    // float64 model
+    private final ARNN64 model64;
+    private final double[] input64;
+    private final Tensor64 inputTensor64;
+    private final Tensor64 outTensor64;
+    private final Workspace64 workspace64;
+
+    /**
+     * Buffers for batches of up to {@code capacityRows} configurations of {@code model} under
+     * {@code operator}.
+     */
+    public LocalEnergies(Operator operator, AutoregressiveModel model, int capacityRows) {
+        OperatorChecks.requireNonNull("operator", operator, "an operator");
+        OperatorChecks.requireNonNull("model", model, "an autoregressive model");
+        if (capacityRows < 1) {
+            throw new IllegalArgumentException("capacityRows: expected >= 1 but got " + capacityRows);
+        }
+        if (model.config().machinePow() != 2f) {
+            throw new IllegalArgumentException("model: expected machinePow = 2 (VMC samples |psi|^2, the Born rule)"
+                    + " but got machinePow = " + model.config().machinePow());
+        }
+        if (!model.hilbert().equals(operator.hilbert())) {
+            throw new IllegalArgumentException("model: expected a model on the operator's space " + operator.hilbert()
+                    + " but got one on " + model.hilbert());
+        }
+        this.operator = operator;
+        this.model = model;
+        this.hilbert = operator.hilbert();
+        this.capacityRows = capacityRows;
+        int n = hilbert.size();
+        int slots = operator.maxConnections();
+        long perConfiguration = (long) n * hilbert.localSize();
+        long byTarget = Math.max(1, TARGET_CONFIGURATIONS / slots);
+        long byMemory = Math.max(1, MAX_CHUNK_ELEMENTS / (perConfiguration * slots));
+        this.chunkRows = (int) Math.min(capacityRows, Math.min(byTarget, byMemory));
+        this.connections = new Connections(operator, chunkRows);
+        int configurations = Math.multiplyExact(chunkRows, slots);
+        this.firstOfRow = new int[chunkRows + 1];
+        this.logPsi = new double[configurations];
+        int inputSize = Math.multiplyExact(configurations, n);
+        int outSize = Math.toIntExact((long) configurations * perConfiguration);
+        switch (model) {
+            case ARNN m -> {
+                model32 = m;
+                input32 = new float[inputSize];
+                inputTensor32 = Tensor.wrap(input32, configurations, n);
+                outTensor32 = Tensor.zeros(configurations, n, hilbert.localSize());
+                workspace32 = m.newWorkspace();
+                model64 = null;
+                input64 = null;
+                inputTensor64 = null;
+                outTensor64 = null;
+                workspace64 = null;
+            }
+            case ARNN64 m -> {
+                model64 = m;
+                input64 = new double[inputSize];
+                inputTensor64 = Tensor64.wrap(input64, configurations, n);
+                outTensor64 = Tensor64.zeros(configurations, n, hilbert.localSize());
+                workspace64 = m.newWorkspace();
+                model32 = null;
+                input32 = null;
+                inputTensor32 = null;
+                outTensor32 = null;
+                workspace32 = null;
+            }
+        }
+    }
+
+    public Operator operator() {
+        return operator;
+    }
+
+    public AutoregressiveModel model() {
+        return model;
+    }
+
+    /** The most rows one {@link #compute} call takes. */
+    public int capacityRows() {
+        return capacityRows;
+    }
+
+    /** Rows per model call. */
+    public int chunkRows() {
+        return chunkRows;
+    }
+
+    /** Local energies of the (batch, N) configurations {@code sigma} (either precision), freshly allocated. */
+    public double[] compute(NdArray sigma) {
+        OperatorChecks.requireNonNull("sigma", sigma, "a (batch, " + hilbert.size() + ") array");
+        int[] shape = sigma.shape();
+        if (shape.length != 2 || shape[1] != hilbert.size()) {
+            throw new IllegalArgumentException("sigma: expected shape (batch, " + hilbert.size() + ") but got "
+                    + java.util.Arrays.toString(shape));
+        }
+        double[] values = new double[sigma.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = sigma.getDouble(i);
+        }
+        double[] out = new double[shape[0]];
+        compute(values, 0, shape[0], out, 0, null, 0);
+        return out;
+    }
+
+    /**
+     * Writes {@code E_loc} of the {@code rows} configurations {@code sigma[off + b*N ..]} to
+     * {@code eLoc[eOff + b]}, and, when {@code logPsiOut} is not null, their logPsi (double) to
+     * {@code logPsiOut[lOff + b]}. Allocates nothing but two tensor views per chunk.
+     *
+     * @throws IllegalArgumentException for more rows than {@link #capacityRows()}, arrays too
+     *                                  short, a value that is not a local state, or a
+     *                                  configuration of the batch with psi = 0
+     */
+    public void compute(double[] sigma, int off, int rows, double[] eLoc, int eOff, double[] logPsiOut, int lOff) {
+        int n = hilbert.size();
+        OperatorChecks.requireNonNull("sigma", sigma, "an array of configurations");
+        OperatorChecks.requireNonNull("eLoc", eLoc, "an output array");
+        if (rows < 0 || rows > capacityRows) {
+            throw new IllegalArgumentException("rows: expected 0.." + capacityRows + " (capacityRows) but got " + rows);
+        }
+        if (off < 0 || (long) off + (long) rows * n > sigma.length) {
+            throw new IllegalArgumentException("sigma: expected " + rows + " rows of " + n + " values from offset " + off
+                    + " but got an array of " + sigma.length);
+        }
+        if (eOff < 0 || (long) eOff + rows > eLoc.length) {
+            throw new IllegalArgumentException("eLoc: expected room for " + rows + " values from offset " + eOff
+                    + " but got an array of " + eLoc.length);
+        }
+        if (logPsiOut != null && (lOff < 0 || (long) lOff + rows > logPsiOut.length)) {
+            throw new IllegalArgumentException("logPsiOut: expected room for " + rows + " values from offset " + lOff
+                    + " but got an array of " + logPsiOut.length);
+        }
+        for (int first = 0; first < rows; first += chunkRows) {
+            int r = Math.min(chunkRows, rows - first);
+            chunk(sigma, off + first * n, first, r, eLoc, eOff + first, logPsiOut, lOff + first);
+        }
+    }
+
+    private void chunk(double[] sigma, int off, int firstRow, int rows, double[] eLoc, int eOff, double[] logPsiOut,
+                       int lOff) {
+        int n = hilbert.size();
+        operator.connected(sigma, off, rows, connections);
+        int slots = connections.maxConnections();
+        double[] conf = connections.configurations();
+        int total = 0;
+        for (int b = 0; b < rows; b++) {
+            firstOfRow[b] = total;
+            int count = connections.count(b);
+            int from = b * slots * n;
+            int to = total * n;
+            int len = count * n;
+            if (model32 != null) {
+                for (int e = 0; e < len; e++) {
+                    input32[to + e] = (float) conf[from + e];
+                }
+            } else {
+                System.arraycopy(conf, from, input64, to, len);
+            }
+            total += count;
+        }
+        firstOfRow[rows] = total;
+        evaluateLogPsi(total);
+        double[] el = connections.elements();
+        for (int b = 0; b < rows; b++) {
+            int first = firstOfRow[b];
+            double own = logPsi[first];
+            if (!(own > Double.NEGATIVE_INFINITY)) {
+                throw new IllegalArgumentException("sigma: row " + (firstRow + b) + " has psi = 0 (logPsi = " + own
+                        + "; outside " + hilbert + "'s sector?), so no local energy");
+            }
+            double sum = 0;
+            int count = firstOfRow[b + 1] - first;
+            for (int k = 0; k < count; k++) {
+                double lp = logPsi[first + k];
+                // exp(-inf) = 0: a connected configuration the model gives amplitude 0 adds nothing.
+                if (lp > Double.NEGATIVE_INFINITY) {
+                    sum += el[b * slots + k] * Math.exp(lp - own);
+                }
+            }
+            eLoc[eOff + b] = sum;
+            if (logPsiOut != null) {
+                logPsiOut[lOff + b] = own;
+            }
+        }
+    }
+
+    /** logPsi of the first {@code total} packed configurations into {@link #logPsi}, in one model call. */
+    private void evaluateLogPsi(int total) {
+        int n = hilbert.size();
+        int ls = hilbert.localSize();
+        if (model32 != null) {
+            Tensor in = inputTensor32.slice(0, total);
+            Tensor out = outTensor32.slice(0, total);
+            model32.conditionalsLogPsi(in, out, workspace32);
+            float[] c = outTensor32.array();
+            for (int q = 0; q < total; q++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += c[(q * n + i) * ls + hilbert.localIndexOrNegative(input32[q * n + i])];
+                }
+                logPsi[q] = s;
+            }
+        } else {
+            Tensor64 in = inputTensor64.slice(0, total);
+            Tensor64 out = outTensor64.slice(0, total);
+            model64.conditionalsLogPsi(in, out, workspace64);
+            double[] c = outTensor64.array();
+            for (int q = 0; q < total; q++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += c[(q * n + i) * ls + hilbert.localIndexOrNegative((float) input64[q * n + i])];
+                }
+                logPsi[q] = s;
+            }
+        }
+    }
+}
