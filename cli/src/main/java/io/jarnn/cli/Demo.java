@@ -68,7 +68,12 @@ final class Demo {
     private static void groundState(PrintStream out, PrintStream err, Settings s, long start) {
         LatticeSpec lattice = new LatticeSpec(LatticeSpec.Kind.CHAIN, s.sites(), false);
         HamiltonianSpec.Ising ising = new HamiltonianSpec.Ising(1, 1);
-        Physics.System system = new Physics.System(ising, lattice, ising.hilbert(lattice), java.util.List.of());
+        Physics.System system;
+        try {
+            system = Physics.System.of(ising, lattice);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // an Ising chain reads no file
+        }
         out.println();
         out.println("2. Ground state of the critical transverse-field Ising chain, " + system.describe());
         AutoregressiveModel model = AutoregressiveModel.initialise(ARNNConv1D.builder(system.hilbert())

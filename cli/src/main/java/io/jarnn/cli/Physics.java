@@ -1,28 +1,63 @@
 package io.jarnn.cli;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.NdArray;
+import io.jarnn.core.Tensor;
+import io.jarnn.core.Tensor64;
+import io.jarnn.nn.AutoregressiveModel;
+import io.jarnn.vmc.BoseHubbard;
+import io.jarnn.vmc.ExactDiagonalization;
+import io.jarnn.vmc.Heisenberg;
+import io.jarnn.vmc.Lattice;
+import io.jarnn.vmc.LocalEnergies;
+import io.jarnn.vmc.Operator;
+import io.jarnn.vmc.TransverseFieldIsing;
+import io.jarnn.vmc.TransverseFieldIsingExact;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Where the command line meets {@code io.jarnn.vmc}: the operator of {@code --hamiltonian} on
- * {@code --lattice}, its exact ground-state energy, energy estimates of a model.
+ * {@code --lattice}, its exact ground-state energy, energy estimates and training of a model.
  */
 final class Physics {
     /** Largest Hilbert space (number of states) that Lanczos is run on: 2^22, about 4 million. */
-    static final long LANCZOS_LIMIT = 1L << 22;
+    static final long LANCZOS_LIMIT = ExactDiagonalization.DEFAULT_LIMIT;
     static final String LANCZOS_LIMIT_TEXT = "2^22 = 4,194,304 states";
+    /** Lanczos stops at this Ritz residual relative to |E|: far below any VMC error. */
+    private static final double LANCZOS_TOLERANCE = 1e-11;
 
     private Physics() {
     }
 
+    /** An exact ground-state energy and how it was found ("free fermions (closed form)", "Lanczos, ..."). */
+    record ExactEnergy(double value, String method) {
+    }
+
     /** {@code <H>} estimated from samples: the mean of the local energies, its standard error, their variance. */
     record Estimate(double mean, double error, double variance) {
+        /** Mean, standard error sqrt(var / n) and variance (denominator n - 1) of {@code e[0 .. n)}. */
+        static Estimate of(double[] e) {
+            int n = e.length;
+            double mean = 0;
+            for (double x : e) {
+                mean += x;
+            }
+            mean /= n;
+            double ss = 0;
+            for (double x : e) {
+                ss += (x - mean) * (x - mean);
+            }
+            double variance = n > 1 ? ss / (n - 1) : 0;
+            return new Estimate(mean, Math.sqrt(variance / n), variance);
+        }
     }
 
     /** Told after each training step. */
@@ -30,42 +65,70 @@ final class Physics {
         void step(int step, Estimate energy);
     }
 
+    /**
+     * The system of {@code options}, checked: a Hilbert space and operator the Hamiltonian's
+     * parameters allow on the lattice, Pauli strings (read from their file) of one letter per site.
+     * What is wrong is a usage error naming {@code --hamiltonian}.
+     */
+    static System of(CommandSpec command, SystemOptions options) throws IOException {
+        try {
+            return System.of(options.hamiltonian, options.lattice);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "--hamiltonian: " + e.getMessage().replace("marshallSign: ", "marshall: ") + " (with --lattice "
+                    + options.lattice + ")");
+        }
+    }
+
     /** Refuses a model whose Hilbert space is not that of the Hamiltonian on the lattice. */
-    static void requireSameSpace(java.nio.file.Path modelFile, io.jarnn.nn.AutoregressiveModel model, System system) {
+    static void requireSameSpace(Path modelFile, AutoregressiveModel model, System system) {
         if (!model.hilbert().equals(system.hilbert())) {
             throw new CommandFailure(modelFile + ": the model is on " + model.hilbert() + " but " + system.describe()
                     + " acts on " + system.hilbert());
         }
     }
 
-    /** An exact ground-state energy and how it was found ("free fermions (closed form)", "Lanczos, ..."). */
-    record ExactEnergy(double value, String method) {
-    }
+    /** A Hamiltonian on a lattice: its Hilbert space, its operator, its exact energy (computed once). */
+    static final class System {
+        private final HamiltonianSpec hamiltonian;
+        private final LatticeSpec lattice;
+        private final HilbertSpace hilbert;
+        private final Operator operator;
+        private Optional<ExactEnergy> exact;
+        private long exactLimit = -1;
 
-    /**
-     * The system of {@code options}, checked: a Hilbert space the Hamiltonian's parameters allow
-     * on the lattice, Pauli strings (read from their file) of one letter per site. What is wrong
-     * is a usage error naming {@code --hamiltonian}.
-     */
-    static System of(CommandSpec command, SystemOptions options) throws IOException {
-        HilbertSpace hilbert;
-        List<HamiltonianSpec.PauliTerm> pauli = List.of();
-        try {
-            hilbert = options.hilbert();
-            if (options.hamiltonian instanceof HamiltonianSpec.Pauli p) {
-                pauli = p.read();
-                HamiltonianSpec.Pauli.requireLength(pauli, options.lattice);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "--hamiltonian: " + e.getMessage() + " (with --lattice "
-                    + options.lattice + ")");
+        private System(HamiltonianSpec hamiltonian, LatticeSpec lattice, HilbertSpace hilbert, Operator operator) {
+            this.hamiltonian = hamiltonian;
+            this.lattice = lattice;
+            this.hilbert = hilbert;
+            this.operator = operator;
         }
-        return new System(options.hamiltonian, options.lattice, hilbert, pauli);
-    }
 
-    /** A Hamiltonian on a lattice, its Hilbert space, and the Pauli terms if it is a sum of them. */
-    record System(HamiltonianSpec hamiltonian, LatticeSpec lattice, HilbertSpace hilbert,
-                  List<HamiltonianSpec.PauliTerm> pauliTerms) {
+        /** @throws IllegalArgumentException if the Hamiltonian's parameters do not fit the lattice */
+        static System of(HamiltonianSpec hamiltonian, LatticeSpec latticeSpec) throws IOException {
+            HilbertSpace hilbert = hamiltonian.hilbert(latticeSpec);
+            Lattice lattice = latticeSpec.kind() == LatticeSpec.Kind.CHAIN
+                    ? Lattice.chain(latticeSpec.length(), latticeSpec.periodic())
+                    : Lattice.square(latticeSpec.length(), latticeSpec.periodic());
+            Operator operator = switch (hamiltonian) {
+                case HamiltonianSpec.Ising i -> new TransverseFieldIsing(hilbert, lattice, i.j(), i.h());
+                case HamiltonianSpec.Heisenberg h -> new Heisenberg(hilbert, lattice, h.j(), h.marshall());
+                case HamiltonianSpec.BoseHubbard b -> new BoseHubbard(hilbert, lattice, b.t(), b.u(), b.mu());
+                case HamiltonianSpec.Pauli p -> {
+                    List<HamiltonianSpec.PauliTerm> terms = p.read();
+                    HamiltonianSpec.Pauli.requireLength(terms, latticeSpec);
+                    yield new PauliSum(hilbert, terms, p.describe() + " on " + latticeSpec);
+                }
+            };
+            return new System(hamiltonian, latticeSpec, hilbert, operator);
+        }
+
+        HilbertSpace hilbert() {
+            return hilbert;
+        }
+
+        Operator operator() {
+            return operator;
+        }
 
         String describe() {
             return hamiltonian.describe() + " on " + lattice;
@@ -78,25 +141,50 @@ final class Physics {
         }
 
         /**
-         * The exact ground-state energy: the closed form of the Ising chain, else Lanczos when
-         * the space has at most {@code limit} states; empty beyond.
+         * The exact ground-state energy: the free-fermion closed form of an Ising chain (any N),
+         * else Lanczos when the space has at most {@code limit} states; empty beyond.
          */
         Optional<ExactEnergy> exact(long limit) {
-            throw new CommandFailure("exact energies need io.jarnn.vmc's exact solvers (branch vmcops), not yet merged");
+            if (limit != exactLimit) {
+                exact = computeExact(limit);
+                exactLimit = limit;
+            }
+            return exact;
+        }
+
+        private Optional<ExactEnergy> computeExact(long limit) {
+            if (hamiltonian instanceof HamiltonianSpec.Ising i && lattice.kind() == LatticeSpec.Kind.CHAIN) {
+                try {
+                    return Optional.of(new ExactEnergy(TransverseFieldIsingExact.groundStateEnergy(lattice.length(),
+                            lattice.periodic(), i.j(), i.h()), "free fermions, closed form"));
+                } catch (IllegalArgumentException e) {
+                    // A ring the closed form does not cover (J < 0 on an odd ring, N < 3): Lanczos below.
+                }
+            }
+            long states = hilbert.numberOfStates();
+            if (states > limit) {
+                return Optional.empty();
+            }
+            ExactDiagonalization.GroundState g = ExactDiagonalization.lanczos(operator, limit, LANCZOS_TOLERANCE, 1);
+            return Optional.of(new ExactEnergy(g.energy(), String.format(Locale.ROOT,
+                    "Lanczos on %,d states, residual %.1e", g.dim(), g.residual())));
+        }
+
+        /** {@code <H>} of {@code model} from {@code samples} exact samples drawn with {@code seed}. */
+        Estimate estimate(AutoregressiveModel model, int samples, long seed) {
+            int n = hilbert.size();
+            NdArray configurations = model.dtype() == DType.FLOAT32 ? Tensor.zeros(samples, n)
+                    : Tensor64.zeros(samples, n);
+            model.sampler().sample(seed, 0, configurations, null);
+            return Estimate.of(new LocalEnergies(operator, model, samples).compute(configurations));
         }
 
         /**
          * Trains {@code model} as {@code settings} say, telling {@code listener} after each step
          * (1-based) the energy estimated from that step's samples; returns the trained model.
          */
-        io.jarnn.nn.AutoregressiveModel train(io.jarnn.nn.AutoregressiveModel model, TrainCommand.Settings settings,
-                                              StepListener listener) {
+        AutoregressiveModel train(AutoregressiveModel model, TrainCommand.Settings settings, StepListener listener) {
             throw new CommandFailure("training needs io.jarnn.vmc's driver (branch vmcopt), not yet merged");
-        }
-
-        /** {@code <H>} of {@code model} from {@code samples} exact samples drawn with {@code seed}. */
-        Estimate estimate(io.jarnn.nn.AutoregressiveModel model, int samples, long seed) {
-            throw new CommandFailure("energies need io.jarnn.vmc's local energies (branch vmcops), not yet merged");
         }
     }
 }

@@ -174,8 +174,9 @@ final class TrainCommand implements Callable<Integer> {
         AutoregressiveModel model = threads.apply(modelFile != null ? Models.load(modelFile, dtypeOption())
                 : AutoregressiveModel.initialise(newModel(physics), seed));
         Physics.requireSameSpace(modelFile != null ? modelFile : out, model, physics);
-        double exact = physics.exact(Physics.LANCZOS_LIMIT).map(Physics.ExactEnergy::value).orElse(Double.NaN);
-        String exactMethod = physics.exact(Physics.LANCZOS_LIMIT).map(Physics.ExactEnergy::method).orElse(null);
+        java.util.Optional<Physics.ExactEnergy> exactEnergy = physics.exact(Physics.LANCZOS_LIMIT);
+        double exact = exactEnergy.map(Physics.ExactEnergy::value).orElse(Double.NaN);
+        String exactMethod = exactEnergy.map(Physics.ExactEnergy::method).orElse(null);
         Settings settings = new Settings(samples, steps, optimizer, learningRate, diagShift, seed);
         stdout.printf(Locale.ROOT, "training %s%n  on %s%n  %s%n", model, physics.describe(), settings.describe());
         stdout.flush();
