@@ -27,6 +27,14 @@ final class Converters {
         }
     }
 
+    /** A count that may be zero: {@code --checkpoint-every}. */
+    static final class NonNegativeInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            return parseInt(text, 0, Integer.MAX_VALUE);
+        }
+    }
+
     /** {@code --threads}: 1 .. {@link ThreadsOption#MAX_THREADS}. */
     static final class Threads implements ITypeConverter<Integer> {
         @Override

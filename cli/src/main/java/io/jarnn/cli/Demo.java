@@ -87,7 +87,7 @@ final class Demo {
         AutoregressiveModel trained;
         try (TrainingProgress progress = new TrainingProgress(err, 0, s.steps(), System::nanoTime,
                 ProgressBar.stderrIsTerminal())) {
-            trained = system.train(model, training, (step, e) -> {
+            trained = system.train(model, null, training, null, 0, (step, e) -> {
                 double rel = Math.abs(e.mean() - exact.value()) / Math.abs(exact.value());
                 if (step % s.reportEvery() == 0) {
                     progress.endLine();
@@ -97,6 +97,8 @@ final class Demo {
                 }
                 progress.update(step, e.mean(), e.error(), rel);
             });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // no checkpoint: nothing is written
         }
         Physics.Estimate e = system.estimate(trained, s.finalSamples(), s.seed() + 1);
         double rel = Math.abs(e.mean() - exact.value()) / Math.abs(exact.value());

@@ -6,7 +6,14 @@ import io.jarnn.core.NdArray;
 import io.jarnn.core.Tensor;
 import io.jarnn.core.Tensor64;
 import io.jarnn.nn.AutoregressiveModel;
+import io.jarnn.vmc.Adam;
 import io.jarnn.vmc.BoseHubbard;
+import io.jarnn.vmc.EnergyEstimator;
+import io.jarnn.vmc.Optimizer;
+import io.jarnn.vmc.Sgd;
+import io.jarnn.vmc.StochasticReconfiguration;
+import io.jarnn.vmc.VmcCheckpoint;
+import io.jarnn.vmc.VmcDriver;
 import io.jarnn.vmc.ExactDiagonalization;
 import io.jarnn.vmc.Heisenberg;
 import io.jarnn.vmc.Lattice;
@@ -180,11 +187,34 @@ final class Physics {
         }
 
         /**
-         * Trains {@code model} as {@code settings} say, telling {@code listener} after each step
-         * (1-based) the energy estimated from that step's samples; returns the trained model.
+         * Trains {@code model} for {@code settings.steps()} steps, or continues the run saved in
+         * {@code resume} (its model, step, seed and optimiser state), telling {@code listener} after
+         * each step the energy estimated from that step's samples (steps numbered from 1, a resumed
+         * run from its checkpoint's step + 1). With a {@code checkpoint} path the driver saves model
+         * and state there every {@code checkpointEvery} steps (0: at the end only) and at the end.
          */
-        AutoregressiveModel train(AutoregressiveModel model, TrainCommand.Settings settings, StepListener listener) {
-            throw new CommandFailure("training needs io.jarnn.vmc's driver (branch vmcopt), not yet merged");
+        AutoregressiveModel train(AutoregressiveModel model, VmcCheckpoint resume, TrainCommand.Settings settings,
+                                  Path checkpoint, int checkpointEvery, StepListener listener) throws IOException {
+            Optimizer optimizer = settings.optimizer() == TrainCommand.OptimizerKind.ADAM
+                    ? new Adam(settings.learningRate()) : new Sgd(settings.learningRate());
+            StochasticReconfiguration sr = settings.optimizer() == TrainCommand.OptimizerKind.SR
+                    ? new StochasticReconfiguration(settings.diagShift(), StochasticReconfiguration.Form.AUTO) : null;
+            // The model changes every step; its local energies are computed with buffers made for it.
+            EnergyEstimator energies = (m, configurations, rows, out) ->
+                    new LocalEnergies(operator, m, rows).compute(configurations, 0, rows, out, 0, null, 0);
+            VmcDriver.Builder builder = VmcDriver.builder(model, energies).samples(settings.samples())
+                    .seed(settings.seed()).optimizer(optimizer).sr(sr)
+                    .listener(r -> listener.step(Math.toIntExact(r.step() + 1),
+                            new Estimate(r.energy(), r.standardError(), r.variance())));
+            if (resume != null) {
+                builder.resume(resume);
+            }
+            if (checkpoint != null) {
+                builder.checkpoint(checkpoint, checkpointEvery);
+            }
+            VmcDriver driver = builder.build();
+            driver.run(settings.steps());
+            return driver.model();
         }
     }
 }

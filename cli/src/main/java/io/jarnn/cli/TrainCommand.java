@@ -7,6 +7,8 @@ import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
 import io.jarnn.nn.AutoregressiveModel;
+import io.jarnn.vmc.NonFiniteParametersException;
+import io.jarnn.vmc.VmcCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -18,10 +20,12 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
@@ -140,6 +144,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "where to write the trained model (required)")
     Path out;
 
+    @Option(names = "--checkpoint-every", paramLabel = "K", defaultValue = "0", converter = Converters.NonNegativeInt.class,
+            description = {"also save model and state to --out every K steps",
+                    "(default ${DEFAULT-VALUE}: at the end only)"})
+    int checkpointEvery;
+
     @Option(names = "--log", paramLabel = "FILE.csv", converter = Converters.FileName.class,
             description = "where to write the per-step CSV")
     Path log;
@@ -171,30 +180,48 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         checkOutputs();
         Physics.System physics = Physics.of(spec, system);
-        AutoregressiveModel model = threads.apply(modelFile != null ? Models.load(modelFile, dtypeOption())
-                : AutoregressiveModel.initialise(newModel(physics), seed));
+        VmcCheckpoint resume = resumed();
+        AutoregressiveModel model = resume != null ? resume.model()
+                : modelFile != null ? Models.load(modelFile, dtypeOption())
+                : AutoregressiveModel.initialise(newModel(physics), seed);
+        model = threads.apply(model);
+        if (model.config().machinePow() != 2f) {
+            throw new CommandFailure((modelFile != null ? modelFile : out) + ": expected a model with machine_pow 2 "
+                    + "(VMC samples |psi|^2) but it has " + model.config().machinePow());
+        }
         Physics.requireSameSpace(modelFile != null ? modelFile : out, model, physics);
-        java.util.Optional<Physics.ExactEnergy> exactEnergy = physics.exact(Physics.LANCZOS_LIMIT);
+        Optional<Physics.ExactEnergy> exactEnergy = physics.exact(Physics.LANCZOS_LIMIT);
         double exact = exactEnergy.map(Physics.ExactEnergy::value).orElse(Double.NaN);
-        String exactMethod = exactEnergy.map(Physics.ExactEnergy::method).orElse(null);
-        Settings settings = new Settings(samples, steps, optimizer, learningRate, diagShift, seed);
+        int firstStep = resume == null ? 0 : Math.toIntExact(resume.step());
+        Settings settings = new Settings(samples, steps, optimizer, learningRate, diagShift,
+                resume == null ? seed : resume.seed());
         stdout.printf(Locale.ROOT, "training %s%n  on %s%n  %s%n", model, physics.describe(), settings.describe());
+        if (resume != null) {
+            stdout.printf(Locale.ROOT, "  continuing from step %d of %s (state: %s)%n", firstStep, modelFile,
+                    VmcCheckpoint.statePath(modelFile));
+        }
+        stdout.printf(Locale.ROOT, "  exact energy: %s%n", exactEnergy.map(x -> String.format(Locale.ROOT, "%.10f (%s)",
+                x.value(), x.method())).orElse("not computed (" + physics.dimensionText() + " states, more than "
+                + Physics.LANCZOS_LIMIT_TEXT + ")"));
         stdout.flush();
 
         TrainingLog record = new TrainingLog(exact);
         long start = clock.getAsLong();
         AutoregressiveModel trained;
-        try (TrainingProgress progress = new TrainingProgress(err, 0, steps, clock, ProgressBar.stderrIsTerminal())) {
-            trained = physics.train(model, settings, (step, e) -> {
+        try (TrainingProgress progress = new TrainingProgress(err, firstStep, firstStep + steps, clock,
+                ProgressBar.stderrIsTerminal())) {
+            trained = physics.train(model, resume, settings, out, checkpointEvery, (step, e) -> {
                 record.add(new TrainingLog.Row(step, e.mean(), e.error(), e.variance(),
                         (clock.getAsLong() - start) / 1e9));
                 progress.update(step, e.mean(), e.error(), record.relativeError(e.mean()));
             });
+        } catch (NonFiniteParametersException e) {
+            throw new CommandFailure(e.getMessage(), e);
         }
         double seconds = (clock.getAsLong() - start) / 1e9;
 
-        ModelFiles.save(out, trained);
-        List<String> written = new ArrayList<>(List.of(out.toString()));
+        List<String> written = new ArrayList<>(List.of(out + " (and " + VmcCheckpoint.statePath(out).getFileName()
+                + ", the optimiser's state, to continue with --model)"));
         if (log != null) {
             record.write(log);
             written.add(log.toString());
@@ -203,19 +230,45 @@ final class TrainCommand implements Callable<Integer> {
             record.plot(plot, physics.describe());
             written.add(plot.toString());
         }
-        summary(record, seconds, exactMethod, written);
+        summary(record, seconds, exactEnergy.map(Physics.ExactEnergy::method).orElse(null), written);
         return Main.OK;
+    }
+
+    /**
+     * The checkpoint to continue from: {@code --model}'s model with the VMC state beside it, if
+     * there is one (a model from {@code init}, or from elsewhere, has none: training starts anew
+     * from its parameters).
+     */
+    private VmcCheckpoint resumed() throws IOException {
+        if (modelFile == null || !Files.exists(VmcCheckpoint.statePath(modelFile))) {
+            return null;
+        }
+        VmcCheckpoint checkpoint = VmcCheckpoint.load(modelFile);
+        if (given("--seed") && seed != checkpoint.seed()) {
+            throw usage("--seed: the run continued from " + VmcCheckpoint.statePath(modelFile) + " has seed "
+                    + checkpoint.seed() + " (its samples continue that sequence); leave --seed out or give "
+                    + checkpoint.seed());
+        }
+        if (!checkpoint.optimizer().equals(optimizer == OptimizerKind.ADAM ? "adam" : "sgd")) {
+            throw usage("--optimizer: the run continued from " + VmcCheckpoint.statePath(modelFile) + " used "
+                    + checkpoint.optimizer() + " but got " + optimizer.word());
+        }
+        if (dtype != null && dtype != checkpoint.model().dtype()) {
+            throw usage("--dtype: the run continued from " + modelFile + " is in " + checkpoint.model().dtype()
+                    + " but got " + dtype);
+        }
+        return checkpoint;
     }
 
     private void summary(TrainingLog record, double seconds, String exactMethod, List<String> written) {
         List<TrainingLog.Row> rows = record.rows();
         TrainingLog.Row last = rows.getLast();
         stdout.printf(Locale.ROOT, "%,d steps in %.1f s (%.1f steps/s)%n", rows.size(), seconds, rows.size() / seconds);
-        stdout.printf(Locale.ROOT, "final energy: %s (step %d)%n", EnergyFormat.plusMinus(last.energy(), last.error()),
-                last.step());
+        stdout.printf(Locale.ROOT, "energy at step %d: %s%n", last.step(), EnergyFormat.plusMinus(last.energy(),
+                last.error()));
         if (exactMethod != null) {
-            stdout.printf(Locale.ROOT, "exact energy: %.10f (%s); relative error %.2e%n", record.exact(), exactMethod,
-                    record.relativeError(last.energy()));
+            stdout.printf(Locale.ROOT, "exact energy: %.10f (%s); relative error %.2e%n", record.exact(),
+                    exactMethod, record.relativeError(last.energy()));
         }
         stdout.println("wrote " + String.join(", ", written));
     }

@@ -160,7 +160,7 @@ class CommandLineParsingTest {
             "train", List.of("--hamiltonian SPEC", "--lattice SPEC", "--model FILE.npz", "--kind dense|conv1d",
                     "--layers L", "--features F", "--kernel-size K", "--dilation D", "--dtype float32|float64",
                     "--samples N", "--steps S", "--optimizer sgd|adam|sr", "--lr ETA", "--diag-shift EPS", "--seed S",
-                    "--out MODEL.npz", "--log FILE.csv", "--plot FILE.png", "--threads T"),
+                    "--out MODEL.npz", "--checkpoint-every K", "--log FILE.csv", "--plot FILE.png", "--threads T"),
             "energy", List.of("MODEL", "--hamiltonian SPEC", "--lattice SPEC", "--samples N", "--seed S",
                     "--dtype float32|float64", "--threads T"),
             "exact", List.of("--hamiltonian SPEC", "--lattice SPEC"),

@@ -29,6 +29,7 @@ class TrainingOutputsTest {
         log.add(new TrainingLog.Row(1, -20.0, 0.5, 2.25, 0.1234));
         log.add(new TrainingLog.Row(2, -24.0, 0.125, 0.5, 0.25));
         log.add(new TrainingLog.Row(3, -25.0, 0.0625, 0.1, 0.5));
+        log.add(new TrainingLog.Row(4, -25.5, 0.25, 0.2, 1.0)); // below the exact energy: a statistical dip
         return log;
     }
 
@@ -39,7 +40,8 @@ class TrainingOutputsTest {
         assertEquals(List.of("step,energy,error,variance,relative_error,seconds",
                 "1,-20.0,0.5,2.25,0.2,0.123",
                 "2,-24.0,0.125,0.5,0.04,0.250",
-                "3,-25.0,0.0625,0.1,0.0,0.500"), Files.readAllLines(file));
+                "3,-25.0,0.0625,0.1,0.0,0.500",
+                "4,-25.5,0.25,0.2,0.02,1.000"), Files.readAllLines(file));
         log(Double.NaN).write(file);
         assertEquals("1,-20.0,0.5,2.25,,0.123", Files.readAllLines(file).get(1), "no exact energy: empty column");
         try (var files = Files.list(dir)) {
@@ -52,11 +54,12 @@ class TrainingOutputsTest {
         Path file = dir.resolve("energy.png");
         log(-25.5).plot(file, "ising:J=1,h=1 on chain:20:open");
         BufferedImage image = ImageIO.read(file.toFile());
+        assertTrue(image != null, "a PNG that ImageIO reads");
         assertEquals(EnergyPlot.WIDTH, image.getWidth());
         assertEquals(EnergyPlot.HEIGHT, image.getHeight());
         byte[] with = Files.readAllBytes(file);
-        byte[] without = EnergyPlot.png("t", new int[]{1, 2, 3}, new double[]{-20, -24, -25},
-                new double[]{0.5, 0.125, 0.0625}, Double.NaN);
+        byte[] without = EnergyPlot.png("t", new int[]{1, 2, 3, 4}, new double[]{-20, -24, -25, -25.5},
+                new double[]{0.5, 0.125, 0.0625, 0.25}, Double.NaN);
         assertTrue(redPixels(with) > 100, "the exact energy is drawn as a red dashed line");
         assertEquals(0, redPixels(without), "no exact energy, no red line");
         assertTrue(Boolean.parseBoolean(System.getProperty("java.awt.headless")), "drawn headless");
