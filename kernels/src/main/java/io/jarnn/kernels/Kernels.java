@@ -37,6 +37,15 @@ public interface Kernels {
     String name();
 
     /**
+     * The backward kernels that go with these: the implementation itself when it also
+     * implements {@link BackwardKernels} (both of jarnn's do), else the scalar reference. Not a
+     * kernel (a default method, so no equivalence case is asked for it).
+     */
+    default BackwardKernels backward() {
+        return this instanceof BackwardKernels b ? b : ScalarKernels.INSTANCE;
+    }
+
+    /**
      * Multi-tap matrix product, accumulated into {@code y}:
      * <pre>
      *   y[r, c] += sum_{t < taps} sum_{a < in} x[xOff + r*xRowStride + t*tapStride + a]

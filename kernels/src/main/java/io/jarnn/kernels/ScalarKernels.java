@@ -1,11 +1,13 @@
 package io.jarnn.kernels;
 
 /** Plain-Java reference kernels: the definition every vector kernel is held to. */
-public final class ScalarKernels implements Kernels {
+public final class ScalarKernels implements Kernels, BackwardKernels {
     public static final ScalarKernels INSTANCE = new ScalarKernels();
 
     static final float SELU_SCALE = 1.0507009873554805f;
     static final float SELU_ALPHA = 1.6732632423543772f;
+    /** scale * alpha, rounded once from the double product: selu'(z) for z -> 0 from below. */
+    static final float SELU_SCALE_ALPHA = 1.7580993408473766f;
 
     private ScalarKernels() {
     }
@@ -80,6 +82,72 @@ public final class ScalarKernels implements Kernels {
             for (int k = 0; k < rows; k++) {
                 out[outOff + k * cols + j] *= inv;
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    @Override
+    public void seluBackward(float[] a, int aOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dz[dzOff + i] = dy[dyOff + i] * seluDerivative(a[aOff + i]);
+        }
+    }
+
+    /** selu'(z) from a = selu(z). */
+    static float seluDerivative(float a) {
+        return a > 0 ? SELU_SCALE : a + SELU_SCALE_ALPHA;
+    }
+
+    @Override
+    public void logNormalizeRowsBackward(float[] x, int xOff, float[] c, int cOff, float[] dx, int dxOff,
+                                         int rows, int cols, float machinePow) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            float xMax = rowMax(x, xr, cols);
+            float s = 0;
+            float sumC = 0;
+            for (int k = 0; k < cols; k++) {
+                s += (float) Math.exp(machinePow * (x[xr + k] - xMax)); //f64: s += Math.exp(machinePow * (x[xr + k] - xMax));
+                sumC += c[cOff + r * cols + k];
+            }
+            float q = sumC / s;
+            for (int k = 0; k < cols; k++) {
+                float e = (float) Math.exp(machinePow * (x[xr + k] - xMax)); //f64: double e = Math.exp(machinePow * (x[xr + k] - xMax));
+                dx[dxOff + r * cols + k] = c[cOff + r * cols + k] - e * q;
+            }
+        }
+    }
+
+    @Override
+    public void logNormalizeRowsBackwardChosen(float[] x, int xOff, int[] chosen, int chosenOff,
+                                               float[] weights, int weightsOff, int rowsPerWeight,
+                                               float[] dx, int dxOff, int rows, int cols, float machinePow) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            float xMax = rowMax(x, xr, cols);
+            float s = 0;
+            for (int k = 0; k < cols; k++) {
+                s += (float) Math.exp(machinePow * (x[xr + k] - xMax)); //f64: s += Math.exp(machinePow * (x[xr + k] - xMax));
+            }
+            float w = weights[weightsOff + r / rowsPerWeight];
+            float q = w / s;
+            int pick = chosen[chosenOff + r];
+            for (int k = 0; k < cols; k++) {
+                float e = (float) Math.exp(machinePow * (x[xr + k] - xMax)); //f64: double e = Math.exp(machinePow * (x[xr + k] - xMax));
+                dx[dxOff + r * cols + k] = (k == pick ? w : 0f) - e * q;
+            }
+        }
+    }
+
+    @Override
+    public void accumulateColumnSums(float[] x, int xOff, int rowStride, int rows, int cols, float[] out, int outOff) {
+        for (int c = 0; c < cols; c++) {
+            float acc = out[outOff + c];
+            for (int r = 0; r < rows; r++) {
+                acc += x[xOff + r * rowStride + c];
+            }
+            out[outOff + c] = acc;
         }
     }
 

@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * different numbers of accumulators on purpose: vectors cannot be held in arrays or passed to
  * helpers that C2 might not inline without being boxed, so each block shape is written out.
  */
-public final class VectorKernels implements Kernels {
+public final class VectorKernels implements Kernels, BackwardKernels {
     public static final VectorKernels INSTANCE = new VectorKernels();
 
     private static final VectorSpecies<Float> S = VectorLanes.FLOATS;
@@ -442,6 +442,87 @@ public final class VectorKernels implements Kernels {
             for (int k = 0; k < rows; k++) {
                 a[off + k * cols + j] *= inv;
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    @Override
+    public void seluBackward(float[] a, int aOff, float[] dy, int dyOff, float[] dz, int dzOff, int n) {
+        // Lane-wise the very operations of ScalarKernels.seluDerivative and the product, so the
+        // result is bitwise the scalar reference's wherever an element sits.
+        FloatVector scale = FloatVector.broadcast(S, ScalarKernels.SELU_SCALE);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector av = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector d = av.add(ScalarKernels.SELU_SCALE_ALPHA).blend(scale, av.compare(VectorOperators.GT, 0f));
+            FloatVector.fromArray(S, dy, dyOff + i).mul(d).intoArray(dz, dzOff + i);
+        }
+        for (; i < n; i++) {
+            dz[dzOff + i] = dy[dyOff + i] * ScalarKernels.seluDerivative(a[aOff + i]);
+        }
+    }
+
+    @Override
+    public void logNormalizeRowsBackward(float[] x, int xOff, float[] c, int cOff, float[] dx, int dxOff,
+                                         int rows, int cols, float machinePow) {
+        // The exps, the costly part, as vectors over the whole block with dx as their scratch;
+        // the short per-row sums and the update stay scalar (rows are localSize long).
+        shiftedExp(x, xOff, dx, dxOff, rows, cols, machinePow);
+        for (int r = 0; r < rows; r++) {
+            int dr = dxOff + r * cols;
+            int cr = cOff + r * cols;
+            float s = 0;
+            float sumC = 0;
+            for (int k = 0; k < cols; k++) {
+                s += dx[dr + k];
+                sumC += c[cr + k];
+            }
+            float q = sumC / s;
+            for (int k = 0; k < cols; k++) {
+                dx[dr + k] = c[cr + k] - dx[dr + k] * q;
+            }
+        }
+    }
+
+    @Override
+    public void logNormalizeRowsBackwardChosen(float[] x, int xOff, int[] chosen, int chosenOff,
+                                               float[] weights, int weightsOff, int rowsPerWeight,
+                                               float[] dx, int dxOff, int rows, int cols, float machinePow) {
+        shiftedExp(x, xOff, dx, dxOff, rows, cols, machinePow);
+        for (int r = 0; r < rows; r++) {
+            int dr = dxOff + r * cols;
+            float s = 0;
+            for (int k = 0; k < cols; k++) {
+                s += dx[dr + k];
+            }
+            float w = weights[weightsOff + r / rowsPerWeight];
+            float q = w / s;
+            int pick = chosen[chosenOff + r];
+            for (int k = 0; k < cols; k++) {
+                dx[dr + k] = (k == pick ? w : 0f) - dx[dr + k] * q;
+            }
+        }
+    }
+
+    @Override
+    public void accumulateColumnSums(float[] x, int xOff, int rowStride, int rows, int cols, float[] out, int outOff) {
+        // Vectorised along the columns, each lane adding its column's rows in ascending order:
+        // bitwise the scalar reference.
+        int c = 0;
+        for (int bound = S.loopBound(cols); c < bound; c += L) {
+            FloatVector acc = FloatVector.fromArray(S, out, outOff + c);
+            for (int r = 0; r < rows; r++) {
+                acc = acc.add(FloatVector.fromArray(S, x, xOff + r * rowStride + c));
+            }
+            acc.intoArray(out, outOff + c);
+        }
+        for (; c < cols; c++) {
+            float acc = out[outOff + c];
+            for (int r = 0; r < rows; r++) {
+                acc += x[xOff + r * rowStride + c];
+            }
+            out[outOff + c] = acc;
         }
     }
 

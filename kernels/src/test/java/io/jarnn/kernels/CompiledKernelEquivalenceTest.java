@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * the surefire execution with {@code -Xbatch -XX:-TieredCompilation} the later calls compare
  * the code the JIT really produces, with the kernels inlined into a hot caller, not the
  * interpreter's. Covers every kernel, and so the three the sampler runs (accumulateTaps, selu,
- * probabilityColumns). {@code -Djarnn.test.compiledCalls} changes the count.
+ * probabilityColumns), and every backward kernel. {@code -Djarnn.test.compiledCalls} changes the count.
  */
 class CompiledKernelEquivalenceTest {
     private static final int CALLS = Integer.getInteger("jarnn.test.compiledCalls", 12_000);
@@ -49,6 +49,18 @@ class CompiledKernelEquivalenceTest {
                         columns ? distributions : distributionSize, MACHINE_POWS[random.nextInt(MACHINE_POWS.length)],
                         6f, random.nextInt(4), random.nextInt(4), random.nextInt(3)).assertEquivalent(random.nextLong());
             }
+        }
+    }
+
+    @Test
+    void backwardKernelsStayEquivalentWhenCompiled() {
+        SplittableRandom random = new SplittableRandom(2027);
+        BackwardCase.Kernel[] kernels = BackwardCase.Kernel.values();
+        for (int call = 0; call < CALLS; call++) {
+            BackwardCase.Kernel kernel = kernels[call % kernels.length];
+            new BackwardCase(kernel, 1 + random.nextInt(12), 1 + random.nextInt(40),
+                    MACHINE_POWS[random.nextInt(MACHINE_POWS.length)], 6f, random.nextInt(4), random.nextInt(4),
+                    random.nextInt(3), random.nextInt(3)).assertEquivalent(random.nextLong());
         }
     }
 }

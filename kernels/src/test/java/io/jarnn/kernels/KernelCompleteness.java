@@ -31,12 +31,17 @@ public final class KernelCompleteness {
      * a method name cannot tell apart, so they are refused.
      */
     public static Set<String> kernelMethods() {
-        Method[] abstractMethods = Arrays.stream(Kernels.class.getMethods())
+        return kernelMethods(Kernels.class);
+    }
+
+    /** As {@link #kernelMethods()} for another kernel interface, such as {@link BackwardKernels}. */
+    public static Set<String> kernelMethods(Class<?> kernelInterface) {
+        Method[] abstractMethods = Arrays.stream(kernelInterface.getMethods())
                 .filter(m -> Modifier.isAbstract(m.getModifiers()) && !m.getName().equals("name"))
                 .toArray(Method[]::new);
         Set<String> names = Arrays.stream(abstractMethods).map(Method::getName)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(abstractMethods.length, names.size(), "Kernels has overloaded methods "
+        assertEquals(abstractMethods.length, names.size(), kernelInterface.getSimpleName() + " has overloaded methods "
                 + Arrays.toString(abstractMethods) + "; give each overload a name of its own or extend this check");
         return names;
     }
@@ -46,12 +51,22 @@ public final class KernelCompleteness {
      * really calls it. Stops reading {@code cases} as soon as every kernel is found.
      */
     public static void assertEveryKernelHasACase(String suite, Stream<? extends KernelCase> cases) {
-        Set<String> kernels = kernelMethods();
+        assertEveryKernelHasACase(suite, Kernels.class, cases);
+    }
+
+    /**
+     * As {@link #assertEveryKernelHasACase(String, Stream)} for the kernels of
+     * {@code kernelInterface} ({@link Kernels} or {@link BackwardKernels}).
+     */
+    public static void assertEveryKernelHasACase(String suite, Class<?> kernelInterface,
+                                                 Stream<? extends KernelCase> cases) {
+        Set<String> kernels = kernelMethods(kernelInterface);
         Set<String> covered = new TreeSet<>();
         for (Iterator<? extends KernelCase> it = cases.iterator(); it.hasNext() && !covered.equals(kernels); ) {
             KernelCase c = it.next();
             if (!kernels.contains(c.kernel())) {
-                fail(suite + ": case " + c + " names kernel '" + c.kernel() + "', which Kernels does not declare "
+                fail(suite + ": case " + c + " names kernel '" + c.kernel() + "', which "
+                        + kernelInterface.getSimpleName() + " does not declare "
                         + "(kernels: " + kernels + ")");
             }
             if (covered.contains(c.kernel())) {
@@ -70,14 +85,20 @@ public final class KernelCompleteness {
         Set<String> missing = new TreeSet<>(kernels);
         missing.removeAll(covered);
         if (!missing.isEmpty()) {
-            fail(suite + " has no equivalence case for " + missing + " (kernels of " + Kernels.class.getName() + ": "
+            fail(suite + " has no equivalence case for " + missing + " (kernels of " + kernelInterface.getName() + ": "
                     + kernels + ")");
         }
     }
 
-    /** {@code target} behind a proxy that adds the name of every kernel called to {@code called}. */
+    /**
+     * {@code target} behind a proxy, of both kernel interfaces, that adds the name of every
+     * kernel called to {@code called}.
+     */
     private static Kernels recording(Kernels target, Set<String> called) {
         InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("backward") && method.getParameterCount() == 0) {
+                return proxy;
+            }
             if (!method.getName().equals("name")) {
                 called.add(method.getName());
             }
@@ -87,6 +108,6 @@ public final class KernelCompleteness {
                 throw e.getCause();
             }
         };
-        return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[]{Kernels.class}, handler);
+        return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[]{Kernels.class, BackwardKernels.class}, handler);
     }
 }

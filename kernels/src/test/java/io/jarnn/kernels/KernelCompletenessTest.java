@@ -31,8 +31,15 @@ class KernelCompletenessTest {
     }
 
     @Test
+    void everyBackwardKernelHasAnEquivalenceCaseThatCallsIt() {
+        KernelCompleteness.assertEveryKernelHasACase("the backward kernel unit tests", BackwardKernels.class,
+                BackwardEquivalenceTest.equivalenceCases());
+    }
+
+    @Test
     void implementationsExposeNoPublicKernelOutsideTheInterface() {
-        Set<String> interfaceSignatures = Arrays.stream(Kernels.class.getMethods())
+        Set<String> interfaceSignatures = Stream.of(Kernels.class, BackwardKernels.class)
+                .flatMap(i -> Arrays.stream(i.getMethods()))
                 .filter(m -> !Modifier.isStatic(m.getModifiers()))
                 .map(KernelCompletenessTest::signature)
                 .collect(Collectors.toSet());
@@ -41,10 +48,12 @@ class KernelCompletenessTest {
                 if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic()
                         && !interfaceSignatures.contains(signature(m))) {
                     fail(implementation.getSimpleName() + " declares public " + signature(m)
-                            + ", which is not a Kernels method and so has no equivalence case");
+                            + ", which is not a Kernels or BackwardKernels method and so has no equivalence case");
                 }
             }
             assertTrue(Kernels.class.isAssignableFrom(implementation), implementation + " implements Kernels");
+            assertTrue(BackwardKernels.class.isAssignableFrom(implementation),
+                    implementation + " implements BackwardKernels");
         }
     }
 

@@ -34,7 +34,26 @@ public record TapsCase(int rows, int out, int in, int taps, int tapStride,
          * A feature-major convolution: x holds weights by output channel (out, taps, in), w the
          * inputs (in, positions) with taps two columns apart, so w windows overlap.
          */
-        FEATURE_MAJOR_CONVOLUTION
+        FEATURE_MAJOR_CONVOLUTION,
+        /**
+         * The dense layer's dX = dY W^T, row-major: x the output gradient rows (row stride N*out,
+         * wider than the out channels read), w one transposed panel (out, K_j), y the input
+         * gradient rows (row stride N*in, wider than the K_j columns written).
+         */
+        DENSE_INPUT_GRADIENT,
+        /**
+         * The dense layer's dPanel_j = dY_j^T X: x the transposed output gradient (out, samples),
+         * tight, w the row-major layer input (samples, N*in) of which K_j columns are read, y the
+         * panel (out, K_j), tight.
+         */
+        DENSE_PANEL_GRADIENT,
+        /**
+         * The convolution's dW[k] = X^T dY shifted by the tap: x the transposed input (in,
+         * samples*N), taps = samples N positions apart, each reducing over N - shift positions;
+         * w the output gradient from row {@code shift}, taps N rows apart; y one tap (in, out).
+         * (The convolution's dX is a {@link #CONVOLUTION} call on the reversed, transposed kernel.)
+         */
+        CONV_KERNEL_GRADIENT
     }
 
     public static TapsCase of(Layout layout, int rows, int out, int in, int taps) {
@@ -64,6 +83,12 @@ public record TapsCase(int rows, int out, int in, int taps, int tapStride,
             case CONVOLUTION -> new TapsCase(rows, out, in, taps, 2 * in, 3, in, 0, in * out, out, 1, out, 0);
             case FEATURE_MAJOR_CONVOLUTION ->
                     new TapsCase(rows, out, in, taps, in, 1, taps * in, 2, 2, out + 2 * (taps - 1) + 1, 0, out, 0);
+            case DENSE_INPUT_GRADIENT ->
+                    new TapsCase(rows, out, in, taps, in, 1, taps * in + 3, 2, in * out, out, 3, out + 5, 0);
+            case DENSE_PANEL_GRADIENT ->
+                    new TapsCase(rows, out, in, taps, rows * in, 5, in, 0, in * (out + 7), out + 7, 4, out, 0);
+            case CONV_KERNEL_GRADIENT ->
+                    new TapsCase(rows, out, in, taps, in + 2, 0, taps * (in + 2), 2 * out, (in + 2) * out, out, 1, out, 0);
         };
     }
 

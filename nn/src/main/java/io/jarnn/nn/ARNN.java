@@ -7,6 +7,8 @@ import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
 import io.jarnn.kernels.Kernels;
 
+import java.util.ArrayList;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,9 @@ public final class ARNN implements AutoregressiveModel {
     private final Kernels kernels;
     private final int chunkRows;
     private final int maxWidth;
+    /** Where layer l's parameters start in the flat parameter vector; entry L is its length. */
+    private final int[] parameterOffsets;
+    private volatile ParameterLayout layout;
 
     ARNN(ARNNConfig config, List<MaskedLayer> layers, int threads, Kernels kernels) {
         this.config = config;
@@ -55,6 +60,10 @@ public final class ARNN implements AutoregressiveModel {
         this.maxWidth = width;
         long perSample = (long) config.hilbert().size() * width;
         this.chunkRows = (int) Math.max(1, Math.min(Tuning.MAX_CHUNK_ROWS, Tuning.CHUNK_TARGET_FLOATS / perSample));
+        this.parameterOffsets = new int[layers.size() + 1];
+        for (int l = 0; l < layers.size(); l++) {
+            parameterOffsets[l + 1] = Math.addExact(parameterOffsets[l], layers.get(l).parameterCount());
+        }
     }
 
     /**
@@ -436,6 +445,295 @@ public final class ARNN implements AutoregressiveModel {
                             1, ls, lo, hi, machinePow());
                 }
                 before += LocalStates.indexOrNegative(h, in[row + i]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- flat parameters
+
+    /** Length of the flat parameter vector: the effective (unmasked) parameters (see {@link ParameterLayout}). */
+    @Override
+    public int parameterCount() {
+        return parameterOffsets[layers.size()];
+    }
+
+    int[] parameterOffsets() {
+        return parameterOffsets;
+    }
+
+    /** Where each parameter sits in the flat vector and in NetKet's (flax's) layout. */
+    @Override
+    public ParameterLayout parameterLayout() {
+        ParameterLayout l = layout;
+        if (l == null) {
+            l = ParameterLayout.of(config);
+            layout = l;
+        }
+        return l;
+    }
+
+    /** The parameters as a fresh flat vector, in the layers' storage order (see {@link ParameterLayout}). */
+    public float[] flatParameters() {
+        float[] flat = new float[parameterCount()];
+        flatParameters(flat, 0);
+        return flat;
+    }
+
+    /** Writes the flat parameter vector to {@code dst[dstOff .. dstOff + parameterCount())}. */
+    public void flatParameters(float[] dst, int dstOff) {
+        requireRange("dst", dst, dstOff, parameterCount());
+        for (int l = 0; l < layers.size(); l++) {
+            layers.get(l).readParameters(dst, dstOff + parameterOffsets[l]);
+        }
+    }
+
+    /**
+     * A model of the same configuration, threads and kernels with parameters read from the flat
+     * vector {@code flat} (length {@link #parameterCount()}, the layers' storage order), the
+     * step of an optimiser: no NetKet arrays are built, each layer copies its range. The new
+     * model shares nothing mutable with {@code flat} or with this model, so both stay immutable
+     * and thread-safe and the caller may reuse {@code flat} at once.
+     *
+     * @throws IllegalArgumentException on a wrong length or a non-finite value (naming its index)
+     */
+    public ARNN withParameters(float[] flat) {
+        requireRange("flat", flat, 0, parameterCount());
+        if (flat.length != parameterCount()) {
+            throw new IllegalArgumentException("flat: expected " + parameterCount() + " parameters but got " + flat.length);
+        }
+        List<MaskedLayer> updated = new ArrayList<>(layers.size());
+        for (int l = 0; l < layers.size(); l++) {
+            updated.add(layers.get(l).withParameters(flat, parameterOffsets[l], parameterOffsets[l]));
+        }
+        ARNN model = new ARNN(config, updated, threads, kernels);
+        model.layout = layout;
+        return model;
+    }
+
+    /**
+     * {@code withParameters(theta + alpha * direction)}, theta this model's flat vector: the axpy
+     * of a gradient step ({@code alpha = -learningRate}), one rounding per element.
+     */
+    public ARNN withParametersPlus(float alpha, float[] direction) {
+        if (direction == null || direction.length != parameterCount()) {
+            throw new IllegalArgumentException("direction: expected " + parameterCount() + " values but got "
+                    + (direction == null ? "null" : direction.length));
+        }
+        float[] theta = flatParameters();
+        for (int e = 0; e < theta.length; e++) {
+            theta[e] += alpha * direction[e];
+        }
+        return withParameters(theta);
+    }
+
+    /**
+     * A flat vector (parameters or their gradient, in the layers' storage order) in NetKet's names
+     * and shapes; masked dense kernel entries are exactly 0, as NetKet's {@code kernel * mask}
+     * makes their gradient.
+     */
+    public Map<String, Tensor> netKetParameters(float[] flat) {
+        requireRange("flat", flat, 0, parameterCount());
+        ParameterLayout pl = parameterLayout();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String key : pl.keys()) {
+            Tensor t = Tensor.zeros(pl.shape(key));
+            int off = pl.offset(key);
+            int base = (int) pl.flaxOffset(key);
+            int[] flax = pl.flaxIndicesShared();
+            for (int e = off; e < off + pl.count(key); e++) {
+                t.array()[flax[e] - base] = flat[e];
+            }
+            out.put(key, t);
+        }
+        return out;
+    }
+
+    /**
+     * A per-sample Jacobian (batch, P) over the flat parameters expanded to NetKet's full
+     * layout in flax's order, (batch, {@link ParameterLayout#flaxSize()}): the columns of
+     * {@code jax.flatten_util.ravel_pytree} of NetKet's parameters, masked entries 0.
+     */
+    public Tensor toNetKetJacobian(Tensor jacobian) {
+        if (jacobian == null || jacobian.rank() != 2 || jacobian.dim(1) != parameterCount()) {
+            throw new IllegalArgumentException("jacobian: expected a (batch, " + parameterCount() + ") tensor but got "
+                    + (jacobian == null ? "null" : Arrays.toString(jacobian.shape())));
+        }
+        ParameterLayout pl = parameterLayout();
+        int[] flax = pl.flaxIndicesShared();
+        int wide = Math.toIntExact(pl.flaxSize());
+        int batch = jacobian.dim(0);
+        int count = parameterCount();
+        Tensor out = Tensor.zeros(batch, wide);
+        for (int b = 0; b < batch; b++) {
+            for (int e = 0; e < count; e++) {
+                out.array()[b * wide + flax[e]] = jacobian.array()[jacobian.offset() + b * count + e];
+            }
+        }
+        return out;
+    }
+
+    private static void requireRange(String argument, float[] a, int off, int length) {
+        if (a == null || off < 0 || off > a.length - length) {
+            throw new IllegalArgumentException(argument + ": expected room for " + length + " values from offset "
+                    + off + " but got " + (a == null ? "null" : "an array of " + a.length));
+        }
+    }
+
+    // ---------------------------------------------------------------- gradients
+
+    /**
+     * Scratch for {@link #logPsiGradient(Tensor, Tensor, float[], int, GradientWorkspace)},
+     * {@link #logPsiJacobian(Tensor, Tensor, GradientWorkspace)} and
+     * {@link #conditionalsLogPsiVjp}: reuse it across calls from one thread (with this model or
+     * any of the same layers' shapes, e.g. after {@link #withParameters(float[])}).
+     */
+    public GradientWorkspace newGradientWorkspace() {
+        return new GradientWorkspace(this);
+    }
+
+    /**
+     * The gradient of {@code sum_b weights[b] logPsi(inputs[b])} with respect to the parameters,
+     * in NetKet's names and shapes (masked dense kernel entries exactly 0, as NetKet's
+     * {@code kernel * mask} gives). On a constrained space a configuration outside the sector has
+     * logPsi -infinity whatever the parameters and contributes nothing.
+     *
+     * @param inputs  (batch, N) local values
+     * @param weights (batch,) finite weights c_b
+     */
+    public Map<String, Tensor> logPsiGradient(Tensor inputs, Tensor weights) {
+        float[] grad = new float[parameterCount()];
+        logPsiGradient(inputs, weights, grad, 0, newGradientWorkspace());
+        return netKetParameters(grad);
+    }
+
+    /** As {@link #logPsiGradient(Tensor, Tensor)} for arrays of either precision (see {@link AutoregressiveModel}). */
+    @Override
+    public Map<String, Tensor> logPsiGradient(NdArray inputs, NdArray weights) {
+        if (weights == null) {
+            throw new IllegalArgumentException("weights: expected a (batch,) array but got null");
+        }
+        Tensor w = weights instanceof Tensor t ? t : weights.toSinglePrecision(); //f64: Tensor64 w = weights instanceof Tensor64 t ? t : weights.toDoublePrecision();
+        return logPsiGradient(LocalStates.configurations("inputs", inputs), w);
+    }
+
+    /**
+     * As {@link #logPsiGradient(Tensor, Tensor)} into the flat vector
+     * {@code grad[gradOff .. gradOff + parameterCount())} (overwritten; the layers' storage order,
+     * see {@link ParameterLayout}), with caller-owned scratch: allocates nothing on one thread.
+     * Bitwise the same for any number of threads: per-chunk partial sums over {@link #chunkRows()}
+     * rows, added in chunk order.
+     *
+     * @throws NonFiniteResultException if an entry of the gradient is not finite (naming it)
+     */
+    public void logPsiGradient(Tensor inputs, Tensor weights, float[] grad, int gradOff, GradientWorkspace workspace) {
+        int batch = LocalStates.requireConfigurations(hilbert(), "inputs", inputs);
+        requireWeights(weights, batch);
+        requireRange("grad", grad, gradOff, parameterCount());
+        Backprop.reduce(this, inputs, weights.array(), weights.offset(), null, null, grad, gradOff,
+                requireGradientWorkspace(workspace));
+        requireFiniteGradient(grad, gradOff, "the gradient");
+    }
+
+    /**
+     * The per-sample Jacobian {@code J[b, e] = d logPsi(inputs[b]) / d theta_e}, (batch, P), over
+     * the flat (effective) parameters in the layers' storage order; {@link ParameterLayout#flaxIndex}
+     * maps column e to flax's flattened order and {@link #toNetKetJacobian} expands it to NetKet's
+     * full layout. {@code sum_b c_b J[b, :]} is {@link #logPsiGradient} with weights c.
+     */
+    public Tensor logPsiJacobian(Tensor inputs) {
+        int batch = LocalStates.requireConfigurations(hilbert(), "inputs", inputs);
+        Tensor out = Tensor.zeros(batch, parameterCount());
+        logPsiJacobian(inputs, out, newGradientWorkspace());
+        return out;
+    }
+
+    /** As {@link #logPsiJacobian(Tensor)} for configurations of either precision. */
+    @Override
+    public Tensor logPsiJacobian(NdArray inputs) {
+        return logPsiJacobian(LocalStates.configurations("inputs", inputs));
+    }
+
+    /** As {@link #logPsiJacobian(Tensor)} into {@code out} (batch, P), with caller-owned scratch. */
+    public void logPsiJacobian(Tensor inputs, Tensor out, GradientWorkspace workspace) {
+        int batch = LocalStates.requireConfigurations(hilbert(), "inputs", inputs);
+        if (out == null) {
+            throw new IllegalArgumentException("out: expected a tensor but got null");
+        }
+        out.requireShape("out", batch, parameterCount());
+        Backprop.jacobian(this, inputs, out.array(), out.offset(), requireGradientWorkspace(workspace));
+        for (int b = 0; b < batch; b++) {
+            requireFiniteGradient(out.array(), out.offset() + b * parameterCount(), "the Jacobian row of sample " + b);
+        }
+    }
+
+    /**
+     * The vector-Jacobian product of {@link #conditionalsLogPsi(Tensor)}: the gradients of
+     * {@code sum_{b,i,k} cotangent[b,i,k] logPsi[b,i,k]} with respect to the parameters and to
+     * every layer's output. Cotangents of forbidden entries (logPsi -infinity on a constrained
+     * space) are dropped: those entries do not depend on the parameters.
+     *
+     * @param cotangent (batch, N, localSize), finite
+     */
+    public ConditionalsVjp conditionalsLogPsiVjp(Tensor inputs, Tensor cotangent) {
+        int batch = LocalStates.requireConfigurations(hilbert(), "inputs", inputs);
+        int n = hilbert().size();
+        if (cotangent == null) {
+            throw new IllegalArgumentException("cotangent: expected a (" + batch + ", " + n + ", "
+                    + hilbert().localSize() + ") tensor but got null");
+        }
+        cotangent.requireShape("cotangent", batch, n, hilbert().localSize());
+        requireAllFinite("cotangent", cotangent);
+        Tensor[] outputs = new Tensor[layers.size()];
+        for (int l = 0; l < outputs.length; l++) {
+            outputs[l] = Tensor.zeros(batch, n, layers.get(l).outFeatures());
+        }
+        float[] grad = new float[parameterCount()];
+        Backprop.reduce(this, inputs, null, 0, cotangent, outputs, grad, 0, newGradientWorkspace());
+        requireFiniteGradient(grad, 0, "the vector-Jacobian product");
+        return new ConditionalsVjp(grad, netKetParameters(grad), List.of(outputs));
+    }
+
+    private static void requireWeights(Tensor weights, int batch) {
+        if (weights == null) {
+            throw new IllegalArgumentException("weights: expected a (" + batch + ",) tensor but got null");
+        }
+        if (weights.rank() != 1 || weights.dim(0) != batch) {
+            weights.requireShape("weights", batch); // throws; checked by hand first, as varargs allocate
+        }
+        requireAllFinite("weights", weights);
+    }
+
+    private static void requireAllFinite(String argument, Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!Float.isFinite(t.getFlat(i))) {
+                throw new IllegalArgumentException(argument + ": expected finite values but flat element " + i
+                        + " is " + t.getFlat(i));
+            }
+        }
+    }
+
+    private GradientWorkspace requireGradientWorkspace(GradientWorkspace workspace) {
+        if (workspace == null || !workspace.fits(this)) {
+            throw new IllegalArgumentException("workspace: expected one from newGradientWorkspace() of a model of "
+                    + "this shape but got " + (workspace == null ? "null" : "another model's"));
+        }
+        return workspace;
+    }
+
+    /** Throws for the first non-finite entry of a flat gradient, naming its NetKet key. */
+    private void requireFiniteGradient(float[] grad, int off, String what) {
+        int count = parameterCount();
+        for (int e = 0; e < count; e++) {
+            if (!Float.isFinite(grad[off + e])) {
+                ParameterLayout pl = parameterLayout();
+                String key = pl.keys().get(0);
+                for (String k : pl.keys()) {
+                    if (e >= pl.offset(k)) {
+                        key = k;
+                    }
+                }
+                throw new NonFiniteResultException(what + " is not finite: flat entry " + e + " (" + key
+                        + ", NetKet index " + pl.arrayIndex(key, e) + ") is " + grad[off + e]);
             }
         }
     }

@@ -69,6 +69,25 @@ public sealed interface AutoregressiveModel permits ARNN, ARNN64 {
     /** The parameters in NetKet's names and shapes, in the model's precision (fresh copies). */
     Map<String, ? extends NdArray> parameters();
 
+    /** Length of the flat parameter vector: the effective (unmasked) parameters. */
+    int parameterCount();
+
+    /** Where each parameter sits in the flat vector and in NetKet's (flax's) layout. */
+    ParameterLayout parameterLayout();
+
+    /**
+     * The gradient of {@code sum_b weights[b] logPsi(inputs[b])}, in NetKet's names and shapes
+     * (masked kernel entries 0), in the model's precision; inputs (batch, N) and weights (batch,)
+     * of either precision.
+     */
+    Map<String, ? extends NdArray> logPsiGradient(NdArray inputs, NdArray weights);
+
+    /**
+     * The per-sample Jacobian of logPsi, (batch, {@link #parameterCount()}), over the flat
+     * parameters ({@link ParameterLayout#flaxIndex} maps each column to flax's order).
+     */
+    NdArray logPsiJacobian(NdArray inputs);
+
     /** Multiply-adds one full forward of one sample needs (masked work excluded). */
     default long multiplyAddsPerSample() {
         return config().multiplyAddsPerSample();

@@ -1,6 +1,7 @@
 package io.jarnn.nn;
 
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.BackwardKernels;
 import io.jarnn.kernels.Kernels;
 
 import java.util.Arrays;
@@ -31,6 +32,12 @@ public final class MaskedConv1D extends MaskedLayer {
     private final float[] weights;
     /** The kernel reordered (out, K', in) for per-site evaluation, where outputs are the rows. */
     private final float[] weightsByOutput;
+    /**
+     * The kernel with its taps reversed and each tap transposed, (K', out, in):
+     * {@code [t, c, a] = kernel[K'-1-t, a, c]}, for the input gradient, a convolution that looks
+     * forward.
+     */
+    private final float[] weightsReversed;
     private final float[] bias;
 
     private MaskedConv1D(MaskedConv1DSpec spec, float[] weights, float[] bias) {
@@ -45,6 +52,14 @@ public final class MaskedConv1D extends MaskedLayer {
             for (int a = 0; a < in; a++) {
                 for (int c = 0; c < out; c++) {
                     weightsByOutput[(c * taps + t) * in + a] = weights[(t * in + a) * out + c];
+                }
+            }
+        }
+        this.weightsReversed = new float[weights.length];
+        for (int t = 0; t < taps; t++) {
+            for (int a = 0; a < in; a++) {
+                for (int c = 0; c < out; c++) {
+                    weightsReversed[((taps - 1 - t) * out + c) * in + a] = weights[(t * in + a) * out + c];
                 }
             }
         }
@@ -133,6 +148,81 @@ public final class MaskedConv1D extends MaskedLayer {
                 kernels.accumulateTaps(x, xs, in, dilation * in, taps, in, weights, 0, in * out, out,
                         y, ys + edge * out, out, interior, out);
             }
+        }
+    }
+
+    @Override
+    public void readParameters(float[] dst, int off) {
+        int stored = weightsByOutput.length;
+        System.arraycopy(weights, 0, dst, off, stored);
+        if (useBias) {
+            System.arraycopy(bias, 0, dst, off + stored, out);
+        }
+    }
+
+    @Override
+    MaskedConv1D withParameters(float[] src, int off, int flatBase) {
+        ParameterChecks.requireFiniteFlat(src, off, parameterCount(), flatBase);
+        int stored = weightsByOutput.length;
+        float[] b = new float[out];
+        if (useBias) {
+            System.arraycopy(src, off + stored, b, 0, out);
+        }
+        return new MaskedConv1D(spec, Arrays.copyOfRange(src, off, off + stored), b);
+    }
+
+    /**
+     * {@code dx[u] = sum_{k < K'} dy[u + (K-1-k) d] . kernel[k]^T}, dy beyond the last site taken
+     * as zero: the forward's mirror image, a convolution looking forward with the reversed,
+     * transposed kernel. Its taps, in ascending order, read {@code u + s0, u + s0 + d, ...} with
+     * {@code s0 = (K - K') d} (0, or d for the exclusive layer); interior sites are one product
+     * over the sequence and the last {@code (K-1) d} sites skip the taps that fall past site
+     * N - 1, as the forward's first sites skip those before site 0.
+     */
+    @Override
+    public void backwardInput(Kernels kernels, float[] dy, int dyOff, int samples, float[] dx, int dxOff) {
+        int s0 = (kernelSize - taps) * dilation;
+        int interior = Math.max(0, sites - (kernelSize - 1) * dilation);
+        for (int s = 0; s < samples; s++) {
+            int dxs = dxOff + s * sites * in;
+            int dys = dyOff + s * sites * out;
+            Arrays.fill(dx, dxs, dxs + sites * in, 0f);
+            if (interior > 0) {
+                kernels.accumulateTaps(dy, dys + s0 * out, out, dilation * out, taps, out, weightsReversed, 0,
+                        out * in, in, dx, dxs, in, interior, in);
+            }
+            for (int u = interior; u < sites; u++) {
+                int room = sites - 1 - u - s0;
+                int count = room < 0 ? 0 : Math.min(taps, room / dilation + 1);
+                if (count > 0) {
+                    kernels.accumulateTaps(dy, dys + (u + s0) * out, out, dilation * out, count, out,
+                            weightsReversed, 0, out * in, in, dx, dxs + u * in, in, 1, in);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dkernel[k, a, c] += sum_s sum_{t >= shift_k} x[s, t - shift_k, a] dy[s, t, c]}: the
+     * input transposed once into scratch, (in, samples*N), then per tap one product whose
+     * reduction runs over the samples (as its taps) and the N - shift_k positions each sees, in
+     * ascending order; the bias gradient is the column sums of dy over samples and sites.
+     */
+    @Override
+    public void backwardParameters(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
+                                   float[] dy, int dyOff, int samples, float[] grad, int gradOff, float[] scratch) {
+        int positions = samples * sites;
+        Transpose.of(x, xOff, positions, in, scratch, 0);
+        for (int k = 0; k < taps; k++) {
+            int shift = shift(k);
+            int length = sites - shift;
+            if (length > 0) {
+                kernels.accumulateTaps(scratch, 0, positions, sites, samples, length,
+                        dy, dyOff + shift * out, sites * out, out, grad, gradOff + k * in * out, out, in, out);
+            }
+        }
+        if (useBias) {
+            backward.accumulateColumnSums(dy, dyOff, out, positions, out, grad, gradOff + weightsByOutput.length);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jarnn.nn;
 
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.BackwardKernels;
 import io.jarnn.kernels.Kernels;
 
 import java.util.Arrays;
@@ -151,6 +152,69 @@ public final class MaskedDense1D extends MaskedLayer {
         if (k > 0) {
             kernels.accumulateTaps(panels, panelOffsets[j], k, 0, 1, k, inputs, inputsOff, 0, cols,
                     y, yOff, cols, out, cols);
+        }
+    }
+
+    @Override
+    public void readParameters(float[] dst, int off) {
+        int stored = panelOffsets[sites];
+        System.arraycopy(panels, 0, dst, off, stored);
+        if (useBias) {
+            System.arraycopy(bias, 0, dst, off + stored, bias.length);
+        }
+    }
+
+    @Override
+    MaskedDense1D withParameters(float[] src, int off, int flatBase) {
+        int stored = panelOffsets[sites];
+        float[] p = Arrays.copyOfRange(src, off, off + stored);
+        float[] b = new float[sites * out];
+        if (useBias) {
+            System.arraycopy(src, off + stored, b, 0, b.length);
+        }
+        ParameterChecks.requireFiniteFlat(src, off, parameterCount(), flatBase);
+        return new MaskedDense1D(spec, p, panelOffsets, b);
+    }
+
+    /**
+     * {@code dx[s, k] = sum_{j : K_j > k} sum_c dy[s, j, c] panel_j[c, k]}, row-major and with no
+     * transpose: one product per output site j, {@code dX[:, 0:K_j] += dY[:, j, :] . panel_j}, the
+     * sites in ascending order, so each element takes its fused multiply-adds in ascending (j, c).
+     */
+    @Override
+    public void backwardInput(Kernels kernels, float[] dy, int dyOff, int samples, float[] dx, int dxOff) {
+        int rowIn = sites * in;
+        int rowOut = sites * out;
+        Arrays.fill(dx, dxOff, dxOff + samples * rowIn, 0f);
+        for (int j = 0; j < sites; j++) {
+            int k = spec.panelRows(j);
+            if (k > 0) {
+                kernels.accumulateTaps(dy, dyOff + j * out, rowOut, 0, 1, out, panels, panelOffsets[j], 0, k,
+                        dx, dxOff, rowIn, samples, k);
+            }
+        }
+    }
+
+    /**
+     * {@code dPanel_j[c, k] += sum_s dY^T_j[c, s] X[s, k]}: dY transposed once into scratch,
+     * (N*out, samples), then one product per site that reads the row-major layer input directly;
+     * the bias gradient is the column sums of dY. Each element sums the samples in ascending order.
+     */
+    @Override
+    public void backwardParameters(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
+                                   float[] dy, int dyOff, int samples, float[] grad, int gradOff, float[] scratch) {
+        int rowIn = sites * in;
+        int rowOut = sites * out;
+        Transpose.of(dy, dyOff, samples, rowOut, scratch, 0);
+        for (int j = 0; j < sites; j++) {
+            int k = spec.panelRows(j);
+            if (k > 0) {
+                kernels.accumulateTaps(scratch, j * out * samples, samples, 0, 1, samples, x, xOff, 0, rowIn,
+                        grad, gradOff + panelOffsets[j], k, out, k);
+            }
+        }
+        if (useBias) {
+            backward.accumulateColumnSums(dy, dyOff, rowOut, samples, rowOut, grad, gradOff + panelOffsets[sites]);
         }
     }
 

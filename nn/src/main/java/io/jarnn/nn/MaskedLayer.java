@@ -1,6 +1,7 @@
 package io.jarnn.nn;
 
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.BackwardKernels;
 import io.jarnn.kernels.Kernels;
 
 /**
@@ -115,6 +116,50 @@ public abstract class MaskedLayer {
      */
     public abstract void forward(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff,
                                  float[] scratch);
+
+    // ---------------------------------------------------------------- flat parameters and backward
+
+    /**
+     * Number of floats of this layer in a flat parameter vector: its stored (effective)
+     * parameters, the unmasked kernel entries then the bias, in the layer's own storage order
+     * (see {@link #readParameters}).
+     */
+    public final int parameterCount() {
+        return (int) spec.storedParameterCount();
+    }
+
+    /**
+     * Writes this layer's {@link #parameterCount()} parameters to {@code dst[off ..]} in its
+     * storage order: a dense layer its transposed panels (for each output site j, an (out, K_j)
+     * block, {@code panel_j[c, r] = kernel[r, j*out + c]}) then its bias (N, out); a convolution
+     * its kernel (K', in, out) then its bias (out). Biases only when the layer has one.
+     */
+    public abstract void readParameters(float[] dst, int off);
+
+    /**
+     * A layer of the same spec with parameters read from {@code src[off ..]} in the order of
+     * {@link #readParameters}. Non-finite values are rejected, naming the flat index.
+     */
+    abstract MaskedLayer withParameters(float[] src, int off, int flatBase);
+
+    /**
+     * The input gradient: {@code dx = dy . J}, with J the layer's Jacobian, i.e. dX = dY W^T over
+     * the unmasked weights only. dy is (samples, N, out) at {@code dyOff}, dx (samples, N, in) at
+     * {@code dxOff}, overwritten, not overlapping dy. Each dx element is a fixed sequence of fused
+     * multiply-adds ({@link Kernels#accumulateTaps} order), independent of how samples are grouped.
+     */
+    public abstract void backwardInput(Kernels kernels, float[] dy, int dyOff, int samples, float[] dx, int dxOff);
+
+    /**
+     * The parameter gradient, accumulated: {@code grad[gradOff + e] += sum_s dy . dy_s/dtheta_e}
+     * over the samples, in the order of {@link #readParameters}, from the layer's input x
+     * (samples, N, in) at {@code xOff} and the output gradient dy (samples, N, out) at
+     * {@code dyOff}. Each element sums over the samples in ascending order (then positions, for a
+     * convolution); {@code scratch} holds at least samples * N * max(in, out) floats.
+     */
+    public abstract void backwardParameters(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
+                                            float[] dy, int dyOff, int samples, float[] grad, int gradOff,
+                                            float[] scratch);
 
     /** A fresh per-site cache for {@code batch} samples (see {@link LayerCache}). */
     abstract LayerCache newCache(int batch);

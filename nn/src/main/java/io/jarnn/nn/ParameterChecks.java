@@ -33,6 +33,19 @@ final class ParameterChecks {
         }
     }
 
+    /**
+     * Throws unless {@code src[off .. off + n)} are all finite, naming the element's index in the
+     * flat parameter vector ({@code flatBase} + its position).
+     */
+    static void requireFiniteFlat(float[] src, int off, int n, int flatBase) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(src[off + i])) {
+                throw new IllegalArgumentException("parameters: expected finite values but flat element "
+                        + (flatBase + i) + " is " + src[off + i]);
+            }
+        }
+    }
+
     private static int[] unravel(int flat, int[] shape) {
         int[] idx = new int[shape.length];
         for (int a = shape.length - 1; a >= 0; a--) {

@@ -1,0 +1,190 @@
+package io.jarnn.vmc;
+
+import io.jarnn.core.Tensor;
+import io.jarnn.core.Tensor64;
+import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNN64;
+import io.jarnn.nn.AutoregressiveModel;
+import io.jarnn.nn.GradientWorkspace;
+import io.jarnn.nn.GradientWorkspace64;
+
+/**
+ * What the driver does with a model, in double whatever the model's precision: read and write
+ * its flat parameters, sample, and evaluate the logPsi Jacobian or gradient. One implementation
+ * per precision; each owns the buffers of its precision (configurations, Jacobian, scratch),
+ * sized once for a batch and reused every step. Not thread-safe (one per driver).
+ *
+ * <p>Parameters: a float32 model's flat vector widens exactly to double; a double vector is
+ * written back rounded to nearest float (one rounding per element per step).
+ */
+abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
+    final int batch;
+    final int sites;
+    final int parameters;
+    /** The samples of the last {@link #sample} call, (batch, N) local values in double. */
+    final double[] configurations;
+
+    private ModelBridge(AutoregressiveModel model, int batch) {
+        this.batch = batch;
+        this.sites = model.hilbert().size();
+        this.parameters = model.parameterCount();
+        this.configurations = new double[Math.multiplyExact(batch, sites)];
+    }
+
+    static ModelBridge of(AutoregressiveModel model, int batch) {
+        return switch (model) {
+            case ARNN m -> new F32(m, batch);
+            case ARNN64 m -> new F64(m, batch);
+        };
+    }
+
+    abstract AutoregressiveModel model();
+
+    /** Replaces the model (same configuration and shapes), e.g. after a step. */
+    abstract void setModel(AutoregressiveModel model);
+
+    /** The flat parameters widened to double into {@code dst[0 .. P)}. */
+    abstract void readParameters(double[] dst);
+
+    /** A model of the same configuration with the flat parameters {@code flat} (rounded to the model's precision). */
+    abstract AutoregressiveModel withParameters(double[] flat);
+
+    /** Draws {@code batch} samples of {@code seed}'s sequence into {@link #configurations}. */
+    abstract void sample(long seed);
+
+    /** The logPsi Jacobian of the last samples, (batch, P) row-major in double, into {@code out}. */
+    abstract void jacobian(double[] out);
+
+    /** {@code sum_b weights[b] d logPsi(sample b) / d theta} of the last samples into {@code out[0 .. P)}. */
+    abstract void gradient(double[] weights, double[] out);
+
+    static final class F32 extends ModelBridge {
+        private ARNN model;
+        private final Tensor samples;
+        private final Tensor jacobian;
+        private final Tensor weights;
+        private final float[] flat;
+        private final GradientWorkspace workspace;
+
+        F32(ARNN model, int batch) {
+            super(model, batch);
+            this.model = model;
+            this.samples = Tensor.zeros(batch, sites);
+            this.jacobian = Tensor.zeros(batch, parameters);
+            this.weights = Tensor.zeros(batch);
+            this.flat = new float[parameters];
+            this.workspace = model.newGradientWorkspace();
+        }
+
+        @Override
+        AutoregressiveModel model() {
+            return model;
+        }
+
+        @Override
+        void setModel(AutoregressiveModel model) {
+            this.model = (ARNN) model;
+        }
+
+        @Override
+        void readParameters(double[] dst) {
+            model.flatParameters(flat, 0);
+            for (int e = 0; e < parameters; e++) {
+                dst[e] = flat[e];
+            }
+        }
+
+        @Override
+        AutoregressiveModel withParameters(double[] theta) {
+            for (int e = 0; e < parameters; e++) {
+                flat[e] = (float) theta[e];
+            }
+            return model.withParameters(flat);
+        }
+
+        @Override
+        void sample(long seed) {
+            model.sampler().sample(seed, 0, samples, null);
+            float[] a = samples.array();
+            for (int i = 0; i < configurations.length; i++) {
+                configurations[i] = a[i];
+            }
+        }
+
+        @Override
+        void jacobian(double[] out) {
+            model.logPsiJacobian(samples, jacobian, workspace);
+            float[] a = jacobian.array();
+            for (int i = 0; i < batch * parameters; i++) {
+                out[i] = a[i];
+            }
+        }
+
+        @Override
+        void gradient(double[] w, double[] out) {
+            float[] a = weights.array();
+            for (int b = 0; b < batch; b++) {
+                a[b] = (float) w[b];
+            }
+            model.logPsiGradient(samples, weights, flat, 0, workspace);
+            for (int e = 0; e < parameters; e++) {
+                out[e] = flat[e];
+            }
+        }
+    }
+
+    static final class F64 extends ModelBridge {
+        private ARNN64 model;
+        private final Tensor64 samples;
+        private final Tensor64 jacobian;
+        private final Tensor64 weights;
+        private final GradientWorkspace64 workspace;
+
+        F64(ARNN64 model, int batch) {
+            super(model, batch);
+            this.model = model;
+            this.samples = Tensor64.zeros(batch, sites);
+            this.jacobian = Tensor64.zeros(batch, parameters);
+            this.weights = Tensor64.zeros(batch);
+            this.workspace = model.newGradientWorkspace();
+        }
+
+        @Override
+        AutoregressiveModel model() {
+            return model;
+        }
+
+        @Override
+        void setModel(AutoregressiveModel model) {
+            this.model = (ARNN64) model;
+        }
+
+        @Override
+        void readParameters(double[] dst) {
+            model.flatParameters(dst, 0);
+        }
+
+        @Override
+        AutoregressiveModel withParameters(double[] theta) {
+            return model.withParameters(theta);
+        }
+
+        @Override
+        void sample(long seed) {
+            model.sampler().sample(seed, 0, samples, null);
+            System.arraycopy(samples.array(), samples.offset(), configurations, 0, configurations.length);
+        }
+
+        @Override
+        void jacobian(double[] out) {
+            model.logPsiJacobian(samples, jacobian, workspace);
+            System.arraycopy(jacobian.array(), jacobian.offset(), out, 0, batch * parameters);
+        }
+
+        @Override
+        void gradient(double[] w, double[] out) {
+            System.arraycopy(w, 0, weights.array(), weights.offset(), batch);
+            model.logPsiGradient(samples, weights, out, 0, workspace);
+        }
+    }
+}

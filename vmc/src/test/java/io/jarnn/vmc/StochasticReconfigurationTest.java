@@ -1,0 +1,132 @@
+package io.jarnn.vmc;
+
+import io.jarnn.vmc.StochasticReconfiguration.Form;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The three SR forms (dense Cholesky, minSR n x n, CG) against each other and against a direct
+ * dense LU solve of (S + lambda I) delta = F built entry by entry from the definitions, on random
+ * Jacobians with P &lt; n, P ~ n and P &gt;&gt; n.
+ */
+class StochasticReconfigurationTest {
+
+    @ParameterizedTest(name = "n={0} P={1} lambda={2}")
+    @CsvSource({"80, 20, 0.01", "50, 50, 0.01", "40, 41, 0.001", "16, 300, 0.01", "30, 200, 0.1"})
+    void everyFormSolvesTheSameSystem(int n, int p, double lambda) {
+        SplittableRandom random = new SplittableRandom(n * 1000L + p);
+        double[] o = new double[n * p];
+        for (int i = 0; i < o.length; i++) {
+            // columns of different scales and offsets, as a Jacobian's are
+            o[i] = random.nextGaussian() * (1 + (i % p) % 7) + 0.3 * ((i % p) % 5);
+        }
+        double[] energies = new double[n];
+        for (int b = 0; b < n; b++) {
+            energies[b] = -3 + random.nextGaussian();
+        }
+        double[] reference = directSolve(o, n, p, energies, lambda);
+        double scale = 0;
+        for (double x : reference) {
+            scale = Math.max(scale, Math.abs(x));
+        }
+        for (Form form : new Form[] {Form.DENSE, Form.MINSR, Form.CG}) {
+            StochasticReconfiguration sr = new StochasticReconfiguration(lambda, form, 1e-14, 20 * p);
+            double[] delta = new double[p];
+            assertEquals(form, sr.solve(o.clone(), n, p, energies.clone(), delta));
+            double worst = 0;
+            int at = 0;
+            for (int e = 0; e < p; e++) {
+                double d = Math.abs(delta[e] - reference[e]);
+                if (d > worst) {
+                    worst = d;
+                    at = e;
+                }
+            }
+            assertTrue(worst <= 1e-8 * scale, form + " n=" + n + " P=" + p + ": delta[" + at + "] = " + delta[at]
+                    + " but the direct solve gives " + reference[at] + " (|diff| " + worst + ", max|delta| " + scale
+                    + (form == Form.CG ? ", " + sr.lastIterations() + " CG iterations" : "") + ")");
+        }
+    }
+
+    /** S, F from the definitions (means over samples), then LU: the test's independent reference. */
+    static double[] directSolve(double[] o, int n, int p, double[] energies, double lambda) {
+        double[] mo = new double[p];
+        double me = 0;
+        for (int b = 0; b < n; b++) {
+            me += energies[b] / n;
+            for (int e = 0; e < p; e++) {
+                mo[e] += o[b * p + e] / n;
+            }
+        }
+        DMatrixRMaj s = new DMatrixRMaj(p, p);
+        DMatrixRMaj f = new DMatrixRMaj(p, 1);
+        for (int i = 0; i < p; i++) {
+            double fi = 0;
+            for (int b = 0; b < n; b++) {
+                fi += (energies[b] - me) * o[b * p + i];
+            }
+            f.set(i, 0, 2 * fi / n);
+            for (int j = 0; j < p; j++) {
+                double oo = 0;
+                for (int b = 0; b < n; b++) {
+                    oo += o[b * p + i] * o[b * p + j];
+                }
+                s.set(i, j, oo / n - mo[i] * mo[j] + (i == j ? lambda : 0));
+            }
+        }
+        DMatrixRMaj x = new DMatrixRMaj(p, 1);
+        if (!CommonOps_DDRM.solve(s, f, x)) {
+            throw new IllegalStateException("LU failed");
+        }
+        return x.data;
+    }
+
+    @Test
+    void automaticFormTakesTheSmallerDirectSystemThenCg() {
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 930));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 1024));
+        assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(1024, 1025));
+        assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(512, 100_000));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX));
+        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX + 1));
+        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(4096, 100_000));
+        assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.CG).formFor(10, 5));
+    }
+
+    @Test
+    void centresTheJacobianInPlaceAndReusesItsBuffersAcrossSizes() {
+        StochasticReconfiguration sr = new StochasticReconfiguration(0.05, Form.AUTO, 1e-14, 0);
+        for (int[] np : new int[][] {{30, 10}, {10, 30}, {30, 10}}) {
+            int n = np[0];
+            int p = np[1];
+            SplittableRandom random = new SplittableRandom(7);
+            double[] o = new double[n * p];
+            double[] en = new double[n];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = random.nextGaussian() + 5;
+            }
+            for (int b = 0; b < n; b++) {
+                en[b] = random.nextGaussian();
+            }
+            double[] ref = directSolve(o, n, p, en, 0.05);
+            double[] delta = new double[p];
+            sr.solve(o, n, p, en, delta);
+            for (int e = 0; e < p; e++) {
+                double colSum = 0;
+                for (int b = 0; b < n; b++) {
+                    colSum += o[b * p + e];
+                }
+                assertEquals(0, colSum, 1e-10, "column " + e + " of the centred Jacobian");
+                assertEquals(ref[e], delta[e], 1e-9 * (1 + Math.abs(ref[e])), "delta[" + e + "] n=" + n + " P=" + p);
+            }
+        }
+    }
+}
