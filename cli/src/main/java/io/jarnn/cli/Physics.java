@@ -199,10 +199,7 @@ final class Physics {
                     ? new Adam(settings.learningRate()) : new Sgd(settings.learningRate());
             StochasticReconfiguration sr = settings.optimizer() == TrainCommand.OptimizerKind.SR
                     ? new StochasticReconfiguration(settings.diagShift(), StochasticReconfiguration.Form.AUTO) : null;
-            // The model changes every step; its local energies are computed with buffers made for it.
-            EnergyEstimator energies = (m, configurations, rows, out) ->
-                    new LocalEnergies(operator, m, rows).compute(configurations, 0, rows, out, 0, null, 0);
-            VmcDriver.Builder builder = VmcDriver.builder(model, energies).samples(settings.samples())
+            VmcDriver.Builder builder = VmcDriver.builder(model, EnergyEstimator.of(operator)).samples(settings.samples())
                     .seed(settings.seed()).optimizer(optimizer).sr(sr)
                     .listener(r -> listener.step(Math.toIntExact(r.step() + 1),
                             new Estimate(r.energy(), r.standardError(), r.variance())));
