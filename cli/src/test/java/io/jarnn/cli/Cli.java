@@ -15,7 +15,8 @@ record Cli(int status, String out, String err) {
      * The demo as the tests run it: the README's ground-state search shrunk to seconds (a chain
      * of 8, a small model, few steps), the same code and output shape.
      */
-    static final Demo.Settings QUICK_DEMO = new Demo.Settings(8, 2, 4, 3, 256, 40, 0.05, 0.01, 1, 2048, 10, 1e-2);
+    static final Demo.Settings QUICK_DEMO = new Demo.Settings(8, InitCommand.Kind.CONV1D, 2, 4, 3, 256, 40, 0.05,
+            0.01, 1, 2048, 10, 1e-2);
 
     static Cli run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
