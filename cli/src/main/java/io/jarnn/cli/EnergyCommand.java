@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         "",
         """
         Draws N exact samples of the model and averages the local energies \
-        E_loc(s) = sum_s' H[s,s'] psi(s')/psi(s); the error is the standard error of that mean \
+        E_loc(s) = sum_s' H[s,s'] psi(s') / psi(s); the error is the standard error of that mean \
         (the samples are independent, so no autocorrelation enters). When the exact ground-state \
         energy is known cheaply (the Ising chain's closed form, or Lanczos on at most \
         2^22 = 4,194,304 states), the relative error against it is printed too."""})
