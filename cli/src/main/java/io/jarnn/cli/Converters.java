@@ -27,6 +27,14 @@ final class Converters {
         }
     }
 
+    /** A count that may be zero: {@code --checkpoint-every}. */
+    static final class NonNegativeInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            return parseInt(text, 0, Integer.MAX_VALUE);
+        }
+    }
+
     /** {@code --threads}: 1 .. {@link ThreadsOption#MAX_THREADS}. */
     static final class Threads implements ITypeConverter<Integer> {
         @Override
@@ -130,6 +138,58 @@ final class Converters {
                 throw new TypeConversionException(e.getMessage());
             }
         }
+    }
+
+    /** A {@code --hamiltonian} in the forms of {@link HamiltonianSpec}. */
+    static final class Hamiltonian implements ITypeConverter<HamiltonianSpec> {
+        @Override
+        public HamiltonianSpec convert(String text) {
+            try {
+                return HamiltonianSpec.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A {@code --lattice} in the forms of {@link LatticeSpec}. */
+    static final class Lattice implements ITypeConverter<LatticeSpec> {
+        @Override
+        public LatticeSpec convert(String text) {
+            try {
+                return LatticeSpec.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A finite decimal &gt; 0 in double precision: {@code --lr}. */
+    static final class PositiveDouble implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String text) {
+            return parseDouble(text, false);
+        }
+    }
+
+    /** A finite decimal &gt;= 0 in double precision: {@code --diag-shift}. */
+    static final class NonNegativeDouble implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String text) {
+            return parseDouble(text, true);
+        }
+    }
+
+    private static double parseDouble(String text, boolean zeroAllowed) {
+        String t = text.strip();
+        if (t.matches("[+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+            double value = Double.parseDouble(t);
+            if (Double.isFinite(value) && (value > 0 || (zeroAllowed && value == 0))) {
+                return value;
+            }
+        }
+        throw new TypeConversionException("expected a decimal number " + (zeroAllowed ? ">= 0" : "> 0")
+                + " such as 0.01 or 1e-3 but got '" + text + "'");
     }
 
     /**

@@ -29,14 +29,18 @@ final class JarnnCommand implements Callable<Integer> {
     CommonOptions common;
 
     private final PrintStream out;
+    private final PrintStream err;
+    private final Demo.Settings demo;
 
-    JarnnCommand(PrintStream out) {
+    JarnnCommand(PrintStream out, PrintStream err, Demo.Settings demo) {
         this.out = out;
+        this.err = err;
+        this.demo = demo;
     }
 
     @Override
     public Integer call() {
-        Demo.run(out);
+        Demo.run(out, err, demo);
         return Main.OK;
     }
 

@@ -33,12 +33,17 @@ public final class Main {
 
     /** Runs {@code jarnn args...}, printing to {@code out} and {@code err}; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Demo.Settings.DEFAULT);
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} with the demo's ground-state search as {@code demo} says (tests: a small one). */
+    static int run(String[] args, PrintStream out, PrintStream err, Demo.Settings demo) {
         // Read before parsing: a command line that does not parse can still ask for the stack trace.
         List<String> words = List.of(args);
         boolean debug = words.contains("--debug");
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, out.charset()), true);
         try {
-            CommandLine jarnn = commandLine(out, err, outWriter);
+            CommandLine jarnn = commandLine(out, err, outWriter, demo);
             jarnn.setParameterExceptionHandler((e, a) -> fail(err, e, debug, USAGE, UsageErrors.describe(e, words)));
             jarnn.setExecutionExceptionHandler((e, command, parsed) -> failure(err, e, debug, words));
             return jarnn.execute(args);
@@ -51,10 +56,12 @@ public final class Main {
     }
 
     /** The command tree, printing to {@code out} and {@code err}. */
-    private static CommandLine commandLine(PrintStream out, PrintStream err, PrintWriter outWriter) {
-        CommandLine jarnn = new CommandLine(new JarnnCommand(out));
+    private static CommandLine commandLine(PrintStream out, PrintStream err, PrintWriter outWriter,
+                                           Demo.Settings demo) {
+        CommandLine jarnn = new CommandLine(new JarnnCommand(out, err, demo));
         for (Object command : List.of(new InitCommand(out), new SummaryCommand(out), new SampleCommand(out, err),
-                new LogPsiCommand(out), new ConditionalsCommand(out), new GradientCommand(out), new DemoCommand(out), new HelpCommand())) {
+                new LogPsiCommand(out), new ConditionalsCommand(out), new GradientCommand(out), new TrainCommand(out, err), new EnergyCommand(out),
+                new ExactCommand(out), new DemoCommand(out, err, demo), new HelpCommand())) {
             jarnn.addSubcommand(command);
         }
         HelpLayout.apply(jarnn);

@@ -11,6 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs {@code jarnn} in-process and captures what it prints. */
 record Cli(int status, String out, String err) {
+    /**
+     * The demo as the tests run it: the README's ground-state search shrunk to seconds (a chain
+     * of 8, a small model, few steps), the same code and output shape.
+     */
+    static final Demo.Settings QUICK_DEMO = new Demo.Settings(8, InitCommand.Kind.CONV1D, 2, 4, 3, 256, 40, 0.05,
+            0.01, 1, 2048, 10, 1e-2);
 
     static Cli run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -18,7 +24,7 @@ record Cli(int status, String out, String err) {
         int status;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = Main.run(args, o, e);
+            status = Main.run(args, o, e, QUICK_DEMO);
         }
         return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

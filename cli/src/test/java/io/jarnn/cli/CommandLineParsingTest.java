@@ -159,10 +159,17 @@ class CommandLineParsingTest {
                     "--threads T"),
             "gradient", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npz", "--cotangent FILE.npy",
                     "--jacobian FILE.npy", "--dtype float32|float64", "--threads T"),
+            "train", List.of("--hamiltonian SPEC", "--lattice SPEC", "--model FILE.npz", "--kind dense|conv1d",
+                    "--layers L", "--features F", "--kernel-size K", "--dilation D", "--dtype float32|float64",
+                    "--samples N", "--steps S", "--optimizer sgd|adam|sr", "--lr ETA", "--diag-shift EPS", "--seed S",
+                    "--out MODEL.npz", "--checkpoint-every K", "--log FILE.csv", "--plot FILE.png", "--threads T"),
+            "energy", List.of("MODEL", "--hamiltonian SPEC", "--lattice SPEC", "--samples N", "--seed S",
+                    "--dtype float32|float64", "--threads T"),
+            "exact", List.of("--hamiltonian SPEC", "--lattice SPEC"),
             "demo", List.of());
 
     @ParameterizedTest
-    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "gradient", "demo"})
+    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "gradient", "train", "energy", "exact", "demo"})
     void helpListsEveryOptionWithItsValueAndDefault(String command) {
         String help = Cli.run(command, "--help").assertOk().out();
         List<String> listed = new ArrayList<>(OPTIONS.get(command));

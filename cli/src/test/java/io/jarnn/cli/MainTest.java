@@ -14,7 +14,7 @@ class MainTest {
         for (String flag : new String[]{"--help", "-h", "help"}) {
             Cli r = Cli.run(flag).assertOk();
             assertTrue(r.out().startsWith("jarnn "), r.out());
-            for (String command : new String[]{"init", "summary", "sample", "logpsi", "conditionals", "gradient", "demo"}) {
+            for (String command : new String[]{"init", "summary", "sample", "logpsi", "conditionals", "gradient", "train", "energy", "exact", "demo"}) {
                 assertTrue(r.out().contains("\n  " + command + " "), () -> command + " missing from:\n" + r.out());
             }
             assertEquals("", r.err());
@@ -22,7 +22,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "gradient", "demo"})
+    @ValueSource(strings = {"init", "summary", "sample", "logpsi", "conditionals", "gradient", "train", "energy", "exact", "demo"})
     void everyCommandHasHelp(String command) {
         Cli r = Cli.run(command, "--help").assertOk();
         assertTrue(r.out().startsWith("usage: jarnn " + command), r.out());
@@ -55,9 +55,9 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Cli.run("train").assertFails(Main.USAGE, "unknown command 'train'", "init, summary, sample");
+        Cli.run("fit").assertFails(Main.USAGE, "unknown command 'fit'", "init, summary, sample");
         Cli.run("--frobnicate").assertFails(Main.USAGE, "unknown option '--frobnicate'");
-        Cli.run("help", "train").assertFails(Main.USAGE, "unknown command 'train'");
+        Cli.run("help", "fit").assertFails(Main.USAGE, "unknown command 'fit'");
     }
 
     @Test
