@@ -41,7 +41,8 @@ import java.util.function.LongSupplier;
         energy <H> from their local energies, and moves the parameters along its gradient: plain \
         (sgd), with Adam's moments (adam), or preconditioned by stochastic reconfiguration (sr, \
         the quantum natural gradient, S + diag-shift * I). A new model is built from --kind, \
-        --layers and --features (in float64 unless --dtype says otherwise); --model FILE.npz \
+        --layers and --features (in float32, as init does, unless --dtype float64, the precision \
+        stochastic reconfiguration is often run in); --model FILE.npz \
         continues from a saved one.""",
         "",
         """
@@ -110,8 +111,8 @@ final class TrainCommand implements Callable<Integer> {
     int dilation;
 
     @Option(names = "--dtype", paramLabel = "float32|float64", converter = Converters.Precision.class,
-            description = {"precision of the model (default: float64 for a new",
-                    "model, the file's with --model)"})
+            description = {"precision of the model (default: float32 for a new",
+                    "model, as init; the file's with --model)"})
     DType dtype;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "1024", converter = Converters.PositiveInt.class,
@@ -333,7 +334,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             builder = ARNNDense.builder(physics.hilbert());
         }
-        builder.layers(layers).features(features).dtype(dtype != null ? dtype : DType.FLOAT64);
+        builder.layers(layers).features(features).dtype(dtype != null ? dtype : DType.FLOAT32);
         try {
             ARNNConfig config = builder.config();
             ModelFiles.requireLoadable(config, ReadLimits.DEFAULT);

@@ -70,7 +70,8 @@ class TrainRunTest {
         BufferedImage png = ImageIO.read(dir.resolve("energy.png").toFile());
         assertEquals(EnergyPlot.WIDTH, png.getWidth());
         AutoregressiveModel model = ModelFiles.load(dir.resolve("m.npz"));
-        assertEquals("float64", model.dtype().toString().toLowerCase(java.util.Locale.ROOT));
+        assertEquals("float32", model.dtype().toString().toLowerCase(java.util.Locale.ROOT),
+                "a new model is float32 unless --dtype says otherwise, as init makes it");
         assertTrue(Files.exists(dir.resolve("m.vmc.npz")));
         try (var files = Files.list(dir)) {
             assertEquals(List.of("energy.png", "m.npz", "m.vmc.npz", "train.csv"),
