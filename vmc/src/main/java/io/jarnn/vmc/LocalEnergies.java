@@ -29,9 +29,10 @@ import io.jarnn.nn.Workspace64;
  * logPsi = -infinity (the model gives it amplitude 0) and contributes 0; a configuration of the
  * batch itself with psi = 0 has no local energy and is an error.
  *
- * <p>The model's precision is kept: a float32 {@link ARNN} evaluates in float32 (its logPsi
- * summed over sites in double, as the model does), an {@link ARNN64} in float64; the
- * differences and sums here are double in both. Not thread-safe: one per thread (the model
+ * <p>The model's precision is kept: a float32 {@link ARNN} evaluates its log-conditionals in
+ * float32, an {@link ARNN64} in float64; logPsi is their sum over sites in double (for float32 not
+ * rounded to float afterwards, unlike {@code ARNN.logPsi}), and the differences, exponentials and
+ * sums here are double in both. Not thread-safe: one per thread (the model
  * itself forwards on its own {@code threads()}).
  */
 public final class LocalEnergies {

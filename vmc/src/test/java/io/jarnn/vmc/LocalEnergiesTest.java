@@ -83,6 +83,8 @@ class LocalEnergiesTest {
             check(new Heisenberg(spins, Lattice.chain(6, false), 1, true), dense(spins, dtype, 4), tol);
             HilbertSpace sector = HilbertSpace.spin(0.5, 6, 0);
             check(new Heisenberg(sector, Lattice.chain(6, true), 0.7, false), dense(sector, dtype, 5), tol);
+            check(PauliStrings.parse(spins, "-1 Z0 Z1 + 0.5 X2 X4 - 0.3 Y1 Y5; 0.7 X0 Y3 Z4 Y5; 0.2"),
+                    dense(spins, dtype, 8), tol);
             HilbertSpace bosons = HilbertSpace.fock(2, 4);
             check(new BoseHubbard(bosons, Lattice.chain(4, true), 1, 2, 0.3), dense(bosons, dtype, 6), tol);
             HilbertSpace fixed = HilbertSpace.fock(3, 4, 4);
