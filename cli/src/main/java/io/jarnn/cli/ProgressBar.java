@@ -28,11 +28,8 @@ final class ProgressBar implements AutoCloseable {
     private final LongSupplier clock;
     private final boolean terminal;
     private final long start;
+    private final TerminalLine line;
     private long lastDraw = Long.MIN_VALUE;
-    private int lastLength;
-    /** A terminal frame is on screen and its line not yet ended. */
-    private boolean lineOpen;
-    private Thread hook;
 
     /**
      * A bar for {@code total} units of work; {@code clock} gives nanoseconds (e.g.
@@ -46,6 +43,7 @@ final class ProgressBar implements AutoCloseable {
         this.clock = clock;
         this.terminal = terminal;
         this.start = clock.getAsLong();
+        this.line = new TerminalLine(err, "jarnn-progress-bar");
     }
 
     /**
@@ -92,43 +90,17 @@ final class ProgressBar implements AutoCloseable {
     /** Ends a drawn line without completing the bar (the run failed); idempotent. */
     @Override
     public synchronized void close() {
-        endLine();
-        if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // The JVM is shutting down; the hook ends the line itself.
-            }
-            hook = null;
-        }
+        line.close();
     }
 
     /** What the shutdown hook does when the JVM is stopped mid-run. */
-    synchronized void endLine() {
-        if (lineOpen) {
-            err.println();
-            err.flush();
-            lineOpen = false;
-        }
+    void endLine() {
+        line.endLine();
     }
 
     private void draw(long done, long now) {
         lastDraw = now;
-        String line = status(done, now, true);
-        // Blank out what a longer previous line left behind.
-        String pad = " ".repeat(Math.max(0, lastLength - line.length()));
-        lastLength = line.length();
-        if (hook == null) {
-            hook = new Thread(this::endLine, "jarnn-progress-bar");
-            try {
-                Runtime.getRuntime().addShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                hook = null;
-            }
-        }
-        err.print("\r" + line + pad);
-        err.flush();
-        lineOpen = true;
+        line.redraw(status(done, now, true));
     }
 
     private String status(long done, long now, boolean bar) {

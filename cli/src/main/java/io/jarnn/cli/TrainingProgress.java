@@ -22,10 +22,8 @@ final class TrainingProgress implements AutoCloseable {
     private final LongSupplier clock;
     private final boolean terminal;
     private final long start;
+    private final TerminalLine terminalLine;
     private long lastDraw = Long.MIN_VALUE;
-    private int lastLength;
-    private boolean lineOpen;
-    private Thread hook;
 
     /**
      * Progress of the steps {@code firstStep+1 .. totalSteps} (a resumed run starts after step
@@ -38,6 +36,7 @@ final class TrainingProgress implements AutoCloseable {
         this.clock = clock;
         this.terminal = terminal;
         this.start = clock.getAsLong();
+        this.terminalLine = new TerminalLine(err, "jarnn-training-progress");
     }
 
     /** Step {@code step} (1-based) is done with {@code energy ± error}; {@code relativeError} NaN if unknown. */
@@ -48,20 +47,7 @@ final class TrainingProgress implements AutoCloseable {
                 return;
             }
             lastDraw = now;
-            String line = line(step, energy, error, relativeError, now);
-            String pad = " ".repeat(Math.max(0, lastLength - line.length()));
-            lastLength = line.length();
-            if (hook == null) {
-                hook = new Thread(this::endLine, "jarnn-training-progress");
-                try {
-                    Runtime.getRuntime().addShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    hook = null;
-                }
-            }
-            err.print("\r" + line + pad);
-            err.flush();
-            lineOpen = true;
+            terminalLine.redraw(line(step, energy, error, relativeError, now));
         } else if (now - (lastDraw == Long.MIN_VALUE ? start : lastDraw) >= ProgressBar.LOG_NANOS && step < totalSteps) {
             lastDraw = now;
             err.println(line(step, energy, error, relativeError, now));
@@ -81,25 +67,14 @@ final class TrainingProgress implements AutoCloseable {
                 EnergyFormat.plusMinus(energy, error), rel, rate, eta);
     }
 
-    /** Ends a drawn line; idempotent. */
-    @Override
-    public synchronized void close() {
-        endLine();
-        if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down: the hook ends the line
-            }
-            hook = null;
-        }
+    /** Ends a drawn line (so that other output starts a line of its own); idempotent. */
+    void endLine() {
+        terminalLine.endLine();
     }
 
-    synchronized void endLine() {
-        if (lineOpen) {
-            err.println();
-            err.flush();
-            lineOpen = false;
-        }
+    /** Ends a drawn line and drops its shutdown hook; idempotent. */
+    @Override
+    public void close() {
+        terminalLine.close();
     }
 }
