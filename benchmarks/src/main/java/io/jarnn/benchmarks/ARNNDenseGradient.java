@@ -1,11 +1,5 @@
 package io.jarnn.benchmarks;
 
-import io.jarnn.core.HilbertSpace;
-import io.jarnn.core.Tensor;
-import io.jarnn.nn.ARNN;
-import io.jarnn.nn.ARNNConfig;
-import io.jarnn.nn.ARNNDense;
-import io.jarnn.nn.GradientWorkspace;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,47 +41,24 @@ public class ARNNDenseGradient {
     @Param({"1024"})
     public int batch;
 
-    private ARNN model;
-    private Tensor sigma;
-    private Tensor weights;
-    private float[] grad;
-    private GradientWorkspace workspace;
+    private GradientFixture fixture;
 
     public static long usefulFlopsPerOp(Map<String, String> params) {
-        return 2L * Integer.parseInt(params.get("batch")) * GradientFlops.multiplyAddsPerSample(config(
-                Integer.parseInt(params.get("sites")), Integer.parseInt(params.get("layers")),
-                Integer.parseInt(params.get("features"))));
+        int sites = Integer.parseInt(params.get("sites"));
+        int layers = Integer.parseInt(params.get("layers"));
+        int features = Integer.parseInt(params.get("features"));
+        return GradientFixture.usefulFlopsPerOp(ARNNDenseConditionals.config(sites, layers, features), Integer.parseInt(params.get("batch")));
     }
 
-    /** The measured model's configuration: what the flop count and the benchmark both build. */
-    static ARNNConfig config(int sites, int layers, int features) {
-        return ARNNDense.builder(HilbertSpace.spin(0.5, sites)).layers(layers).features(features)
-                .bias(true).machinePow(2f).config();
-    }
-
+    /** The model of the forward benchmark of the same shape, so that their times compare. */
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        model = ARNN.initialise(config(sites, layers, features), 12).withThreads(1);
-        SelfChecks.requireVectorKernels(model.kernels(), params.getBenchmark());
-        SelfChecks.requireFlops(params.getBenchmark(), usefulFlopsPerOp(SelfChecks.params(params)),
-                2L * batch * GradientFlops.multiplyAddsPerSample(model.config()));
-        sigma = model.hilbert().randomConfigurations(batch, 3);
-        weights = Tensor.zeros(batch);
-        for (int b = 0; b < batch; b++) {
-            weights.array()[b] = 1f / batch;
-        }
-        grad = new float[model.parameterCount()];
-        workspace = model.newGradientWorkspace();
-        // Self-check: the gradient of the mean logPsi is finite and the same on two threads.
-        model.logPsiGradient(sigma, weights, grad, 0, workspace);
-        float[] two = new float[grad.length];
-        model.withThreads(2).logPsiGradient(sigma, weights, two, 0, model.newGradientWorkspace());
-        SelfChecks.requireBitwiseEqual(params.getBenchmark() + ": gradient on 1 and 2 threads", grad, two, grad.length);
+        fixture = new GradientFixture(params.getBenchmark(), ARNNDenseConditionals.config(sites, layers, features),
+                batch, usefulFlopsPerOp(SelfChecks.params(params)));
     }
 
     @Benchmark
     public float[] jarnn() {
-        model.logPsiGradient(sigma, weights, grad, 0, workspace);
-        return grad;
+        return fixture.gradient();
     }
 }
