@@ -135,6 +135,30 @@ sealed interface HamiltonianSpec {
         }
 
         /** Every term has one letter per site of {@code lattice}. */
+        /**
+         * The terms in the site form of {@link io.jarnn.vmc.PauliStrings#parse}, which builds the
+         * operator: {@code 0.5*XZI} becomes {@code 0.5 X0 Z1}, one letter per site, identities
+         * dropped (an all-identity string keeps {@code I0}, a constant).
+         */
+        static String siteForm(List<PauliTerm> terms) {
+            StringBuilder text = new StringBuilder();
+            for (PauliTerm t : terms) {
+                text.append(text.isEmpty() ? "" : "; ").append(Double.toString(t.coefficient()));
+                String s = t.string();
+                boolean any = false;
+                for (int site = 0; site < s.length(); site++) {
+                    if (s.charAt(site) != 'I') {
+                        text.append(' ').append(s.charAt(site)).append(site);
+                        any = true;
+                    }
+                }
+                if (!any) {
+                    text.append(" I0");
+                }
+            }
+            return text.toString();
+        }
+
         static void requireLength(List<PauliTerm> terms, LatticeSpec lattice) {
             for (PauliTerm t : terms) {
                 if (t.string().length() != lattice.sites()) {

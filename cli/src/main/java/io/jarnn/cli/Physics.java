@@ -19,6 +19,7 @@ import io.jarnn.vmc.Heisenberg;
 import io.jarnn.vmc.Lattice;
 import io.jarnn.vmc.LocalEnergies;
 import io.jarnn.vmc.Operator;
+import io.jarnn.vmc.PauliStrings;
 import io.jarnn.vmc.TransverseFieldIsing;
 import io.jarnn.vmc.TransverseFieldIsingExact;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,7 +124,7 @@ final class Physics {
                 case HamiltonianSpec.Pauli p -> {
                     List<HamiltonianSpec.PauliTerm> terms = p.read();
                     HamiltonianSpec.Pauli.requireLength(terms, latticeSpec);
-                    yield new PauliSum(hilbert, terms, p.describe() + " on " + latticeSpec);
+                    yield PauliStrings.parse(hilbert, HamiltonianSpec.Pauli.siteForm(terms));
                 }
             };
             return new System(hamiltonian, latticeSpec, hilbert, operator);

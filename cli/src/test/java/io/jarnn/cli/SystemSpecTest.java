@@ -18,6 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --hamiltonian} and {@code --lattice}: the forms, what they build, and every way to get them wrong. */
 class SystemSpecTest {
+
+    /**
+     * The command line's {@code XZI} strings reach vmc's PauliStrings in its site form: every
+     * coefficient with its sign, each non-identity letter with its site, an all-identity string
+     * as a constant.
+     */
+    @Test
+    void pauliStringsReachTheOperatorInSiteForm() {
+        assertEquals("0.5 X0 Z1; -1.5 Y1 Y2; -2.0 I0", HamiltonianSpec.Pauli.siteForm(List.of(
+                HamiltonianSpec.PauliTerm.of(0.5, "XZI"), HamiltonianSpec.PauliTerm.of(-1.5, "IYY"),
+                HamiltonianSpec.PauliTerm.of(-2, "III"))));
+    }
     @TempDir
     Path dir;
 
