@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
                         + " or with --master (./jarnn spark ... runs it with Spark's jars from Maven's cache).",
                 "Executors need the Vector API module: spark-submit adds --add-modules=jdk.incubator.vector"
                         + " itself (Spark 4.2's default JVM options)."},
-        subcommands = {SparkMain.Sample.class, SparkMain.Evaluate.class,
+        subcommands = {SparkMain.Sample.class, SparkMain.Evaluate.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SparkMain implements Runnable {
     static final int OK = 0;
@@ -116,16 +116,13 @@ public final class SparkMain implements Runnable {
             if (partitions < 0) {
                 throw new IllegalArgumentException("--partitions: expected >= 0 (0: automatic) but got " + partitions);
             }
-            if (master == null) {
-                String submitted = System.getProperty("spark.master");
-                if (submitted == null) {
-                    throw new IllegalArgumentException("--master: expected a Spark master (local[*], spark://HOST:PORT, ...)"
-                            + " or a run through spark-submit, which sets one, but got neither");
-                }
-                SparkSessions.requireReachable(submitted);
-                return SparkSession.builder().appName(appName).getOrCreate();
+            // spark-submit (and ./jarnn spark) pass the master as the system property spark.master.
+            String url = master != null ? master : System.getProperty("spark.master");
+            if (url == null) {
+                throw new IllegalArgumentException("--master: expected a Spark master (local[*], spark://HOST:PORT, ...)"
+                        + " or a run through spark-submit, which sets one, but got neither");
             }
-            return SparkSessions.builder(master, appName).getOrCreate();
+            return SparkSessions.builder(url, appName).getOrCreate();
         }
     }
 

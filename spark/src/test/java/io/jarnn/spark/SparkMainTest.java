@@ -7,6 +7,7 @@ import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.Samples;
+import io.jarnn.vmc.VmcCheckpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +86,37 @@ class SparkMainTest {
             assertArrayEquals(model.logPsi(s).array(), Npy.read(evaluated.resolve(ShardDirectory.fileName("log_psi", k)))
                     .array());
         }
+    }
+
+    @Test
+    void trainWritesACheckpointThatTheNextRunResumes() throws IOException {
+        Path file = dir.resolve("m.npz");
+        ModelFiles.save(file, model);
+        Path out = dir.resolve("trained.npz");
+        String[] common = {"--hamiltonian", "ising:J=1,h=1", "--lattice", "chain:10:open", "--samples", "128",
+                "--steps", "1", "--partitions", "2", "--master", LocalSpark.MASTER};
+        Result r = run(concat(new String[]{"train", "--model", file.toString(), "--out", out.toString()}, common));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("step     1  E = "), r.out());
+        assertEquals(1, VmcCheckpoint.load(out).step());
+        r = run(concat(new String[]{"train", "--model", out.toString(), "--out", out.toString()}, common));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("1 steps from step 1"), r.out());
+        assertEquals(2, VmcCheckpoint.load(out).step());
+    }
+
+    @Test
+    void aBadHamiltonianIsOneLine() {
+        Result r = run("train", "--model", "m.npz", "--out", "o.npz", "--hamiltonian", "ising:J=1", "--lattice",
+                "chain:10:open", "--master", LocalSpark.MASTER);
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("jarnn-spark: ") && r.err().contains("h"), r.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test
