@@ -164,7 +164,12 @@ public final class DistributedVmc {
         return records;
     }
 
-    /** One step: the partitions' shares as a Spark job, then the solve and the update here. */
+    /**
+     * One step: the partitions' shares as a Spark job, then the solve and the update here. The
+     * record's sampling time is the whole Spark job (sampling, local energies, Jacobian and shares
+     * on the executors, which the driver cannot split), its update time the merge, solve and
+     * update on the driver; its local-energy and gradient times are 0.
+     */
     public StepRecord runStep() {
         long t0 = System.nanoTime();
         int p = model.parameterCount();
