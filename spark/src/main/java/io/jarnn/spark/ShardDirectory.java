@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
 final class ShardDirectory {
     static final String MANIFEST = "manifest.json";
     static final String FORMAT = "jarnn-shards/1";
-    private static final Pattern SHARD = Pattern.compile("[a-z_]+-[0-9]{5,}\\.npy");
 
     private ShardDirectory() {
     }
@@ -96,7 +95,7 @@ final class ShardDirectory {
                 rows += shard.rows();
                 k++;
             }
-            for (Path stale : staleShards(directory, written)) {
+            for (Path stale : staleShards(directory, names, written)) {
                 files.deleteOnCommit(stale);
             }
             StringBuilder json = new StringBuilder("{\n");
@@ -117,12 +116,18 @@ final class ShardDirectory {
         }
     }
 
-    /** Shard files ({@code name-NNNNN.npy}) already in the directory that this write does not replace. */
-    private static List<Path> staleShards(Path directory, List<Path> written) throws IOException {
+    /**
+     * Shard files of the arrays written ({@code name-NNNNN.npy} for each of {@code names}) already
+     * in the directory that this write does not replace: those of an earlier run with more shards.
+     * Files of other names are left alone.
+     */
+    private static List<Path> staleShards(Path directory, List<String> names, List<Path> written) throws IOException {
+        Pattern shard = Pattern.compile("(" + String.join("|", names.stream().map(Pattern::quote).toList())
+                + ")-[0-9]{5,}\\.npy");
         List<Path> stale = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path f : files) {
-                if (SHARD.matcher(f.getFileName().toString()).matches()
+                if (shard.matcher(f.getFileName().toString()).matches()
                         && !written.contains(f.toAbsolutePath().normalize())) {
                     stale.add(f);
                 }

@@ -222,6 +222,10 @@ public final class SparkMain implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("--out: expected a directory other than --in (its manifest.json"
+                        + " would be replaced) but got " + out);
+            }
             ModelBytes model = ModelBytes.read(modelFile);
             List<Path> shards = ShardDirectory.shards(in, "samples");
             SparkSession spark = job.session("jarnn evaluate");

@@ -141,6 +141,17 @@ class SparkMainTest {
     }
 
     @Test
+    void evaluateRefusesToWriteOverItsInput() throws IOException {
+        Path file = dir.resolve("m.npz");
+        ModelFiles.save(file, model);
+        Result r = run("evaluate", file.toString(), "--in", dir.toString(), "--out", dir.resolve(".").toString(),
+                "--master", LocalSpark.MASTER);
+        assertEquals(SparkMain.USAGE, r.status(), r.err());
+        assertEquals("jarnn-spark: --out: expected a directory other than --in (its manifest.json would be replaced)"
+                + " but got " + dir.resolve(".") + "\n", r.err());
+    }
+
+    @Test
     void aMalformedLocalMasterIsOneLine() throws IOException {
         Path file = dir.resolve("m.npz");
         ModelFiles.save(file, model);
