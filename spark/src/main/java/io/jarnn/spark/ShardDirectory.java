@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -158,10 +157,5 @@ final class ShardDirectory {
                     "expected the first " + name + " shard here (a directory written by sample)");
         }
         return found;
-    }
-
-    /** Maps every path to its string (for a Spark task, which gets strings, not paths). */
-    static List<String> strings(List<Path> paths, Function<Path, Path> normalise) {
-        return paths.stream().map(p -> normalise.apply(p).toString()).toList();
     }
 }

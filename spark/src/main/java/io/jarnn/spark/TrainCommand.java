@@ -113,36 +113,32 @@ final class TrainCommand implements Callable<Integer> {
         VmcCheckpoint resumed = Files.exists(state) ? VmcCheckpoint.load(modelFile) : null;
         AutoregressiveModel model = resumed != null ? resumed.model() : ModelFiles.load(modelFile);
         SparkSession spark = job.session("jarnn train");
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter print = spec.commandLine().getOut();
         VmcListener listener = new VmcListener() {
             @Override
             public void onStep(StepRecord r) {
-                out.printf(Locale.ROOT, "step %5d  E = %.6f ± %.6f  (%.2f s)%n", r.step() + 1, r.energy(),
+                print.printf(Locale.ROOT, "step %5d  E = %.6f ± %.6f  (%.2f s)%n", r.step() + 1, r.energy(),
                         r.standardError(), r.seconds());
             }
 
             @Override
             public void onCheckpoint(long step, Path model) {
-                out.printf(Locale.ROOT, "checkpoint: %s after step %d%n", model, step);
+                print.printf(Locale.ROOT, "checkpoint: %s after step %d%n", model, step);
             }
         };
         DistributedVmc.Builder builder = DistributedVmc.builder(spark, model, source).samples(samples).seed(seed)
-                .optimizer(update).sr(sr).partitions(job.partitions).checkpoint(out(), checkpointEvery)
+                .optimizer(update).sr(sr).partitions(job.partitions).checkpoint(out, checkpointEvery)
                 .listener(listener);
         if (resumed != null) {
             builder.resume(resumed);
         }
         DistributedVmc run = builder.build();
-        out.printf(Locale.ROOT, "%s, %s, %,d samples/step, %d steps from step %d, %s on %s%n", system,
+        print.printf(Locale.ROOT, "%s, %s, %,d samples/step, %d steps from step %d, %s on %s%n", system,
                 model.dtype(), samples, steps, run.step(), optimizer, spark.sparkContext().master());
         run.run(steps);
-        out.printf(Locale.ROOT, "wrote %s (and its state %s) after step %d%n", out(), VmcCheckpoint.statePath(out()),
+        print.printf(Locale.ROOT, "wrote %s (and its state %s) after step %d%n", out, VmcCheckpoint.statePath(out),
                 run.step());
         return SparkMain.OK;
-    }
-
-    private Path out() {
-        return out;
     }
 
     private static void requireAtLeast(String option, long value, long min) {
