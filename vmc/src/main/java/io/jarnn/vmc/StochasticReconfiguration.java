@@ -223,9 +223,10 @@ public final class StochasticReconfiguration {
      * multInner was several times slower on these shapes), then mirrored. Large products split
      * the triangle's rows i over tasks (row i to task i mod tasks, which balances the triangle);
      * each entry is still summed by one task in one fixed order, so the result is bitwise the
-     * same for any number of threads.
+     * same for any number of threads. Public for partial sums of S computed elsewhere (a
+     * Spark partition's share of the Gram matrix, see {@link #solveSystem}).
      */
-    static void gram(double[] a, int rows, int cols, double[] g) {
+    public static void gram(double[] a, int rows, int cols, double[] g) {
         java.util.Arrays.fill(g, 0, cols * cols, 0);
         long work = (long) rows * cols * cols / 2;
         int tasks = work < PARALLEL_GRAM_MIN ? 1
@@ -330,6 +331,33 @@ public final class StochasticReconfiguration {
                 delta[e] += y * o[row + e];
             }
         }
+    }
+
+    /**
+     * The SR direction delta for a system reduced elsewhere, e.g. summed over the partitions of a
+     * Spark job: solves {@code (S + lambda I) delta = F} by Cholesky, as {@link Form#DENSE} does,
+     * for the unshifted {@code s} (P x P row-major, symmetric, not modified) and {@code f}
+     * (length P). Records {@link Form#DENSE} as the last form.
+     *
+     * @throws ArithmeticException if the shifted matrix is not numerically positive definite
+     */
+    public void solveSystem(double[] s, double[] f, int p, double[] delta) {
+        if (p < 1 || s.length != (long) p * p || f.length != p || delta.length != p) {
+            throw new IllegalArgumentException("s, f, delta: expected lengths P*P = " + ((long) p * p) + ", P = " + p
+                    + ", P but got " + s.length + ", " + f.length + ", " + delta.length);
+        }
+        matrix.reshape(p, p);
+        double[] m = matrix.data;
+        System.arraycopy(s, 0, m, 0, p * p);
+        for (int i = 0; i < p; i++) {
+            m[i * p + i] += diagShift;
+        }
+        rhs.reshape(p, 1);
+        System.arraycopy(f, 0, rhs.data, 0, p);
+        lastIterations = 0;
+        lastResidual = 0;
+        choleskySolve(p, delta);
+        lastForm = Form.DENSE;
     }
 
     private void choleskySolve(int size, double[] out) {

@@ -1,0 +1,142 @@
+package io.jarnn.spark;
+
+import io.jarnn.vmc.StochasticReconfiguration;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One partition's share of a VMC step's sums, kept as means and centred co-moments so that two
+ * shares merge without cancellation (the pairwise update of Chan, Golub and LeVeque):
+ * <pre>
+ *   n,  Ebar = mean E_loc,  m2 = sum (E_loc - Ebar)^2,
+ *   Obar = mean O (P),  c = sum (O - Obar)(E_loc - Ebar) (P),  s = sum (O - Obar)(O - Obar)^T (P x P, with SR)
+ * </pre>
+ * O being the rows of the logPsi Jacobian. The whole step's energy is Ebar, its variance
+ * m2 / (n - 1), the gradient F = 2 c / n and the SR matrix S = s / n: exactly the quantities
+ * the local driver forms from the centred Jacobian ({@link StochasticReconfiguration}), summed
+ * in another order. {@link #reduce} merges the partitions' shares in a fixed binary tree over the
+ * partition index, so the result depends on the partition count but not on which task finished
+ * first.
+ */
+final class StepMoments implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    final long n;
+    final double meanEnergy;
+    final double m2;
+    final double[] meanO;
+    final double[] c;
+    /** Null without SR. */
+    final double[] s;
+    /** First row (global index) whose local energy is not finite, or -1; its value. */
+    final long nonFiniteRow;
+    final double nonFiniteValue;
+
+    StepMoments(long n, double meanEnergy, double m2, double[] meanO, double[] c, double[] s, long nonFiniteRow,
+                double nonFiniteValue) {
+        this.n = n;
+        this.meanEnergy = meanEnergy;
+        this.m2 = m2;
+        this.meanO = meanO;
+        this.c = c;
+        this.s = s;
+        this.nonFiniteRow = nonFiniteRow;
+        this.nonFiniteValue = nonFiniteValue;
+    }
+
+    /**
+     * The share of {@code rows} samples (global rows from {@code firstRow}) with local energies
+     * {@code energies} and Jacobian {@code o} ((rows, P) row-major; centred in place).
+     */
+    static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, boolean withS) {
+        long bad = -1;
+        double badValue = 0;
+        double mean = 0;
+        for (int b = 0; b < rows; b++) {
+            if (!Double.isFinite(energies[b]) && bad < 0) {
+                bad = firstRow + b;
+                badValue = energies[b];
+            }
+            mean += energies[b];
+        }
+        mean /= rows;
+        double m2 = 0;
+        for (int b = 0; b < rows; b++) {
+            double d = energies[b] - mean;
+            m2 += d * d;
+        }
+        double[] meanO = new double[p];
+        for (int b = 0; b < rows; b++) {
+            for (int e = 0; e < p; e++) {
+                meanO[e] += o[b * p + e];
+            }
+        }
+        for (int e = 0; e < p; e++) {
+            meanO[e] /= rows;
+        }
+        StochasticReconfiguration.centreColumns(o, rows, p);
+        double[] c = new double[p];
+        for (int b = 0; b < rows; b++) {
+            double d = energies[b] - mean;
+            for (int e = 0; e < p; e++) {
+                c[e] += o[b * p + e] * d;
+            }
+        }
+        double[] s = null;
+        if (withS) {
+            s = new double[p * p];
+            StochasticReconfiguration.gram(o, rows, p, s);
+        }
+        return new StepMoments(rows, mean, m2, meanO, c, s, bad, badValue);
+    }
+
+    /** The merge of two shares (this one's rows first). */
+    StepMoments merge(StepMoments other) {
+        long total = n + other.n;
+        double wb = (double) other.n / total;
+        double cross = (double) n * other.n / total;
+        double dE = other.meanEnergy - meanEnergy;
+        int p = meanO.length;
+        double[] dO = new double[p];
+        double[] mO = new double[p];
+        double[] mc = new double[p];
+        for (int e = 0; e < p; e++) {
+            dO[e] = other.meanO[e] - meanO[e];
+            mO[e] = meanO[e] + dO[e] * wb;
+            mc[e] = c[e] + other.c[e] + dO[e] * dE * cross;
+        }
+        double[] ms = null;
+        if (s != null) {
+            ms = new double[p * p];
+            for (int i = 0; i < p; i++) {
+                double di = dO[i] * cross;
+                for (int j = 0; j < p; j++) {
+                    ms[i * p + j] = s[i * p + j] + other.s[i * p + j] + di * dO[j];
+                }
+            }
+        }
+        long bad = nonFiniteRow >= 0 ? nonFiniteRow : other.nonFiniteRow;
+        double badValue = nonFiniteRow >= 0 ? nonFiniteValue : other.nonFiniteValue;
+        return new StepMoments(total, meanEnergy + dE * wb, m2 + other.m2 + dE * dE * cross, mO, mc, ms, bad,
+                badValue);
+    }
+
+    /** The shares of partitions 0..k-1 merged in a fixed binary tree: halves merged recursively, left before right. */
+    static StepMoments reduce(List<StepMoments> shares) {
+        if (shares.isEmpty()) {
+            throw new IllegalArgumentException("shares: expected at least one partition's sums but got none");
+        }
+        return reduce(shares, 0, shares.size());
+    }
+
+    private static StepMoments reduce(List<StepMoments> shares, int from, int to) {
+        if (to - from == 1) {
+            return shares.get(from);
+        }
+        int mid = (from + to) >>> 1;
+        return reduce(shares, from, mid).merge(reduce(shares, mid, to));
+    }
+}
