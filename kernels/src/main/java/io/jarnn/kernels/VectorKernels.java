@@ -445,6 +445,83 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         }
     }
 
+    @Override
+    public void logNormalizeColumns(float[] x, int xOff, int xRowStride, float[] out, int outOff, int outRowStride,
+                                    int rows, int cols, float machinePow) {
+        // logNormalizeRows lane-wise: the shifted exponents p (x - max), their exps
+        // (VectorMath, position-independent), the sums from 0 in ascending k, the logs, and
+        // (x - max) - log * (1/p). The sums and their logs live in out's row 0, written last.
+        float p = machinePow;
+        int j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector max = columnMax(x, xOff + j, xRowStride, rows);
+            for (int k = 0; k < rows; k++) {
+                FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).mul(p)
+                        .intoArray(out, outOff + k * outRowStride + j);
+            }
+        }
+        for (; j < cols; j++) {
+            float max = scalarColumnMax(x, xOff + j, xRowStride, rows);
+            for (int k = 0; k < rows; k++) {
+                out[outOff + k * outRowStride + j] = p * (x[xOff + k * xRowStride + j] - max);
+            }
+        }
+        for (int k = 0; k < rows; k++) {
+            VectorMath.expInPlace(out, outOff + k * outRowStride, cols);
+        }
+        j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int k = 0; k < rows; k++) {
+                sum = sum.add(FloatVector.fromArray(S, out, outOff + k * outRowStride + j));
+            }
+            sum.intoArray(out, outOff + j);
+        }
+        for (; j < cols; j++) {
+            float sum = 0;
+            for (int k = 0; k < rows; k++) {
+                sum += out[outOff + k * outRowStride + j];
+            }
+            out[outOff + j] = sum;
+        }
+        VectorMath.logInPlace(out, outOff, cols);
+        float invPow = 1f / machinePow;
+        j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector max = columnMax(x, xOff + j, xRowStride, rows);
+            FloatVector shift = FloatVector.fromArray(S, out, outOff + j).mul(invPow);
+            for (int k = rows - 1; k >= 0; k--) {
+                FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).sub(shift)
+                        .intoArray(out, outOff + k * outRowStride + j);
+            }
+        }
+        for (; j < cols; j++) {
+            float max = scalarColumnMax(x, xOff + j, xRowStride, rows);
+            float shift = out[outOff + j] * invPow;
+            for (int k = rows - 1; k >= 0; k--) {
+                out[outOff + k * outRowStride + j] = (x[xOff + k * xRowStride + j] - max) - shift;
+            }
+        }
+    }
+
+    /** Lane-wise {@link ScalarKernels#rowMax} of the columns j.. j + L - 1 from {@code off}: Math.max from -infinity. */
+    private static FloatVector columnMax(float[] x, int off, int rowStride, int rows) {
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int k = 0; k < rows; k++) {
+            max = max.max(FloatVector.fromArray(S, x, off + k * rowStride));
+        }
+        return max;
+    }
+
+    /** {@link ScalarKernels#rowMax} of the column at {@code off}: the column tail's twin of {@link #columnMax}. */
+    private static float scalarColumnMax(float[] x, int off, int rowStride, int rows) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < rows; k++) {
+            max = Math.max(max, x[off + k * rowStride]);
+        }
+        return max;
+    }
+
     // ---------------------------------------------------------------- backward
 
     @Override

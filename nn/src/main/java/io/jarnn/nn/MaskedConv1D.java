@@ -151,6 +151,41 @@ public final class MaskedConv1D extends MaskedLayer {
         }
     }
 
+    /**
+     * The forward in the planar layout of a convolutional model's full forward: per sample a
+     * (features, positions) block with rows {@code stride >= N} floats apart, i.e.
+     * {@code x[s, t, a] = x[xOff + (s * in + a) * stride + t]} and y likewise with {@code out}
+     * (the floats between N and the stride are neither read for a result nor written).
+     * Vectorised along the positions, so every layer fills whole vectors whatever its width
+     * (one input feature in the first layer, localSize outputs in the last) and the
+     * (out, K' x in) weights are the rows of a register-tiled product. Each element takes the
+     * fused multiply-adds of {@link #forward}, in the same order: the results are bitwise equal.
+     * Strides that are not a multiple of 4 KiB keep a sample's rows off one cache set.
+     */
+    void forwardPlanar(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff, int stride) {
+        int edge = Math.min(shift(0), sites);
+        int interior = sites - edge;
+        for (int s = 0; s < samples; s++) {
+            int xs = xOff + s * in * stride;
+            int ys = yOff + s * out * stride;
+            for (int c = 0; c < out; c++) {
+                Arrays.fill(y, ys + c * stride, ys + c * stride + sites, bias[c]);
+            }
+            if (interior > 0) {
+                kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
+                        x, xs, dilation, stride, y, ys + edge, stride, out, interior);
+            }
+            // The first sites, whose earliest taps fall before site 0, take only the others.
+            for (int t = 0; t < edge; t++) {
+                int k0 = firstTap(t);
+                if (k0 < taps) {
+                    kernels.accumulateTaps(weightsByOutput, k0 * in, taps * in, in, taps - k0, in,
+                            x, xs + t - shift(k0), dilation, stride, y, ys + t, stride, out, 1);
+                }
+            }
+        }
+    }
+
     @Override
     public void readParameters(float[] dst, int off) {
         int stored = weightsByOutput.length;
