@@ -49,6 +49,12 @@ public final class ARNN implements AutoregressiveModel {
      * (see {@link MaskedConv1D#forwardPlanar}); 0 for the row-major path.
      */
     private final int planarStride;
+    /**
+     * Whether full forwards run feature-major from the first layer to the last (every layer
+     * dense; see {@link MaskedDense1D#forwardFeatureMajor}): a chunk, at most
+     * {@link Tuning#MAX_CHUNK_ROWS} = {@link Tuning#DENSE_COLUMN_BLOCK} samples, is one block.
+     */
+    private final boolean featureMajor;
     /** Where layer l's parameters start in the flat parameter vector; entry L is its length. */
     private final int[] parameterOffsets;
     private volatile ParameterLayout layout;
@@ -65,6 +71,7 @@ public final class ARNN implements AutoregressiveModel {
         this.maxWidth = width;
         this.planarStride = layers.stream().allMatch(l -> l instanceof MaskedConv1D)
                 ? config.hilbert().size() + Tuning.PLANAR_ROW_GAP : 0;
+        this.featureMajor = layers.stream().allMatch(l -> l instanceof MaskedDense1D);
         long perSample = (long) config.hilbert().size() * width;
         this.chunkRows = (int) Math.max(1, Math.min(Tuning.MAX_CHUNK_ROWS, Tuning.CHUNK_TARGET_FLOATS / perSample));
         this.parameterOffsets = new int[layers.size() + 1];
@@ -417,6 +424,10 @@ public final class ARNN implements AutoregressiveModel {
             forwardChunkPlanar(inputs, first, rows, out, a, b, scratch);
             return;
         }
+        if (featureMajor && rows <= Tuning.DENSE_COLUMN_BLOCK) {
+            forwardChunkFeatureMajor(inputs, first, rows, out, a, b, scratch);
+            return;
+        }
         int n = hilbert().size();
         System.arraycopy(inputs.array(), inputs.offset() + first * n, a, 0, rows * n);
         float[] x = a;
@@ -479,6 +490,44 @@ public final class ARNN implements AutoregressiveModel {
             kernels.logNormalizeColumns(x, r * ls * stride, stride, y, r * ls * stride, stride, ls, n, machinePow());
         }
         transposeSamples(y, stride, rows, ls, o, outRows);
+    }
+
+    /**
+     * {@link #forwardChunk} of a dense model, feature-major throughout: the chunk's inputs
+     * transposed once to (N, rows), every layer (N*in, rows) to (N*out, rows) with selu in
+     * between, the logits normalised along the samples (bitwise logNormalizeRows) and
+     * transposed once to rows. The same operations per element as the row-major path, whose
+     * layers transpose at every boundary: the same bits.
+     */
+    private void forwardChunkFeatureMajor(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b,
+                                          float[] scratch) {
+        int n = hilbert().size();
+        Transpose.of(inputs.array(), inputs.offset() + first * n, rows, n, a, 0);
+        float[] x = a;
+        float[] y = b;
+        for (int l = 0; l < layers.size(); l++) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            layer.forwardFeatureMajor(kernels, x, 0, rows, y, 0);
+            float[] t = x;
+            x = y;
+            y = t;
+            if (l + 1 < layers.size()) {
+                kernels.selu(x, 0, x, 0, rows * n * layer.outFeatures());
+            }
+        }
+        int ls = hilbert().localSize();
+        float[] o = out.array();
+        int outRows = out.offset() + first * n * ls;
+        if (hilbert().isConstrained()) {
+            Transpose.of(x, 0, n * ls, rows, scratch, 0);
+            kernels.logNormalizeRows(scratch, 0, o, outRows, rows * n, ls, machinePow());
+            maskToSector(inputs, first, rows, scratch, out);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            kernels.logNormalizeColumns(x, i * ls * rows, rows, y, i * ls * rows, rows, ls, rows, machinePow());
+        }
+        Transpose.of(y, 0, n * ls, rows, o, outRows);
     }
 
     /**
