@@ -505,7 +505,12 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         float p = machinePow;
         int j = 0;
         for (int bound = S.loopBound(cols); j < bound; j += L) {
-            FloatVector max = columnMax(x, xOff + j, xRowStride, rows);
+            // The column maxima inline, twice (a helper returning a vector, if C2 did not
+            // inline it, would box one per call).
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < rows; k++) {
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+            }
             for (int k = 0; k < rows; k++) {
                 FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).mul(p)
                         .intoArray(out, outOff + k * outRowStride + j);
@@ -539,7 +544,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         float invPow = 1f / machinePow;
         j = 0;
         for (int bound = S.loopBound(cols); j < bound; j += L) {
-            FloatVector max = columnMax(x, xOff + j, xRowStride, rows);
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < rows; k++) {
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+            }
             FloatVector shift = FloatVector.fromArray(S, out, outOff + j).mul(invPow);
             for (int k = rows - 1; k >= 0; k--) {
                 FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).sub(shift)
@@ -555,16 +563,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         }
     }
 
-    /** Lane-wise {@link ScalarKernels#rowMax} of the columns j.. j + L - 1 from {@code off}: Math.max from -infinity. */
-    private static FloatVector columnMax(float[] x, int off, int rowStride, int rows) {
-        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int k = 0; k < rows; k++) {
-            max = max.max(FloatVector.fromArray(S, x, off + k * rowStride));
-        }
-        return max;
-    }
-
-    /** {@link ScalarKernels#rowMax} of the column at {@code off}: the column tail's twin of {@link #columnMax}. */
+    /** {@link ScalarKernels#rowMax} of the column at {@code off}: the column tails' twin of the lanes' maxima. */
     private static float scalarColumnMax(float[] x, int off, int rowStride, int rows) {
         float max = Float.NEGATIVE_INFINITY;
         for (int k = 0; k < rows; k++) {
