@@ -17,11 +17,12 @@ import java.util.Arrays;
  * never see each other). Kernel (K', in, out), bias (out).
  *
  * <p>No padded copy of the input is made: interior sites are one multi-tap product over the
- * sequence, and the first {@code (K-1)*d} sites skip the taps that fall before site 0. The full
- * forward is row-major, vectorised along the output features (a feature-major variant with
- * transposes at the layer boundary measured slower: the transposes cost as much as the
- * convolution). The per-site path is feature-major, vectorised along the batch, with the
- * kernel reordered (out, K', in).
+ * sequence, and the first {@code (K-1)*d} sites skip the taps that fall before site 0.
+ * {@link #forward} is row-major, vectorised along the output features (what the gradients
+ * use). A model's full forward runs {@link #forwardPlanar} instead, every layer features by
+ * positions and vectorised along the positions, with no transpose between layers (transposes
+ * at every layer boundary had cost as much as the convolution). The per-site path is
+ * feature-major, vectorised along the batch. Both take the kernel reordered (out, K', in).
  */
 public final class MaskedConv1D extends MaskedLayer {
     private final MaskedConv1DSpec spec;
