@@ -88,4 +88,16 @@ public interface Kernels {
      * a whole batch are stored feature-major. {@code out} must not overlap {@code x}.
      */
     void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
+
+    /**
+     * {@link #logNormalizeRows} of distributions stored as columns: x is (rows, cols) with rows
+     * {@code xRowStride} apart, rows = local states and cols = positions, and for every column j
+     * {@code out[outOff + k*outRowStride + j] = x[k, j] - (1/p) * logsumexp_k(p * x[:, j])},
+     * with every element computed by the very operations {@link #logNormalizeRows} applies to
+     * the transposed block, in the same order: bitwise equal to it, in either implementation.
+     * Used by the planar full forward of convolutional models, vectorised along the positions.
+     * {@code out} must not overlap {@code x}.
+     */
+    void logNormalizeColumns(float[] x, int xOff, int xRowStride, float[] out, int outOff, int outRowStride,
+                             int rows, int cols, float machinePow);
 }

@@ -85,6 +85,25 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
         }
     }
 
+    @Override
+    public void logNormalizeColumns(float[] x, int xOff, int xRowStride, float[] out, int outOff, int outRowStride,
+                                    int rows, int cols, float machinePow) {
+        for (int j = 0; j < cols; j++) {
+            float xMax = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < rows; k++) {
+                xMax = Math.max(xMax, x[xOff + k * xRowStride + j]);
+            }
+            float sum = 0;
+            for (int k = 0; k < rows; k++) {
+                sum += (float) Math.exp(machinePow * (x[xOff + k * xRowStride + j] - xMax)); //f64: sum += Math.exp(machinePow * (x[xOff + k * xRowStride + j] - xMax));
+            }
+            float shift = (float) Math.log(sum) / machinePow; //f64: double shift = Math.log(sum) / machinePow;
+            for (int k = 0; k < rows; k++) {
+                out[outOff + k * outRowStride + j] = (x[xOff + k * xRowStride + j] - xMax) - shift;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- backward
 
     @Override

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulator lane performs exactly the fused multiply-adds of the scalar reference, in the
  * same order, so this kernel is bitwise equal to {@link ScalarKernels#accumulateTaps}.
  *
- * <p>The microkernels (4x4, 4x2, 8x1, 1x4, 1x1 and the masked column tails) repeat one pattern with
+ * <p>The microkernels (4x4, 2x4, 4x2, 8x1, 1x4, 1x1 and the masked column tails) repeat one pattern with
  * different numbers of accumulators on purpose: vectors cannot be held in arrays or passed to
  * helpers that C2 might not inline without being boxed, so each block shape is written out.
  */
@@ -46,6 +46,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 rows4x4(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
+                        w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+            }
+            for (; r + 2 <= rows; r += 2) {
+                rows2x4(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
                         w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
             }
             for (; r < rows; r++) {
@@ -296,6 +300,53 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         a3.intoArray(y, yOff + 3 * ys, m);
     }
 
+    /**
+     * Two rows times four full vectors of columns: eight accumulators sharing each weight
+     * vector, for the two rows left after the four-row blocks (e.g. the two output channels of
+     * a spin-1/2 model's last layer, feature-major), where one row at a time loads a weight
+     * vector per fused multiply-add.
+     */
+    private static void rows2x4(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                                float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
+        FloatVector a00 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a02 = FloatVector.fromArray(S, y, yOff + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, y, yOff + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a11 = FloatVector.fromArray(S, y, yOff + ys + L);
+        FloatVector a12 = FloatVector.fromArray(S, y, yOff + ys + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, y, yOff + ys + 3 * L);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * wts;
+            for (int a = 0; a < in; a++) {
+                int wa = wt + a * ws;
+                FloatVector w0 = FloatVector.fromArray(S, w, wa);
+                FloatVector w1 = FloatVector.fromArray(S, w, wa + L);
+                FloatVector w2 = FloatVector.fromArray(S, w, wa + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, w, wa + 3 * L);
+                FloatVector b = FloatVector.broadcast(S, x[xt + a]);
+                a00 = b.fma(w0, a00);
+                a01 = b.fma(w1, a01);
+                a02 = b.fma(w2, a02);
+                a03 = b.fma(w3, a03);
+                b = FloatVector.broadcast(S, x[xt + xs + a]);
+                a10 = b.fma(w0, a10);
+                a11 = b.fma(w1, a11);
+                a12 = b.fma(w2, a12);
+                a13 = b.fma(w3, a13);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+    }
+
     /** One row times four full vectors of columns. */
     private static void row1x4(float[] x, int xOff, int tapStride, int taps, int in,
                                float[] w, int wOff, int wts, int ws, float[] y, int yOff) {
@@ -443,6 +494,82 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 a[off + k * cols + j] *= inv;
             }
         }
+    }
+
+    @Override
+    public void logNormalizeColumns(float[] x, int xOff, int xRowStride, float[] out, int outOff, int outRowStride,
+                                    int rows, int cols, float machinePow) {
+        // logNormalizeRows lane-wise: the shifted exponents p (x - max), their exps
+        // (VectorMath, position-independent), the sums from 0 in ascending k, the logs, and
+        // (x - max) - log * (1/p). The sums and their logs live in out's row 0, written last.
+        float p = machinePow;
+        int j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            // The column maxima inline, twice (a helper returning a vector, if C2 did not
+            // inline it, would box one per call).
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < rows; k++) {
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+            }
+            for (int k = 0; k < rows; k++) {
+                FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).mul(p)
+                        .intoArray(out, outOff + k * outRowStride + j);
+            }
+        }
+        for (; j < cols; j++) {
+            float max = scalarColumnMax(x, xOff + j, xRowStride, rows);
+            for (int k = 0; k < rows; k++) {
+                out[outOff + k * outRowStride + j] = p * (x[xOff + k * xRowStride + j] - max);
+            }
+        }
+        for (int k = 0; k < rows; k++) {
+            VectorMath.expInPlace(out, outOff + k * outRowStride, cols);
+        }
+        j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int k = 0; k < rows; k++) {
+                sum = sum.add(FloatVector.fromArray(S, out, outOff + k * outRowStride + j));
+            }
+            sum.intoArray(out, outOff + j);
+        }
+        for (; j < cols; j++) {
+            float sum = 0;
+            for (int k = 0; k < rows; k++) {
+                sum += out[outOff + k * outRowStride + j];
+            }
+            out[outOff + j] = sum;
+        }
+        VectorMath.logInPlace(out, outOff, cols);
+        float invPow = 1f / machinePow;
+        j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < rows; k++) {
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+            }
+            FloatVector shift = FloatVector.fromArray(S, out, outOff + j).mul(invPow);
+            for (int k = rows - 1; k >= 0; k--) {
+                FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).sub(shift)
+                        .intoArray(out, outOff + k * outRowStride + j);
+            }
+        }
+        for (; j < cols; j++) {
+            float max = scalarColumnMax(x, xOff + j, xRowStride, rows);
+            float shift = out[outOff + j] * invPow;
+            for (int k = rows - 1; k >= 0; k--) {
+                out[outOff + k * outRowStride + j] = (x[xOff + k * xRowStride + j] - max) - shift;
+            }
+        }
+    }
+
+    /** {@link ScalarKernels#rowMax} of the column at {@code off}: the column tails' twin of the lanes' maxima. */
+    private static float scalarColumnMax(float[] x, int off, int rowStride, int rows) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < rows; k++) {
+            max = Math.max(max, x[off + k * rowStride]);
+        }
+        return max;
     }
 
     // ---------------------------------------------------------------- backward

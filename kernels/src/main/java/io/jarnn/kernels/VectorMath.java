@@ -92,7 +92,7 @@ final class VectorMath {
     /**
      * dst[dstOff + i] = selu(src[srcOff + i]) for i < n, as
      * scale * (max(x, 0) + alpha * expm1(min(x, 0))): the two branches added, each zero where
-     * the other applies (no blend on a compare mask, which C2 also left boxed here).
+     * the other applies (one flow of vectors, no branch-dependent result).
      * src and dst may be the same range.
      */
     static void selu(float[] src, int srcOff, float[] dst, int dstOff, int n) {
@@ -116,9 +116,18 @@ final class VectorMath {
      */
     private static void expFamily(float[] src, int srcOff, float[] dst, int dstOff, int n, int kind) {
         int i = 0;
+        // Math.max and Math.min as a compare and a blend each: lane-wise the same results
+        // (NaN kept, -0 and +0 as Math.min/max order them; see the comments below) in fewer
+        // instructions than the general max/min, whose NaN and signed-zero fix-ups cost about
+        // a third of the selu loop.
+        FloatVector floor = FloatVector.broadcast(S, EXP_FLOOR);
+        FloatVector zero = FloatVector.zero(S);
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector x = FloatVector.fromArray(S, src, srcOff + i);
-            FloatVector xc = x.max(EXP_FLOOR).min(0f);
+            // max(x, FLOOR): FLOOR where x < FLOOR (false for NaN, which stays); FLOOR is not 0.
+            FloatVector xf = x.blend(floor, x.compare(VectorOperators.LT, EXP_FLOOR));
+            // min(xf, 0): +0 where xf > 0; -0, +0 and NaN stay as Math.min leaves them.
+            FloatVector xc = xf.blend(zero, xf.compare(VectorOperators.GT, 0f));
             FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
             FloatVector nn = shifted.sub(ROUNDING_MAGIC);
             FloatVector r = nn.fma(FloatVector.broadcast(S, -LN2_HI), xc);
@@ -144,7 +153,9 @@ final class VectorMath {
                 if (kind == EXPM1) {
                     expm1.intoArray(dst, dstOff + i);
                 } else {
-                    x.max(0f).add(expm1.mul(ScalarKernels.SELU_ALPHA)).mul(ScalarKernels.SELU_SCALE)
+                    // max(x, 0): +0 where x <= 0 (so -0 too, as Math.max gives); NaN stays.
+                    FloatVector positive = x.blend(zero, x.compare(VectorOperators.LE, 0f));
+                    positive.add(expm1.mul(ScalarKernels.SELU_ALPHA)).mul(ScalarKernels.SELU_SCALE)
                             .intoArray(dst, dstOff + i);
                 }
             }

@@ -120,9 +120,13 @@ final class VectorMath64 {
      */
     private static void expFamily(double[] src, int srcOff, double[] dst, int dstOff, int n, int kind) {
         int i = 0;
+        DoubleVector floor = DoubleVector.broadcast(S, EXP_FLOOR);
+        DoubleVector zero = DoubleVector.zero(S);
         for (int bound = S.loopBound(n); i < bound; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, src, srcOff + i);
-            DoubleVector xc = x.max(EXP_FLOOR).min(0.0);
+            // max(x, FLOOR) and min(., 0) as compare+blend, lane-wise Math.max/min's results (see VectorMath).
+            DoubleVector xf = x.blend(floor, x.compare(VectorOperators.LT, EXP_FLOOR));
+            DoubleVector xc = xf.blend(zero, xf.compare(VectorOperators.GT, 0.0));
             DoubleVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
             DoubleVector nn = shifted.sub(ROUNDING_MAGIC);
             DoubleVector r1 = nn.fma(DoubleVector.broadcast(S, -LN2_HI), xc);
@@ -156,7 +160,7 @@ final class VectorMath64 {
                 if (kind == EXPM1) {
                     expm1.intoArray(dst, dstOff + i);
                 } else {
-                    x.max(0.0).add(expm1.mul(ScalarKernels64.SELU_ALPHA)).mul(ScalarKernels64.SELU_SCALE)
+                    x.blend(zero, x.compare(VectorOperators.LE, 0.0)).add(expm1.mul(ScalarKernels64.SELU_ALPHA)).mul(ScalarKernels64.SELU_SCALE)
                             .intoArray(dst, dstOff + i);
                 }
             }

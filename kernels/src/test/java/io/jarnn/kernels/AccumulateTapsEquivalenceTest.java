@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * {@link VectorKernels#accumulateTaps} must be BITWISE equal to the scalar reference: its
  * javadoc fixes one fused multiply-add per (tap, input) in ascending order for every output
- * element, so the register blocking (4x4, 4x2 and 8x1 vectors, single rows, padded and masked
+ * element, so the register blocking (4x4, 2x4, 4x2 and 8x1 vectors, single rows, padded and masked
  * column tails) may change nothing. Shapes straddle the lane count in every direction.
  */
 class AccumulateTapsEquivalenceTest {

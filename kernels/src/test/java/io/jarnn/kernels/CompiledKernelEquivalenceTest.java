@@ -42,7 +42,7 @@ class CompiledKernelEquivalenceTest {
         NormalisationCase.Kernel[] kernels = NormalisationCase.Kernel.values();
         for (int call = 0; call < CALLS; call++) {
             for (NormalisationCase.Kernel kernel : kernels) {
-                boolean columns = kernel == NormalisationCase.Kernel.PROBABILITY_COLUMNS;
+                boolean columns = kernel.byColumn();
                 int distributionSize = 1 + random.nextInt(6);
                 int distributions = 1 + random.nextInt(columns ? 40 : 8);
                 new NormalisationCase(kernel, columns ? distributionSize : distributions,

@@ -12,9 +12,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * One call of a normalisation kernel: {@link Kernels#logNormalizeRows},
- * {@link Kernels#probabilityColumns} on a (rows, cols) block
+ * {@link Kernels#probabilityColumns}, {@link Kernels#logNormalizeColumns} (rows {@code cols}
+ * apart) on a (rows, cols) block
  * of logits at {@code xOff}, written at {@code outOff} with {@code slack} guard floats after it.
- * A distribution is a row ({@code k = cols} entries), or a column for probabilityColumns
+ * A distribution is a row ({@code k = cols} entries), or a column for the column kernels
  * ({@code k = rows}).
  *
  * <p>Tolerances of vector against scalar. Both compute the same float operations except the
@@ -43,12 +44,23 @@ public record NormalisationCase(Kernel kind, int rows, int cols, float machinePo
 
     /** The two normalisation kernels, by their {@link Kernels} method names. */
     public enum Kernel {
-        LOG_NORMALIZE_ROWS("logNormalizeRows"), PROBABILITY_COLUMNS("probabilityColumns");
+        LOG_NORMALIZE_ROWS("logNormalizeRows"), PROBABILITY_COLUMNS("probabilityColumns"),
+        LOG_NORMALIZE_COLUMNS("logNormalizeColumns");
 
         private final String method;
 
         Kernel(String method) {
             this.method = method;
+        }
+
+        /** Whether a distribution is a column of the block (else a row). */
+        public boolean byColumn() {
+            return this != LOG_NORMALIZE_ROWS;
+        }
+
+        /** Whether the result is the log form {@code x - logsumexp} (else probabilities). */
+        public boolean logForm() {
+            return this != PROBABILITY_COLUMNS;
         }
     }
 
@@ -59,17 +71,17 @@ public record NormalisationCase(Kernel kind, int rows, int cols, float machinePo
 
     /** Entries of one distribution: a row, or a column for probabilityColumns. */
     public int size() {
-        return kind == Kernel.PROBABILITY_COLUMNS ? rows : cols;
+        return kind.byColumn() ? rows : cols;
     }
 
     /** Number of distributions. */
     public int count() {
-        return kind == Kernel.PROBABILITY_COLUMNS ? cols : rows;
+        return kind.byColumn() ? cols : rows;
     }
 
     /** Flat index, relative to the block, of entry e of distribution d. */
     public int index(int d, int e) {
-        return kind == Kernel.PROBABILITY_COLUMNS ? e * cols + d : d * cols + e;
+        return kind.byColumn() ? e * cols + d : d * cols + e;
     }
 
     /**
@@ -106,6 +118,8 @@ public record NormalisationCase(Kernel kind, int rows, int cols, float machinePo
         switch (kind) {
             case LOG_NORMALIZE_ROWS -> kernels.logNormalizeRows(x, xOff, out, outOff, rows, cols, machinePow);
             case PROBABILITY_COLUMNS -> kernels.probabilityColumns(x, xOff, out, outOff, rows, cols, machinePow);
+            case LOG_NORMALIZE_COLUMNS -> kernels.logNormalizeColumns(x, xOff, cols, out, outOff, cols, rows, cols,
+                    machinePow);
         }
     }
 
@@ -116,7 +130,7 @@ public record NormalisationCase(Kernel kind, int rows, int cols, float machinePo
         float[] out0 = randomArray(new SplittableRandom(~seed), outOff + rows * cols + slack, 1f);
         KernelEquivalence.Outputs o = runBoth(scalar, vector, out0, (k, out) -> call(k, x, out));
         int k = size();
-        boolean logForm = kind == Kernel.LOG_NORMALIZE_ROWS;
+        boolean logForm = kind.logForm();
         double p = machinePow;
         float[] definition = out0.clone();
         double[] definitionTolerance = new double[count()];
@@ -142,7 +156,7 @@ public record NormalisationCase(Kernel kind, int rows, int cols, float machinePo
         }
         String context = toString() + ", seed=" + seed;
         java.util.function.IntPredicate written = i -> i >= outOff && i < outOff + rows * cols;
-        java.util.function.IntUnaryOperator distribution = i -> kind == Kernel.PROBABILITY_COLUMNS
+        java.util.function.IntUnaryOperator distribution = i -> kind.byColumn()
                 ? (i - outOff) % cols : (i - outOff) / cols;
         assertClose(() -> context + ", scalar against the definition in double", definition, o.scalar(), written,
                 i -> definitionTolerance[distribution.applyAsInt(i)]);

@@ -39,7 +39,7 @@ class RowNormalisationEquivalenceTest {
     static Stream<NormalisationCase> cases(NormalisationCase.Kernel kernel, int size, float p) {
         return IntStream.of(KernelEquivalence.SIZES).mapToObj(n -> {
             int slack = (n + size) % 2 == 0 ? 0 : 3;
-            return kernel == NormalisationCase.Kernel.PROBABILITY_COLUMNS
+            return kernel.byColumn()
                     ? new NormalisationCase(kernel, size, n, p, 6f, 3, 6, 2)
                     : new NormalisationCase(kernel, n, size, p, 6f, 3 + kernel.ordinal(), 5 - kernel.ordinal(), slack);
         });

@@ -44,6 +44,17 @@ public final class ARNN implements AutoregressiveModel {
     private final Kernels kernels;
     private final int chunkRows;
     private final int maxWidth;
+    /**
+     * Row stride of the planar layout full forwards use when every layer is a convolution
+     * (see {@link MaskedConv1D#forwardPlanar}); 0 for the row-major path.
+     */
+    private final int planarStride;
+    /**
+     * Whether full forwards run feature-major from the first layer to the last (every layer
+     * dense; see {@link MaskedDense1D#forwardFeatureMajor}): a chunk, at most
+     * {@link Tuning#MAX_CHUNK_ROWS} = {@link Tuning#DENSE_COLUMN_BLOCK} samples, is one block.
+     */
+    private final boolean featureMajor;
     /** Where layer l's parameters start in the flat parameter vector; entry L is its length. */
     private final int[] parameterOffsets;
     private volatile ParameterLayout layout;
@@ -58,6 +69,9 @@ public final class ARNN implements AutoregressiveModel {
             width = Math.max(width, l.outFeatures());
         }
         this.maxWidth = width;
+        this.planarStride = layers.stream().allMatch(l -> l instanceof MaskedConv1D)
+                ? config.hilbert().size() + Tuning.PLANAR_ROW_GAP : 0;
+        this.featureMajor = layers.stream().allMatch(l -> l instanceof MaskedDense1D);
         long perSample = (long) config.hilbert().size() * width;
         this.chunkRows = (int) Math.max(1, Math.min(Tuning.MAX_CHUNK_ROWS, Tuning.CHUNK_TARGET_FLOATS / perSample));
         this.parameterOffsets = new int[layers.size() + 1];
@@ -187,7 +201,7 @@ public final class ARNN implements AutoregressiveModel {
     }
 
     int chunkFloats() {
-        return chunkRows * config.hilbert().size() * maxWidth;
+        return chunkRows * Math.max(config.hilbert().size(), planarStride) * maxWidth;
     }
 
     /** Rows (samples) per parallel chunk of a full forward; fixed by the model's shape, never by threads. */
@@ -406,6 +420,14 @@ public final class ARNN implements AutoregressiveModel {
 
     /** Rows [first, first + rows) of the batch through every layer, into their logPsi rows of out. */
     private void forwardChunk(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b, float[] scratch) {
+        if (planarStride > 0) {
+            forwardChunkPlanar(inputs, first, rows, out, a, b, scratch);
+            return;
+        }
+        if (featureMajor && rows <= Tuning.DENSE_COLUMN_BLOCK) {
+            forwardChunkFeatureMajor(inputs, first, rows, out, a, b, scratch);
+            return;
+        }
         int n = hilbert().size();
         System.arraycopy(inputs.array(), inputs.offset() + first * n, a, 0, rows * n);
         float[] x = a;
@@ -424,6 +446,104 @@ public final class ARNN implements AutoregressiveModel {
         kernels.logNormalizeRows(x, 0, out.array(), out.offset() + first * n * ls, rows * n, ls, machinePow());
         if (hilbert().isConstrained()) {
             maskToSector(inputs, first, rows, x, out);
+        }
+    }
+
+    /**
+     * {@link #forwardChunk} of a convolutional model, in the planar layout (per sample, features
+     * by positions; see {@link MaskedConv1D#forwardPlanar}): every element takes the operations
+     * of the row-major path in the same order, so the results are bitwise the same. The logits
+     * go back to rows of localSize once, for the normalisation.
+     */
+    private void forwardChunkPlanar(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b,
+                                    float[] scratch) {
+        int n = hilbert().size();
+        int stride = planarStride;
+        float[] in = inputs.array();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(in, inputs.offset() + (first + r) * n, a, r * stride, n);
+        }
+        float[] x = a;
+        float[] y = b;
+        for (int l = 0; l < layers.size(); l++) {
+            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+            layer.forwardPlanar(kernels, x, 0, rows, y, 0, stride);
+            float[] t = x;
+            x = y;
+            y = t;
+            if (l + 1 < layers.size()) {
+                kernels.selu(x, 0, x, 0, rows * layer.outFeatures() * stride);
+            }
+        }
+        int ls = hilbert().localSize();
+        float[] o = out.array();
+        int outRows = out.offset() + first * n * ls;
+        if (hilbert().isConstrained()) {
+            // The sector rule works on rows of logits: transpose them, then as the row-major path.
+            transposeSamples(x, stride, rows, ls, scratch, 0);
+            kernels.logNormalizeRows(scratch, 0, o, outRows, rows * n, ls, machinePow());
+            maskToSector(inputs, first, rows, scratch, out);
+            return;
+        }
+        // Normalised along the positions (bitwise logNormalizeRows), then to rows of localSize.
+        for (int r = 0; r < rows; r++) {
+            kernels.logNormalizeColumns(x, r * ls * stride, stride, y, r * ls * stride, stride, ls, n, machinePow());
+        }
+        transposeSamples(y, stride, rows, ls, o, outRows);
+    }
+
+    /**
+     * {@link #forwardChunk} of a dense model, feature-major throughout: the chunk's inputs
+     * transposed once to (N, rows), every layer (N*in, rows) to (N*out, rows) with selu in
+     * between, the logits normalised along the samples (bitwise logNormalizeRows) and
+     * transposed once to rows. The same operations per element as the row-major path, whose
+     * layers transpose at every boundary: the same bits.
+     */
+    private void forwardChunkFeatureMajor(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b,
+                                          float[] scratch) {
+        int n = hilbert().size();
+        Transpose.of(inputs.array(), inputs.offset() + first * n, rows, n, a, 0);
+        float[] x = a;
+        float[] y = b;
+        for (int l = 0; l < layers.size(); l++) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            layer.forwardFeatureMajor(kernels, x, 0, rows, y, 0);
+            float[] t = x;
+            x = y;
+            y = t;
+            if (l + 1 < layers.size()) {
+                kernels.selu(x, 0, x, 0, rows * n * layer.outFeatures());
+            }
+        }
+        int ls = hilbert().localSize();
+        float[] o = out.array();
+        int outRows = out.offset() + first * n * ls;
+        if (hilbert().isConstrained()) {
+            Transpose.of(x, 0, n * ls, rows, scratch, 0);
+            kernels.logNormalizeRows(scratch, 0, o, outRows, rows * n, ls, machinePow());
+            maskToSector(inputs, first, rows, scratch, out);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            kernels.logNormalizeColumns(x, i * ls * rows, rows, y, i * ls * rows, rows, ls, rows, machinePow());
+        }
+        Transpose.of(y, 0, n * ls, rows, o, outRows);
+    }
+
+    /**
+     * Planar (samples, width, positions) with rows {@code stride} apart to row-major
+     * (samples, positions, width) at {@code dstOff}.
+     */
+    private void transposeSamples(float[] src, int stride, int rows, int width, float[] dst, int dstOff) {
+        int n = hilbert().size();
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < width; k++) {
+                int from = (r * width + k) * stride;
+                int to = dstOff + r * n * width + k;
+                for (int i = 0; i < n; i++) {
+                    dst[to + i * width] = src[from + i];
+                }
+            }
         }
     }
 

@@ -306,11 +306,13 @@ public final class DirectSampler implements ExactSampler {
         int count = 0;
         for (int k = 0; k < ls; k++) {
             cumulative += p[off + k * stride];
+            // Without a branch (its outcome is the random draw itself, mispredicted half the
+            // time): cumulative < threshold is the sign of their difference, both being finite
+            // and non-negative (so the difference is -0 never, and 0 only when they are equal).
             // "== 0" skips leading states of probability zero when u is exactly 0, the one draw
-            // that NetKet's rule would let land on one.
-            if (cumulative < threshold || cumulative == 0) {
-                count++;
-            }
+            // that NetKet's rule would let land on one; it is almost never taken.
+            long below = Double.doubleToRawLongBits(cumulative - threshold) >>> 63;
+            count += cumulative == 0 ? 1 : (int) below;
         }
         return Math.min(count, ls - 1);
     }

@@ -17,11 +17,12 @@ import java.util.Arrays;
  * never see each other). Kernel (K', in, out), bias (out).
  *
  * <p>No padded copy of the input is made: interior sites are one multi-tap product over the
- * sequence, and the first {@code (K-1)*d} sites skip the taps that fall before site 0. The full
- * forward is row-major, vectorised along the output features (a feature-major variant with
- * transposes at the layer boundary measured slower: the transposes cost as much as the
- * convolution). The per-site path is feature-major, vectorised along the batch, with the
- * kernel reordered (out, K', in).
+ * sequence, and the first {@code (K-1)*d} sites skip the taps that fall before site 0.
+ * {@link #forward} is row-major, vectorised along the output features (what the gradients
+ * use). A model's full forward runs {@link #forwardPlanar} instead, every layer features by
+ * positions and vectorised along the positions, with no transpose between layers (transposes
+ * at every layer boundary had cost as much as the convolution). The per-site path is
+ * feature-major, vectorised along the batch. Both take the kernel reordered (out, K', in).
  */
 public final class MaskedConv1D extends MaskedLayer {
     private final MaskedConv1DSpec spec;
@@ -147,6 +148,41 @@ public final class MaskedConv1D extends MaskedLayer {
             if (interior > 0) {
                 kernels.accumulateTaps(x, xs, in, dilation * in, taps, in, weights, 0, in * out, out,
                         y, ys + edge * out, out, interior, out);
+            }
+        }
+    }
+
+    /**
+     * The forward in the planar layout of a convolutional model's full forward: per sample a
+     * (features, positions) block with rows {@code stride >= N} floats apart, i.e.
+     * {@code x[s, t, a] = x[xOff + (s * in + a) * stride + t]} and y likewise with {@code out}
+     * (the floats between N and the stride are neither read for a result nor written).
+     * Vectorised along the positions, so every layer fills whole vectors whatever its width
+     * (one input feature in the first layer, localSize outputs in the last) and the
+     * (out, K' x in) weights are the rows of a register-tiled product. Each element takes the
+     * fused multiply-adds of {@link #forward}, in the same order: the results are bitwise equal.
+     * Strides that are not a multiple of 4 KiB keep a sample's rows off one cache set.
+     */
+    void forwardPlanar(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff, int stride) {
+        int edge = Math.min(shift(0), sites);
+        int interior = sites - edge;
+        for (int s = 0; s < samples; s++) {
+            int xs = xOff + s * in * stride;
+            int ys = yOff + s * out * stride;
+            for (int c = 0; c < out; c++) {
+                Arrays.fill(y, ys + c * stride, ys + c * stride + sites, bias[c]);
+            }
+            if (interior > 0) {
+                kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
+                        x, xs, dilation, stride, y, ys + edge, stride, out, interior);
+            }
+            // The first sites, whose earliest taps fall before site 0, take only the others.
+            for (int t = 0; t < edge; t++) {
+                int k0 = firstTap(t);
+                if (k0 < taps) {
+                    kernels.accumulateTaps(weightsByOutput, k0 * in, taps * in, in, taps - k0, in,
+                            x, xs + t - shift(k0), dilation, stride, y, ys + t, stride, out, 1);
+                }
             }
         }
     }

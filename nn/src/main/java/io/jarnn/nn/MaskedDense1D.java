@@ -125,12 +125,7 @@ public final class MaskedDense1D extends MaskedLayer {
             int xt = b0 * rowIn;
             int yt = yOff + b0 * rowOut;
             Transpose.of(x, xOff + b0 * rowIn, cols, rowIn, scratch, xt);
-            for (int r = 0; r < rowOut; r++) {
-                Arrays.fill(y, yt + r * cols, yt + (r + 1) * cols, bias[r]);
-            }
-            for (int j = 0; j < sites; j++) {
-                accumulateSite(kernels, j, scratch, xt, cols, y, yt + j * out * cols);
-            }
+            forwardFeatureMajor(kernels, scratch, xt, cols, y, yt);
         }
         // Only now back to row-major through scratch: every X^T block is dead, and Y^T blocks
         // (wider than X^T blocks when out > in) can no longer overwrite one still to be read.
@@ -139,6 +134,22 @@ public final class MaskedDense1D extends MaskedLayer {
             Transpose.of(y, yOff + b0 * rowOut, rowOut, cols, scratch, b0 * rowOut);
         }
         System.arraycopy(scratch, 0, y, yOff, samples * rowOut);
+    }
+
+    /**
+     * The forward of one block of {@code cols} samples, feature-major: x^T (N*in, cols) at
+     * {@code xOff}, y^T (N*out, cols) at {@code yOff}, overwritten. {@link #forward} is this
+     * between two transposes; a dense model's full forward stays feature-major from its first
+     * layer to its last and transposes only its input and its logits.
+     */
+    void forwardFeatureMajor(Kernels kernels, float[] x, int xOff, int cols, float[] y, int yOff) {
+        int rowOut = sites * out;
+        for (int r = 0; r < rowOut; r++) {
+            Arrays.fill(y, yOff + r * cols, yOff + (r + 1) * cols, bias[r]);
+        }
+        for (int j = 0; j < sites; j++) {
+            accumulateSite(kernels, j, x, xOff, cols, y, yOff + j * out * cols);
+        }
     }
 
     /**

@@ -28,6 +28,13 @@ final class Tuning {
      */
     static final int DENSE_COLUMN_BLOCK = 64;
 
+    /**
+     * Floats between the end of one row (N positions) and the next in the planar layout of a
+     * convolutional model's full forward: rows 4 KiB apart (N = 1024) would all map to the same
+     * L1 set; 16 floats more put each on the next cache line's set.
+     */
+    static final int PLANAR_ROW_GAP = 16;
+
     /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
     static final int SAMPLER_CHUNK = 64;
 }

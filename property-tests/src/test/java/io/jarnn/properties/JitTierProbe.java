@@ -43,6 +43,9 @@ public final class JitTierProbe {
         probe("logNormalizeRows", x, (in, out) -> k.logNormalizeRows(in, 0, out, 0, ROWS, COLS, MACHINE_POW));
         // The per-site layout: COLS local states by ROWS samples.
         probe("probabilityColumns", x, (in, out) -> k.probabilityColumns(in, 0, out, 0, COLS, ROWS, MACHINE_POW));
+        // The planar layout of a convolutional model's full forward: COLS local states by ROWS positions.
+        probe("logNormalizeColumns", x, (in, out) -> k.logNormalizeColumns(in, 0, ROWS, out, 0, ROWS, COLS, ROWS,
+                MACHINE_POW));
         probe("selu", x, (in, out) -> k.selu(in, 0, out, 0, n));
         // A two-tap convolution over x (windows one row apart), TAPS_OUT columns: two whole
         // 16-lane vectors and a tail, so every column path is compiled. y accumulates, so every

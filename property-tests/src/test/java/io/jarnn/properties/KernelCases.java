@@ -62,10 +62,10 @@ final class KernelCases {
 
     /**
      * {@code kernel} over 1..40 distributions of 1..20 entries (rows of cols, or for
-     * probabilityColumns columns of rows), logits in +-1, 10 or 80, any machinePow.
+     * the column kernels columns of rows), logits in +-1, 10 or 80, any machinePow.
      */
     static Gen<NormalisationCase> normalisations(NormalisationCase.Kernel kernel) {
-        boolean columns = kernel == NormalisationCase.Kernel.PROBABILITY_COLUMNS;
+        boolean columns = kernel.byColumn();
         Gen<Integer> offsets = integers().between(0, 7);
         return integers().between(1, 40).zip(integers().between(1, 20), ArbitraryModels.machinePows(),
                         Generate.pick(List.of(1f, 10f, 80f)),

@@ -28,6 +28,8 @@ class KernelEquivalenceProperties {
             KernelCases.normalisations(NormalisationCase.Kernel.LOG_NORMALIZE_ROWS);
     private static final Gen<? extends KernelCase> PROBABILITY_COLUMNS =
             KernelCases.normalisations(NormalisationCase.Kernel.PROBABILITY_COLUMNS);
+    private static final Gen<? extends KernelCase> LOG_NORMALIZE_COLUMNS =
+            KernelCases.normalisations(NormalisationCase.Kernel.LOG_NORMALIZE_COLUMNS);
 
     @Test
     void accumulateTapsIsBitwiseEqualToTheScalarReference() {
@@ -50,6 +52,12 @@ class KernelEquivalenceProperties {
         SuiteRunMode.qt(TRIES).forAll(PROBABILITY_COLUMNS, longs().all()).checkAssert(KernelCase::assertEquivalent);
     }
 
+    /** The planar layout of a convolutional model's full forward: local states by positions. */
+    @Test
+    void logNormalizeColumnsEqualsTheScalarReference() {
+        SuiteRunMode.qt(TRIES).forAll(LOG_NORMALIZE_COLUMNS, longs().all()).checkAssert(KernelCase::assertEquivalent);
+    }
+
     /**
      * The kernels module's completeness check over this class's generators: every kernel of
      * {@code Kernels} has a generator here whose cases really call it.
@@ -58,7 +66,7 @@ class KernelEquivalenceProperties {
     void everyKernelHasAnEquivalenceProperty() {
         List<KernelCase> samples = new ArrayList<>();
         for (Gen<? extends KernelCase> gen : List.of(TAPS, SELU, LOG_NORMALIZE_ROWS,
-                PROBABILITY_COLUMNS)) {
+                PROBABILITY_COLUMNS, LOG_NORMALIZE_COLUMNS)) {
             SuiteRunMode.qt(1).forAll(gen).checkAssert(samples::add);
         }
         KernelCompleteness.assertEveryKernelHasACase("KernelEquivalenceProperties", samples.stream());
