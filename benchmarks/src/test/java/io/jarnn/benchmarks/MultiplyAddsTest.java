@@ -11,6 +11,8 @@ import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
 import io.jarnn.nn.ARNNDense;
 import io.jarnn.nn.MaskedConv1D;
+import io.jarnn.nn.MaskedConv2D;
+import io.jarnn.nn.MaskedConv2DSpec;
 import io.jarnn.nn.MaskedDense1D;
 import io.jarnn.nn.MaskedLayer;
 
@@ -144,6 +146,38 @@ class MultiplyAddsTest {
                         "kernelSize", "4", "dilation", "3", "batch", "8")), "ARNNConv1DConditionals");
         assertEquals(2L * 64 * netKetSamplingModel(300),
                 DirectSampling.usefulFlopsPerOp(Map.of("sites", "300", "batch", "64", "threads", "2")), "DirectSampling");
+        assertEquals(2L * 8 * (bruteForceConv2d(5, 1, 6, 3, 2, true) + bruteForceConv2d(5, 6, 6, 3, 2, false)
+                        + bruteForceConv2d(5, 6, 2, 3, 2, false)),
+                ARNNConv2DConditionals.usefulFlopsPerOp(Map.of("side", "5", "layers", "3", "features", "6",
+                        "kernelHeight", "3", "kernelWidth", "2", "batch", "8")), "ARNNConv2DConditionals");
+        assertEquals(2L * 64 * (bruteForceConv2d(6, 1, 16, 3, 2, true) + bruteForceConv2d(6, 16, 16, 3, 2, false)
+                        + bruteForceConv2d(6, 16, 2, 3, 2, false)),
+                ARNNConv2DSampling.usefulFlopsPerOp(Map.of("side", "6", "batch", "64", "threads", "2")),
+                "ARNNConv2DSampling");
+    }
+
+    /**
+     * From NetKet's definition: (output site, input site) pairs joined by an unmasked kernel
+     * position (i, j) (the last row masked from column kw/2, or kw/2 + 1 inclusive), over an
+     * L x L image without padding, times in * out.
+     */
+    static long bruteForceConv2d(int side, int in, int out, int kh, int kw, boolean exclusive) {
+        long entries = 0;
+        for (int r = 0; r < side; r++) {
+            for (int c = 0; c < side; c++) {
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        boolean masked = i == kh - 1 && j >= kw / 2 + (exclusive ? 0 : 1);
+                        int rr = r - (kh - 1 - i);
+                        int cc = c + j - kw / 2;
+                        if (!masked && rr >= 0 && cc >= 0 && cc < side) {
+                            entries += (long) in * out;
+                        }
+                    }
+                }
+            }
+        }
+        return entries;
     }
 
     /**
@@ -160,6 +194,12 @@ class MultiplyAddsTest {
                         "kernelSize", "4", "dilation", "3", "batch", "8")), "ARNNConv1DConditionals");
         assertBenchmarkModel(DirectSampling.config(40), 64,
                 DirectSampling.usefulFlopsPerOp(Map.of("sites", "40", "batch", "64", "threads", "2")), "DirectSampling");
+        assertBenchmarkModel(ARNNConv2DConditionals.config(5, 2, 6, 3, 2), 8,
+                ARNNConv2DConditionals.usefulFlopsPerOp(Map.of("side", "5", "layers", "2", "features", "6",
+                        "kernelHeight", "3", "kernelWidth", "2", "batch", "8")), "ARNNConv2DConditionals");
+        assertBenchmarkModel(ARNNConv2DSampling.config(4), 64,
+                ARNNConv2DSampling.usefulFlopsPerOp(Map.of("side", "4", "batch", "64", "threads", "2")),
+                "ARNNConv2DSampling");
     }
 
     private static void assertBenchmarkModel(ARNNConfig config, int batch, long usefulFlopsPerOp, String benchmark) {
@@ -244,6 +284,11 @@ class MultiplyAddsTest {
 
     /** A layer of the same shape and mask with another kernel and no bias. */
     private static MaskedLayer withKernel(MaskedLayer layer, Tensor kernel) {
+        if (layer instanceof MaskedConv2D conv) {
+            MaskedConv2DSpec s = conv.spec();
+            return MaskedConv2D.fromNetKet(new MaskedConv2DSpec(s.sites(), s.in(), s.out(), s.kernelHeight(),
+                    s.kernelWidth(), s.dilationHeight(), s.dilationWidth(), s.exclusive(), false), kernel, null, "");
+        }
         if (layer instanceof MaskedConv1D conv) {
             return MaskedConv1D.fromNetKet(conv.sites(), conv.inFeatures(), conv.outFeatures(), conv.kernelSize(),
                     conv.dilation(), conv.exclusive(), false, kernel, null, "");

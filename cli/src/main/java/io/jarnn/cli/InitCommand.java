@@ -5,8 +5,6 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.npy.ReadLimits;
 import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.ARNNConfig;
-import io.jarnn.nn.ARNNConv1D;
-import io.jarnn.nn.ARNNDense;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.nn.ModelSummary;
 import picocli.CommandLine.Command;
@@ -30,8 +28,8 @@ import java.util.concurrent.Callable;
         "build a model from flags (or NetKet parameters) and save it",
         "",
         """
-        Builds an ARNN with NetKet's semantics (ARNNDense or ARNNConv1D) and saves it as one .npz \
-        file: the parameters under NetKet's names (_layers_0/kernel, _layers_0/bias, ...) plus a \
+        Builds an ARNN with NetKet's semantics (ARNNDense, ARNNConv1D, ARNNConv2D) and saves it in \
+        one .npz file: the parameters under NetKet's names (_layers_0/kernel, _layers_0/bias, ...) plus a \
         jarnn-config.json entry with the configuration. Parameters are initialised from --seed, \
         or taken from --params, a NetKet export made with""",
         "  numpy.savez(path, **flax.traverse_util.flatten_dict(params, sep=\"/\"))",
@@ -45,7 +43,8 @@ final class InitCommand implements Callable<Integer> {
     /** The model types, by the names {@code --kind} takes. */
     enum Kind {
         DENSE("dense"),
-        CONV1D("conv1d");
+        CONV1D("conv1d"),
+        CONV2D("conv2d");
 
         final String flagValue;
 
@@ -61,7 +60,7 @@ final class InitCommand implements Callable<Integer> {
                         return k;
                     }
                 }
-                throw new TypeConversionException("expected dense or conv1d but got '" + text + "'");
+                throw new TypeConversionException("expected dense, conv1d or conv2d but got '" + text + "'");
             }
         }
     }
@@ -91,8 +90,8 @@ final class InitCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--kind", paramLabel = "dense|conv1d", required = true, converter = Kind.Converter.class,
-            description = "ARNNDense or ARNNConv1D (required)")
+    @Option(names = "--kind", paramLabel = "dense|conv1d|conv2d", required = true, converter = Kind.Converter.class,
+            description = {"ARNNDense, ARNNConv1D or ARNNConv2D (required;", "conv2d: N = L * L sites, row by row)"})
     Kind kind;
 
     @Option(names = "--hilbert", paramLabel = "SPEC", required = true, converter = Converters.Hilbert.class,
@@ -108,13 +107,13 @@ final class InitCommand implements Callable<Integer> {
             description = {"number of layers (required with a single width;", "a list of widths implies it)"})
     Integer layers;
 
-    @Option(names = "--kernel-size", paramLabel = "K", defaultValue = "3", converter = Converters.AnyInt.class,
-            description = "conv1d: kernel size, >= 2 (default ${DEFAULT-VALUE})")
-    int kernelSize;
+    @Option(names = "--kernel-size", paramLabel = "K|h,w", converter = ModelKinds.Ints.Converter.class,
+            description = {ModelKinds.KERNEL_SIZE_1D, ModelKinds.KERNEL_SIZE_2D})
+    ModelKinds.Ints kernelSize;
 
-    @Option(names = "--dilation", paramLabel = "D", defaultValue = "1", converter = Converters.AnyInt.class,
-            description = "conv1d: kernel dilation (default ${DEFAULT-VALUE})")
-    int dilation;
+    @Option(names = "--dilation", paramLabel = "D|dh,dw", converter = ModelKinds.Ints.Converter.class,
+            description = {ModelKinds.DILATION_1D, ModelKinds.DILATION_2D})
+    ModelKinds.Ints dilation;
 
     @Option(names = "--bias", paramLabel = "on|off", defaultValue = "on", converter = Converters.OnOff.Converter.class,
             description = "whether layers have biases (default ${DEFAULT-VALUE})")
@@ -150,7 +149,7 @@ final class InitCommand implements Callable<Integer> {
 
     /** Library parameter names as they appear in messages, and the flags that set them. */
     private static final Map<String, String> FLAG_OF = Map.of("layers", "--layers", "features", "--features",
-            "kernelSize", "--kernel-size", "dilation", "--dilation", "machinePow", "--machine-pow", "hilbert.N", "--hilbert");
+            "machinePow", "--machine-pow", "hilbert.N", "--hilbert", "hilbert", "--hilbert");
 
     private final PrintStream stdout;
 
@@ -177,17 +176,7 @@ final class InitCommand implements Callable<Integer> {
     }
 
     private ARNNConfig config() {
-        ARNNConfig.Builder<?> builder;
-        if (kind == Kind.CONV1D) {
-            builder = ARNNConv1D.builder(hilbert).kernelSize(kernelSize).dilation(dilation);
-        } else {
-            for (String convOnly : new String[]{"--kernel-size", "--dilation"}) {
-                if (given(convOnly)) {
-                    throw usage(convOnly + ": only a conv1d model has one (this is --kind dense)");
-                }
-            }
-            builder = ARNNDense.builder(hilbert);
-        }
+        ARNNConfig.Builder<?> builder = ModelKinds.builder(kind, hilbert, kernelSize, dilation, this::usage);
         int[] widths = features.values();
         if (widths.length == 1) {
             if (layers == null) {
@@ -220,7 +209,7 @@ final class InitCommand implements Callable<Integer> {
     /** {@code "features: expected ..."} becomes {@code "--features: expected ..."}. */
     private static String withFlagName(String message) {
         int colon = message.indexOf(':');
-        String flag = colon < 0 ? null : FLAG_OF.get(message.substring(0, colon));
+        String flag = colon < 0 ? null : ModelKinds.flagOf(message.substring(0, colon), FLAG_OF::get);
         return flag == null ? message : flag + message.substring(colon);
     }
 }

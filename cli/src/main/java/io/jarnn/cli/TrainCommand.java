@@ -4,8 +4,6 @@ import io.jarnn.core.DType;
 import io.jarnn.core.npy.ReadLimits;
 import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.ARNNConfig;
-import io.jarnn.nn.ARNNConv1D;
-import io.jarnn.nn.ARNNDense;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.vmc.NonFiniteParametersException;
 import io.jarnn.vmc.VmcCheckpoint;
@@ -90,8 +88,8 @@ final class TrainCommand implements Callable<Integer> {
             description = {"continue from this saved model", "(instead of --kind, --layers, --features)"})
     Path modelFile;
 
-    @Option(names = "--kind", paramLabel = "dense|conv1d", converter = InitCommand.Kind.Converter.class,
-            description = "a new ARNNDense or ARNNConv1D")
+    @Option(names = "--kind", paramLabel = "dense|conv1d|conv2d", converter = InitCommand.Kind.Converter.class,
+            description = {"a new ARNNDense, ARNNConv1D or ARNNConv2D", "(conv2d: a square lattice, row by row)"})
     InitCommand.Kind kind;
 
     @Option(names = "--layers", paramLabel = "L", converter = Converters.PositiveInt.class,
@@ -102,13 +100,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "its hidden width")
     Integer features;
 
-    @Option(names = "--kernel-size", paramLabel = "K", defaultValue = "3", converter = Converters.AnyInt.class,
-            description = "conv1d: kernel size, >= 2 (default ${DEFAULT-VALUE})")
-    int kernelSize;
+    @Option(names = "--kernel-size", paramLabel = "K|h,w", converter = ModelKinds.Ints.Converter.class,
+            description = {ModelKinds.KERNEL_SIZE_1D, ModelKinds.KERNEL_SIZE_2D})
+    ModelKinds.Ints kernelSize;
 
-    @Option(names = "--dilation", paramLabel = "D", defaultValue = "1", converter = Converters.AnyInt.class,
-            description = "conv1d: kernel dilation (default ${DEFAULT-VALUE})")
-    int dilation;
+    @Option(names = "--dilation", paramLabel = "D|dh,dw", converter = ModelKinds.Ints.Converter.class,
+            description = {ModelKinds.DILATION_1D, ModelKinds.DILATION_2D})
+    ModelKinds.Ints dilation;
 
     @Option(names = "--dtype", paramLabel = "float32|float64", converter = Converters.Precision.class,
             description = {"precision of the model (default: float32 for a new",
@@ -310,7 +308,7 @@ final class TrainCommand implements Callable<Integer> {
         } else if (kind == null || layers == null || features == null) {
             List<String> missing = new ArrayList<>();
             if (kind == null) {
-                missing.add("--kind dense|conv1d");
+                missing.add("--kind dense|conv1d|conv2d");
             }
             if (layers == null) {
                 missing.add("--layers L");
@@ -323,17 +321,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private ARNNConfig newModel(Physics.System physics) {
-        ARNNConfig.Builder<?> builder;
-        if (kind == InitCommand.Kind.CONV1D) {
-            builder = ARNNConv1D.builder(physics.hilbert()).kernelSize(kernelSize).dilation(dilation);
-        } else {
-            for (String convOnly : new String[]{"--kernel-size", "--dilation"}) {
-                if (given(convOnly)) {
-                    throw usage(convOnly + ": only a conv1d model has one (this is --kind dense)");
-                }
-            }
-            builder = ARNNDense.builder(physics.hilbert());
-        }
+        ARNNConfig.Builder<?> builder = ModelKinds.builder(kind, physics.hilbert(), kernelSize, dilation, this::usage);
         builder.layers(layers).features(features).dtype(dtype != null ? dtype : DType.FLOAT32);
         try {
             ARNNConfig config = builder.config();
@@ -343,13 +331,12 @@ final class TrainCommand implements Callable<Integer> {
             String message = e.getMessage();
             int colon = message.indexOf(':');
             String key = colon < 0 ? "" : message.substring(0, colon);
-            String flag = switch (key) {
+            String flag = ModelKinds.flagOf(key, k -> switch (k) {
                 case "layers" -> "--layers";
                 case "features" -> "--features";
-                case "kernelSize" -> "--kernel-size";
-                case "dilation" -> "--dilation";
+                case "hilbert" -> "--lattice";
                 default -> null;
-            };
+            });
             throw usage(flag == null ? message : flag + message.substring(colon));
         }
     }

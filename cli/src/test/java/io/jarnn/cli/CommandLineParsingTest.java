@@ -67,9 +67,9 @@ class CommandLineParsingTest {
                     "--machine-pow: expected a finite decimal number but got '" + bad + "'");
         }
         Cli.run(concat(init, "--dilation", "two")).assertFails(Main.USAGE,
-                "--dilation: expected an integer -2147483648..2147483647 but got 'two'");
+                "--dilation: expected an integer such as 3 or a pair such as 3,2 but got 'two'");
         Cli.run(concat(init, "--dilation", "3000000000")).assertFails(Main.USAGE,
-                "--dilation: expected an integer -2147483648..2147483647 but got '3000000000'");
+                "--dilation: expected an integer such as 3 or a pair such as 3,2 but got '3000000000'");
         Cli.run(concat(init, "--layers", "10000000000")).assertFails(Main.USAGE,
                 "--layers: expected an integer 1..2147483647 but got '10000000000'");
         Cli.run("init", "--kind", "dense", "--hilbert", "spin:1/2:4", "--features", "3,99999999999", "--layers", "2",
@@ -148,8 +148,8 @@ class CommandLineParsingTest {
 
     /** Every option of every command, as its help shows it; a renamed or lost option fails here. */
     private static final Map<String, List<String>> OPTIONS = Map.of(
-            "init", List.of("--kind dense|conv1d", "--hilbert SPEC", "--features F", "--layers L", "--kernel-size K",
-                    "--dilation D", "--bias on|off", "--machine-pow P", "--seed S", "--params FILE.npz",
+            "init", List.of("--kind dense|conv1d|conv2d", "--hilbert SPEC", "--features F", "--layers L", "--kernel-size K|h,w",
+                    "--dilation D|dh,dw", "--bias on|off", "--machine-pow P", "--seed S", "--params FILE.npz",
                     "--dtype float32|float64", "--out MODEL.npz"),
             "summary", List.of("MODEL", "--batch B", "--dtype float32|float64"),
             "sample", List.of("MODEL", "--samples N", "--seed S", "--out FILE.npy", "--log-prob",
@@ -159,8 +159,8 @@ class CommandLineParsingTest {
                     "--threads T"),
             "gradient", List.of("MODEL", "--inputs FILE.npy", "--out FILE.npz", "--cotangent FILE.npy",
                     "--jacobian FILE.npy", "--dtype float32|float64", "--threads T"),
-            "train", List.of("--hamiltonian SPEC", "--lattice SPEC", "--model FILE.npz", "--kind dense|conv1d",
-                    "--layers L", "--features F", "--kernel-size K", "--dilation D", "--dtype float32|float64",
+            "train", List.of("--hamiltonian SPEC", "--lattice SPEC", "--model FILE.npz", "--kind dense|conv1d|conv2d",
+                    "--layers L", "--features F", "--kernel-size K|h,w", "--dilation D|dh,dw", "--dtype float32|float64",
                     "--samples N", "--steps S", "--optimizer sgd|adam|sr", "--lr ETA", "--diag-shift EPS", "--seed S",
                     "--out MODEL.npz", "--checkpoint-every K", "--log FILE.csv", "--plot FILE.png", "--threads T"),
             "energy", List.of("MODEL", "--hamiltonian SPEC", "--lattice SPEC", "--samples N", "--seed S",
@@ -189,9 +189,11 @@ class CommandLineParsingTest {
                 help);
         assertTrue(help.contains("--seed S                  random seed (default 0)\n"), help);
         String init = Cli.run("init", "--help").assertOk().out();
-        for (String line : new String[]{"--kernel-size K           conv1d: kernel size, >= 2 (default 3)",
-                "--bias on|off             whether layers have biases (default on)",
-                "--machine-pow P           p in |psi|^p = probability (default 2)"}) {
+        for (String line : new String[]{"--kernel-size K|h,w          conv1d: kernel size K >= 2 (default 3)",
+                "                                   conv2d: h,w, e.g. 3,2 (required)",
+                "--dilation D|dh,dw           conv1d: kernel dilation D (default 1)",
+                "--bias on|off                whether layers have biases (default on)",
+                "--machine-pow P              p in |psi|^p = probability (default 2)"}) {
             assertTrue(init.contains(line + "\n"), () -> "'" + line + "' in:\n" + init);
         }
     }

@@ -146,7 +146,7 @@ class InitCommandTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "--hilbert spin:1/2:6 --features 3 --layers 2 --out OUT                  | missing --kind",
-            "--kind rnn --hilbert spin:1/2:6 --features 3 --layers 2 --out OUT       | --kind: expected dense or conv1d but got 'rnn'",
+            "--kind rnn --hilbert spin:1/2:6 --features 3 --layers 2 --out OUT       | --kind: expected dense, conv1d or conv2d but got 'rnn'",
             "--kind dense --features 3 --layers 2 --out OUT                          | missing --hilbert SPEC",
             "--kind dense --hilbert spin:1/2 --features 3 --layers 2 --out OUT       | --hilbert: expected TYPE:LOCAL:N",
             "--kind dense --hilbert spin:2/3:6 --features 3 --layers 2 --out OUT     | --hilbert: s: expected a positive multiple of 1/2",
@@ -158,8 +158,8 @@ class InitCommandTest {
             "--kind dense --hilbert spin:1/2:6 --features 3,3 --out OUT              | --features: expected the last entry to be the local size 2",
             "--kind dense --hilbert spin:1/2:6 --features 3,2 --layers 3 --out OUT   | --features: expected a list of length layers=3",
             "--kind dense --hilbert spin:1/2:6 --features 3 --layers 0 --out OUT     | --layers: expected an integer 1..2147483647 but got '0'",
-            "--kind dense --hilbert spin:1/2:6 --features 3 --layers 2 --kernel-size 3 --out OUT | --kernel-size: only a conv1d model has one",
-            "--kind dense --hilbert spin:1/2:6 --features 3 --layers 2 --dilation 2 --out OUT    | --dilation: only a conv1d model has one",
+            "--kind dense --hilbert spin:1/2:6 --features 3 --layers 2 --kernel-size 3 --out OUT | --kernel-size: only a conv1d or conv2d model has one",
+            "--kind dense --hilbert spin:1/2:6 --features 3 --layers 2 --dilation 2 --out OUT    | --dilation: only a conv1d or conv2d model has one",
             "--kind conv1d --hilbert spin:1/2:6 --features 3 --layers 2 --kernel-size 1 --out OUT | --kernel-size: expected >= 2",
             "--kind conv1d --hilbert spin:1/2:6 --features 3 --layers 2 --dilation 0 --out OUT   | --dilation: expected >= 1",
             "--kind dense --hilbert spin:1/2:6 --features 3 --layers 2 --bias maybe --out OUT    | --bias: expected on or off but got 'maybe'",

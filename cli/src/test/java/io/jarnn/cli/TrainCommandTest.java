@@ -27,7 +27,7 @@ class TrainCommandTest {
     @Test
     void aNewModelNeedsKindLayersAndFeaturesAndASavedOneNone() throws IOException {
         Cli.run(train("--out", file("m.npz"))).assertFails(Main.USAGE,
-                "jarnn: missing --kind dense|conv1d, --layers L, --features F (for a new model; or continue from "
+                "jarnn: missing --kind dense|conv1d|conv2d, --layers L, --features F (for a new model; or continue from "
                         + "--model FILE.npz) (see jarnn train --help)");
         Cli.run(train("--kind", "dense", "--features", "4", "--out", file("m.npz"))).assertFails(Main.USAGE,
                 "missing --layers L (for a new model");
@@ -35,7 +35,7 @@ class TrainCommandTest {
         Cli.run(train("--model", saved.toString(), "--layers", "2", "--out", file("m.npz"))).assertFails(Main.USAGE,
                 "jarnn: --model and --layers: give one (the model is either saved or new)");
         Cli.run(train("--kind", "dense", "--layers", "2", "--features", "4", "--kernel-size", "3", "--out",
-                file("m.npz"))).assertFails(Main.USAGE, "--kernel-size: only a conv1d model has one");
+                file("m.npz"))).assertFails(Main.USAGE, "--kernel-size: only a conv1d or conv2d model has one");
         Cli.run(train("--kind", "conv1d", "--layers", "2", "--features", "4", "--kernel-size", "1", "--out",
                 file("m.npz"))).assertFails(Main.USAGE, "jarnn: --kernel-size: ");
         assertNothingWritten();

@@ -17,7 +17,8 @@ import java.util.Objects;
  * take what the one before gives (the first takes 1 feature, the raw local value), all must
  * span the N sites and the last must give the local size. Immutable.
  *
- * <p>NetKet's models are built with {@link ARNNDense#builder} and {@link ARNNConv1D#builder};
+ * <p>NetKet's models are built with {@link ARNNDense#builder}, {@link ARNNConv1D#builder} and
+ * {@link ARNNConv2D#builder};
  * {@link #of} takes any valid stack.
  */
 public final class ARNNConfig {
@@ -147,6 +148,9 @@ public final class ARNNConfig {
         String netKet = ARNNDense.describe(this);
         if (netKet == null) {
             netKet = ARNNConv1D.describe(this);
+        }
+        if (netKet == null) {
+            netKet = ARNNConv2D.describe(this);
         }
         String call = netKet != null ? netKet
                 : "ARNN(hilbert=" + hilbert + ", layers=" + layers + ", machine_pow=" + machinePow + ")";

@@ -12,7 +12,7 @@ package io.jarnn.nn;
  * inputs at sites {@code < i} (exclusive) or {@code <= i} (inclusive). Specs validate their
  * arguments at construction, naming the argument. Immutable values.
  */
-public sealed interface LayerSpec permits MaskedDense1DSpec, MaskedConv1DSpec {
+public sealed interface LayerSpec permits MaskedDense1DSpec, MaskedConv1DSpec, MaskedConv2DSpec {
 
     /** Number of sites N. */
     int sites();

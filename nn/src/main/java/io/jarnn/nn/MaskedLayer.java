@@ -35,6 +35,7 @@ public abstract class MaskedLayer {
         return switch (spec) {
             case MaskedDense1DSpec dense -> MaskedDense1D.fromNetKet(dense, kernel, bias, keyPrefix);
             case MaskedConv1DSpec conv -> MaskedConv1D.fromNetKet(conv, kernel, bias, keyPrefix);
+            case MaskedConv2DSpec conv -> MaskedConv2D.fromNetKet(conv, kernel, bias, keyPrefix);
         };
     }
 

@@ -17,7 +17,8 @@ import java.util.SequencedMap;
  * kernel entries then its bias: a dense layer its transposed panels (for each output site j in
  * ascending order an (out, K_j) block with {@code panel_j[c, r] = kernel[r, j*out + c]},
  * {@code K_j = j*in}, or {@code (j+1)*in} when inclusive), then the bias (N, out) in C order; a
- * convolution its kernel (K', in, out) in C order, then its bias (out). {@link #keys()} lists the
+ * convolution its kernel (K', in, out) in C order, then its bias (out); a 2D convolution the
+ * (in, out) blocks of its unmasked kernel positions (i, j) in row-major order, then its bias (out). {@link #keys()} lists the
  * NetKet names in that order with their {@link #offset} and {@link #count}.
  *
  * <p>flax's order ({@code jax.flatten_util.ravel_pytree} of NetKet's parameters, which is the
@@ -108,6 +109,19 @@ public final class ParameterLayout {
                 case MaskedConv1DSpec conv -> {
                     for (int e = 0; e < counts.get(ParameterKeys.kernel(l)); e++) {
                         flaxIndices[kernelOff + e] = kernelBase + e;
+                    }
+                }
+                case MaskedConv2DSpec conv -> {
+                    // The taps, row-major over the unmasked (i, j), each an (in, out) block.
+                    int block = conv.in() * conv.out();
+                    int e = kernelOff;
+                    for (int i = 0; i < conv.kernelHeight(); i++) {
+                        for (int j = 0; j < conv.tapsInRow(i); j++) {
+                            int position = kernelBase + (i * conv.kernelWidth() + j) * block;
+                            for (int k = 0; k < block; k++) {
+                                flaxIndices[e++] = position + k;
+                            }
+                        }
                     }
                 }
             }

@@ -4,6 +4,7 @@ import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.ARNNConv2D;
 import io.jarnn.nn.ARNNDense;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +60,9 @@ class ModelConfigJsonTest {
                         .machinePow(0.7f).config()),
                 Arguments.of(ARNNDense.builder(HilbertSpace.spin(1.5, 3)).layers(3).features(5, 9, 4).config()),
                 Arguments.of(ARNNConv1D.builder(HilbertSpace.fock(3, 20)).layers(1).features(4).kernelSize(2).config()),
+                Arguments.of(ARNNConv2D.builder(HilbertSpace.spin(0.5, 64)).layers(3).features(16).kernelSize(3, 2).config()),
+                Arguments.of(ARNNConv2D.builder(HilbertSpace.spin(1, 25, 0)).layers(2).features(5).kernelSize(2, 5)
+                        .dilation(2, 3).bias(false).machinePow(0.5f).config()),
                 Arguments.of(ARNNDense.builder(HilbertSpace.ofLocalValues(10, -1f, 0f, 1f, 0.1f, 3e-8f))
                         .layers(2).features(6).machinePow(1.0000001f).config()));
     }
@@ -93,6 +97,28 @@ class ModelConfigJsonTest {
         assertTrue(values.contains("{\"type\": \"values\", \"values\": [-1.0, 0.0, 1.0], \"N\": 10}"), values);
     }
 
+    @Test
+    void conv2dLayersRecordTheirKindKernelAndDilation() {
+        ARNNConfig config = ARNNConv2D.builder(HilbertSpace.spin(0.5, 16)).layers(2).features(8).kernelSize(3, 2)
+                .dilation(1, 2).config();
+        String json = ModelConfigJson.write(config);
+        assertTrue(json.contains("{\"type\": \"MaskedConv2D\", \"features\": 8, \"kernelSize\": [3, 2], "
+                + "\"dilation\": [1, 2], \"bias\": true}"), json);
+        assertEquals(config, ModelConfigJson.read(json));
+        String[][] broken = {
+                {"\"kernelSize\": [3, 2]", "\"kernelSize\": [3]", "layers[0].kernelSize: expected [height, width], two integers, but got 1"},
+                {"\"kernelSize\": [3, 2]", "\"kernelSize\": 3", "layers[0].kernelSize: expected an array"},
+                {"\"kernelSize\": [3, 2]", "\"kernelSize\": [1, 1]", "layers[0].kernelSize: expected (h, w) both >= 1 and not (1, 1)"},
+                {"\"dilation\": [1, 2]", "\"dilation\": [1, 0]", "layers[0].kernelDilation: expected (dh, dw) both >= 1"},
+                {"\"N\": 16", "\"N\": 15", "layers[0].sites: expected N = L * L"}};
+        for (String[] b : broken) {
+            assertTrue(json.contains(b[0]), b[0]);
+            String bad = json.replaceFirst(Pattern.quote(b[0]), Matcher.quoteReplacement(b[1]));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read(bad));
+            assertTrue(e.getMessage().startsWith(b[2]), "expected '" + b[2] + "...' but got: " + e.getMessage());
+        }
+    }
+
     /** Each case replaces the first {@code from} in the valid conv document with {@code to}. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
@@ -110,7 +136,7 @@ class ModelConfigJsonTest {
             "no layers           | `\"layers\": [`               | `\"layers\": [], \"x\": [`         | layers: expected at least one layer but got none",
             "machinePow infinite | `2.0`                         | `1e39`                             | machinePow: expected a finite float32 number but got the number 1e39",
             "machinePow zero     | `\"machinePow\": 2.0`        | `\"machinePow\": 0`              | machinePow: expected a finite value > 0",
-            "layer type          | `\"MaskedConv1D\"`            | `\"MaskedRNN\"`                  | layers[0].type: expected \"MaskedDense1D\" or \"MaskedConv1D\" but got \"MaskedRNN\"",
+            "layer type          | `\"MaskedConv1D\"`            | `\"MaskedRNN\"`                  | layers[0].type: expected \"MaskedDense1D\", \"MaskedConv1D\" or \"MaskedConv2D\" but got \"MaskedRNN\"",
             "dense kernel size   | `\"MaskedConv1D\"`            | `\"MaskedDense1D\"`              | layers[0].kernelSize: unknown field",
             "kernel size 1       | `\"kernelSize\": 3`           | `\"kernelSize\": 1`              | layers[0].kernelSize: expected >= 2",
             "dilation 0          | `\"dilation\": 2`             | `\"dilation\": 0`                | layers[0].dilation: expected >= 1 but got 0",

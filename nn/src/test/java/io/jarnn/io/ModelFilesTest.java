@@ -10,6 +10,7 @@ import io.jarnn.nn.ARNN;
 import io.jarnn.nn.ARNN64;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.ARNNConv2D;
 import io.jarnn.nn.ARNNDense;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,8 @@ class ModelFilesTest {
                         .kernelSize(3).dilation(2).build(3)),
                 Arguments.of("conv fock", ARNNConv1D.builder(HilbertSpace.fock(3, 6)).layers(2).features(4)
                         .kernelSize(4).build(4)),
+                Arguments.of("conv2d (3, 2) d=(1, 2)", ARNNConv2D.builder(HilbertSpace.spin(0.5, 16)).layers(3).features(5)
+                        .kernelSize(3, 2).dilation(1, 2).build(6)),
                 Arguments.of("dense values", ARNNDense.builder(HilbertSpace.ofLocalValues(4, -1f, 0f, 2.5f)).layers(2)
                         .features(3).build(5)));
     }

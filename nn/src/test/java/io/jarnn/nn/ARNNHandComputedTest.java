@@ -196,6 +196,42 @@ class ARNNHandComputedTest {
         }
     }
 
+    @ParameterizedTest(name = "machinePow={0}")
+    @ValueSource(floats = {2f, 0.7f}) //f64: @ValueSource(floats = {2f, 0.7f})
+    void conv2dOnTwoByTwoSpins(float p) { //f64: void conv2dOnTwoByTwoSpins(float p) {
+        // ARNNConv2D, one layer, kernel (2, 2): exclusive, so of the last kernel row only column 0
+        // (the site to the left) is unmasked; the row above is read at columns c-1 and c. Sites
+        // (r, c) in raster order 0 = (0, 0), 1 = (0, 1), 2 = (1, 0), 3 = (1, 1); padding reads 0:
+        //   z0 = f,  z1 = s0 k[1][0] + f,  z2 = s0 k[0][1] + f,  z3 = s0 k[0][0] + s1 k[0][1] + s2 k[1][0] + f.
+        // k[1][1] is masked: NaN there changes nothing.
+        float[][][] k = {{{0.6f, -1.1f}, {0.35f, 0.9f}}, {{-0.8f, 0.25f}, {Float.NaN, Float.NaN}}};
+        float[] f = {0.1f, -0.3f};
+        Map<String, Tensor> params = Parameters.withBias(
+                tensor(shape(2, 2, 1, 2), k[0][0][0], k[0][0][1], k[0][1][0], k[0][1][1], k[1][0][0], k[1][0][1],
+                        k[1][1][0], k[1][1][1]),
+                tensor(shape(2), f[0], f[1]));
+        ARNN model = ARNN.fromParameters(Build.config(ARNNConv2D.builder(HilbertSpace.spin(0.5, 4)).layers(1)
+                .kernelSize(2, 2).machinePow(p)), params);
+        for (int code = 0; code < 16; code++) {
+            float[] s = new float[4];
+            for (int i = 0; i < 4; i++) {
+                s[i] = ((code >> (3 - i)) & 1) == 0 ? 1f : -1f;
+            }
+            double[][] z = new double[4][2];
+            for (int c = 0; c < 2; c++) {
+                z[0][c] = f[c];
+                z[1][c] = s[0] * k[1][0][c] + f[c];
+                z[2][c] = s[0] * k[0][1][c] + f[c];
+                z[3][c] = s[0] * k[0][0][c] + s[1] * k[0][1][c] + s[2] * k[1][0][c] + f[c];
+            }
+            double[][] rows = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                rows[i] = logPsiRow(z[i][0], z[i][1], p);
+            }
+            assertModel(model, s, rows);
+        }
+    }
+
     private static float[][] allThreeSpinConfigurations() {
         float[][] all = new float[8][3];
         for (int r = 0; r < 8; r++) {

@@ -22,6 +22,7 @@ class ARNNThreadsTest {
         return List.of(
                 Build.model(ARNNDense.builder(spins).layers(3).features(8), 5),
                 Build.model(ARNNConv1D.builder(spins).layers(3).features(6).kernelSize(3).dilation(2), 6),
+                Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 36)).layers(3).features(6).kernelSize(3, 3), 8),
                 // wide enough that a chunk holds fewer than the 64-sample maximum
                 Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 40)).layers(2).features(160).kernelSize(2), 7));
     }

@@ -63,6 +63,23 @@ class ConfigValidationTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {2, 3, 5, 8, 10, 15, 17, 99})
+    void conv2dNeedsASquareNumberOfSites(int n) {
+        assertRejected(() -> ARNNConv2D.builder(HilbertSpace.spin(0.5, n)).config(), "hilbert", "N = L * L",
+                "N=" + n, "not a perfect square");
+    }
+
+    @org.junit.jupiter.api.Test
+    void conv2dKernelAndDilationAreChecked() {
+        HilbertSpace square = HilbertSpace.spin(0.5, 16);
+        assertRejected(() -> ARNNConv2D.builder(square).kernelSize(1, 1).config(), "kernelSize", "not (1, 1)", "(1, 1)");
+        assertRejected(() -> ARNNConv2D.builder(square).kernelSize(0, 3).config(), "kernelSize", "(0, 3)");
+        assertRejected(() -> ARNNConv2D.builder(square).dilation(1, 0).config(), "kernelDilation", ">= 1", "(1, 0)");
+        assertEquals("ARNNConv2D(hilbert=Spin(s=1/2, N=16), layers=2, features=[16, 2], kernel_size=(3, 2), "
+                + "kernel_dilation=(1, 1), use_bias=true, machine_pow=2.0)", ARNNConv2D.builder(square).config().toString());
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, -1})
     void dilationMustBePositive(int dilation) {
         assertRejected(() -> ARNNConv1D.builder(SPINS).dilation(dilation).config(), "dilation", ">= 1", "got " + dilation);

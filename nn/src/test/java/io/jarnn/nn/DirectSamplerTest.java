@@ -21,6 +21,10 @@ class DirectSamplerTest {
                 Arguments.of("dense spin-1/2 N=6", Build.model(ARNNDense.builder(HilbertSpace.spin(0.5, 6)).layers(2).features(5), 11)),
                 Arguments.of("conv d=2 spin-1/2 N=6", Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 6)).layers(3).features(4)
                         .kernelSize(3).dilation(2), 12)),
+                Arguments.of("conv2d 2x2 spin-1/2 (3, 2)", Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 4)).layers(3)
+                        .features(4).kernelSize(3, 2), 15)),
+                Arguments.of("conv2d 2x2 spin-1/2 (2, 3) d=(1, 2) p=1", Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 4))
+                        .layers(2).features(3).kernelSize(2, 3).dilation(1, 2).machinePow(1f), 16)),
                 Arguments.of("conv spin-1 N=3 p=1", Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 3)).layers(2).features(3)
                         .kernelSize(2).machinePow(1f), 13)),
                 Arguments.of("dense fock(3) N=3 p=0.7", Build.model(ARNNDense.builder(HilbertSpace.fock(3, 3)).layers(3).features(7)

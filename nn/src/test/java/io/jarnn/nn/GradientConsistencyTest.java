@@ -40,7 +40,11 @@ class GradientConsistencyTest {
                 noisy(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 8, 0)).layers(2).features(3)
                         .kernelSize(4), 3)),
                 noisy(Build.model(ARNNDense.builder(HilbertSpace.fock(2, 6, 5)).layers(2).features(3).bias(false)
-                        .machinePow(1f), 4)));
+                        .machinePow(1f), 4)),
+                noisy(Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 16)).layers(3).features(5).kernelSize(3, 2)
+                        .dilation(1, 2), 5)),
+                noisy(Build.model(ARNNConv2D.builder(HilbertSpace.spin(1, 9, 0)).layers(2).features(4).kernelSize(2, 3)
+                        .machinePow(1f), 6)));
     }
 
     /** The model with noise on every parameter, so that biases are not zero. */

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every parameter's gradient against central finite differences, in double on the float64
- * twins (so that the differences themselves are accurate): dense and conv1d, dilation 1..3,
+ * twins (so that the differences themselves are accurate): dense, conv1d and conv2d, dilation 1..3,
  * kernel size 2..4, spin-1/2, spin-1 and Fock, machinePow 1, 2 and 0.5, bias on and off, and
  * constrained sectors. Parameters are the initialisation plus noise, so biases are non-zero too.
  *
@@ -68,7 +68,13 @@ class GradientFiniteDifferenceTest {
                 new Case("conv spin-1/2 Sz=0 K=3 d=2 p=1",
                         ARNNConv1D.builder(sector).layers(3).features(3).kernelSize(3).dilation(2).machinePow(1f)),
                 new Case("conv Fock n=4 K=2 d=1 p=0.5",
-                        ARNNConv1D.builder(fockSector).layers(2).features(2).kernelSize(2).machinePow(0.5f)));
+                        ARNNConv1D.builder(fockSector).layers(2).features(2).kernelSize(2).machinePow(0.5f)),
+                new Case("conv2d 3x3 spin-1/2 (3, 2) p=2",
+                        ARNNConv2D.builder(HilbertSpace.spin(0.5, 9)).layers(3).features(3).kernelSize(3, 2)),
+                new Case("conv2d 3x3 spin-1 (2, 3) d=(1, 2) p=1 no bias", ARNNConv2D.builder(HilbertSpace.spin(1, 9))
+                        .layers(2).features(3).kernelSize(2, 3).dilation(1, 2).bias(false).machinePow(1f)),
+                new Case("conv2d 2x2 Fock n=3 (2, 2) d=(2, 1) p=0.5", ARNNConv2D.builder(HilbertSpace.fock(2, 4, 3))
+                        .layers(2).features(2).kernelSize(2, 2).dilation(2, 1).machinePow(0.5f)));
     }
 
     @ParameterizedTest(name = "{0}")

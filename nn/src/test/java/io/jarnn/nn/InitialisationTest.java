@@ -76,6 +76,56 @@ class InitialisationTest {
                 "std of the first conv kernel (192 weights), fan_in 3");
     }
 
+    /**
+     * NetKet's MaskedConv2D initialisation: {@code corr * mask * lecun_normal} with flax's conv
+     * fan-in kh*kw*in and {@code corr = sqrt(mask.size / mask.sum())} over the (kh, kw) mask. For
+     * kernel (3, 4), inclusive: 2*4 + 3 = 11 unmasked of 12 positions; in = out = 64, fan-in
+     * 768, so the unmasked std is sqrt(12/11) / sqrt(768); the masked (2, 3) is zero.
+     */
+    @Test
+    void conv2dKernelIsMaskedAndScaledByTheMaskDensity() {
+        ARNN model = Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 16)).layers(3).features(64)
+                .kernelSize(3, 4), 9);
+        Tensor kernel = model.parameters().get("_layers_1/kernel");
+        assertTrue(kernel.hasShape(3, 4, 64, 64), "kernel shape");
+        double sq = 0;
+        int used = 0;
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                for (int a = 0; a < 64; a++) {
+                    for (int c = 0; c < 64; c++) {
+                        float v = kernel.get(i, j, a, c);
+                        if (i == 2 && j == 3) {
+                            assertEquals(0f, v, 0f, "masked entry (2, 3)");
+                        } else {
+                            sq += (double) v * v;
+                            used++;
+                        }
+                    }
+                }
+            }
+        }
+        double expectedStd = Math.sqrt(12.0 / 11) / Math.sqrt(768);
+        assertEquals(expectedStd, Math.sqrt(sq / used), 0.03 * expectedStd,
+                "std of the unmasked conv2d entries: sqrt(maskSize / maskCount) / sqrt(kh * kw * in)");
+        // The exclusive first layer: 2*4 + 2 = 10 of 12 positions, in = 1, fan-in 12.
+        Tensor first = model.parameters().get("_layers_0/kernel");
+        double firstSq = 0;
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                for (int c = 0; c < 64; c++) {
+                    float v = first.get(i, j, 0, c);
+                    if (i == 2 && j >= 2) {
+                        assertEquals(0f, v, 0f, "masked entry of the exclusive layer");
+                    }
+                    firstSq += (double) v * v;
+                }
+            }
+        }
+        double firstStd = Math.sqrt(12.0 / 10) / Math.sqrt(12);
+        assertEquals(firstStd, Math.sqrt(firstSq / (10 * 64)), 0.12 * firstStd, "std of the first conv2d kernel");
+    }
+
     @Test
     void denseKernelIsMaskedAndScaledByTheMaskDensity() {
         int n = 24;

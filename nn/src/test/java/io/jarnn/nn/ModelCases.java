@@ -6,7 +6,7 @@ import io.jarnn.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A spread of small models, both kinds, several spaces, widths, kernel sizes, dilations and machine powers. */
+/** A spread of small models, all three kinds, several spaces, widths, kernel sizes, dilations and machine powers. */
 final class ModelCases {
     static final float[] MACHINE_POWS = {1f, 2f, 0.7f};
 
@@ -22,6 +22,10 @@ final class ModelCases {
         HilbertSpace spinOne = HilbertSpace.spin(1, 7);
         HilbertSpace fock = HilbertSpace.fock(3, 6);
         HilbertSpace values = HilbertSpace.ofLocalValues(5, -0.5f, 0.25f, 3f); //f64: HilbertSpace values = HilbertSpace.ofLocalValues(5, -0.5f, 0.25f, 3f);
+        // Square lattices for ARNNConv2D: 3 x 3 spins-1/2, 2 x 2 spins-1 and Fock(3).
+        HilbertSpace spinHalf9 = HilbertSpace.spin(0.5, 9);
+        HilbertSpace spinOne4 = HilbertSpace.spin(1, 4);
+        HilbertSpace fock4 = HilbertSpace.fock(3, 4);
         List<ARNN> list = new ArrayList<>();
         long seed = 11;
         for (float p : MACHINE_POWS) {
@@ -35,6 +39,13 @@ final class ModelCases {
                     .machinePow(p), seed++));
             list.add(Build.model(ARNNConv1D.builder(values).layers(2).features(5).kernelSize(2).dilation(3).bias(false)
                     .machinePow(p), seed++));
+            list.add(Build.model(ARNNConv2D.builder(spinHalf9).layers(3).features(4).kernelSize(3, 2).machinePow(p), seed++));
+            list.add(Build.model(ARNNConv2D.builder(spinHalf9).layers(2).features(5).kernelSize(2, 3).dilation(1, 2)
+                    .machinePow(p), seed++));
+            list.add(Build.model(ARNNConv2D.builder(spinOne4).layers(2).features(3).kernelSize(2, 4).bias(false)
+                    .machinePow(p), seed++));
+            list.add(Build.model(ARNNConv2D.builder(fock4).layers(3).features(6, 3, 4).kernelSize(1, 3).machinePow(p),
+                    seed++));
         }
         return list;
     }

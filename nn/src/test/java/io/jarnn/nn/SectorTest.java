@@ -41,6 +41,10 @@ class SectorTest {
                         .layers(2).features(6), 11)),
                 Arguments.of("conv fock(2) N=5 n=4 p=0.7", Build.model(ARNNConv1D.builder(HilbertSpace.fock(2, 5, 4))
                         .layers(3).features(5).kernelSize(3).machinePow(0.7f), 12)),
+                Arguments.of("conv2d 3x3 spin-1/2 Sz=1/2 (3, 2)", Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 9, 0.5))
+                        .layers(3).features(4).kernelSize(3, 2), 14)),
+                Arguments.of("conv2d 2x2 Fock(3) n=5 (2, 3) p=0.7", Build.model(ARNNConv2D.builder(HilbertSpace.fock(3, 4, 5))
+                        .layers(2).features(5).kernelSize(2, 3).machinePow(0.7f), 15)),
                 Arguments.of("conv d=2 spin-1 N=5 Sz=1 p=1", Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 5, 1))
                         .layers(2).features(4).kernelSize(2).dilation(2).machinePow(1f), 13)));
     }

@@ -183,6 +183,17 @@ sealed interface InvalidUse {
         /** Flat indices of the kernel entries the model uses (all of a conv kernel, the unmasked dense ones). */
         private static int[] usedKernelEntries(ARNN m, int layer) {
             Tensor k = m.parameters().get(ParameterKeys.kernel(layer));
+            if (k.rank() == 4) {
+                // conv2d (kh, kw, in, out): the last kernel row is masked from column kw/2 (exclusive
+                // first layer) or kw/2 + 1 (inclusive) on.
+                int kh = k.dim(0);
+                int kw = k.dim(1);
+                int block = k.dim(2) * k.dim(3);
+                return IntStream.range(0, k.size()).filter(i -> {
+                    int position = i / block;
+                    return position / kw < kh - 1 || position % kw < kw / 2 + (layer == 0 ? 0 : 1);
+                }).toArray();
+            }
             if (k.rank() != 2) {
                 int[] all = new int[k.size()];
                 Arrays.setAll(all, i -> i);

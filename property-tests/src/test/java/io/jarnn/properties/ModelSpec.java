@@ -3,6 +3,7 @@ package io.jarnn.properties;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.ARNNConv2D;
 import io.jarnn.nn.ARNNDense;
 
 import java.util.Arrays;
@@ -17,17 +18,18 @@ import java.util.List;
  *                         every hidden layer; the list form uses the first {@code layers - 1}
  *                         entries and appends the local size, as NetKet requires
  * @param featuresPerLayer whether {@code features} is given in NetKet's list form
- * @param kernelSize       used by conv1d models only (likewise {@code dilation})
+ * @param kernelSize       conv1d: the kernel size; conv2d: the kernel height (likewise {@code dilation})
+ * @param kernelWidth      conv2d only: the kernel width (likewise {@code dilationWidth})
  * @param seed             seeds the initialiser and the adversarial weight transforms; the model
  *                         itself is built in a precision by {@code Build.model(spec)} or its twin
  */
 public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int layers, boolean featuresPerLayer,
-                        List<Integer> hiddenWidths, int kernelSize, int dilation, float machinePow,
-                        boolean bias, WeightStyle weights, long seed) {
+                        List<Integer> hiddenWidths, int kernelSize, int dilation, int kernelWidth,
+                        int dilationWidth, float machinePow, boolean bias, WeightStyle weights, long seed) {
 
-    /** NetKet's two 1D model families, which the generators pick from. */
+    /** NetKet's three model families, which the generators pick from (conv2d on N = L * L sites). */
     public enum Kind {
-        DENSE("ARNNDense"), CONV1D("ARNNConv1D");
+        DENSE("ARNNDense"), CONV1D("ARNNConv1D"), CONV2D("ARNNConv2D");
 
         private final String netKetName;
 
@@ -60,9 +62,12 @@ public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int la
 
     /** The float32 configuration; {@code Build.config(spec)} (and its float64 twin) sets the precision. */
     public ARNNConfig config() {
-        ARNNConfig.Builder<?> b = kind == Kind.CONV1D
-                ? ARNNConv1D.builder(hilbert()).kernelSize(kernelSize).dilation(dilation)
-                : ARNNDense.builder(hilbert());
+        ARNNConfig.Builder<?> b = switch (kind) {
+            case CONV1D -> ARNNConv1D.builder(hilbert()).kernelSize(kernelSize).dilation(dilation);
+            case CONV2D -> ARNNConv2D.builder(hilbert()).kernelSize(kernelSize, kernelWidth)
+                    .dilation(dilation, dilationWidth);
+            case DENSE -> ARNNDense.builder(hilbert());
+        };
         b.layers(layers).bias(bias).machinePow(machinePow);
         if (featuresPerLayer) {
             b.features(resolvedFeatures());
@@ -75,7 +80,7 @@ public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int la
     /** The same specification with other weights (e.g. to force generic, non-zero weights). */
     public ModelSpec withWeights(WeightStyle style) {
         return new ModelSpec(kind, local, sites, layers, featuresPerLayer, hiddenWidths, kernelSize, dilation,
-                machinePow, bias, style, seed);
+                kernelWidth, dilationWidth, machinePow, bias, style, seed);
     }
 
     @Override
@@ -83,6 +88,8 @@ public record ModelSpec(ModelSpec.Kind kind, LocalSpace local, int sites, int la
         String features = featuresPerLayer ? Arrays.toString(resolvedFeatures()) : Integer.toString(hiddenWidths.get(0));
         return kind.netKetName() + "[" + local + ", N=" + sites + ", layers=" + layers + ", features=" + features
                 + (kind == Kind.CONV1D ? ", kernelSize=" + kernelSize + ", dilation=" + dilation : "")
+                + (kind == Kind.CONV2D ? ", kernelSize=(" + kernelSize + ", " + kernelWidth + "), dilation=(" + dilation
+                + ", " + dilationWidth + ")" : "")
                 + ", machinePow=" + machinePow + ", bias=" + bias + ", weights=" + weights + ", seed=" + seed + "]";
     }
 }

@@ -1,6 +1,5 @@
 package io.jarnn.properties;
 
-import io.jarnn.properties.ModelSpec.Kind;
 
 /**
  * Which output sites can structurally depend on one input site, derived from the layer
@@ -9,7 +8,11 @@ import io.jarnn.properties.ModelSpec.Kind;
  * <p>Dense: every later site. Conv1D: the exclusive first layer reaches offsets d, 2d, ...,
  * (K-1)d ahead, each inclusive layer 0, d, ..., (K-1)d, so the reachable offsets are the
  * multiples of d from d to layers*(K-1)*d: limited range, and with d > 1 one residue class
- * modulo d never sees another. Computed by propagating the set layer by layer.
+ * modulo d never sees another. Conv2D (sites r*L + c in raster order): output (r, c) reads input
+ * (r - (kh-1-i)*dh, c + (j - kw/2)*dw) for every kernel position (i, j) inside the image except,
+ * in the last kernel row i = kh-1, the columns j >= kw/2 (exclusive first layer) or j > kw/2
+ * (inclusive): the rows above across the kernel, the current row to the left. Computed by
+ * propagating the set layer by layer.
  */
 final class ReceptiveField {
     private ReceptiveField() {
@@ -21,7 +24,11 @@ final class ReceptiveField {
         boolean[] reach = new boolean[n];
         reach[site] = true;
         for (int layer = 0; layer < spec.layers(); layer++) {
-            reach = spec.kind() == Kind.DENSE ? denseLayer(reach, layer) : convLayer(reach, layer, spec);
+            reach = switch (spec.kind()) {
+                case DENSE -> denseLayer(reach, layer);
+                case CONV1D -> convLayer(reach, layer, spec);
+                case CONV2D -> conv2dLayer(reach, layer, spec);
+            };
         }
         return reach;
     }
@@ -46,6 +53,26 @@ final class ReceptiveField {
             for (int tap = 0; tap < taps && !next[t]; tap++) {
                 int source = t - (k - 1 - tap) * d;
                 next[t] = source >= 0 && reach[source];
+            }
+        }
+        return next;
+    }
+
+    private static boolean[] conv2dLayer(boolean[] reach, int layer, ModelSpec spec) {
+        int side = (int) Math.round(Math.sqrt(reach.length));
+        int kh = spec.kernelSize();
+        int kw = spec.kernelWidth();
+        boolean[] next = new boolean[reach.length];
+        for (int t = 0; t < reach.length; t++) {
+            int r = t / side;
+            int c = t % side;
+            for (int i = 0; i < kh && !next[t]; i++) {
+                for (int j = 0; j < kw && !next[t]; j++) {
+                    boolean masked = i == kh - 1 && j >= kw / 2 + (layer == 0 ? 0 : 1);
+                    int rr = r - (kh - 1 - i) * spec.dilation();
+                    int cc = c + (j - kw / 2) * spec.dilationWidth();
+                    next[t] = !masked && rr >= 0 && cc >= 0 && cc < side && reach[rr * side + cc];
+                }
             }
         }
         return next;

@@ -3,6 +3,7 @@ package io.jarnn.properties;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.MaskedConv2DSpec;
 import io.jarnn.nn.MaskedDense1DSpec;
 import io.jarnn.nn.ParameterKeys;
 
@@ -45,15 +46,10 @@ final class Weights {
             case TINY -> model.withParameters(scaled(model.parameters(), TINY_FACTOR));
             case HUGE -> huge(model, seed);
             case MIXED_SIGNS -> model.withParameters(mixedSigns(model.parameters(), seed));
-            case MASKED_NAN -> model.layers().getFirst().spec() instanceof MaskedDense1DSpec
-                    ? model.withParameters(fillMaskedEntries(model.parameters(), model.hilbert().size(), () -> Float.NaN))
-                    : model;
+            case MASKED_NAN -> withMaskedEntries(model, () -> Float.NaN);
             case MASKED_GARBAGE -> {
                 SplittableRandom random = new SplittableRandom(seed);
-                yield model.layers().getFirst().spec() instanceof MaskedDense1DSpec
-                        ? model.withParameters(fillMaskedEntries(model.parameters(), model.hilbert().size(),
-                                () -> (float) random.nextDouble(-1000, 1000)))
-                        : model;
+                yield withMaskedEntries(model, () -> (float) random.nextDouble(-1000, 1000));
             }
         };
     }
@@ -135,6 +131,33 @@ final class Weights {
                 double magnitude = isBias ? Math.abs(random.nextGaussian()) + 0.01
                         : Math.abs(a[t.offset() + i]) * Math.pow(10, random.nextDouble(-2, 1));
                 a[t.offset() + i] = (float) (sign * magnitude);
+            }
+        }
+        return params;
+    }
+
+    /** The model with {@code value} in every masked kernel entry (dense and conv2d; conv1d has none). */
+    private static ARNN withMaskedEntries(ARNN model, Supplier<Float> value) {
+        return switch (model.layers().getFirst().spec()) {
+            case MaskedDense1DSpec dense -> model.withParameters(fillMaskedEntries(model.parameters(),
+                    model.hilbert().size(), value));
+            case MaskedConv2DSpec conv -> model.withParameters(fillMaskedConv2dEntries(model.parameters(), value));
+            default -> model;
+        };
+    }
+
+    /** Conv2d kernels (kh, kw, in, out): the last kernel row from column kw/2 (+1 when inclusive) on. */
+    private static Map<String, Tensor> fillMaskedConv2dEntries(Map<String, Tensor> params, Supplier<Float> value) {
+        for (int l = 0; params.containsKey(ParameterKeys.kernel(l)); l++) {
+            Tensor k = params.get(ParameterKeys.kernel(l));
+            int kh = k.dim(0);
+            int kw = k.dim(1);
+            for (int j = kw / 2 + (l == 0 ? 0 : 1); j < kw; j++) {
+                for (int a = 0; a < k.dim(2); a++) {
+                    for (int c = 0; c < k.dim(3); c++) {
+                        k.set(value.get(), kh - 1, j, a, c);
+                    }
+                }
             }
         }
         return params;
