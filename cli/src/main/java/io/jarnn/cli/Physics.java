@@ -199,7 +199,8 @@ final class Physics {
             Optimizer optimizer = settings.optimizer() == TrainCommand.OptimizerKind.ADAM
                     ? new Adam(settings.learningRate()) : new Sgd(settings.learningRate());
             StochasticReconfiguration sr = settings.optimizer() == TrainCommand.OptimizerKind.SR
-                    ? new StochasticReconfiguration(settings.diagShift(), StochasticReconfiguration.Form.AUTO) : null;
+                    ? new StochasticReconfiguration(settings.diagShift(), StochasticReconfiguration.Form.AUTO,
+                            StochasticReconfiguration.DEFAULT_CG_TOLERANCE, 0, model.threads()) : null;
             VmcDriver.Builder builder = VmcDriver.builder(model, EnergyEstimator.of(operator)).samples(settings.samples())
                     .seed(settings.seed()).optimizer(optimizer).sr(sr)
                     .listener(r -> listener.step(Math.toIntExact(r.step() + 1),
