@@ -54,6 +54,9 @@ public class VmcStep {
     public int samples;
     @Param({"AUTO"})
     public String form;
+    /** Threads of the model and of the SR solve (the goal is for one). */
+    @Param({"1"})
+    public int threads;
 
     private ARNN model;
     private TransverseFieldIsing hamiltonian;
@@ -72,7 +75,7 @@ public class VmcStep {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
         HilbertSpace hilbert = HilbertSpace.spin(0.5, sites);
-        model = ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).build(42);
+        model = ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).build(42).withThreads(threads);
         SelfChecks.requireVectorKernels(model.kernels(), params.getBenchmark());
         hamiltonian = new TransverseFieldIsing(hilbert, Lattice.chain(sites, false), 1, 1);
         configurations = Tensor.zeros(samples, sites);
@@ -84,9 +87,9 @@ public class VmcStep {
         jacobianDouble = new double[samples * model.parameterCount()];
         scratch = new double[jacobianDouble.length];
         delta = new double[model.parameterCount()];
-        sr = new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form));
+        sr = newSr();
         driver = VmcDriver.builder(model, hamiltonian).samples(samples).seed(7).optimizer(new Sgd(0.05))
-                .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form))).build();
+                .sr(newSr()).build();
         // One pass through every part, with its self-checks: the inputs of the later parts.
         sampling();
         for (int i = 0; i < configurationsDouble.length; i++) {
@@ -112,6 +115,11 @@ public class VmcStep {
         StepRecord r = step();
         SelfChecks.requireWithin(params.getBenchmark() + ": driver step energy", "step 0", (e0 - 1 + top) / 2, r.energy(),
                 (top - e0 + 1) / 2);
+    }
+
+    private StochasticReconfiguration newSr() {
+        return new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form),
+                StochasticReconfiguration.DEFAULT_CG_TOLERANCE, 0, threads);
     }
 
     @Benchmark

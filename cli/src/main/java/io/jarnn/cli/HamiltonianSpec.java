@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code ising:J=1,h=1}: the transverse-field Ising model on spin-1/2,
  *       {@code H = -J sum_<ij> Z_i Z_j - h sum_i X_i};</li>
- *   <li>{@code heisenberg:J=1} and {@code heisenberg:J=1,marshall}:
+ *   <li>{@code heisenberg:J=1}, {@code heisenberg:J=1,marshall} and {@code ...,sz=0}:
  *       {@code H = J sum_<ij> (X_i X_j + Y_i Y_j + Z_i Z_j)} on spin-1/2 (NetKet's Pauli-matrix
  *       convention), with Marshall's sign rule on the exchange elements if asked (which makes the
- *       ground state of a bipartite lattice positive);</li>
+ *       ground state of a bipartite lattice positive), in the sector of total Sz {@code sz} (in units of
+ *       hbar, so that each spin adds +-1/2) if given;</li>
  *   <li>{@code bose-hubbard:t=1,U=4,mu=1,nmax=3} and {@code ...,n=6}:
  *       {@code H = -t sum_<ij> (b_i^+ b_j + h.c.) + U/2 sum_i n_i (n_i - 1) - mu sum_i n_i} on
  *       Fock(nmax), with n particles in all if {@code n} is given;</li>
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 sealed interface HamiltonianSpec {
-    String FORMS = "ising:J=1,h=1, heisenberg:J=1[,marshall], bose-hubbard:t=1,U=4,mu=1,nmax=3[,n=6], "
+    String FORMS = "ising:J=1,h=1, heisenberg:J=1[,marshall][,sz=0], bose-hubbard:t=1,U=4,mu=1,nmax=3[,n=6], "
             + "pauli:FILE or pauli:0.5*XXI+ZZI";
 
     /** The Hilbert space of the model on {@code lattice}. */
@@ -56,16 +57,21 @@ sealed interface HamiltonianSpec {
         }
     }
 
-    /** Heisenberg, with or without Marshall's sign rule. */
-    record Heisenberg(double j, boolean marshall) implements HamiltonianSpec {
+    /** Heisenberg, with or without Marshall's sign rule; {@code totalSz} is null for no fixed total Sz. */
+    record Heisenberg(double j, boolean marshall, Double totalSz) implements HamiltonianSpec {
+        Heisenberg(double j, boolean marshall) {
+            this(j, marshall, null);
+        }
+
         @Override
         public HilbertSpace hilbert(LatticeSpec lattice) {
-            return HilbertSpace.spin(0.5, lattice.sites());
+            return totalSz == null ? HilbertSpace.spin(0.5, lattice.sites())
+                    : HilbertSpace.spin(0.5, lattice.sites(), totalSz);
         }
 
         @Override
         public String describe() {
-            return "heisenberg:J=" + number(j) + (marshall ? ",marshall" : "");
+            return "heisenberg:J=" + number(j) + (marshall ? ",marshall" : "") + (totalSz == null ? "" : ",sz=" + number(totalSz));
         }
     }
 
@@ -198,8 +204,9 @@ sealed interface HamiltonianSpec {
                     yield new Ising(decimal(p.getOrDefault("J", "1"), "J"), decimal(required(p, "h"), "h"));
                 }
                 case "heisenberg" -> {
-                    Map<String, String> p = parameters(rest, Set.of("J"), Set.of("marshall"));
-                    yield new Heisenberg(decimal(p.getOrDefault("J", "1"), "J"), p.containsKey("marshall"));
+                    Map<String, String> p = parameters(rest, Set.of("J", "sz"), Set.of("marshall"));
+                    yield new Heisenberg(decimal(p.getOrDefault("J", "1"), "J"), p.containsKey("marshall"),
+                            p.containsKey("sz") ? decimal(p.get("sz"), "sz") : null);
                 }
                 case "bose-hubbard" -> {
                     Map<String, String> p = parameters(rest, Set.of("t", "U", "mu", "nmax", "n"), Set.of());

@@ -196,10 +196,21 @@ final class Physics {
          */
         AutoregressiveModel train(AutoregressiveModel model, VmcCheckpoint resume, TrainCommand.Settings settings,
                                   Path checkpoint, int checkpointEvery, StepListener listener) throws IOException {
+            return train(model, resume, settings, checkpoint, checkpointEvery, listener, null);
+        }
+
+        /**
+         * As above; with an {@code interrupt}, Ctrl-C stops the run after its current step, and the
+         * run ends as if that were its last (final checkpoint included).
+         */
+        AutoregressiveModel train(AutoregressiveModel model, VmcCheckpoint resume, TrainCommand.Settings settings,
+                                  Path checkpoint, int checkpointEvery, StepListener listener,
+                                  TrainingInterrupt interrupt) throws IOException {
             Optimizer optimizer = settings.optimizer() == TrainCommand.OptimizerKind.ADAM
                     ? new Adam(settings.learningRate()) : new Sgd(settings.learningRate());
             StochasticReconfiguration sr = settings.optimizer() == TrainCommand.OptimizerKind.SR
-                    ? new StochasticReconfiguration(settings.diagShift(), StochasticReconfiguration.Form.AUTO) : null;
+                    ? new StochasticReconfiguration(settings.diagShift(), StochasticReconfiguration.Form.AUTO,
+                            StochasticReconfiguration.DEFAULT_CG_TOLERANCE, 0, model.threads()) : null;
             VmcDriver.Builder builder = VmcDriver.builder(model, EnergyEstimator.of(operator)).samples(settings.samples())
                     .seed(settings.seed()).optimizer(optimizer).sr(sr)
                     .listener(r -> listener.step(Math.toIntExact(r.step() + 1),
@@ -211,6 +222,9 @@ final class Physics {
                 builder.checkpoint(checkpoint, checkpointEvery);
             }
             VmcDriver driver = builder.build();
+            if (interrupt != null) {
+                interrupt.attach(driver, checkpoint == null ? "nothing" : checkpoint.toString());
+            }
             driver.run(settings.steps());
             return driver.model();
         }

@@ -48,7 +48,9 @@ import java.util.function.LongSupplier;
         against the exact ground-state energy when that is computable (the Ising chain's \
         closed form, or Lanczos on at most 2^22 = 4,194,304 states), steps/s and the time left. At the end: the model (--out), the per-step CSV (--log: \
         step,energy,error,variance,relative_error,seconds) and the energy-vs-step PNG (--plot), \
-        each written whole and atomically."""})
+        each written whole and atomically. Ctrl-C (or SIGTERM) ends the run after the step under \
+        way, with the same outputs (exit status 130, or 143); --model continues it exactly as if \
+        it had not stopped."""})
 final class TrainCommand implements Callable<Integer> {
     /** The optimisers, by the names {@code --optimizer} takes. */
     enum OptimizerKind {
@@ -206,31 +208,39 @@ final class TrainCommand implements Callable<Integer> {
 
         TrainingLog record = new TrainingLog(exact);
         long start = clock.getAsLong();
-        AutoregressiveModel trained;
-        try (TrainingProgress progress = new TrainingProgress(err, firstStep, firstStep + steps, clock,
-                ProgressBar.stderrIsTerminal())) {
-            trained = physics.train(model, resume, settings, out, checkpointEvery, (step, e) -> {
-                record.add(new TrainingLog.Row(step, e.mean(), e.error(), e.variance(),
-                        (clock.getAsLong() - start) / 1e9));
-                progress.update(step, e.mean(), e.error(), record.relativeError(e.mean()));
-            });
-        } catch (NonFiniteParametersException e) {
-            throw new CommandFailure(e.getMessage(), e);
-        }
-        double seconds = (clock.getAsLong() - start) / 1e9;
+        int status;
+        try (TrainingInterrupt interrupt = new TrainingInterrupt(err)) {
+            try (TrainingProgress progress = new TrainingProgress(err, firstStep, firstStep + steps, clock,
+                    ProgressBar.stderrIsTerminal())) {
+                physics.train(model, resume, settings, out, checkpointEvery, (step, e) -> {
+                    record.add(new TrainingLog.Row(step, e.mean(), e.error(), e.variance(),
+                            (clock.getAsLong() - start) / 1e9));
+                    progress.update(step, e.mean(), e.error(), record.relativeError(e.mean()));
+                }, interrupt);
+            } catch (NonFiniteParametersException e) {
+                throw new CommandFailure(e.getMessage(), e);
+            }
+            double seconds = (clock.getAsLong() - start) / 1e9;
 
-        List<String> written = new ArrayList<>(List.of(out + " (and " + VmcCheckpoint.statePath(out).getFileName()
-                + ", the optimiser's state, to continue with --model)"));
-        if (log != null) {
-            record.write(log);
-            written.add(log.toString());
+            List<String> written = new ArrayList<>(List.of(out + " (and " + VmcCheckpoint.statePath(out).getFileName()
+                    + ", the optimiser's state, to continue with --model)"));
+            if (log != null) {
+                record.write(log);
+                written.add(log.toString());
+            }
+            if (plot != null) {
+                record.plot(plot, physics.describe());
+                written.add(plot.toString());
+            }
+            if (interrupt.stopped()) {
+                stdout.printf(Locale.ROOT, "stopped by a signal after step %d of %d%n",
+                        record.rows().isEmpty() ? firstStep : record.rows().getLast().step(), firstStep + steps);
+            }
+            summary(record, seconds, exactEnergy.map(Physics.ExactEnergy::method).orElse(null), written);
+            stdout.flush();
+            status = interrupt.exitStatus(Main.OK);
         }
-        if (plot != null) {
-            record.plot(plot, physics.describe());
-            written.add(plot.toString());
-        }
-        summary(record, seconds, exactEnergy.map(Physics.ExactEnergy::method).orElse(null), written);
-        return Main.OK;
+        return status;
     }
 
     /**
@@ -261,6 +271,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private void summary(TrainingLog record, double seconds, String exactMethod, List<String> written) {
         List<TrainingLog.Row> rows = record.rows();
+        if (rows.isEmpty()) { // stopped before its first step
+            stdout.println("no step done; wrote " + String.join(", ", written));
+            return;
+        }
         TrainingLog.Row last = rows.getLast();
         stdout.printf(Locale.ROOT, "%,d steps in %.1f s (%.1f steps/s)%n", rows.size(), seconds, rows.size() / seconds);
         stdout.printf(Locale.ROOT, "energy at step %d: %s%n", last.step(), EnergyFormat.plusMinus(last.energy(),

@@ -68,6 +68,8 @@ class SystemSpecTest {
         assertEquals("ising:J=1,h=0.5", HamiltonianSpec.parse("ising:h=.5").describe());
         assertEquals("bose-hubbard:t=1,U=4,mu=0,nmax=2", HamiltonianSpec.parse("bose-hubbard:U=4,nmax=2").describe());
         assertEquals("heisenberg:J=1,marshall", HamiltonianSpec.parse("heisenberg:marshall").describe());
+        assertEquals(new HamiltonianSpec.Heisenberg(1, true, 0.0), HamiltonianSpec.parse("heisenberg:marshall,sz=0"));
+        assertEquals("heisenberg:J=1,marshall,sz=-1", HamiltonianSpec.parse("heisenberg:marshall,sz=-1").describe());
     }
 
     @Test
@@ -76,6 +78,8 @@ class SystemSpecTest {
         assertEquals(HilbertSpace.spin(0.5, 6), HamiltonianSpec.parse("ising:h=1").hilbert(chain));
         assertEquals(HilbertSpace.spin(0.5, 6), HamiltonianSpec.parse("pauli:XXIIII").hilbert(chain));
         assertEquals(HilbertSpace.fock(3, 6, 6), HamiltonianSpec.parse("bose-hubbard:U=4,nmax=3,n=6").hilbert(chain));
+        assertEquals(HilbertSpace.spin(0.5, 6, 0), HamiltonianSpec.parse("heisenberg:sz=0").hilbert(chain));
+        assertEquals(HilbertSpace.spin(0.5, 6), HamiltonianSpec.parse("heisenberg").hilbert(chain));
         assertEquals(HilbertSpace.fock(3, 16), HamiltonianSpec.parse("bose-hubbard:U=4,nmax=3")
                 .hilbert(LatticeSpec.parse("square:4:open")));
     }
@@ -102,13 +106,13 @@ class SystemSpecTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "isin:J=1,h=1|expected ising:J=1,h=1, heisenberg:J=1[,marshall], bose-hubbard:t=1,U=4,mu=1,nmax=3[,n=6], pauli:FILE or pauli:0.5*XXI+ZZI but got 'isin:J=1,h=1'",
+            "isin:J=1,h=1|expected ising:J=1,h=1, heisenberg:J=1[,marshall][,sz=0], bose-hubbard:t=1,U=4,mu=1,nmax=3[,n=6], pauli:FILE or pauli:0.5*XXI+ZZI but got 'isin:J=1,h=1'",
             "ising:J=1|expected h=VALUE but got no h in 'ising:J=1'",
             "ising:J=1,h=x|expected a finite decimal number for h but got 'x' in 'ising:J=1,h=x'",
             "ising:J=1,h=NaN|expected a finite decimal number for h but got 'NaN'",
             "ising:h=1,g=2|expected J=VALUE, h=VALUE but got 'g=2' in 'ising:h=1,g=2'",
             "ising:h=1,h=2|expected each parameter once but got h twice",
-            "heisenberg:J=1,marshal|expected J=VALUE, marshall but got 'marshal'",
+            "heisenberg:J=1,marshal|expected J=VALUE, sz=VALUE, marshall but got 'marshal'",
             "bose-hubbard:U=4|expected nmax=VALUE but got no nmax",
             "bose-hubbard:U=4,nmax=0|expected an integer >= 1 for nmax but got '0'",
             "bose-hubbard:U=4,nmax=3,n=-1|expected an integer >= 0 for n but got '-1'",

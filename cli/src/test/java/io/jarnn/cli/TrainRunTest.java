@@ -116,7 +116,7 @@ class TrainRunTest {
                 "fresh.npz: the model is on Spin(s=1/2, N=6) but ising:J=1,h=1 on chain:8:open acts on Spin(s=1/2, N=8)");
     }
 
-    private static void assertSameParameters(Path expected, Path actual) throws IOException {
+    static void assertSameParameters(Path expected, Path actual) throws IOException {
         Map<String, ? extends NdArray> a = ModelFiles.load(expected).parameters();
         Map<String, ? extends NdArray> b = ModelFiles.load(actual).parameters();
         assertEquals(a.keySet(), b.keySet());

@@ -17,21 +17,19 @@ import java.util.SplittableRandom;
  * sector is dropped, i.e. the product is that of {@code P H P} with P the projector on the
  * space, which is H itself for an operator that conserves the constraint.
  *
- * <p>Lanczos with full reorthogonalisation (classical Gram-Schmidt, twice, against every basis
- * vector) and explicit restarts: at most {@code maxBasis} vectors of {@code dim} doubles are
- * kept; when they are used up the Krylov space restarts from the current Ritz vector. Stopping
- * rule: the Ritz residual {@code ||H v - theta v|| = beta_j |s_j|} at most
+ * <p>Thick-restart Lanczos (Wu and Simon) with full reorthogonalisation (classical
+ * Gram-Schmidt, twice, against every basis vector, whose coefficients are the projection
+ * {@code T = V^T H V}): at most {@code maxBasis} vectors of {@code dim} doubles are kept; when they
+ * are used up, the lowest half of the Ritz vectors and the residual direction are kept and the
+ * Krylov space grows again from them, so a small gap converges with bounded memory. Stopping
+ * rule: the Ritz residual {@code ||H u - theta u|| = beta |y_last|} at most
  * {@code tolerance * max(1, |theta|)} (default 1e-11, so the energy, whose error is at most the
  * residual and usually its square over the gap, is converged to far better than 1e-10 relative).
- * Memory: {@code maxBasis + 3} vectors of {@code 8 dim} bytes, plus {@code N dim} bytes for the
+ * Memory: {@code maxBasis + 1} vectors of {@code 8 dim} bytes, plus {@code N dim} bytes for the
  * states and the chunk buffers; the default {@code maxBasis} = min(dim, 200, 1 GiB / (8 dim)) keeps
  * the basis under 1 GiB (32 vectors, 1 GiB, for 2^22 states; then about 1.2 GiB in all with
  * the 92 MB of states), so {@code -Xmx2g} suffices up to 2^22 states. Speed: rows that fit in
- * 256 MiB are stored once (a 2^14-state Ising chain converges in about 0.2 s); beyond, every
- * product calls the operator again (2^20 states, Ising ring N = 20 at h = 1: 112 products, 36 s
- * of CPU). Known limit: the restart keeps only the Ritz vector, so a small basis and a small gap
- * converge slowly (N = 22 at h = 1, 32 vectors: not done after 19 CPU minutes); a thick restart
- * (keeping several Ritz vectors) is not written.
+ * 256 MiB are stored once; beyond, every product calls the operator again.
  */
 public final class ExactDiagonalization {
     /** Default enumeration limit of {@link #lanczos}: 2^22 states. */
@@ -94,193 +92,165 @@ public final class ExactDiagonalization {
 
     /**
      * The lowest eigenvalue of {@code operator} on its space (at most {@code limit} states) by
-     * restarted Lanczos with full reorthogonalisation from a random start vector drawn from
-     * {@code seed} (random, so that no symmetry sector of the ground state is missed).
+     * thick-restart Lanczos with full reorthogonalisation from a random start vector drawn from
+     * {@code seed} (random, so that no symmetry sector of the ground state is missed), with the
+     * default basis size (see the class comment).
      */
     public static GroundState lanczos(Operator operator, long limit, double tolerance, long seed) {
+        return lanczos(operator, limit, tolerance, seed, 0);
+    }
+
+    /**
+     * As {@link #lanczos(Operator, long, double, long)} with at most {@code maxBasis} Krylov
+     * vectors kept (at least 3; 0 for the default, min(dim, 200, 1 GiB / (8 dim))). A small basis
+     * restarts more often and needs more products, never more memory.
+     */
+    public static GroundState lanczos(Operator operator, long limit, double tolerance, long seed, int maxBasis) {
         OperatorChecks.requireNonNull("operator", operator, "an operator");
         if (!(tolerance > 0)) {
             throw new IllegalArgumentException("tolerance: expected > 0 but got " + tolerance);
         }
+        if (maxBasis != 0 && maxBasis < 3) {
+            throw new IllegalArgumentException("maxBasis: expected >= 3 (or 0: the default) but got " + maxBasis);
+        }
         StateIndex index = new StateIndex(operator.hilbert(), limit);
         int dim = index.dim();
-        int maxBasis = (int) Math.max(2, Math.min(dim, Math.min(200, BASIS_BYTES / (8L * dim))));
+        int m = (int) Math.min(dim, maxBasis > 0 ? maxBasis : Math.max(3, Math.min(200, BASIS_BYTES / (8L * dim))));
         Product product = new Product(operator, index);
-        double[][] basis = new double[maxBasis][];
-        double[] w = new double[dim];
-        double[] start = new double[dim];
         SplittableRandom random = new SplittableRandom(seed);
+        double[][] basis = new double[m][];
+        basis[0] = new double[dim];
         for (int s = 0; s < dim; s++) {
-            start[s] = random.nextDouble() - 0.5;
+            basis[0][s] = random.nextDouble() - 0.5;
         }
-        double[] alpha = new double[maxBasis];
-        double[] beta = new double[maxBasis];
+        scale(basis[0], 1 / norm(basis[0]));
+        if (dim == 1) {
+            double[] w = new double[1];
+            product.apply(basis[0], w);
+            return new GroundState(w[0], 0, 1, 1);
+        }
+        double[] w = new double[dim];
+        // t: the projection V^T H V of the basis, row-major m x m; after a restart its leading
+        // block is diagonal (the kept Ritz values) and its next row and column the couplings.
+        double[] t = new double[m * m];
+        double[] h = new double[m];
+        int size = 1; // vectors in the basis
         int products = 0;
         double theta = Double.NaN;
         double residual = Double.POSITIVE_INFINITY;
-        for (int restart = 0; restart < 1000; restart++) {
-            scale(start, 1 / norm(start));
-            basis[0] = basis[0] == null ? new double[dim] : basis[0];
-            System.arraycopy(start, 0, basis[0], 0, dim);
-            double[] ritz = null;
-            int size = 0;
-            for (int j = 0; j < maxBasis; j++) {
-                product.apply(basis[j], w);
-                products++;
-                alpha[j] = dot(w, basis[j]);
-                for (int pass = 0; pass < 2; pass++) {
-                    for (int i = 0; i <= j; i++) {
-                        axpy(-dot(w, basis[i]), basis[i], w);
-                    }
-                }
-                beta[j] = norm(w);
-                size = j + 1;
-                {
-                    ritz = lowestOfTridiagonal(alpha, beta, size);
-                    theta = ritz[size];
-                    residual = beta[j] * Math.abs(ritz[size - 1]);
-                    if (residual <= tolerance * Math.max(1, Math.abs(theta)) || size == dim) {
-                        return new GroundState(theta, residual, products, dim);
-                    }
-                }
-                if (j + 1 < maxBasis) {
-                    if (beta[j] == 0) { // an exact invariant subspace: the check above has run
-                        return new GroundState(theta, residual, products, dim);
-                    }
-                    basis[j + 1] = basis[j + 1] == null ? new double[dim] : basis[j + 1];
-                    double[] next = basis[j + 1];
-                    double inv = 1 / beta[j];
-                    for (int s = 0; s < dim; s++) {
-                        next[s] = w[s] * inv;
-                    }
+        for (int iteration = 0; iteration < 100_000; iteration++) {
+            int j = size - 1;
+            product.apply(basis[j], w);
+            products++;
+            // Classical Gram-Schmidt, twice, against the whole basis: the coefficients are
+            // column j of the projection.
+            java.util.Arrays.fill(h, 0, size, 0);
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i = 0; i < size; i++) {
+                    double c = dot(w, basis[i]);
+                    h[i] += c;
+                    axpy(-c, basis[i], w);
                 }
             }
-            // restart from the Ritz vector
-            java.util.Arrays.fill(start, 0);
             for (int i = 0; i < size; i++) {
-                axpy(ritz[i], basis[i], start);
+                t[i * m + j] = h[i];
+                t[j * m + i] = h[i];
             }
+            double beta = norm(w);
+            RitzPairs ritz = RitzPairs.of(t, m, size);
+            theta = ritz.values[0];
+            // H V = V T + w e_j^T, so the lowest Ritz pair's residual is beta |y[j]|.
+            residual = beta * Math.abs(ritz.vector(0)[j]);
+            if (residual <= tolerance * Math.max(1, Math.abs(theta)) || size == dim || beta == 0) {
+                return new GroundState(theta, residual, products, dim);
+            }
+            if (size < m) {
+                basis[size] = basis[size] == null ? new double[dim] : basis[size];
+                double inv = 1 / beta;
+                double[] next = basis[size];
+                for (int s = 0; s < dim; s++) {
+                    next[s] = w[s] * inv;
+                }
+                size++;
+                continue;
+            }
+            // Thick restart: keep the k lowest Ritz vectors V y_i and the residual direction w / beta.
+            int keep = Math.max(1, Math.min(m - 2, m / 2));
+            ritz.combine(basis, keep, dim);
+            java.util.Arrays.fill(t, 0);
+            for (int i = 0; i < keep; i++) {
+                t[i * m + i] = ritz.values[i];
+                double coupling = beta * ritz.vector(i)[j];
+                t[i * m + keep] = coupling;
+                t[keep * m + i] = coupling;
+            }
+            double inv = 1 / beta;
+            double[] next = basis[keep];
+            for (int s = 0; s < dim; s++) {
+                next[s] = w[s] * inv;
+            }
+            size = keep + 1;
+            // The couplings above are recomputed by the next Gram-Schmidt (column keep).
         }
         throw new ArithmeticException("Lanczos did not converge for " + operator.describe() + ": residual " + residual
                 + " at energy " + theta + " after " + products + " products");
     }
 
-    /**
-     * The lowest eigenpair of the symmetric tridiagonal matrix (diagonal alpha, off-diagonal
-     * beta) of the given size: its normalised vector in [0, size), its value at [size]. The value
-     * by Sturm-sequence bisection to the last bit, the vector by two steps of inverse iteration
-     * with a pivoted tridiagonal LU (LAPACK's dgttrf/dgttrs scheme): O(size) each, so checking
-     * convergence after every Lanczos step costs nothing beside the products.
-     */
-    static double[] lowestOfTridiagonal(double[] alpha, double[] beta, int size) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        double scale = 0;
-        for (int i = 0; i < size; i++) {
-            double r = (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i + 1 < size ? Math.abs(beta[i]) : 0);
-            lo = Math.min(lo, alpha[i] - r);
-            hi = Math.max(hi, alpha[i] + r);
-            scale = Math.max(scale, Math.abs(alpha[i]) + r);
-        }
-        double tiny = Math.max(Double.MIN_NORMAL, 1e-300 * scale);
-        // invariant: at least one eigenvalue < hi, none < lo
-        for (int it = 0; it < 200 && hi - lo > 2 * Math.ulp(Math.max(Math.abs(lo), Math.abs(hi))); it++) {
-            double mid = 0.5 * (lo + hi);
-            if (mid <= lo || mid >= hi) {
-                break;
-            }
-            int below = 0;
-            double d = 1;
+    /** The eigenpairs of the leading size x size block of a symmetric m x m matrix, ascending. */
+    private record RitzPairs(double[] values, double[][] vectors) {
+        static RitzPairs of(double[] t, int m, int size) {
+            DMatrixRMaj a = new DMatrixRMaj(size, size);
             for (int i = 0; i < size; i++) {
-                d = alpha[i] - mid - (i > 0 ? beta[i - 1] * beta[i - 1] / d : 0);
-                if (d == 0) {
-                    d = -tiny;
-                }
-                if (d < 0) {
-                    below++;
+                for (int k = 0; k < size; k++) {
+                    a.set(i, k, t[i * m + k]);
                 }
             }
-            if (below >= 1) {
-                hi = mid;
-            } else {
-                lo = mid;
+            EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(size, true, true);
+            if (!eig.decompose(a)) {
+                throw new ArithmeticException("eigendecomposition of the " + size + " x " + size
+                        + " Lanczos projection did not converge");
             }
-        }
-        double theta = 0.5 * (lo + hi);
-        double[] x = new double[size + 1];
-        java.util.Arrays.fill(x, 0, size, 1);
-        double[] dl = new double[size];
-        double[] d = new double[size];
-        double[] du = new double[size];
-        double[] du2 = new double[size];
-        boolean[] swapped = new boolean[size];
-        for (int step = 0; step < 3; step++) {
+            Integer[] order = new Integer[size];
             for (int i = 0; i < size; i++) {
-                d[i] = alpha[i] - theta;
-                dl[i] = i + 1 < size ? beta[i] : 0;
-                du[i] = i + 1 < size ? beta[i] : 0;
-                du2[i] = 0;
-                swapped[i] = false;
+                order[i] = i;
             }
-            for (int i = 0; i + 1 < size; i++) {
-                if (Math.abs(d[i]) >= Math.abs(dl[i])) {
-                    double f = d[i] == 0 ? 0 : dl[i] / d[i];
-                    dl[i] = f;
-                    d[i + 1] -= f * du[i];
-                } else {
-                    double f = d[i] / dl[i];
-                    d[i] = dl[i];
-                    dl[i] = f;
-                    double t = du[i];
-                    du[i] = d[i + 1];
-                    d[i + 1] = t - f * d[i + 1];
-                    if (i + 2 < size) {
-                        du2[i] = du[i + 1];
-                        du[i + 1] = -f * du[i + 1];
+            java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> eig.getEigenvalue(i).getReal()));
+            double[] values = new double[size];
+            double[][] vectors = new double[size][];
+            for (int r = 0; r < size; r++) {
+                values[r] = eig.getEigenvalue(order[r]).getReal();
+                DMatrixRMaj v = eig.getEigenVector(order[r]);
+                vectors[r] = java.util.Arrays.copyOf(v.data, size);
+            }
+            return new RitzPairs(values, vectors);
+        }
+
+        double[] vector(int r) {
+            return vectors[r];
+        }
+
+        /** basis[i] = sum_l basis[l] y_i[l] for i &lt; keep, in place, one state (row) at a time. */
+        void combine(double[][] basis, int keep, int dim) {
+            int size = vectors[0].length;
+            double[] row = new double[size];
+            double[] out = new double[keep];
+            for (int s = 0; s < dim; s++) {
+                for (int l = 0; l < size; l++) {
+                    row[l] = basis[l][s];
+                }
+                for (int i = 0; i < keep; i++) {
+                    double[] y = vectors[i];
+                    double acc = 0;
+                    for (int l = 0; l < size; l++) {
+                        acc += row[l] * y[l];
                     }
-                    swapped[i] = true;
+                    out[i] = acc;
                 }
-            }
-            for (int i = 0; i < size; i++) {
-                if (Math.abs(d[i]) < tiny) {
-                    d[i] = d[i] < 0 ? -tiny : tiny;
+                for (int i = 0; i < keep; i++) {
+                    basis[i][s] = out[i];
                 }
-            }
-            for (int i = 0; i + 1 < size; i++) {
-                if (!swapped[i]) {
-                    x[i + 1] -= dl[i] * x[i];
-                } else {
-                    double t = x[i];
-                    x[i] = x[i + 1];
-                    x[i + 1] = t - dl[i] * x[i];
-                }
-            }
-            for (int i = size - 1; i >= 0; i--) {
-                double v = x[i];
-                if (i + 1 < size) {
-                    v -= du[i] * x[i + 1];
-                }
-                if (i + 2 < size) {
-                    v -= du2[i] * x[i + 2];
-                }
-                x[i] = v / d[i];
-            }
-            double norm = 0;
-            double max = 0;
-            for (int i = 0; i < size; i++) {
-                max = Math.max(max, Math.abs(x[i]));
-            }
-            for (int i = 0; i < size; i++) {
-                x[i] /= max;
-                norm += x[i] * x[i];
-            }
-            norm = Math.sqrt(norm);
-            for (int i = 0; i < size; i++) {
-                x[i] /= norm;
             }
         }
-        x[size] = theta;
-        return x;
     }
 
     private static double dot(double[] a, double[] b) {

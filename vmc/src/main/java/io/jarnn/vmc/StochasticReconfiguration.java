@@ -1,9 +1,5 @@
 package io.jarnn.vmc;
 
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
-import org.ejml.interfaces.linsol.LinearSolverDense;
-
 /**
  * Stochastic reconfiguration (SR, the natural gradient of VMC) for real parameters and a real,
  * positive psi: the direction delta solving
@@ -32,10 +28,15 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *     never forming S; about 2 n P per iteration, x0 = 0, stopping when
  *     ||F - (S + lambda I) x||_2 &lt;= tolerance ||F||_2 or after maxIterations.</li>
  * </ul>
- * {@link Form#AUTO} takes the direct solve on the smaller side while it stays small: with
- * m = min(n, P), DENSE when P &lt;= n and MINSR when P &gt; n, as long as m &lt;= {@link #DIRECT_MAX};
- * CG beyond (both sides large: a Cholesky of more than 2048^2 entries costs more than a few
- * hundred CG iterations, and the matrix memory grows as m^2).
+ * {@link Form#AUTO} takes the cheapest by an estimate of each one's time ({@link #estimatedCost}):
+ * the direct forms by their multiply-adds (Gram product and Cholesky, both cache-blocked products
+ * of the kernels module), CG by its products' multiply-adds times an assumed
+ * {@link #CG_ITERATIONS_ESTIMATE} iterations times {@link #CG_COST_PER_MULTIPLY_ADD}, since its
+ * matrix-vector products stream the whole Jacobian from memory twice per iteration where the
+ * direct forms reuse each loaded block (measured on the demo's (1024, 930) Jacobian: 92 CG
+ * iterations to 1e-10, about 1 ms each, against 65 ms for the dense solve). A direct form whose
+ * matrix would have more than {@link #DIRECT_MAX}^2 entries is never taken (memory). So
+ * P &lt;= n gives DENSE, P &gt; n MINSR, until both are large (about 1200 each): then CG.
  *
  * <p>Mutable: keeps its matrices and vectors between calls (sized for the last n, P) and the
  * diagnostics of the last solve. One per driver, not thread-safe.
@@ -45,8 +46,12 @@ public final class StochasticReconfiguration {
     /** How the linear system is solved. */
     public enum Form { AUTO, DENSE, MINSR, CG }
 
-    /** Largest min(n, P) for which {@link Form#AUTO} takes a direct (Cholesky) solve. */
+    /** Largest min(n, P) for which {@link Form#AUTO} may take a direct (Cholesky) solve. */
     public static final int DIRECT_MAX = 2048;
+    /** CG iterations {@link Form#AUTO} assumes (the demo's system takes 92 to the default tolerance). */
+    static final int CG_ITERATIONS_ESTIMATE = 100;
+    /** Time of one of CG's streamed multiply-adds in units of a cache-blocked one (measured: about 5). */
+    static final double CG_COST_PER_MULTIPLY_ADD = 5;
     /** NetKet's default {@code diag_shift}. */
     public static final double DEFAULT_DIAG_SHIFT = 0.01;
     public static final double DEFAULT_CG_TOLERANCE = 1e-10;
@@ -55,17 +60,17 @@ public final class StochasticReconfiguration {
     private final Form form;
     private final double cgTolerance;
     private final int cgMaxIterations;
+    private final int threads;
 
-    private DMatrixRMaj matrix = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj rhs = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj solution = new DMatrixRMaj(1, 1);
-    private LinearSolverDense<DMatrixRMaj> cholesky;
-    private int choleskySize = -1;
+    private final GramProduct gramProduct = new GramProduct();
+    private final BlockedCholesky cholesky = new BlockedCholesky();
+    private double[] matrix = new double[0];
     private double[] eps = new double[0];
     private double[] force = new double[0];
     private double[] r = new double[0];
     private double[] q = new double[0];
     private double[] dir = new double[0];
+    private final io.jarnn.kernels.Kernels64 kernels = io.jarnn.kernels.Kernels64.active();
     private double[] nv = new double[0];
     private double[] transposed = new double[0];
 
@@ -86,6 +91,19 @@ public final class StochasticReconfiguration {
      * @param cgMaxIterations CG's cap; 0 for the default max(100, 2 P)
      */
     public StochasticReconfiguration(double diagShift, Form form, double cgTolerance, int cgMaxIterations) {
+        this(diagShift, form, cgTolerance, cgMaxIterations, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param cgMaxIterations CG's cap; 0 for the default max(100, 2 P)
+     * @param threads         most threads the Gram products and factorisation may use (of the
+     *                        common pool); the result does not depend on it
+     */
+    public StochasticReconfiguration(double diagShift, Form form, double cgTolerance, int cgMaxIterations,
+                                     int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads: expected >= 1 but got " + threads);
+        }
         if (!(diagShift > 0) || !Double.isFinite(diagShift)) {
             throw new IllegalArgumentException("diagShift: expected a finite value > 0 but got " + diagShift);
         }
@@ -102,6 +120,12 @@ public final class StochasticReconfiguration {
         this.form = form;
         this.cgTolerance = cgTolerance;
         this.cgMaxIterations = cgMaxIterations;
+        this.threads = threads;
+    }
+
+    /** The most threads a solve uses. */
+    public int threads() {
+        return threads;
     }
 
     public double diagShift() {
@@ -115,10 +139,27 @@ public final class StochasticReconfiguration {
 
     /** The form {@link Form#AUTO} takes for n samples and P parameters (see the class comment). */
     public static Form automaticForm(int n, int p) {
-        if (Math.min(n, p) > DIRECT_MAX) {
-            return Form.CG;
+        Form best = Form.CG;
+        for (Form f : new Form[] {Form.MINSR, Form.DENSE}) {
+            if ((f == Form.DENSE ? p : n) <= DIRECT_MAX && estimatedCost(f, n, p) <= estimatedCost(best, n, p)) {
+                best = f;
+            }
         }
-        return p <= n ? Form.DENSE : Form.MINSR;
+        return best;
+    }
+
+    /**
+     * The estimated time of a form in cache-blocked multiply-adds: DENSE the Gram product's upper
+     * triangle n P (P + 1) / 2 and the Cholesky factorisation P^3 / 3; MINSR the same with n and P
+     * swapped; CG {@link #CG_ITERATIONS_ESTIMATE} iterations of 2 n P streamed multiply-adds.
+     */
+    static double estimatedCost(Form form, int n, int p) {
+        return switch (form) {
+            case DENSE -> (double) n * p * (p + 1) / 2 + (double) p * p * p / 3;
+            case MINSR -> (double) p * n * (n + 1) / 2 + (double) n * n * n / 3;
+            case CG -> CG_ITERATIONS_ESTIMATE * 2.0 * n * p * CG_COST_PER_MULTIPLY_ADD;
+            case AUTO -> throw new IllegalArgumentException("form: expected DENSE, MINSR or CG but got AUTO");
+        };
     }
 
     /** The form this SR uses for n samples and P parameters. */
@@ -214,79 +255,40 @@ public final class StochasticReconfiguration {
         }
     }
 
-    /** Gram products of at least this many multiply-adds are split over the common pool's threads. */
-    static final long PARALLEL_GRAM_MIN = 1L << 24;
-
     /**
-     * g = a^T a for a (rows x cols) row-major into g (cols x cols): the upper triangle by rank-4
-     * updates over four rows at a time (an axpy along contiguous j that C2 vectorises; EJML's
-     * multInner was several times slower on these shapes), then mirrored. Large products split
-     * the triangle's rows i over tasks (row i to task i mod tasks, which balances the triangle);
-     * each entry is still summed by one task in one fixed order, so the result is bitwise the
-     * same for any number of threads. Public for partial sums of S computed elsewhere (a
-     * Spark partition's share of the Gram matrix, see {@link #solveSystem}).
+     * g = a^T a for a (rows x cols) row-major into g (cols x cols), by the same blocked product as
+     * the dense solve ({@link GramProduct}, single-threaded; bitwise the same on any thread count).
+     * Public for partial sums of S computed elsewhere (a Spark partition's share of the Gram
+     * matrix, see {@link #solveSystem}). Allocates the transposed copy of a.
      */
     public static void gram(double[] a, int rows, int cols, double[] g) {
-        java.util.Arrays.fill(g, 0, cols * cols, 0);
-        long work = (long) rows * cols * cols / 2;
-        int tasks = work < PARALLEL_GRAM_MIN ? 1
-                : Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, cols / 16));
-        if (tasks == 1) {
-            gramRows(a, rows, cols, g, 0, 1);
-        } else {
-            java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> gramRows(a, rows, cols, g, t, tasks));
-        }
-        for (int i = 0; i < cols; i++) {
-            for (int j = i + 1; j < cols; j++) {
-                g[j * cols + i] = g[i * cols + j];
-            }
-        }
+        double[] transposed = new double[Math.multiplyExact(rows, cols)];
+        GramProduct.transpose(a, rows, cols, transposed);
+        new GramProduct().gram(a, transposed, rows, cols, g, 1);
     }
 
-    /** Adds to g the upper-triangle rows i = first, first + stride, ... of a^T a. */
-    static void gramRows(double[] a, int rows, int cols, double[] g, int first, int stride) {
-        int b = 0;
-        for (; b + 4 <= rows; b += 4) {
-            int r0 = b * cols;
-            int r1 = r0 + cols;
-            int r2 = r1 + cols;
-            int r3 = r2 + cols;
-            for (int i = first; i < cols; i += stride) {
-                double x0 = a[r0 + i];
-                double x1 = a[r1 + i];
-                double x2 = a[r2 + i];
-                double x3 = a[r3 + i];
-                int gi = i * cols;
-                for (int j = i; j < cols; j++) {
-                    g[gi + j] += x0 * a[r0 + j] + x1 * a[r1 + j] + x2 * a[r2 + j] + x3 * a[r3 + j];
-                }
-            }
+    /** Obar^T (P x n) into the reused buffer {@link #transposed}. */
+    private double[] transpose(double[] o, int n, int p) {
+        if (transposed.length < o.length) {
+            transposed = new double[o.length];
         }
-        for (; b < rows; b++) {
-            int r0 = b * cols;
-            for (int i = first; i < cols; i += stride) {
-                double x0 = a[r0 + i];
-                int gi = i * cols;
-                for (int j = i; j < cols; j++) {
-                    g[gi + j] += x0 * a[r0 + j];
-                }
-            }
-        }
+        GramProduct.transpose(o, n, p, transposed);
+        return transposed;
     }
 
-    private LinearSolverDense<DMatrixRMaj> cholesky(int size) {
-        if (choleskySize != size) {
-            cholesky = LinearSolverFactory_DDRM.chol(size);
-            choleskySize = size;
+    /** The reused square buffer, at least size^2 doubles. */
+    private double[] square(int size) {
+        long length = (long) size * size;
+        if (matrix.length < length) {
+            matrix = new double[Math.toIntExact(length)];
         }
-        return cholesky;
+        return matrix;
     }
 
     private void solveDense(double[] o, int n, int p, double[] delta) {
         force(o, n, p);
-        matrix.reshape(p, p);
-        gram(o, n, p, matrix.data);
-        double[] s = matrix.data;
+        double[] s = square(p);
+        gramProduct.gram(o, transpose(o, n, p), n, p, s, threads);
         double inv = 1.0 / n;
         for (int i = 0; i < p * p; i++) {
             s[i] *= inv;
@@ -294,35 +296,24 @@ public final class StochasticReconfiguration {
         for (int i = 0; i < p; i++) {
             s[i * p + i] += diagShift;
         }
-        rhs.reshape(p, 1);
-        System.arraycopy(force, 0, rhs.data, 0, p);
-        choleskySolve(p, delta);
+        System.arraycopy(force, 0, delta, 0, p);
+        choleskySolve(s, p, delta);
     }
 
     private void solveMinSr(double[] o, int n, int p, double[] delta) {
-        if (transposed.length != o.length) {
-            transposed = new double[o.length];
-        }
-        for (int b = 0; b < n; b++) {
-            for (int e = 0; e < p; e++) {
-                transposed[e * n + b] = o[b * p + e];
-            }
-        }
-        matrix.reshape(n, n);
-        gram(transposed, p, n, matrix.data); // Obar Obar^T = (Obar^T)^T (Obar^T)
+        double[] t = square(n);
+        gramProduct.gram(transpose(o, n, p), o, p, n, t, threads); // Obar Obar^T = (Obar^T)^T (Obar^T)
         double shift = diagShift * n;
-        double[] t = matrix.data;
         for (int i = 0; i < n; i++) {
             t[i * n + i] += shift;
-        }
-        rhs.reshape(n, 1);
-        for (int b = 0; b < n; b++) {
-            rhs.data[b] = 2 * eps[b];
         }
         if (nv.length != n) {
             nv = new double[n];
         }
-        choleskySolve(n, nv);
+        for (int b = 0; b < n; b++) {
+            nv[b] = 2 * eps[b];
+        }
+        choleskySolve(t, n, nv);
         java.util.Arrays.fill(delta, 0);
         for (int b = 0; b < n; b++) {
             double y = nv[b];
@@ -346,37 +337,36 @@ public final class StochasticReconfiguration {
             throw new IllegalArgumentException("s, f, delta: expected lengths P*P = " + ((long) p * p) + ", P = " + p
                     + ", P but got " + s.length + ", " + f.length + ", " + delta.length);
         }
-        matrix.reshape(p, p);
-        double[] m = matrix.data;
+        double[] m = square(p);
         System.arraycopy(s, 0, m, 0, p * p);
         for (int i = 0; i < p; i++) {
             m[i * p + i] += diagShift;
         }
-        rhs.reshape(p, 1);
-        System.arraycopy(f, 0, rhs.data, 0, p);
+        System.arraycopy(f, 0, delta, 0, p);
         lastIterations = 0;
         lastResidual = 0;
-        choleskySolve(p, delta);
+        choleskySolve(m, p, delta);
         lastForm = Form.DENSE;
     }
 
-    private void choleskySolve(int size, double[] out) {
-        LinearSolverDense<DMatrixRMaj> solver = cholesky(size);
-        if (!solver.setA(matrix)) {
+    /** Solves a x = b for the shifted (size x size) {@code a}, b overwritten by x. */
+    private void choleskySolve(double[] a, int size, double[] b) {
+        if (!cholesky.factor(a, size, threads)) {
             throw new ArithmeticException("stochastic reconfiguration: the shifted " + size + " x " + size
                     + " matrix is not positive definite (non-finite Jacobian or local energies?)");
         }
-        solution.reshape(size, 1);
-        solver.solve(rhs, solution);
+        cholesky.solve(b);
         for (int i = 0; i < size; i++) {
-            double x = solution.data[i];
-            if (!Double.isFinite(x)) {
+            if (!Double.isFinite(b[i])) {
                 throw new ArithmeticException("stochastic reconfiguration: the solution is not finite at entry " + i);
             }
-            out[i] = x;
         }
     }
 
+    /**
+     * Conjugate gradients from x0 = 0, unpreconditioned: a Jacobi (diagonal) preconditioner was
+     * tried on the demo's Jacobian and took four times the iterations to the same residual.
+     */
     private void solveCg(double[] o, int n, int p, double[] x) {
         force(o, n, p);
         if (r.length != p) {
@@ -387,6 +377,7 @@ public final class StochasticReconfiguration {
         if (nv.length != n) {
             nv = new double[n];
         }
+        double[] ot = transpose(o, n, p);
         int maxIterations = cgMaxIterations > 0 ? cgMaxIterations : Math.max(100, 2 * p);
         java.util.Arrays.fill(x, 0);
         System.arraycopy(force, 0, r, 0, p);
@@ -399,7 +390,7 @@ public final class StochasticReconfiguration {
         double target = cgTolerance * fNorm;
         int it = 0;
         while (Math.sqrt(rr) > target && it < maxIterations) {
-            applyShifted(o, n, p, dir, q);
+            applyShifted(o, ot, n, p, dir, q);
             double alpha = rr / dot(dir, q, p);
             for (int e = 0; e < p; e++) {
                 x[e] += alpha * dir[e];
@@ -422,26 +413,22 @@ public final class StochasticReconfiguration {
         }
     }
 
-    /** out = (Obar^T (Obar v) / n + lambda v). */
-    private void applyShifted(double[] o, int n, int p, double[] v, double[] out) {
+    /**
+     * out = Obar^T (Obar v) / n + lambda v, both products through the kernels' matrix product as
+     * one-row products ({@code (Obar v)^T = v^T Obar^T}, then {@code nv^T Obar}) so that they run
+     * along the contiguous rows of {@code ot} = Obar^T and {@code o} = Obar.
+     */
+    private void applyShifted(double[] o, double[] ot, int n, int p, double[] v, double[] out) {
+        java.util.Arrays.fill(nv, 0);
+        kernels.accumulateTaps(v, 0, p, 0, 1, p, ot, 0, 0, n, nv, 0, n, 1, n);
+        double inv = 1.0 / n;
         for (int b = 0; b < n; b++) {
-            int row = b * p;
-            double s = 0;
-            for (int e = 0; e < p; e++) {
-                s += o[row + e] * v[e];
-            }
-            nv[b] = s / n;
+            nv[b] *= inv;
         }
         for (int e = 0; e < p; e++) {
             out[e] = diagShift * v[e];
         }
-        for (int b = 0; b < n; b++) {
-            double c = nv[b];
-            int row = b * p;
-            for (int e = 0; e < p; e++) {
-                out[e] += c * o[row + e];
-            }
-        }
+        kernels.accumulateTaps(nv, 0, n, 0, 1, n, o, 0, 0, p, out, 0, p, 1, p);
     }
 
     private static double dot(double[] a, double[] b, int len) {

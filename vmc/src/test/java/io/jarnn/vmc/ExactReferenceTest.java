@@ -91,6 +91,30 @@ class ExactReferenceTest {
                 1, true)), 4e-9);
     }
 
+    /**
+     * A basis far smaller than the iterations needed forces many thick restarts: the critical
+     * Ising chain N = 16 (65,536 states, a gap of about 0.2) with 6 and 10 vectors still gives the
+     * free-fermion energy to 1e-10 relative, as does the default basis.
+     */
+    @Test
+    void thickRestartsConvergeWithASmallBasis() {
+        for (boolean periodic : new boolean[] {false, true}) {
+            TransverseFieldIsing op = new TransverseFieldIsing(HilbertSpace.spin(0.5, 16), Lattice.chain(16, periodic), 1, 1);
+            double exact = TransverseFieldIsingExact.groundStateEnergy(16, periodic, 1, 1);
+            for (int basis : new int[] {6, 10, 0}) {
+                ExactDiagonalization.GroundState g = ExactDiagonalization.lanczos(op, 1L << 16, 1e-11, 3, basis);
+                if (basis > 0) {
+                    assertTrue(g.matrixVectorProducts() > 2 * basis, "restarts: " + g.matrixVectorProducts() + " products");
+                }
+                assertEquals(exact, g.energy(), 1e-10 * Math.abs(exact), "basis " + basis + ", periodic " + periodic
+                        + ", " + g.matrixVectorProducts() + " products, residual " + g.residual());
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExactDiagonalization.lanczos(
+                new TransverseFieldIsing(HilbertSpace.spin(0.5, 4), Lattice.chain(4, false), 1, 1), 16, 1e-11, 1, 2));
+        assertTrue(e.getMessage().startsWith("maxBasis: expected >= 3"), e.getMessage());
+    }
+
     @Test
     void closedFormRefusals() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

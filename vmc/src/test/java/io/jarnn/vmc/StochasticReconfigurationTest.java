@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StochasticReconfigurationTest {
 
     @ParameterizedTest(name = "n={0} P={1} lambda={2}")
-    @CsvSource({"80, 20, 0.01", "50, 50, 0.01", "40, 41, 0.001", "16, 300, 0.01", "30, 200, 0.1"})
+    @CsvSource({"80, 20, 0.01", "50, 50, 0.01", "40, 41, 0.001", "16, 300, 0.01", "30, 200, 0.1", "200, 150, 0.01",
+            "130, 400, 0.01"})
     void everyFormSolvesTheSameSystem(int n, int p, double lambda) {
         SplittableRandom random = new SplittableRandom(n * 1000L + p);
         double[] o = new double[n * p];
@@ -90,12 +91,15 @@ class StochasticReconfigurationTest {
     }
 
     @Test
-    void automaticFormTakesTheSmallerDirectSystemThenCg() {
+    void automaticFormTakesTheCheapestByItsCostEstimate() {
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 930));
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 1024));
         assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(1024, 1025));
         assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(512, 100_000));
-        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(100_000, 1000));
+        // both sides large: CG's streamed products beat the cubic factorisation
+        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1000, 1000));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX + 1));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(4096, 100_000));
         assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.CG).formFor(10, 5));
@@ -130,35 +134,81 @@ class StochasticReconfigurationTest {
         }
     }
 
-    /** The Gram product split over tasks (large systems) gives the bits of one task, and a^T a to rounding. */
-    @Test
-    void gramIsBitwiseTheSameSplitOverTasks() {
-        int rows = 257;
-        int cols = 600;
-        assertTrue((long) rows * cols * cols / 2 >= StochasticReconfiguration.PARALLEL_GRAM_MIN, "large enough to split");
-        SplittableRandom random = new SplittableRandom(3);
+    /**
+     * The Gram product equals, bit for bit, one fused multiply-add chain per entry over the rows
+     * in ascending order, on 1 and 3 threads, on shapes that cut its tiles (rows and columns not
+     * multiples of the tile sizes, several depth slices).
+     */
+    @ParameterizedTest(name = "rows={0} cols={1}")
+    @CsvSource({"257, 600", "600, 67", "3, 5", "513, 300"})
+    void gramIsOneFixedFmaChainPerEntryOnAnyThreadCount(int rows, int cols) {
+        SplittableRandom random = new SplittableRandom(rows * 31L + cols);
         double[] a = new double[rows * cols];
         for (int i = 0; i < a.length; i++) {
             a[i] = random.nextGaussian();
         }
-        double[] split = new double[cols * cols];
-        StochasticReconfiguration.gram(a, rows, cols, split);
-        for (int tasks : new int[] {1, 3}) {
-            double[] one = new double[cols * cols];
-            for (int t = 0; t < tasks; t++) {
-                StochasticReconfiguration.gramRows(a, rows, cols, one, t, tasks);
-            }
+        double[] t = new double[a.length];
+        GramProduct.transpose(a, rows, cols, t);
+        for (int threads : new int[] {1, 3}) {
+            double[] g = new double[cols * cols];
+            java.util.Arrays.fill(g, Double.NaN);
+            new GramProduct().gram(a, t, rows, cols, g, threads);
             for (int i = 0; i < cols; i++) {
                 for (int j = i; j < cols; j++) {
-                    assertEquals(one[i * cols + j], split[i * cols + j], 0, "g[" + i + ", " + j + "], " + tasks + " tasks");
-                    assertEquals(one[i * cols + j], split[j * cols + i], 0, "g[" + j + ", " + i + "] (mirror)");
+                    double chain = 0;
+                    for (int b = 0; b < rows; b++) {
+                        chain = Math.fma(a[b * cols + i], a[b * cols + j], chain);
+                    }
+                    assertEquals(chain, g[i * cols + j], 0, "g[" + i + ", " + j + "], " + threads + " threads");
+                    assertEquals(chain, g[j * cols + i], 0, "g[" + j + ", " + i + "] (mirror), " + threads + " threads");
                 }
             }
         }
-        double naive = 0;
-        for (int b = 0; b < rows; b++) {
-            naive += a[b * cols + 5] * a[b * cols + 17];
+    }
+
+    /** The blocked Cholesky solve against LU, across several blocks; a matrix that is not positive definite is refused. */
+    @ParameterizedTest(name = "size={0}")
+    @CsvSource({"1", "63", "64", "65", "200"})
+    void blockedCholeskySolvesAndRefusesIndefiniteMatrices(int size) {
+        SplittableRandom random = new SplittableRandom(size);
+        int rows = size + 5;
+        double[] b = new double[rows * size];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = random.nextGaussian();
         }
-        assertEquals(naive, split[5 * cols + 17], 1e-12 * rows);
+        double[] a = new double[size * size];
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                double s = i == j ? 0.1 : 0;
+                for (int r = 0; r < rows; r++) {
+                    s += b[r * size + i] * b[r * size + j];
+                }
+                a[i * size + j] = s;
+            }
+        }
+        double[] rhs = new double[size];
+        for (int i = 0; i < size; i++) {
+            rhs[i] = random.nextGaussian();
+        }
+        DMatrixRMaj x = new DMatrixRMaj(size, 1);
+        assertTrue(CommonOps_DDRM.solve(new DMatrixRMaj(size, size, true, a), new DMatrixRMaj(size, 1, true, rhs), x));
+        BlockedCholesky cholesky = new BlockedCholesky();
+        assertTrue(cholesky.factor(a.clone(), size, 1));
+        double[] solved = rhs.clone();
+        cholesky.solve(solved);
+        for (int i = 0; i < size; i++) {
+            assertEquals(x.data[i], solved[i], 1e-9 * (1 + Math.abs(x.data[i])), "x[" + i + "]");
+        }
+        double[] threaded = rhs.clone();
+        BlockedCholesky other = new BlockedCholesky();
+        assertTrue(other.factor(a.clone(), size, 3));
+        other.solve(threaded);
+        for (int i = 0; i < size; i++) {
+            assertEquals(solved[i], threaded[i], 0, "x[" + i + "] on 3 threads");
+        }
+        double[] indefinite = a.clone();
+        int last = size - 1;
+        indefinite[last * size + last] = -1;
+        assertTrue(!cholesky.factor(indefinite, size, 1), "a negative last pivot");
     }
 }
