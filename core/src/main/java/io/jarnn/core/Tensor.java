@@ -162,6 +162,17 @@ public final class Tensor implements NdArray {
         return this;
     }
 
+    /**
+     * As {@link #requireShape(String, int...)} for a matrix, without the varargs array: per-site
+     * calls check their (batch, N) and (batch, localSize) arguments on every site.
+     */
+    public Tensor requireShape(String argument, int rows, int cols) {
+        if (shape.length != 2 || shape[0] != rows || shape[1] != cols) {
+            return requireShape(argument, new int[] {rows, cols});
+        }
+        return this;
+    }
+
     /** Throws an {@link IllegalArgumentException} naming {@code argument} unless the rank matches. */
     public Tensor requireRank(String argument, int expectedRank) {
         if (shape.length != expectedRank) {

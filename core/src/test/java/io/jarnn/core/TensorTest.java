@@ -216,6 +216,11 @@ class TensorTest {
         Tensor t = Tensor.zeros(2, 3);
         assertSame(t, t.requireShape("x", 2, 3));
         assertRejected(() -> t.requireShape("x", 3, 2), "x", "(3, 2)", "(2, 3)");
+        assertRejected(() -> t.requireShape("x", 2, 4), "x", "(2, 4)", "(2, 3)");
+        assertRejected(() -> Tensor.zeros(2, 3, 1).requireShape("x", 2, 3), "x", "(2, 3)", "(2, 3, 1)");
+        assertRejected(() -> Tensor.zeros(6).requireShape("x", 2, 3), "x", "(2, 3)", "(6,)");
+        Tensor cube = Tensor.zeros(2, 3, 1);
+        assertSame(cube, cube.requireShape("x", 2, 3, 1));
         assertRejected(() -> t.requireRank("y", 3), "y", "rank-3", "(2, 3)");
         assertRejected(() -> t.copyFrom(Tensor.zeros(3, 2)), "source", "(2, 3)", "(3, 2)");
         assertEquals("(2, 3)", Shapes.format(2, 3));

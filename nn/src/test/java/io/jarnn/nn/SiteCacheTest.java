@@ -186,10 +186,11 @@ class SiteCacheTest {
 
     /**
      * The per-site loop allocates nothing: after warm-up, a whole pass of the sampler's
-     * {@code conditionalInto(cache, sigma, off, i)} over the sites of a 2D and a 1D model (scalar
-     * kernels: interpreted Vector API code allocates its vectors until C2 compiles it). Of five
-     * measured passes one may see a transient of the JVM's own; a real per-site allocation
-     * shows in every one.
+     * {@code conditionalInto(cache, sigma, off, i)}, and of the public
+     * {@code conditional(cache, sigma, i, out)} with its argument checks, over the sites of a 2D
+     * and a 1D model (scalar kernels: interpreted Vector API code allocates its vectors until C2
+     * compiles it). Of five measured passes one may see a transient of the JVM's own; a real
+     * per-site allocation shows in every one.
      */
     @Test
     void thePerSiteLoopAllocatesNothing() {
@@ -204,20 +205,28 @@ class SiteCacheTest {
             int n = model.hilbert().size();
             Tensor sigma = Build.randomConfigurations(model.hilbert(), batch, 5);
             SiteCache cache = model.newCache(batch);
-            long[] allocated = new long[5];
-            for (int pass = -20; pass < allocated.length; pass++) {
-                cache.reset();
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < n; i++) {
-                    model.conditionalInto(cache, sigma.array(), sigma.offset(), i);
+            Tensor out = Tensor.zeros(batch, model.hilbert().localSize());
+            for (boolean publicCall : new boolean[] {false, true}) {
+                long[] allocated = new long[5];
+                for (int pass = -20; pass < allocated.length; pass++) {
+                    cache.reset();
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < n; i++) {
+                        if (publicCall) {
+                            model.conditional(cache, sigma, i, out);
+                        } else {
+                            model.conditionalInto(cache, sigma.array(), sigma.offset(), i);
+                        }
+                    }
+                    if (pass >= 0) {
+                        allocated[pass] = threads.getCurrentThreadAllocatedBytes() - before;
+                    }
                 }
-                if (pass >= 0) {
-                    allocated[pass] = threads.getCurrentThreadAllocatedBytes() - before;
-                }
+                long zero = java.util.Arrays.stream(allocated).filter(a -> a == 0).count();
+                assertTrue(zero >= allocated.length - 1, model + (publicCall ? " conditional(cache, sigma, i, out)"
+                        : " conditionalInto") + ": bytes allocated by each of five per-site passes: "
+                        + java.util.Arrays.toString(allocated));
             }
-            long zero = java.util.Arrays.stream(allocated).filter(a -> a == 0).count();
-            assertTrue(zero >= allocated.length - 1, model + ": bytes allocated by each of five per-site passes: "
-                    + java.util.Arrays.toString(allocated));
         }
     }
 }
