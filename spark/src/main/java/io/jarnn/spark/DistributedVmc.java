@@ -2,6 +2,7 @@ package io.jarnn.spark;
 
 import io.jarnn.core.DType;
 import io.jarnn.core.NdArray;
+import io.jarnn.core.PrecisionConversion;
 import io.jarnn.core.Tensor;
 import io.jarnn.core.Tensor64;
 import io.jarnn.nn.ARNN;
@@ -10,6 +11,7 @@ import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.vmc.EnergyEstimator;
 import io.jarnn.vmc.NonFiniteParametersException;
 import io.jarnn.vmc.Optimizer;
+import io.jarnn.vmc.ParameterUpdate;
 import io.jarnn.vmc.StepRecord;
 import io.jarnn.vmc.StochasticReconfiguration;
 import io.jarnn.vmc.VmcCheckpoint;
@@ -86,13 +88,8 @@ public final class DistributedVmc {
         this.model = b.model;
         this.step = b.step;
         if (b.resumed != null) {
-            VmcCheckpoint c = b.resumed;
-            if (!c.optimizer().equals(optimizer.name())) {
-                throw new IllegalArgumentException("optimizer: the checkpoint was written by '" + c.optimizer()
-                        + "' but the run has '" + optimizer.name() + "'");
-            }
-            optimizer.restore(c.optimizerSteps(), c.optimizerState());
-            lastCheckpointStep = c.step();
+            b.resumed.restoreOptimizer(optimizer);
+            lastCheckpointStep = b.resumed.step();
         }
         // The executors build the operator; build it once here too, so that a bad one fails now.
         if (!hamiltonian.create().hilbert().equals(model.hilbert())) {
@@ -226,7 +223,7 @@ public final class DistributedVmc {
         }
         double[] increment = new double[p];
         optimizer.update(gradient, increment);
-        model = FlatParameters.plus(model, increment, step);
+        model = ParameterUpdate.plus(model, increment, step, "");
         long t2 = System.nanoTime();
         StepRecord record = new StepRecord(step, samples, total.meanEnergy, Math.sqrt(variance / samples), variance,
                 form, iterations, t1 - t0, 0, 0, t2 - t1);
@@ -280,7 +277,11 @@ public final class DistributedVmc {
             }
             double[] energies = new double[rows];
             EnergyEstimator.of(hamiltonian.create()).localEnergies(m, sigma, rows, energies);
-            double[] o = FlatParameters.toDoubles(m.logPsiJacobian(configurations));
+            // A fresh Jacobian: widened (a copy) or taken as it is, then centred in place by StepMoments.
+            double[] o = switch (m.logPsiJacobian(configurations)) {
+                case Tensor t -> PrecisionConversion.widen(t).array();
+                case Tensor64 t -> t.array();
+            };
             if (gather) {
                 double[] raw = o.clone();
                 return new Share(StepMoments.of(first, rows, p, energies, o, false), energies, raw);

@@ -9,13 +9,13 @@ import io.jarnn.nn.GradientWorkspace;
 import io.jarnn.nn.GradientWorkspace64;
 
 /**
- * What the driver does with a model, in double whatever the model's precision: read and write
- * its flat parameters, sample, and evaluate the logPsi Jacobian or gradient. One implementation
+ * What the driver does with a model, in double whatever the model's precision: read its flat
+ * parameters, sample, and evaluate the logPsi Jacobian or gradient (the update is
+ * {@link ParameterUpdate}'s). One implementation
  * per precision; each owns the buffers of its precision (configurations, Jacobian, scratch),
  * sized once for a batch and reused every step. Not thread-safe (one per driver).
  *
- * <p>Parameters: a float32 model's flat vector widens exactly to double; a double vector is
- * written back rounded to nearest float (one rounding per element per step).
+ * <p>Parameters: a float32 model's flat vector widens exactly to double.
  */
 abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
     final int batch;
@@ -45,9 +45,6 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
 
     /** The flat parameters widened to double into {@code dst[0 .. P)}. */
     abstract void readParameters(double[] dst);
-
-    /** A model of the same configuration with the flat parameters {@code flat} (rounded to the model's precision). */
-    abstract AutoregressiveModel withParameters(double[] flat);
 
     /** Draws {@code batch} samples of {@code seed}'s sequence into {@link #configurations}. */
     abstract void sample(long seed);
@@ -92,14 +89,6 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
             for (int e = 0; e < parameters; e++) {
                 dst[e] = flat[e];
             }
-        }
-
-        @Override
-        AutoregressiveModel withParameters(double[] theta) {
-            for (int e = 0; e < parameters; e++) {
-                flat[e] = (float) theta[e];
-            }
-            return model.withParameters(flat);
         }
 
         @Override
@@ -162,11 +151,6 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         @Override
         void readParameters(double[] dst) {
             model.flatParameters(dst, 0);
-        }
-
-        @Override
-        AutoregressiveModel withParameters(double[] theta) {
-            return model.withParameters(theta);
         }
 
         @Override

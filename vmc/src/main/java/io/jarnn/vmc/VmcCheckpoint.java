@@ -53,6 +53,20 @@ public record VmcCheckpoint(AutoregressiveModel model, long step, long seed, Str
         optimizerState = Map.copyOf(optimizerState);
     }
 
+    /**
+     * Puts {@code run}'s optimiser in this checkpoint's state, so that a resumed run continues the
+     * same trajectory.
+     *
+     * @throws IllegalArgumentException if the checkpoint was written by another optimiser
+     */
+    public void restoreOptimizer(Optimizer run) {
+        if (!optimizer.equals(run.name())) {
+            throw new IllegalArgumentException("optimizer: the checkpoint was written by '" + optimizer
+                    + "' but the run has '" + run.name() + "'");
+        }
+        run.restore(optimizerSteps, optimizerState);
+    }
+
     /** The state file beside model file {@code model}: {@code run.npz} -> {@code run.vmc.npz}. */
     public static Path statePath(Path model) {
         String name = model.getFileName().toString();

@@ -41,7 +41,6 @@ public final class VmcDriver {
     private final ModelBridge bridge;
 
     private long step;
-    private final double[] theta;
     private final double[] localEnergies;
     private final double[] weights;
     private final double[] jacobian;
@@ -67,7 +66,6 @@ public final class VmcDriver {
         this.listener = b.listener;
         this.bridge = ModelBridge.of(model, samples);
         int p = model.parameterCount();
-        this.theta = new double[p];
         this.localEnergies = new double[samples];
         this.weights = new double[samples];
         this.jacobian = sr == null ? null : new double[Math.multiplyExact(samples, p)];
@@ -75,13 +73,8 @@ public final class VmcDriver {
         this.increment = new double[p];
         this.step = b.step;
         if (b.resumed != null) {
-            VmcCheckpoint c = b.resumed;
-            if (!c.optimizer().equals(optimizer.name())) {
-                throw new IllegalArgumentException("optimizer: the checkpoint was written by '" + c.optimizer()
-                        + "' but the driver has '" + optimizer.name() + "'");
-            }
-            optimizer.restore(c.optimizerSteps(), c.optimizerState());
-            lastCheckpointStep = c.step();
+            b.resumed.restoreOptimizer(optimizer);
+            lastCheckpointStep = b.resumed.step();
         }
     }
 
@@ -197,7 +190,7 @@ public final class VmcDriver {
 
     /** One step: sample, local energies, gradient (SR), update. */
     public StepRecord runStep() {
-        int p = theta.length;
+        int p = gradient.length;
         long t0 = System.nanoTime();
         bridge.sample(stepSeed(seed, step));
         long t1 = System.nanoTime();
@@ -236,18 +229,7 @@ public final class VmcDriver {
             iterations = sr.lastIterations();
         }
         optimizer.update(gradient, increment);
-        bridge.readParameters(theta);
-        boolean single = bridge.model().dtype() == io.jarnn.core.DType.FLOAT32;
-        for (int e = 0; e < p; e++) {
-            double x = theta[e] + increment[e];
-            if (!Double.isFinite(x) || (single && !Float.isFinite((float) x))) {
-                throw new NonFiniteParametersException(step, "step " + step + ": parameter " + e + " would become "
-                        + (single ? (float) x : x) + " (update " + increment[e] + "); stopping with the model of step "
-                        + step + lastCheckpointNote());
-            }
-            theta[e] = x;
-        }
-        bridge.setModel(bridge.withParameters(theta));
+        bridge.setModel(ParameterUpdate.plus(bridge.model(), increment, step, lastCheckpointNote()));
         long t4 = System.nanoTime();
         StepRecord record = new StepRecord(step, samples, mean, stderr, variance, form, iterations,
                 t1 - t0, t2 - t1, t3 - t2, t4 - t3);

@@ -217,4 +217,15 @@ class VmcDriverTest {
         assertTrue(e.getMessage().contains("parameters_sha256 differs"), e.getMessage());
         assertEquals(dir.resolve("a.vmc.npz"), VmcCheckpoint.statePath(ckpt));
     }
+
+    @Test
+    void aCheckpointOfAnotherOptimizerIsRefused(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("sgd.npz");
+        driver(model(DType.FLOAT64, 4), "sgd", false).checkpoint(ckpt, 0).build().run(2);
+        VmcCheckpoint loaded = VmcCheckpoint.load(ckpt);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> driver(loaded.model(), "adam", false).resume(loaded).build());
+        assertTrue(e.getMessage().startsWith("optimizer: the checkpoint was written by 'sgd' but the run has 'adam'"),
+                e.getMessage());
+    }
 }
