@@ -1,6 +1,7 @@
 package io.jarnn.spark;
 
 import io.jarnn.core.DType;
+import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.NdArray;
 import io.jarnn.core.PrecisionConversion;
 import io.jarnn.core.Tensor;
@@ -92,9 +93,10 @@ public final class DistributedVmc {
             lastCheckpointStep = b.resumed.step();
         }
         // The executors build the operator; build it once here too, so that a bad one fails now.
-        if (!hamiltonian.create().hilbert().equals(model.hilbert())) {
+        HilbertSpace operatorSpace = hamiltonian.create().hilbert();
+        if (!operatorSpace.equals(model.hilbert())) {
             throw new IllegalArgumentException("hamiltonian: expected an operator on the model's Hilbert space "
-                    + model.hilbert() + " but got one on " + hamiltonian.create().hilbert());
+                    + model.hilbert() + " but got one on " + operatorSpace);
         }
     }
 

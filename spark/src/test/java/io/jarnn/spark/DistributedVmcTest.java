@@ -28,6 +28,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -151,5 +152,16 @@ class DistributedVmcTest {
         straight.runStep();
         resumed.runStep();
         assertClose(straight.model(), resumed.model(), TOLERANCE);
+    }
+
+    @Test
+    void anOperatorOnAnotherSpaceIsRefusedBeforeAnyJob() {
+        OperatorSource longer = () -> new TransverseFieldIsing(HilbertSpace.spin(0.5, SITES + 2),
+                Lattice.chain(SITES + 2, false), 1, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DistributedVmc.builder(spark, conv64(), longer).optimizer(new Sgd(0.1)).build());
+        assertTrue(e.getMessage().startsWith("hamiltonian: expected an operator on the model's Hilbert space"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("N=" + (SITES + 2)), e.getMessage());
     }
 }
