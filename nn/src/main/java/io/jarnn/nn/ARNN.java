@@ -49,6 +49,10 @@ public final class ARNN implements AutoregressiveModel {
      * (see {@link MaskedConv1D#forwardPlanar}); 0 for the row-major path.
      */
     private final int planarStride;
+    /** Positions per block of the planar forward's wavefront (see {@link #forwardChunkPlanar}). */
+    private final int planarBlock;
+    /** Floats of all of one sample's planes in the planar forward: its input and every layer's output. */
+    private final int planarFloats;
     /**
      * Whether full forwards run feature-major from the first layer to the last (every layer
      * dense; see {@link MaskedDense1D#forwardFeatureMajor}): a chunk, at most
@@ -71,6 +75,13 @@ public final class ARNN implements AutoregressiveModel {
         this.maxWidth = width;
         this.planarStride = layers.stream().allMatch(l -> l instanceof MaskedConv1D)
                 ? config.hilbert().size() + Tuning.PLANAR_ROW_GAP : 0;
+        int planes = layers.get(0).inFeatures();
+        for (MaskedLayer l : layers) {
+            planes = Math.addExact(planes, l.outFeatures());
+        }
+        this.planarFloats = planarStride == 0 ? 0 : Math.multiplyExact(planes, planarStride);
+        this.planarBlock = Math.max(Tuning.PLANAR_BLOCK_QUANTUM,
+                Tuning.PLANAR_BLOCK_FLOATS / width / Tuning.PLANAR_BLOCK_QUANTUM * Tuning.PLANAR_BLOCK_QUANTUM);
         this.featureMajor = layers.stream().allMatch(l -> l instanceof MaskedDense1D);
         long perSample = (long) config.hilbert().size() * width;
         this.chunkRows = (int) Math.max(1, Math.min(Tuning.MAX_CHUNK_ROWS, Tuning.CHUNK_TARGET_FLOATS / perSample));
@@ -202,6 +213,14 @@ public final class ARNN implements AutoregressiveModel {
 
     int chunkFloats() {
         return chunkRows * Math.max(config.hilbert().size(), planarStride) * maxWidth;
+    }
+
+    /**
+     * Floats of each of a {@link Workspace}'s buffers: a chunk's activations, or all of one
+     * sample's planes in the planar forward, whichever is more.
+     */
+    int forwardBufferFloats() {
+        return Math.max(chunkFloats(), planarFloats);
     }
 
     /** Rows (samples) per parallel chunk of a full forward; fixed by the model's shape, never by threads. */
@@ -457,41 +476,61 @@ public final class ARNN implements AutoregressiveModel {
      */
     private void forwardChunkPlanar(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b,
                                     float[] scratch) {
-        // One sample at a time through every layer: its two activation planes (width x stride
-        // floats each, 66 KiB at N = 1024, f = 16) stay in L2 from layer to layer, where a
-        // chunk's planes (1 MiB each) did not, and two workers no longer share L3 bandwidth.
-        // Every element takes the same operations whatever the grouping: the same bits.
+        // One sample at a time, and within it a wavefront: every layer (and selu, and the
+        // normalisation) on a block of positions before the next block, as the layers are
+        // causal: a block needs only earlier positions of the layer below, already computed.
+        // All of a sample's planes lie one after the other in a (see planarFloats), so each
+        // layer still reads the earlier blocks of its input; a block's planes and the weights
+        // stay in L1. Every element takes the same operations whatever the split: the same bits.
         int n = hilbert().size();
         int ls = hilbert().localSize();
         int stride = planarStride;
+        int block = planarBlock;
         float[] in = inputs.array();
         float[] o = out.array();
+        float pow = machinePow();
         boolean constrained = hilbert().isConstrained();
+        int logits = 0;
         for (int r = 0; r < rows; r++) {
             System.arraycopy(in, inputs.offset() + (first + r) * n, a, 0, n);
-            float[] x = a;
-            float[] y = b;
-            for (int l = 0; l < layers.size(); l++) {
-                MaskedConv1D layer = (MaskedConv1D) layers.get(l);
-                layer.forwardPlanar(kernels, x, 0, 1, y, 0, stride);
-                float[] t = x;
-                x = y;
-                y = t;
-                if (l + 1 < layers.size()) {
-                    kernels.selu(x, 0, x, 0, layer.outFeatures() * stride);
+            int outRow = out.offset() + (first + r) * n * ls;
+            for (int from = 0; from < n; from += block) {
+                int to = Math.min(n, from + block);
+                int x = 0;
+                int y = layers.get(0).inFeatures() * stride;
+                for (int l = 0; l < layers.size(); l++) {
+                    MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+                    layer.forwardPlanarPositions(kernels, a, x, a, y, stride, from, to);
+                    if (l + 1 < layers.size()) {
+                        for (int c = 0; c < layer.outFeatures(); c++) {
+                            kernels.selu(a, y + c * stride + from, a, y + c * stride + from, to - from);
+                        }
+                    }
+                    x = y;
+                    y += layer.outFeatures() * stride;
+                }
+                logits = x;
+                if (!constrained) {
+                    // Normalised along the positions (bitwise logNormalizeRows), then to rows of localSize.
+                    kernels.logNormalizeColumns(a, x + from, stride, b, from, stride, ls, to - from, pow);
+                    for (int k = 0; k < ls; k++) {
+                        for (int i = from; i < to; i++) {
+                            o[outRow + i * ls + k] = b[k * stride + i];
+                        }
+                    }
                 }
             }
             if (constrained) {
                 // The sector rule works on rows of logits: transpose them, then as the row-major path.
-                transposeSamples(x, stride, 1, ls, scratch, r * n * ls);
-                continue;
+                for (int k = 0; k < ls; k++) {
+                    for (int i = 0; i < n; i++) {
+                        scratch[(r * n + i) * ls + k] = a[logits + k * stride + i];
+                    }
+                }
             }
-            // Normalised along the positions (bitwise logNormalizeRows), then to rows of localSize.
-            kernels.logNormalizeColumns(x, 0, stride, y, 0, stride, ls, n, machinePow());
-            transposeSamples(y, stride, 1, ls, o, out.offset() + (first + r) * n * ls);
         }
         if (constrained) {
-            kernels.logNormalizeRows(scratch, 0, o, out.offset() + first * n * ls, rows * n, ls, machinePow());
+            kernels.logNormalizeRows(scratch, 0, o, out.offset() + first * n * ls, rows * n, ls, pow);
             maskToSector(inputs, first, rows, scratch, out);
         }
     }
@@ -532,23 +571,6 @@ public final class ARNN implements AutoregressiveModel {
             kernels.logNormalizeColumns(x, i * ls * rows, rows, y, i * ls * rows, rows, ls, rows, machinePow());
         }
         Transpose.of(y, 0, n * ls, rows, o, outRows);
-    }
-
-    /**
-     * Planar (samples, width, positions) with rows {@code stride} apart to row-major
-     * (samples, positions, width) at {@code dstOff}.
-     */
-    private void transposeSamples(float[] src, int stride, int rows, int width, float[] dst, int dstOff) {
-        int n = hilbert().size();
-        for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < width; k++) {
-                int from = (r * width + k) * stride;
-                int to = dstOff + r * n * width + k;
-                for (int i = 0; i < n; i++) {
-                    dst[to + i * width] = src[from + i];
-                }
-            }
-        }
     }
 
     /** Applies {@link SectorRule} to the logPsi rows of [first, first + rows), from their logits x. */

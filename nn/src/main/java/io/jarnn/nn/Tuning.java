@@ -35,6 +35,17 @@ final class Tuning {
      */
     static final int PLANAR_ROW_GAP = 16;
 
+    /**
+     * Floats of one layer's plane that a block of positions of the planar full forward may
+     * cover (16 KiB): every layer runs on a block of positions before the next block, and a
+     * block's input and output planes with the weights stay in a 48 KiB L1. 256 positions at
+     * f = 16, 64 at f = 64.
+     */
+    static final int PLANAR_BLOCK_FLOATS = 1 << 12;
+
+    /** Block sizes of the planar forward are multiples of this: four 16-lane vectors, the kernel's widest tile. */
+    static final int PLANAR_BLOCK_QUANTUM = 64;
+
     /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
     static final int SAMPLER_CHUNK = 64;
 }
