@@ -29,6 +29,13 @@ final class Tuning {
     static final int DENSE_COLUMN_BLOCK = 64;
 
     /**
+     * Rows of the reduction per block of a feature-major dense product: 128 rows of
+     * {@link #DENSE_COLUMN_BLOCK} inputs are 32 KiB, in L1 with the panel's slice while all
+     * output rows pass over them.
+     */
+    static final int DENSE_REDUCTION_BLOCK = 128;
+
+    /**
      * Floats between the end of one row (N positions) and the next in the planar layout of a
      * convolutional model's full forward: rows 4 KiB apart (N = 1024) would all map to the same
      * L1 set; 16 floats more put each on the next cache line's set.
