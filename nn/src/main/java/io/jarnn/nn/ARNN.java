@@ -377,14 +377,25 @@ public final class ARNN implements AutoregressiveModel {
     private void forwardLogPsi(Tensor inputs, Tensor out, Workspace ws) {
         int batch = inputs.dim(0);
         int chunks = (batch + chunkRows - 1) / chunkRows;
-        ws.ensureWorkers(ParallelChunks.workers(chunks, threads));
-        ParallelChunks.run(chunks, threads, (worker, chunk) -> {
-            int first = chunk * chunkRows;
-            int rows = Math.min(chunkRows, batch - first);
-            forwardChunk(inputs, first, rows, out, ws.buffer(worker, Workspace.INPUT),
-                    ws.buffer(worker, Workspace.OUTPUT), ws.buffer(worker, Workspace.SCRATCH));
-            requireFinite(inputs, out, first, rows);
-        });
+        int workers = ParallelChunks.workers(chunks, threads);
+        ws.ensureWorkers(workers);
+        if (workers == 1) {
+            // On the calling thread without the capturing lambda: a forward allocates nothing.
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                forwardChunkChecked(inputs, batch, chunk, out, ws, 0);
+            }
+            return;
+        }
+        ParallelChunks.run(chunks, threads, (worker, chunk) -> forwardChunkChecked(inputs, batch, chunk, out, ws, worker));
+    }
+
+    /** Chunk {@code chunk} of the batch through every layer with worker {@code worker}'s buffers, its rows then checked finite. */
+    private void forwardChunkChecked(Tensor inputs, int batch, int chunk, Tensor out, Workspace ws, int worker) {
+        int first = chunk * chunkRows;
+        int rows = Math.min(chunkRows, batch - first);
+        forwardChunk(inputs, first, rows, out, ws.buffer(worker, Workspace.INPUT),
+                ws.buffer(worker, Workspace.OUTPUT), ws.buffer(worker, Workspace.SCRATCH));
+        requireFinite(inputs, out, first, rows);
     }
 
     /**
