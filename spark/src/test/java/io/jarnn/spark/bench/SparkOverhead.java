@@ -163,9 +163,9 @@ public final class SparkOverhead {
                 .dtype(DType.FLOAT64).build64(1).withThreads(2);
         VmcDriver local = VmcDriver.builder(model, ising.create()).samples(1024).seed(1).optimizer(new Sgd(0.1))
                 .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO)).build();
-        DistributedVmc distributed = DistributedVmc.builder(spark, model, ising).samples(1024).seed(1)
-                .optimizer(new Sgd(0.1)).sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO))
-                .partitions(2).build();
+        VmcDriver distributed = VmcDriver.builder(model, DistributedVmc.on(spark, ising).withPartitions(2))
+                .samples(1024).seed(1).optimizer(new Sgd(0.1))
+                .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO)).build();
         for (int w = 0; w < 10; w++) {
             local.runStep();
             distributed.runStep();
