@@ -115,6 +115,11 @@ public final class DistributedSampler {
         return chunkSize;
     }
 
+    /** The id of the model's broadcast, made by the first job of this sampler or of one it was derived from (tests). */
+    long broadcastId() {
+        return broadcast.get().id();
+    }
+
     /** How a run of {@code n} samples is cut into tasks. */
     public RowRanges ranges(long n) {
         int sites = model.model().hilbert().size();

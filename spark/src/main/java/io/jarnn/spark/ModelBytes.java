@@ -66,6 +66,17 @@ public final class ModelBytes implements Serializable {
         return new ModelBytes(bytes, path.toString(), ModelFiles.load(bytes, path.toString()));
     }
 
+    /**
+     * The bytes of a model file, not read here: the first {@link #model()} call in a JVM reads
+     * them, and a broken file then fails there, naming {@code source}.
+     */
+    static ModelBytes ofFileBytes(byte[] npz, String source) {
+        if (npz == null || source == null) {
+            throw new IllegalArgumentException("npz, source: expected a model file's bytes and a name but got null");
+        }
+        return new ModelBytes(npz.clone(), source, null);
+    }
+
     /** The model, read at most once per JVM and content. */
     public AutoregressiveModel model() {
         return loaded().model();

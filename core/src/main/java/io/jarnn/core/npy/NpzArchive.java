@@ -146,12 +146,8 @@ public final class NpzArchive {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(admission, "admission");
-        List<InMemoryZip.Entry> entries = InMemoryZip.read(bytes, source, limits);
-        List<ZipEntry> zipEntries = entries.stream().map(InMemoryZip.Entry::entry).toList();
-        java.util.IdentityHashMap<ZipEntry, InMemoryZip.Entry> byEntry = new java.util.IdentityHashMap<>();
-        entries.forEach(e -> byEntry.put(e.entry(), e));
-        return readEntries(Collections.enumeration(zipEntries), entry -> byEntry.get(entry).open(), source,
-                bytes.length, limits, admission);
+        InMemoryZip zip = InMemoryZip.of(bytes, source, limits);
+        return readEntries(Collections.enumeration(zip.entries()), zip::open, source, bytes.length, limits, admission);
     }
 
     /** {@link #read(byte[], String, ReadLimits, ArrayAdmission)} admitting every array. */
