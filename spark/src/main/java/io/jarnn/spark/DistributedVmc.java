@@ -6,8 +6,6 @@ import io.jarnn.core.NdArray;
 import io.jarnn.core.PrecisionConversion;
 import io.jarnn.core.Tensor;
 import io.jarnn.core.Tensor64;
-import io.jarnn.nn.ARNN;
-import io.jarnn.nn.ARNN64;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.vmc.EnergyEstimator;
 import io.jarnn.vmc.StepEstimate;
@@ -17,7 +15,6 @@ import io.jarnn.vmc.VmcCheckpoint;
 import io.jarnn.vmc.VmcDriver;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.Serial;
@@ -33,7 +30,8 @@ import java.util.stream.IntStream;
  *   VmcDriver run = VmcDriver.builder(model, DistributedVmc.on(spark, hamiltonian).withPartitions(8))
  *           .samples(1024).optimizer(new Sgd(0.1)).sr(sr).build();      // or DistributedVmc.builder(...)
  * </pre>
- * Step s: the model goes out as its {@code .npz} bytes in a broadcast; partition k draws its
+ * Step s: the model goes out as its {@code .npz} bytes ({@link ModelShipment}: in the tasks'
+ * closure when small, else in a broadcast of its own); partition k draws its
  * range of the step's samples ({@link RowRanges}, seed {@link VmcDriver#stepSeed}(seed, s), so
  * the union is exactly the local driver's samples), computes their local energies
  * ({@link EnergyEstimator}) and logPsi Jacobian and returns its share of the sums
@@ -60,12 +58,15 @@ public final class DistributedVmc implements StepStrategy {
     private final OperatorSource hamiltonian;
     private final int partitions;
     private final TaskHook hook;
+    private final int inlineLimit;
 
-    private DistributedVmc(SparkSession spark, OperatorSource hamiltonian, int partitions, TaskHook hook) {
+    private DistributedVmc(SparkSession spark, OperatorSource hamiltonian, int partitions, TaskHook hook,
+                           int inlineLimit) {
         this.spark = spark;
         this.hamiltonian = hamiltonian;
         this.partitions = partitions;
         this.hook = hook;
+        this.inlineLimit = inlineLimit;
     }
 
     /**
@@ -79,7 +80,7 @@ public final class DistributedVmc implements StepStrategy {
         if (hamiltonian == null) {
             throw new IllegalArgumentException("hamiltonian: expected an operator source but got null");
         }
-        return new DistributedVmc(spark, hamiltonian, 0, TaskHook.NONE);
+        return new DistributedVmc(spark, hamiltonian, 0, TaskHook.NONE, ModelShipment.INLINE_LIMIT);
     }
 
     /** A {@link VmcDriver} builder of {@code model} whose steps are {@link #on}(spark, hamiltonian)'s jobs. */
@@ -92,12 +93,17 @@ public final class DistributedVmc implements StepStrategy {
         if (partitions < 0) {
             throw new IllegalArgumentException("partitions: expected >= 0 (0: automatic) but got " + partitions);
         }
-        return new DistributedVmc(spark, hamiltonian, partitions, hook);
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit);
     }
 
     /** The same steps running {@code hook} at the start of each task (tests inject failures). */
     DistributedVmc withTaskHook(TaskHook hook) {
-        return new DistributedVmc(spark, hamiltonian, partitions, hook);
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit);
+    }
+
+    /** The same steps shipping models of at most {@code bytes} in the tasks' closure, larger ones in a broadcast (tests). */
+    DistributedVmc withInlineLimit(int bytes) {
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, bytes);
     }
 
     /** How a step of {@code samples} samples is cut into tasks. */
@@ -126,16 +132,13 @@ public final class DistributedVmc implements StepStrategy {
         StochasticReconfiguration.Form form = sr == null ? null : sr.formFor(samples, p);
         boolean gather = form != null && form != StochasticReconfiguration.Form.DENSE;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ModelBytes> broadcast = jsc.broadcast(ModelBytes.of(model));
         List<Share> shares;
-        try {
+        try (ModelShipment shipment = ModelShipment.of(jsc, ModelBytes.of(model), inlineLimit)) {
             List<Integer> parts = new ArrayList<>(IntStream.range(0, ranges.parts()).boxed().toList());
             shares = jsc.parallelize(parts, ranges.parts())
-                    .map(new StepPartition(broadcast, hamiltonian, ranges, stepSeed,
+                    .map(new StepPartition(shipment, hamiltonian, ranges, stepSeed,
                             form == StochasticReconfiguration.Form.DENSE, gather, hook))
                     .collect();
-        } finally {
-            broadcast.destroy();
         }
         long t1 = System.nanoTime();
         List<StepMoments> moments = shares.stream().map(Share::moments).toList();
@@ -180,7 +183,7 @@ public final class DistributedVmc implements StepStrategy {
         @Serial
         private static final long serialVersionUID = 1L;
 
-        private final Broadcast<ModelBytes> model;
+        private final ModelShipment model;
         private final OperatorSource hamiltonian;
         private final RowRanges ranges;
         private final long stepSeed;
@@ -188,7 +191,7 @@ public final class DistributedVmc implements StepStrategy {
         private final boolean gather;
         private final TaskHook hook;
 
-        StepPartition(Broadcast<ModelBytes> model, OperatorSource hamiltonian, RowRanges ranges, long stepSeed,
+        StepPartition(ModelShipment model, OperatorSource hamiltonian, RowRanges ranges, long stepSeed,
                       boolean withS, boolean gather, TaskHook hook) {
             this.model = model;
             this.hamiltonian = hamiltonian;
@@ -202,7 +205,7 @@ public final class DistributedVmc implements StepStrategy {
         @Override
         public Share call(Integer part) {
             Tasks.runHook(hook);
-            AutoregressiveModel m = model.value().model().withThreads(Tasks.threads());
+            AutoregressiveModel m = model.model().model().withThreads(Tasks.threads());
             int rows = ranges.rowCount(part);
             long first = ranges.firstRow(part);
             int sites = m.hilbert().size();

@@ -135,6 +135,28 @@ class DistributedVmcTest {
         assertArrayEquals(((ARNN64) once.model()).flatParameters(), ((ARNN64) retried.model()).flatParameters());
     }
 
+    /** A model in the tasks' closure (small) or in a broadcast of its own (large): the same steps, bit for bit. */
+    @Test
+    void aModelShippedInABroadcastGivesTheStepsOfOneInTheClosure() {
+        VmcDriver inClosure = distributed(conv64(), 256, 2, new Sgd(0.05), new StochasticReconfiguration());
+        VmcDriver inBroadcast = VmcDriver.builder(conv64(), DistributedVmc.on(spark, ISING).withPartitions(2)
+                        .withInlineLimit(0))
+                .samples(256).seed(5).optimizer(new Sgd(0.05)).sr(new StochasticReconfiguration()).build();
+        for (int s = 0; s < 2; s++) {
+            assertEquals(inClosure.runStep().energy(), inBroadcast.runStep().energy(), 0, "energy of step " + s);
+        }
+        assertArrayEquals(((ARNN64) inClosure.model()).flatParameters(), ((ARNN64) inBroadcast.model()).flatParameters());
+        ModelBytes bytes = ModelBytes.of(conv64());
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                spark.sparkContext());
+        try (ModelShipment small = ModelShipment.of(jsc, bytes, bytes.size());
+             ModelShipment large = ModelShipment.of(jsc, bytes, bytes.size() - 1)) {
+            assertTrue(small instanceof ModelShipment.Inline, "a model of the limit rides in the closure");
+            assertTrue(large instanceof ModelShipment.Broadcasted, "a larger one gets a broadcast");
+            assertEquals(bytes.sha256(), large.model().sha256());
+        }
+    }
+
     @Test
     void aCheckpointResumesOnTheLocalDriver() throws IOException {
         Path file = dir.resolve("run.npz");
