@@ -33,8 +33,15 @@ import java.util.concurrent.atomic.LongAdder;
  * work run locally on one thread (wall and thread CPU) and as Spark jobs, with the tasks'
  * metrics summed by a listener (deserialisation, run, result serialisation, GC, wall from launch
  * to finish) and the driver's own CPU. Not a JMH benchmark: a breakdown for the overhead work
- * (issue 17). Run:
- * {@code java <spark JVM options> -cp <test classpath> io.jarnn.spark.bench.SparkOverhead sampling|vmc MASTER JOBS}.
+ * (issue 17). After {@code mvn -B package -DskipTests -pl spark -am}, with the JVM options
+ * {@code io.jarnn.spark.JvmOptions} prints:
+ * <pre>
+ *   cp="spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt)"
+ *   java $(java -cp "$cp" io.jarnn.spark.JvmOptions) -Xms2g -Xmx2g -cp "$cp" \
+ *       io.jarnn.spark.bench.SparkOverhead sampling 'local[1]' 6      # or: vmc 'local[2]' 15
+ * </pre>
+ * The sampling case is SparkSampling's (1024 samples in 4 tasks against one local sampler call on
+ * one thread), the VMC case SparkVmcStep's; each prints two rounds, the second the steadier.
  */
 public final class SparkOverhead {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
