@@ -96,18 +96,170 @@ final class Backprop {
     }
 
     /**
-     * One chunk: forward with the layers' inputs kept, the seed, then every layer backward. The
-     * parameter gradient goes to {@code partial} (zeroed first), or, for a Jacobian, to each
-     * sample's row.
+     * One chunk: forward with the layers' inputs kept, the seed, then every layer backward, in
+     * the layout of the model's own forward ({@link GradientWorkspace.Layout}). The parameter
+     * gradient goes to {@code partial} (zeroed first), or, for a Jacobian, to each sample's row.
      */
     private static void chunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
                               Tensor[] layerOutputs, float[] jac, int jacOff, int chunk, int batch,
                               GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
-        HilbertSpace h = m.hilbert();
-        int n = h.size();
-        int ls = h.localSize();
         int first = chunk * m.chunkRows();
         int rows = Math.min(m.chunkRows(), batch - first);
+        int count = m.parameterCount();
+        if (partial != null) {
+            Arrays.fill(partial, 0, count, 0f);
+        } else {
+            Arrays.fill(jac, jacOff + first * count, jacOff + (first + rows) * count, 0f);
+        }
+        switch (ws.layout) {
+            case PLANAR -> planarChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first, rows,
+                    ws, w, partial);
+            case FEATURE_MAJOR -> featureMajorChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff,
+                    first, rows, ws, w, partial);
+            case ROW_MAJOR -> rowMajorChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first, rows,
+                    ws, w, partial);
+        }
+    }
+
+    /**
+     * A convolutional chunk in the planar layout of {@link MaskedConv1D#forwardPlanar}: per
+     * sample (features, positions), rows {@code ws.stride} apart, every product vectorised along
+     * the positions. The logits go to rows of localSize for the seed and its gradient back; each
+     * layer's output gradient goes to rows once, for its parameter gradient (and the VJP's
+     * layer outputs). Forward, input gradients and parameter gradients take the operations of
+     * the row-major path in the same order: the same bits.
+     */
+    private static void planarChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                    Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
+                                    GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+        int n = m.hilbert().size();
+        int ls = m.hilbert().localSize();
+        int stride = ws.stride;
+        Kernels kernels = m.kernels();
+        BackwardKernels backward = kernels.backward();
+        List<MaskedLayer> layers = m.layers();
+        int depth = layers.size();
+        int[] act = ws.activationOffsets;
+        float[] a = w.activations;
+        float[] scratch = w.scratch;
+
+        float[] x = inputs.array();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, inputs.offset() + (first + r) * n, a, act[0] + r * stride, n);
+        }
+        for (int l = 0; l < depth; l++) {
+            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+            layer.forwardPlanar(kernels, a, act[l], rows, a, act[l + 1], stride);
+            if (l + 1 < depth) {
+                kernels.selu(a, act[l + 1], a, act[l + 1], rows * layer.outFeatures() * stride);
+            }
+        }
+
+        float[] g = w.gradient;
+        float[] other = w.other;
+        toRows(a, act[depth], stride, n, rows, ls, scratch, 0);
+        seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
+        toPlanar(other, 0, n, rows, ls, g, 0, stride);
+
+        int count = m.parameterCount();
+        int[] params = m.parameterOffsets();
+        for (int l = depth - 1; l >= 0; l--) {
+            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+            int in = layer.inFeatures();
+            int out = layer.outFeatures();
+            toRows(g, 0, stride, n, rows, out, scratch, 0);
+            if (layerOutputs != null) {
+                Tensor t = layerOutputs[l];
+                System.arraycopy(scratch, 0, t.array(), t.offset() + first * n * out, rows * n * out);
+            }
+            if (partial != null) {
+                layer.backwardParametersPlanar(kernels, backward, a, act[l], stride, scratch, 0, rows, partial, params[l]);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    layer.backwardParametersPlanar(kernels, backward, a, act[l] + r * in * stride, stride,
+                            scratch, r * n * out, 1, jac, jacOff + (first + r) * count + params[l]);
+                }
+            }
+            if (l > 0) {
+                layer.backwardInputPlanar(kernels, g, 0, rows, other, 0, stride);
+                backward.seluBackward(a, act[l], other, 0, other, 0, rows * in * stride);
+                float[] t = g;
+                g = other;
+                other = t;
+            }
+        }
+    }
+
+    /**
+     * A dense chunk feature-major, as {@link MaskedDense1D#forwardFeatureMajor}: the chunk's
+     * samples are the columns of every block ((N*features, rows)), the products vectorised along
+     * them. The logits go to rows of localSize for the seed and its gradient back; each layer's
+     * input goes to rows once, for its parameter gradient. The same operations per element, in
+     * the same order, as the row-major path: the same bits.
+     */
+    private static void featureMajorChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                          Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
+                                          GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+        int n = m.hilbert().size();
+        int ls = m.hilbert().localSize();
+        Kernels kernels = m.kernels();
+        BackwardKernels backward = kernels.backward();
+        List<MaskedLayer> layers = m.layers();
+        int depth = layers.size();
+        int[] act = ws.activationOffsets;
+        float[] a = w.activations;
+        float[] scratch = w.scratch;
+        int cols = rows;
+
+        Transpose.of(inputs.array(), inputs.offset() + first * n, rows, n, a, act[0]);
+        for (int l = 0; l < depth; l++) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            layer.forwardFeatureMajor(kernels, a, act[l], cols, a, act[l + 1]);
+            if (l + 1 < depth) {
+                kernels.selu(a, act[l + 1], a, act[l + 1], rows * n * layer.outFeatures());
+            }
+        }
+
+        float[] g = w.gradient;
+        float[] other = w.other;
+        Transpose.of(a, act[depth], n * ls, cols, scratch, 0);
+        seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
+        Transpose.of(other, 0, rows, n * ls, g, 0);
+
+        int count = m.parameterCount();
+        int[] params = m.parameterOffsets();
+        for (int l = depth - 1; l >= 0; l--) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            int in = layer.inFeatures();
+            int out = layer.outFeatures();
+            if (layerOutputs != null) {
+                Tensor t = layerOutputs[l];
+                Transpose.of(g, 0, n * out, cols, t.array(), t.offset() + first * n * out);
+            }
+            Transpose.of(a, act[l], n * in, cols, scratch, 0);
+            if (partial != null) {
+                layer.backwardParametersFeatureMajor(kernels, scratch, 0, g, 0, cols, rows, w.ones, partial, params[l]);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    layer.backwardParametersFeatureMajor(kernels, scratch, r * n * in, g, r, cols, 1, w.ones,
+                            jac, jacOff + (first + r) * count + params[l]);
+                }
+            }
+            if (l > 0) {
+                layer.backwardInputFeatureMajor(kernels, g, 0, cols, other, 0);
+                backward.seluBackward(a, act[l], other, 0, other, 0, rows * n * in);
+                float[] t = g;
+                g = other;
+                other = t;
+            }
+        }
+    }
+
+    /** Any other model (conv2d) row-major: each layer's {@code forward}, {@code backwardInput}, {@code backwardParameters}. */
+    private static void rowMajorChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                      Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
+                                      GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+        int n = m.hilbert().size();
         Kernels kernels = m.kernels();
         BackwardKernels backward = kernels.backward();
         List<MaskedLayer> layers = m.layers();
@@ -126,50 +278,12 @@ final class Backprop {
             }
         }
 
-        // Seed: the gradient with respect to the logits.
         float[] g = w.gradient;
         float[] other = w.other;
-        int[] chosen = w.chosen;
-        float[] x = inputs.array();
-        int xo = inputs.offset() + first * n;
-        for (int e = 0; e < rows * n; e++) {
-            chosen[e] = LocalStates.indexOrNegative(h, x[xo + e]);
-        }
-        float p = m.machinePow();
-        boolean jacobian = jac != null;
-        if (cot == null) {
-            backward.logNormalizeRowsBackwardChosen(a, act[depth], chosen, 0, weights,
-                    jacobian ? 0 : weightsOff + first, jacobian ? Integer.MAX_VALUE : n, g, 0, rows * n, ls, p);
-        } else {
-            backward.logNormalizeRowsBackward(a, act[depth], cot.array(), cot.offset() + first * n * ls, g, 0,
-                    rows * n, ls, p);
-        }
-        if (h.isConstrained()) {
-            for (int r = 0; r < rows; r++) {
-                float weight = jacobian || weights == null ? 1f : weights[weightsOff + first + r];
-                int before = 0;
-                for (int i = 0; i < n; i++) {
-                    int lo = SectorRule.lowest(h, i, before);
-                    int hi = SectorRule.highest(h, i, before);
-                    int e = r * n + i;
-                    if (!SectorRule.allAllowed(lo, hi, ls)) {
-                        SectorNormalization.maskedLogNormalizeBackward(a, act[depth] + e * ls,
-                                cot == null ? null : cot.array(), cot == null ? 0 : cot.offset() + (first * n + e) * ls,
-                                chosen[e], weight, g, e * ls, ls, lo, hi, p);
-                    }
-                    before += chosen[e];
-                }
-            }
-        }
+        seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, a, act[depth], w.chosen, g);
 
-        // Backward through the layers.
         int count = m.parameterCount();
         int[] params = m.parameterOffsets();
-        if (partial != null) {
-            Arrays.fill(partial, 0, count, 0f);
-        } else {
-            Arrays.fill(jac, jacOff + first * count, jacOff + (first + rows) * count, 0f);
-        }
         for (int l = depth - 1; l >= 0; l--) {
             MaskedLayer layer = layers.get(l);
             int in = layer.inFeatures();
@@ -192,6 +306,76 @@ final class Backprop {
                 float[] t = g;
                 g = other;
                 other = t;
+            }
+        }
+    }
+
+    /**
+     * The seed, the gradient with respect to the logits, row-major (rows*N, localSize) into
+     * {@code g} from the row-major logits at {@code logitsOff}: the backward of the normalisation
+     * and of the gather of the chosen states (or of the cotangent), then the sector rule's.
+     */
+    private static void seed(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot, boolean jacobian,
+                             int first, int rows, float[] logits, int logitsOff, int[] chosen, float[] g) {
+        HilbertSpace h = m.hilbert();
+        int n = h.size();
+        int ls = h.localSize();
+        BackwardKernels backward = m.kernels().backward();
+        float[] x = inputs.array();
+        int xo = inputs.offset() + first * n;
+        for (int e = 0; e < rows * n; e++) {
+            chosen[e] = LocalStates.indexOrNegative(h, x[xo + e]);
+        }
+        float p = m.machinePow();
+        if (cot == null) {
+            backward.logNormalizeRowsBackwardChosen(logits, logitsOff, chosen, 0, weights,
+                    jacobian ? 0 : weightsOff + first, jacobian ? Integer.MAX_VALUE : n, g, 0, rows * n, ls, p);
+        } else {
+            backward.logNormalizeRowsBackward(logits, logitsOff, cot.array(), cot.offset() + first * n * ls, g, 0,
+                    rows * n, ls, p);
+        }
+        if (h.isConstrained()) {
+            for (int r = 0; r < rows; r++) {
+                float weight = jacobian || weights == null ? 1f : weights[weightsOff + first + r];
+                int before = 0;
+                for (int i = 0; i < n; i++) {
+                    int lo = SectorRule.lowest(h, i, before);
+                    int hi = SectorRule.highest(h, i, before);
+                    int e = r * n + i;
+                    if (!SectorRule.allAllowed(lo, hi, ls)) {
+                        SectorNormalization.maskedLogNormalizeBackward(logits, logitsOff + e * ls,
+                                cot == null ? null : cot.array(), cot == null ? 0 : cot.offset() + (first * n + e) * ls,
+                                chosen[e], weight, g, e * ls, ls, lo, hi, p);
+                    }
+                    before += chosen[e];
+                }
+            }
+        }
+    }
+
+    /** Planar (rows, width, positions), rows {@code stride} apart, to row-major (rows, N, width) at {@code dstOff}. */
+    private static void toRows(float[] src, int srcOff, int stride, int n, int rows, int width, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < width; k++) {
+                int from = srcOff + (r * width + k) * stride;
+                int to = dstOff + r * n * width + k;
+                for (int i = 0; i < n; i++) {
+                    dst[to + i * width] = src[from + i];
+                }
+            }
+        }
+    }
+
+    /** Row-major (rows, N, width) to planar (rows, width, positions), rows {@code stride} apart. */
+    private static void toPlanar(float[] src, int srcOff, int n, int rows, int width, float[] dst, int dstOff,
+                                 int stride) {
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < width; k++) {
+                int from = srcOff + r * n * width + k;
+                int to = dstOff + (r * width + k) * stride;
+                for (int i = 0; i < n; i++) {
+                    dst[to + i] = src[from + i * width];
+                }
             }
         }
     }

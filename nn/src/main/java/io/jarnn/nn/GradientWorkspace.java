@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Caller-owned scratch for gradients, Jacobians and vector-Jacobian products of one model shape
  * (see {@link ARNN#newGradientWorkspace()}): per worker, the inputs of every layer of one chunk
- * (what the backward pass needs of the forward), two gradient buffers, the layers' scratch, the
+ * (what the backward pass needs of the forward, in the layout of the model's own forward: see
+ * {@link Layout}), two gradient buffers, the layers' scratch, the
  * chunk's partial parameter gradient and the local indices of its configurations. Allocated on
  * first use and reused by every later call, so a steady-state call allocates nothing on one
  * thread. Only workers a call really runs get buffers. Not thread-safe: one workspace per
@@ -18,6 +19,19 @@ public final class GradientWorkspace {
     private final ARNN model;
     private final List<LayerSpec> specs;
     private final int chunkRows;
+    /** How {@link Backprop} lays a chunk out: the layout of the model's own full forward. */
+    enum Layout {
+        /** Every layer a {@link MaskedConv1D}: per sample (features, positions), rows {@link #stride} apart. */
+        PLANAR,
+        /** Every layer a {@link MaskedDense1D}: the chunk (features x sites, samples). */
+        FEATURE_MAJOR,
+        /** Any other model (conv2d): (samples, sites, features). */
+        ROW_MAJOR
+    }
+
+    final Layout layout;
+    /** Floats between a planar row and the next ({@link Layout#PLANAR}); N otherwise. */
+    final int stride;
     /** Start of layer l's input in {@link Worker#activations}; entry L is the logits. */
     final int[] activationOffsets;
     private Worker[] workers = new Worker[0];
@@ -28,10 +42,20 @@ public final class GradientWorkspace {
         this.chunkRows = model.chunkRows();
         int n = model.hilbert().size();
         List<MaskedLayer> layers = model.layers();
+        if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
+            layout = Layout.PLANAR;
+            stride = n + Tuning.PLANAR_ROW_GAP;
+        } else if (layers.stream().allMatch(l -> l instanceof MaskedDense1D)) {
+            layout = Layout.FEATURE_MAJOR;
+            stride = n;
+        } else {
+            layout = Layout.ROW_MAJOR;
+            stride = n;
+        }
         activationOffsets = new int[layers.size() + 1];
         for (int l = 0; l < layers.size(); l++) {
             activationOffsets[l + 1] = Math.addExact(activationOffsets[l],
-                    Math.multiplyExact(chunkRows, Math.multiplyExact(n, layers.get(l).inFeatures())));
+                    Math.multiplyExact(chunkRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
         }
     }
 
@@ -65,14 +89,18 @@ public final class GradientWorkspace {
         final float[] other;
         final float[] scratch;
         final int[] chosen;
+        /** Ones, at least a chunk's rows and padding: the feature-major bias gradient's sums as products. */
+        final float[] ones;
         private float[] partial;
 
         Worker() {
             int n = model.hilbert().size();
             int ls = model.hilbert().localSize();
             int logits = activationOffsets[activationOffsets.length - 1];
-            activations = new float[Math.addExact(Math.addExact(logits, chunkRows * n * ls), Kernels.OVERREAD_PADDING)];
+            activations = new float[Math.addExact(Math.addExact(logits, chunkRows * stride * ls), Kernels.OVERREAD_PADDING)];
             int wide = Math.addExact(model.chunkFloats(), Kernels.OVERREAD_PADDING);
+            ones = new float[chunkRows + Kernels.OVERREAD_PADDING];
+            Arrays.fill(ones, 1f);
             gradient = new float[wide];
             other = new float[wide];
             scratch = new float[wide];
