@@ -236,12 +236,14 @@ final class Backprop {
                 Tensor t = layerOutputs[l];
                 Transpose.of(g, 0, n * out, cols, t.array(), t.offset() + first * n * out);
             }
-            Transpose.of(a, act[l], n * in, cols, scratch, 0);
+            int xStride = n * in + Tuning.PLANAR_ROW_GAP;
+            toSampleRows(a, act[l], n * in, cols, scratch, xStride);
             if (partial != null) {
-                layer.backwardParametersFeatureMajor(kernels, scratch, 0, g, 0, cols, rows, w.ones, partial, params[l]);
+                layer.backwardParametersFeatureMajor(kernels, scratch, 0, xStride, g, 0, cols, rows, w.ones, partial,
+                        params[l]);
             } else {
                 for (int r = 0; r < rows; r++) {
-                    layer.backwardParametersFeatureMajor(kernels, scratch, r * n * in, g, r, cols, 1, w.ones,
+                    layer.backwardParametersFeatureMajor(kernels, scratch, r * xStride, xStride, g, r, cols, 1, w.ones,
                             jac, jacOff + (first + r) * count + params[l]);
                 }
             }
@@ -353,15 +355,32 @@ final class Backprop {
         }
     }
 
-    /** Planar (rows, width, positions), rows {@code stride} apart, to row-major (rows, N, width) at {@code dstOff}. */
+    /**
+     * Planar (rows, width, positions), rows {@code stride} apart, to row-major (rows, N, width) at
+     * {@code dstOff}: the writes sequential, the reads {@code width} sequential streams.
+     */
     private static void toRows(float[] src, int srcOff, int stride, int n, int rows, int width, float[] dst, int dstOff) {
         for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < width; k++) {
-                int from = srcOff + (r * width + k) * stride;
-                int to = dstOff + r * n * width + k;
-                for (int i = 0; i < n; i++) {
-                    dst[to + i * width] = src[from + i];
+            int from = srcOff + r * width * stride;
+            int to = dstOff + r * n * width;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < width; k++) {
+                    dst[to + i * width + k] = src[from + k * stride + i];
                 }
+            }
+        }
+    }
+
+    /**
+     * Feature-major (features, samples) at {@code srcOff} to one row per sample, rows
+     * {@code dstStride} apart from 0: a stride off a multiple of 4 KiB, so the rows one product
+     * walks through do not all fall in one cache set (see {@link Tuning#PLANAR_ROW_GAP}).
+     */
+    private static void toSampleRows(float[] src, int srcOff, int features, int samples, float[] dst, int dstStride) {
+        for (int f = 0; f < features; f++) {
+            int from = srcOff + f * samples;
+            for (int b = 0; b < samples; b++) {
+                dst[b * dstStride + f] = src[from + b];
             }
         }
     }

@@ -103,7 +103,8 @@ public final class GradientWorkspace {
             Arrays.fill(ones, 1f);
             gradient = new float[wide];
             other = new float[wide];
-            scratch = new float[wide];
+            // The dense parameter gradient's sample rows have a gap after each.
+            scratch = new float[Math.addExact(wide, chunkRows * Tuning.PLANAR_ROW_GAP)];
             chosen = new int[chunkRows * n];
         }
 

@@ -305,7 +305,8 @@ public final class MaskedDense1D extends MaskedLayer {
 
     /**
      * The parameter gradient from dy^T (N*out, {@code samples} columns, rows {@code dyRowStride}
-     * apart) and the layer input row-major (samples, N*in) at {@code xOff}, accumulated into
+     * apart) and the layer input one row of N*in per sample, rows {@code xRowStride} apart from
+     * {@code xOff}, accumulated into
      * {@code grad}: {@code dPanel_j[c, k] += sum_b dY^T[j*out + c, b] X[b, k]}, the samples in
      * ascending order (the order of {@link #backwardParameters}, bitwise equal to it), and the
      * bias gradient {@code dbias[r] += sum_b dY^T[r, b]} in ascending b, as products with
@@ -313,14 +314,13 @@ public final class MaskedDense1D extends MaskedLayer {
      * {@code samples} ones). One sample's Jacobian row is this with {@code samples = 1} and the
      * offsets of its column and row.
      */
-    void backwardParametersFeatureMajor(Kernels kernels, float[] x, int xOff, float[] dy, int dyOff, int dyRowStride,
-                                        int samples, float[] ones, float[] grad, int gradOff) {
-        int rowIn = sites * in;
+    void backwardParametersFeatureMajor(Kernels kernels, float[] x, int xOff, int xRowStride, float[] dy, int dyOff,
+                                        int dyRowStride, int samples, float[] ones, float[] grad, int gradOff) {
         for (int j = 0; j < sites; j++) {
             int k = spec.panelRows(j);
             if (k > 0) {
                 kernels.accumulateTaps(dy, dyOff + j * out * dyRowStride, dyRowStride, 0, 1, samples,
-                        x, xOff, 0, rowIn, grad, gradOff + panelOffsets[j], k, out, k);
+                        x, xOff, 0, xRowStride, grad, gradOff + panelOffsets[j], k, out, k);
             }
         }
         if (useBias) {
