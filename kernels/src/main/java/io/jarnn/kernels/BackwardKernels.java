@@ -67,6 +67,23 @@ public interface BackwardKernels {
                                         float[] dx, int dxOff, int rows, int cols, float machinePow);
 
     /**
+     * {@link #logNormalizeRowsBackwardChosen} of distributions stored as columns, as
+     * {@link Kernels#logNormalizeColumns} is {@link Kernels#logNormalizeRows}'s: x is (rows, cols)
+     * with rows {@code xRowStride} apart, rows = local states and cols = positions (a planar
+     * sample) or samples (a feature-major site); column j's chosen state is
+     * {@code chosen[chosenOff + j]} (a local index, exact in a float) and its weight
+     * {@code weights[weightsOff + j * weightsStride]} ({@code weightsStride} 0: one weight for
+     * every column, or 1); dx is written (rows, cols), rows {@code dxRowStride} apart. Every
+     * element takes the operations {@link #logNormalizeRowsBackwardChosen} of the same
+     * implementation applies to the transposed block, in the same order: bitwise equal to it.
+     * {@code dx} must not overlap {@code x}.
+     */
+    void logNormalizeColumnsBackwardChosen(float[] x, int xOff, int xRowStride, float[] chosen, int chosenOff,
+                                           float[] weights, int weightsOff, int weightsStride,
+                                           float[] dx, int dxOff, int dxRowStride, int rows, int cols,
+                                           float machinePow);
+
+    /**
      * Column sums accumulated into {@code out}, the bias gradient:
      * {@code out[outOff + c] += x[xOff + r * rowStride + c]} for {@code r < rows} in ascending r,
      * one rounded addition each, for {@code c < cols}. {@code out} must not overlap {@code x}.

@@ -633,6 +633,69 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     }
 
     @Override
+    public void logNormalizeColumnsBackwardChosen(float[] x, int xOff, int xRowStride, float[] chosen, int chosenOff,
+                                                  float[] weights, int weightsOff, int weightsStride,
+                                                  float[] dx, int dxOff, int dxRowStride, int rows, int cols,
+                                                  float machinePow) {
+        // logNormalizeRowsBackwardChosen lane-wise: the shifted exponents p (x - max) into dx,
+        // their exps (VectorMath, position-independent), then per column the sum from 0 in
+        // ascending k, q = w / s and (k == pick ? w : 0) - e q. The column tails run the same
+        // operations in scalar.
+        assert weightsStride == 0 || weightsStride == 1 : weightsStride;
+        float p = machinePow;
+        int j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < rows; k++) {
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+            }
+            for (int k = 0; k < rows; k++) {
+                FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).mul(p)
+                        .intoArray(dx, dxOff + k * dxRowStride + j);
+            }
+        }
+        for (; j < cols; j++) {
+            float max = scalarColumnMax(x, xOff + j, xRowStride, rows);
+            for (int k = 0; k < rows; k++) {
+                dx[dxOff + k * dxRowStride + j] = p * (x[xOff + k * xRowStride + j] - max);
+            }
+        }
+        for (int k = 0; k < rows; k++) {
+            VectorMath.expInPlace(dx, dxOff + k * dxRowStride, cols);
+        }
+        j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector s = FloatVector.zero(S);
+            for (int k = 0; k < rows; k++) {
+                s = s.add(FloatVector.fromArray(S, dx, dxOff + k * dxRowStride + j));
+            }
+            FloatVector w = weightsStride == 0 ? FloatVector.broadcast(S, weights[weightsOff])
+                    : FloatVector.fromArray(S, weights, weightsOff + j);
+            FloatVector q = w.div(s);
+            FloatVector pick = FloatVector.fromArray(S, chosen, chosenOff + j);
+            FloatVector zero = FloatVector.zero(S);
+            for (int k = 0; k < rows; k++) {
+                int at = dxOff + k * dxRowStride + j;
+                FloatVector onehot = zero.blend(w, pick.compare(VectorOperators.EQ, (float) k));
+                onehot.sub(FloatVector.fromArray(S, dx, at).mul(q)).intoArray(dx, at);
+            }
+        }
+        for (; j < cols; j++) {
+            float s = 0;
+            for (int k = 0; k < rows; k++) {
+                s += dx[dxOff + k * dxRowStride + j];
+            }
+            float w = weights[weightsOff + j * weightsStride];
+            float q = w / s;
+            int pick = (int) chosen[chosenOff + j];
+            for (int k = 0; k < rows; k++) {
+                int at = dxOff + k * dxRowStride + j;
+                dx[at] = (k == pick ? w : 0f) - dx[at] * q;
+            }
+        }
+    }
+
+    @Override
     public void accumulateColumnSums(float[] x, int xOff, int rowStride, int rows, int cols, float[] out, int outOff) {
         // Vectorised along the columns, each lane adding its column's rows in ascending order:
         // bitwise the scalar reference.
