@@ -15,8 +15,9 @@ import java.util.List;
  * layer's backward in reverse order with selu' between layers (see the layers'
  * {@code backwardInput} / {@code backwardParameters}).
  *
- * <p>Parameter gradients summed over a batch are per-chunk partial sums over the model's fixed
- * {@link ARNN#chunkRows()} chunks, each from zero, added to the result in chunk order
+ * <p>Parameter gradients summed over a batch are per-chunk partial sums over the fixed chunks of
+ * {@link GradientWorkspace#chunkRows} samples (set by the model's shape), each from zero, added to
+ * the result in chunk order
  * ({@link ChunkOrder}); Jacobian rows and layer-output gradients belong to one sample each. So
  * every result has the same bits on any number of threads.
  */
@@ -35,7 +36,7 @@ final class Backprop {
     static void reduce(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cotangent,
                        Tensor[] layerOutputs, float[] grad, int gradOff, GradientWorkspace ws) {
         int batch = inputs.dim(0);
-        int chunkRows = m.chunkRows();
+        int chunkRows = ws.chunkRows;
         int chunks = (batch + chunkRows - 1) / chunkRows;
         int count = m.parameterCount();
         Arrays.fill(grad, gradOff, gradOff + count, 0f);
@@ -75,7 +76,7 @@ final class Backprop {
     /** Rows of d logPsi(sigma_b) / d theta, (batch, P) at {@code jacobianOff}. */
     static void jacobian(ARNN m, Tensor inputs, float[] jacobian, int jacobianOff, GradientWorkspace ws) {
         int batch = inputs.dim(0);
-        int chunkRows = m.chunkRows();
+        int chunkRows = ws.chunkRows;
         int chunks = (batch + chunkRows - 1) / chunkRows;
         int workers = ParallelChunks.workers(chunks, m.threads());
         ws.ensureWorkers(workers);
@@ -103,8 +104,8 @@ final class Backprop {
     private static void chunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
                               Tensor[] layerOutputs, float[] jac, int jacOff, int chunk, int batch,
                               GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
-        int first = chunk * m.chunkRows();
-        int rows = Math.min(m.chunkRows(), batch - first);
+        int first = chunk * ws.chunkRows;
+        int rows = Math.min(ws.chunkRows, batch - first);
         int count = m.parameterCount();
         if (partial != null) {
             Arrays.fill(partial, 0, count, 0f);
@@ -114,8 +115,16 @@ final class Backprop {
         switch (ws.layout) {
             case PLANAR -> planarChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first, rows,
                     ws, w, partial);
-            case FEATURE_MAJOR -> featureMajorChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff,
-                    first, rows, ws, w, partial);
+            case FEATURE_MAJOR -> {
+                int blocks = 0;
+                for (int b0 = 0; b0 < rows; b0 += ws.blockRows, blocks++) {
+                    featureMajorBlock(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff,
+                            first + b0, Math.min(ws.blockRows, rows - b0), blocks, ws, w);
+                }
+                if (partial != null) {
+                    featureMajorParameters(m, rows, blocks, ws, w, partial);
+                }
+            }
             case ROW_MAJOR -> rowMajorChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first, rows,
                     ws, w, partial);
         }
@@ -157,9 +166,23 @@ final class Backprop {
 
         float[] g = w.gradient;
         float[] other = w.other;
-        toRows(a, act[depth], stride, n, rows, ls, scratch, 0);
-        seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
-        toPlanar(other, 0, n, rows, ls, g, 0, stride);
+        if (cot == null && !m.hilbert().isConstrained()) {
+            // The seed along the positions, in place in the planar layout.
+            float[] chosen = w.chosenIndices;
+            for (int e = 0; e < rows * n; e++) {
+                chosen[e] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + first * n + e]);
+            }
+            for (int r = 0; r < rows; r++) {
+                boolean one = jac != null;
+                backward.logNormalizeColumnsBackwardChosen(a, act[depth] + r * ls * stride, stride, chosen, r * n,
+                        one ? ONE : weights, one ? 0 : weightsOff + first + r, 0, g, r * ls * stride, stride, ls, n,
+                        m.machinePow());
+            }
+        } else {
+            toRows(a, act[depth], stride, n, rows, ls, scratch, 0);
+            seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
+            toPlanar(other, 0, n, rows, ls, g, 0, stride);
+        }
 
         int count = m.parameterCount();
         int[] params = m.parameterOffsets();
@@ -191,15 +214,16 @@ final class Backprop {
     }
 
     /**
-     * A dense chunk feature-major, as {@link MaskedDense1D#forwardFeatureMajor}: the chunk's
-     * samples are the columns of every block ((N*features, rows)), the products vectorised along
-     * them. The logits go to rows of localSize for the seed and its gradient back; each layer's
-     * input goes to rows once, for its parameter gradient. The same operations per element, in
-     * the same order, as the row-major path: the same bits.
+     * One block of a dense chunk feature-major, as {@link MaskedDense1D#forwardFeatureMajor}:
+     * the block's samples are the columns of every array ((N*features, rows)), the products
+     * vectorised along them. The seed runs along the samples site by site; each layer's
+     * input goes to sample rows and its output gradient stays, both in the worker's stash under
+     * {@code block}, for {@link #featureMajorParameters} (or at once, for Jacobian rows). The
+     * same operations per element, in the same order, as the row-major path: the same bits.
      */
-    private static void featureMajorChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+    private static void featureMajorBlock(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
                                           Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
-                                          GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+                                          int block, GradientWorkspace ws, GradientWorkspace.Worker w) {
         int n = m.hilbert().size();
         int ls = m.hilbert().localSize();
         Kernels kernels = m.kernels();
@@ -209,6 +233,7 @@ final class Backprop {
         int[] act = ws.activationOffsets;
         float[] a = w.activations;
         float[] scratch = w.scratch;
+        float[] stash = w.stash;
         int cols = rows;
 
         Transpose.of(inputs.array(), inputs.offset() + first * n, rows, n, a, act[0]);
@@ -220,11 +245,26 @@ final class Backprop {
             }
         }
 
-        float[] g = w.gradient;
-        float[] other = w.other;
-        Transpose.of(a, act[depth], n * ls, cols, scratch, 0);
-        seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
-        Transpose.of(other, 0, rows, n * ls, g, 0);
+        int g = ws.gradientStash(depth - 1, block);
+        if (cot == null && !m.hilbert().isConstrained()) {
+            float[] chosen = w.chosenIndices;
+            float[] x = inputs.array();
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < n; i++) {
+                    chosen[i * cols + r] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + (first + r) * n + i]);
+                }
+            }
+            boolean one = jac != null;
+            for (int i = 0; i < n; i++) {
+                backward.logNormalizeColumnsBackwardChosen(a, act[depth] + i * ls * cols, cols, chosen, i * cols,
+                        one ? ONE : weights, one ? 0 : weightsOff + first, one ? 0 : 1, stash, g + i * ls * cols, cols,
+                        ls, cols, m.machinePow());
+            }
+        } else {
+            Transpose.of(a, act[depth], n * ls, cols, scratch, 0);
+            seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, w.other);
+            Transpose.of(w.other, 0, rows, n * ls, stash, g);
+        }
 
         int count = m.parameterCount();
         int[] params = m.parameterOffsets();
@@ -232,27 +272,52 @@ final class Backprop {
             MaskedDense1D layer = (MaskedDense1D) layers.get(l);
             int in = layer.inFeatures();
             int out = layer.outFeatures();
+            g = ws.gradientStash(l, block);
             if (layerOutputs != null) {
                 Tensor t = layerOutputs[l];
-                Transpose.of(g, 0, n * out, cols, t.array(), t.offset() + first * n * out);
+                Transpose.of(stash, g, n * out, cols, t.array(), t.offset() + first * n * out);
             }
-            int xStride = n * in + Tuning.PLANAR_ROW_GAP;
-            toSampleRows(a, act[l], n * in, cols, scratch, xStride);
-            if (partial != null) {
-                layer.backwardParametersFeatureMajor(kernels, scratch, 0, xStride, g, 0, cols, rows, w.ones, partial,
-                        params[l]);
-            } else {
+            int xRows = ws.inputStash(l, block);
+            int xStride = ws.inputStride(l);
+            toSampleRows(a, act[l], n * in, cols, stash, xRows, xStride);
+            if (jac != null) {
                 for (int r = 0; r < rows; r++) {
-                    layer.backwardParametersFeatureMajor(kernels, scratch, r * xStride, xStride, g, r, cols, 1, w.ones,
-                            jac, jacOff + (first + r) * count + params[l]);
+                    layer.backwardParametersFeatureMajor(kernels, stash, xRows + r * xStride, xStride, 0, stash, g + r,
+                            cols, 0, 1, 1, w.ones, jac, jacOff + (first + r) * count + params[l]);
                 }
             }
             if (l > 0) {
-                layer.backwardInputFeatureMajor(kernels, g, 0, cols, other, 0);
-                backward.seluBackward(a, act[l], other, 0, other, 0, rows * n * in);
-                float[] t = g;
-                g = other;
-                other = t;
+                int dx = ws.gradientStash(l - 1, block);
+                layer.backwardInputFeatureMajor(kernels, stash, g, cols, stash, dx);
+                backward.seluBackward(a, act[l], stash, dx, stash, dx, rows * n * in);
+            }
+        }
+    }
+
+    /**
+     * The parameter gradient of a dense chunk from its blocks' stashed layer inputs and output
+     * gradients: per layer one product over all the chunk's samples, block after block (its
+     * taps) in ascending order, so each parameter's sum runs over the chunk's samples in order
+     * and its partial sum is loaded and stored once per chunk rather than once per block.
+     */
+    private static void featureMajorParameters(ARNN m, int rows, int blocks, GradientWorkspace ws,
+                                               GradientWorkspace.Worker w, float[] partial) {
+        Kernels kernels = m.kernels();
+        List<MaskedLayer> layers = m.layers();
+        int[] params = m.parameterOffsets();
+        int full = rows / ws.blockRows;
+        for (int l = 0; l < layers.size(); l++) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            int xStride = ws.inputStride(l);
+            if (full > 0) {
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, 0), xStride,
+                        ws.inputStash(l, 1) - ws.inputStash(l, 0), w.stash, ws.gradientStash(l, 0), ws.blockRows,
+                        ws.gradientStash(l, 1) - ws.gradientStash(l, 0), full, ws.blockRows, w.ones, partial, params[l]);
+            }
+            if (full < blocks) {
+                int cols = rows - full * ws.blockRows;
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, full), xStride, 0, w.stash,
+                        ws.gradientStash(l, full), cols, 0, 1, cols, w.ones, partial, params[l]);
             }
         }
     }
@@ -373,14 +438,15 @@ final class Backprop {
 
     /**
      * Feature-major (features, samples) at {@code srcOff} to one row per sample, rows
-     * {@code dstStride} apart from 0: a stride off a multiple of 4 KiB, so the rows one product
+     * {@code dstStride} apart from {@code dstOff}: a stride off a multiple of 4 KiB, so the rows one product
      * walks through do not all fall in one cache set (see {@link Tuning#PLANAR_ROW_GAP}).
      */
-    private static void toSampleRows(float[] src, int srcOff, int features, int samples, float[] dst, int dstStride) {
+    private static void toSampleRows(float[] src, int srcOff, int features, int samples, float[] dst, int dstOff,
+                                     int dstStride) {
         for (int f = 0; f < features; f++) {
             int from = srcOff + f * samples;
             for (int b = 0; b < samples; b++) {
-                dst[b * dstStride + f] = src[from + b];
+                dst[dstOff + b * dstStride + f] = src[from + b];
             }
         }
     }

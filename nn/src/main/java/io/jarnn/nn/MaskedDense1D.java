@@ -286,7 +286,8 @@ public final class MaskedDense1D extends MaskedLayer {
      * The input gradient feature-major: dy^T (N*out, cols) at {@code dyOff}, dx^T (N*in, cols) at
      * {@code dxOff}, overwritten. Per input site i one product over its reach,
      * {@code dX^T[i] = W[i rows, first(i)*out:] . dY^T[first(i)*out:]}, its accumulators held in
-     * registers over the whole reduction. Each element {@code dx^T[k, b]} takes its fused
+     * registers over a slice of {@link Tuning#DENSE_BACKWARD_REDUCTION_BLOCK} reduction rows (the
+     * slice of dY^T stays in L1 for all of the site's input rows; the next slice continues the sums). Each element {@code dx^T[k, b]} takes its fused
      * multiply-adds in ascending (j, c), from 0: the order of the row-major
      * {@link #backwardInput}, so the two are bitwise equal.
      */
@@ -295,36 +296,39 @@ public final class MaskedDense1D extends MaskedLayer {
         Arrays.fill(dx, dxOff, dxOff + sites * in * cols, 0f);
         for (int i = 0; i < sites; i++) {
             int length = reachedColumns(i);
-            if (length > 0) {
-                kernels.accumulateTaps(k.rows, k.offsets[i], length, 0, 1, length,
-                        dy, dyOff + firstReachedSite(i) * out * cols, 0, cols,
-                        dx, dxOff + i * in * cols, cols, in, cols);
+            int from = dyOff + firstReachedSite(i) * out * cols;
+            for (int m0 = 0; m0 < length; m0 += Tuning.DENSE_BACKWARD_REDUCTION_BLOCK) {
+                int slice = Math.min(Tuning.DENSE_BACKWARD_REDUCTION_BLOCK, length - m0);
+                kernels.accumulateTaps(k.rows, k.offsets[i] + m0, length, 0, 1, slice,
+                        dy, from + m0 * cols, 0, cols, dx, dxOff + i * in * cols, cols, in, cols);
             }
         }
     }
 
     /**
-     * The parameter gradient from dy^T (N*out, {@code samples} columns, rows {@code dyRowStride}
-     * apart) and the layer input one row of N*in per sample, rows {@code xRowStride} apart from
-     * {@code xOff}, accumulated into
-     * {@code grad}: {@code dPanel_j[c, k] += sum_b dY^T[j*out + c, b] X[b, k]}, the samples in
-     * ascending order (the order of {@link #backwardParameters}, bitwise equal to it), and the
-     * bias gradient {@code dbias[r] += sum_b dY^T[r, b]} in ascending b, as products with
-     * {@code ones} ({@code fma(x, 1, acc)} is the rounded sum {@code acc + x}; at least
-     * {@code samples} ones). One sample's Jacobian row is this with {@code samples = 1} and the
-     * offsets of its column and row.
+     * The parameter gradient from {@code blocks} blocks of {@code samples} samples each,
+     * accumulated into {@code grad}: block t's dy^T is (N*out, samples) with rows
+     * {@code dyRowStride} apart at {@code dyOff + t * dyBlockStride}, its layer input one row of
+     * N*in per sample, rows {@code xRowStride} apart at {@code xOff + t * xBlockStride}.
+     * {@code dPanel_j[c, k] += sum_t sum_b dY^T_t[j*out + c, b] X_t[b, k]}, the samples in
+     * ascending order, block after block (the order of {@link #backwardParameters} over the
+     * blocks' samples), and the bias gradient {@code dbias[r] += sum_t sum_b dY^T_t[r, b]} in the
+     * same order, as products with {@code ones} ({@code fma(x, 1, acc)} is the rounded sum
+     * {@code acc + x}; at least {@code samples} ones). One sample's Jacobian row is this with one
+     * block of one sample at the offsets of its column and row.
      */
-    void backwardParametersFeatureMajor(Kernels kernels, float[] x, int xOff, int xRowStride, float[] dy, int dyOff,
-                                        int dyRowStride, int samples, float[] ones, float[] grad, int gradOff) {
+    void backwardParametersFeatureMajor(Kernels kernels, float[] x, int xOff, int xRowStride, int xBlockStride,
+                                        float[] dy, int dyOff, int dyRowStride, int dyBlockStride, int blocks,
+                                        int samples, float[] ones, float[] grad, int gradOff) {
         for (int j = 0; j < sites; j++) {
             int k = spec.panelRows(j);
             if (k > 0) {
-                kernels.accumulateTaps(dy, dyOff + j * out * dyRowStride, dyRowStride, 0, 1, samples,
-                        x, xOff, 0, xRowStride, grad, gradOff + panelOffsets[j], k, out, k);
+                kernels.accumulateTaps(dy, dyOff + j * out * dyRowStride, dyRowStride, dyBlockStride, blocks, samples,
+                        x, xOff, xBlockStride, xRowStride, grad, gradOff + panelOffsets[j], k, out, k);
             }
         }
         if (useBias) {
-            kernels.accumulateTaps(dy, dyOff, dyRowStride, 0, 1, samples, ones, 0, 0, 1,
+            kernels.accumulateTaps(dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, ones, 0, 0, 1,
                     grad, gradOff + panelOffsets[sites], 1, sites * out, 1);
         }
     }
