@@ -84,6 +84,15 @@ public interface BackwardKernels {
                                            float machinePow);
 
     /**
+     * {@code dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c]} for
+     * {@code r < rows}, {@code c < cols}: the switch between the layouts of the backward passes
+     * (planar rows to rows of features, feature-major blocks to sample rows). A copy, so exact
+     * in either implementation. {@code dst} must not overlap {@code src}.
+     */
+    void transpose(float[] src, int srcOff, int srcRowStride, int rows, int cols,
+                   float[] dst, int dstOff, int dstRowStride);
+
+    /**
      * Column sums accumulated into {@code out}, the bias gradient:
      * {@code out[outOff + c] += x[xOff + r * rowStride + c]} for {@code r < rows} in ascending r,
      * one rounded addition each, for {@code c < cols}. {@code out} must not overlap {@code x}.

@@ -184,6 +184,16 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
     }
 
     @Override
+    public void transpose(float[] src, int srcOff, int srcRowStride, int rows, int cols,
+                          float[] dst, int dstOff, int dstRowStride) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c];
+            }
+        }
+    }
+
+    @Override
     public void accumulateColumnSums(float[] x, int xOff, int rowStride, int rows, int cols, float[] out, int outOff) {
         for (int c = 0; c < cols; c++) {
             float acc = out[outOff + c];

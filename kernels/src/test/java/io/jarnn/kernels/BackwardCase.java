@@ -38,7 +38,8 @@ public record BackwardCase(Kernel which, int rows, int cols, float machinePow, f
         LOG_NORMALIZE_ROWS_BACKWARD("logNormalizeRowsBackward"),
         LOG_NORMALIZE_ROWS_BACKWARD_CHOSEN("logNormalizeRowsBackwardChosen"),
         LOG_NORMALIZE_COLUMNS_BACKWARD_CHOSEN("logNormalizeColumnsBackwardChosen"),
-        ACCUMULATE_COLUMN_SUMS("accumulateColumnSums");
+        ACCUMULATE_COLUMN_SUMS("accumulateColumnSums"),
+        TRANSPOSE("transpose");
 
         final String method;
 
@@ -102,6 +103,24 @@ public record BackwardCase(Kernel which, int rows, int cols, float machinePow, f
             case LOG_NORMALIZE_ROWS_BACKWARD, LOG_NORMALIZE_ROWS_BACKWARD_CHOSEN -> checkNormalisation(scalar, vector,
                     random, context);
             case LOG_NORMALIZE_COLUMNS_BACKWARD_CHOSEN -> checkColumns(scalar, vector, random, context);
+            case TRANSPOSE -> {
+                // rows x cols from inOff, rows cols + stridePad apart, to cols x rows from outOff,
+                // rows rows + stridePad + 1 apart: every element copied, nothing else touched.
+                int srcStride = cols + stridePad;
+                int dstStride = rows + stridePad + 1;
+                float[] src = randomArray(random, inOff + rows * srcStride, magnitude);
+                float[] out0 = randomArray(random, outOff + cols * dstStride + slack, 1f);
+                KernelEquivalence.Outputs o = runBoth(scalar, vector, out0,
+                        (k, dst) -> backward(k).transpose(src, inOff, srcStride, rows, cols, dst, outOff, dstStride));
+                float[] definition = out0.clone();
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        definition[outOff + c * dstStride + r] = src[inOff + r * srcStride + c];
+                    }
+                }
+                assertBitwiseEqual(() -> context + ", scalar against the definition", definition, o.scalar());
+                assertBitwiseEqual(() -> context + ", vector against scalar", o.scalar(), o.vector());
+            }
             case ACCUMULATE_COLUMN_SUMS -> {
                 int stride = cols + stridePad;
                 float[] x = randomArray(random, inOff + (rows - 1) * stride + cols, magnitude);

@@ -179,9 +179,9 @@ final class Backprop {
                         m.machinePow());
             }
         } else {
-            toRows(a, act[depth], stride, n, rows, ls, scratch, 0);
+            toRows(backward, a, act[depth], stride, n, rows, ls, scratch, 0);
             seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
-            toPlanar(other, 0, n, rows, ls, g, 0, stride);
+            toPlanar(backward, other, 0, n, rows, ls, g, 0, stride);
         }
 
         int count = m.parameterCount();
@@ -190,7 +190,7 @@ final class Backprop {
             MaskedConv1D layer = (MaskedConv1D) layers.get(l);
             int in = layer.inFeatures();
             int out = layer.outFeatures();
-            toRows(g, 0, stride, n, rows, out, scratch, 0);
+            toRows(backward, g, 0, stride, n, rows, out, scratch, 0);
             if (layerOutputs != null) {
                 Tensor t = layerOutputs[l];
                 System.arraycopy(scratch, 0, t.array(), t.offset() + first * n * out, rows * n * out);
@@ -279,7 +279,8 @@ final class Backprop {
             }
             int xRows = ws.inputStash(l, block);
             int xStride = ws.inputStride(l);
-            toSampleRows(a, act[l], n * in, cols, stash, xRows, xStride);
+            // Sample rows a gap apart: rows of 4 KiB multiples would all fall in one cache set.
+            backward.transpose(a, act[l], cols, n * in, cols, stash, xRows, xStride);
             if (jac != null) {
                 for (int r = 0; r < rows; r++) {
                     layer.backwardParametersFeatureMajor(kernels, stash, xRows + r * xStride, xStride, 0, stash, g + r,
@@ -420,48 +421,19 @@ final class Backprop {
         }
     }
 
-    /**
-     * Planar (rows, width, positions), rows {@code stride} apart, to row-major (rows, N, width) at
-     * {@code dstOff}: the writes sequential, the reads {@code width} sequential streams.
-     */
-    private static void toRows(float[] src, int srcOff, int stride, int n, int rows, int width, float[] dst, int dstOff) {
+    /** Planar (rows, width, positions), rows {@code stride} apart, to row-major (rows, N, width) at {@code dstOff}. */
+    private static void toRows(BackwardKernels backward, float[] src, int srcOff, int stride, int n, int rows,
+                               int width, float[] dst, int dstOff) {
         for (int r = 0; r < rows; r++) {
-            int from = srcOff + r * width * stride;
-            int to = dstOff + r * n * width;
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < width; k++) {
-                    dst[to + i * width + k] = src[from + k * stride + i];
-                }
-            }
-        }
-    }
-
-    /**
-     * Feature-major (features, samples) at {@code srcOff} to one row per sample, rows
-     * {@code dstStride} apart from {@code dstOff}: a stride off a multiple of 4 KiB, so the rows one product
-     * walks through do not all fall in one cache set (see {@link Tuning#PLANAR_ROW_GAP}).
-     */
-    private static void toSampleRows(float[] src, int srcOff, int features, int samples, float[] dst, int dstOff,
-                                     int dstStride) {
-        for (int f = 0; f < features; f++) {
-            int from = srcOff + f * samples;
-            for (int b = 0; b < samples; b++) {
-                dst[dstOff + b * dstStride + f] = src[from + b];
-            }
+            backward.transpose(src, srcOff + r * width * stride, stride, width, n, dst, dstOff + r * n * width, width);
         }
     }
 
     /** Row-major (rows, N, width) to planar (rows, width, positions), rows {@code stride} apart. */
-    private static void toPlanar(float[] src, int srcOff, int n, int rows, int width, float[] dst, int dstOff,
-                                 int stride) {
+    private static void toPlanar(BackwardKernels backward, float[] src, int srcOff, int n, int rows, int width,
+                                 float[] dst, int dstOff, int stride) {
         for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < width; k++) {
-                int from = srcOff + r * n * width + k;
-                int to = dstOff + (r * width + k) * stride;
-                for (int i = 0; i < n; i++) {
-                    dst[to + i] = src[from + i * width];
-                }
-            }
+            backward.transpose(src, srcOff + r * n * width, width, n, width, dst, dstOff + r * width * stride, stride);
         }
     }
 }
