@@ -3,7 +3,8 @@ package io.jarnn.kernels;
 /**
  * The element-wise and reduction steps of backpropagation through an ARNN, beside the forward
  * {@link Kernels}: selu', the backward of the machine-power log-normalisation (general and with
- * the gather of each site's chosen state) and bias gradients. The matrix products of the
+ * the gather of each site's chosen state, the latter also for logits stored as columns), bias
+ * gradients and the transposes between the layouts of the backward passes. The matrix products of the
  * backward passes (dX = dY W^T, dW = X^T dY of the masked dense layer and of the causal
  * convolution) are {@link Kernels#accumulateTaps} calls in other layouts, and so carry its fixed
  * fused multiply-add order and its bitwise equality between the implementations.

@@ -12,8 +12,20 @@ import java.util.List;
  * Reverse-mode differentiation of an {@link ARNN}, chunk by chunk: a forward pass that keeps
  * every layer's input (bitwise the model's own forward), the backward of the normalisation
  * (with the sector rule on constrained spaces) and of the gather of the chosen states, then each
- * layer's backward in reverse order with selu' between layers (see the layers'
- * {@code backwardInput} / {@code backwardParameters}).
+ * layer's backward in reverse order with selu' between layers. Each chunk runs in the layout of
+ * the model's own forward ({@link GradientWorkspace.Layout}): convolutional models planar
+ * ({@link MaskedConv1D#backwardInputPlanar}, {@link MaskedConv1D#backwardParametersPlanar}),
+ * dense models feature-major ({@link MaskedDense1D#backwardInputFeatureMajor},
+ * {@link MaskedDense1D#backwardParametersFeatureMajor}), others (conv2d) row-major (the layers'
+ * {@code backwardInput} / {@code backwardParameters}); only the small per-layer switches of
+ * layout are transposes ({@link io.jarnn.kernels.BackwardKernels#transpose}).
+ *
+ * <p>The order of every sum is fixed per output element, whatever the blocking: an input
+ * gradient takes its fused multiply-adds in ascending (tap, channel) for a convolution and
+ * ascending (output site, channel) for a dense layer, from 0; a parameter gradient sums its
+ * chunk's samples in ascending order (and, for a convolution, each sample's positions in
+ * ascending order); both are the orders of the row-major path, so the three layouts give the
+ * same bits for the same chunks ({@code BackwardLayoutTest}).
  *
  * <p>Parameter gradients summed over a batch are per-chunk partial sums over the fixed chunks of
  * {@link GradientWorkspace#chunkRows} samples (set by the model's shape), each from zero, added to
