@@ -740,8 +740,9 @@ public final class ARNN implements AutoregressiveModel {
      * As {@link #logPsiGradient(Tensor, Tensor)} into the flat vector
      * {@code grad[gradOff .. gradOff + parameterCount())} (overwritten; the layers' storage order,
      * see {@link ParameterLayout}), with caller-owned scratch: allocates nothing on one thread.
-     * Bitwise the same for any number of threads: per-chunk partial sums over {@link #chunkRows()}
-     * rows, added in chunk order.
+     * Bitwise the same for any number of threads: per-chunk partial sums over chunks of rows
+     * fixed by the model's shape ({@link #chunkRows()}, or more for a dense model), added in
+     * chunk order.
      *
      * @throws NonFiniteResultException if an entry of the gradient is not finite (naming it)
      */

@@ -249,16 +249,101 @@ public final class MaskedConv1D extends MaskedLayer {
                                    float[] dy, int dyOff, int samples, float[] grad, int gradOff, float[] scratch) {
         int positions = samples * sites;
         Transpose.of(x, xOff, positions, in, scratch, 0);
+        accumulateParameterGradient(kernels, backward, scratch, 0, positions, sites, dy, dyOff, samples, grad, gradOff);
+    }
+
+    // ---------------------------------------------------------------- planar backward
+
+    /**
+     * The kernel reversed and ordered by input feature, (in, K', out):
+     * {@code [a, t, c] = kernel[K'-1-t, a, c]}, the rows of the planar input gradient. Built on
+     * first use (a model that is only evaluated never pays for it); racing builders produce
+     * identical arrays, published through the volatile field, so the layer stays thread-safe.
+     */
+    private volatile float[] weightsReversedByInput;
+
+    private float[] weightsReversedByInput() {
+        float[] r = weightsReversedByInput;
+        if (r == null) {
+            r = new float[taps * in * out];
+            for (int t = 0; t < taps; t++) {
+                for (int a = 0; a < in; a++) {
+                    for (int c = 0; c < out; c++) {
+                        r[(a * taps + t) * out + c] = weights[((taps - 1 - t) * in + a) * out + c];
+                    }
+                }
+            }
+            weightsReversedByInput = r;
+        }
+        return r;
+    }
+
+    /**
+     * The input gradient in the planar layout of {@link #forwardPlanar} (dy (out, stride) and dx
+     * (in, stride) per sample; dx's positions overwritten, its gaps untouched):
+     * {@code dx[a, u] = sum_t sum_c kernel[K'-1-t, a, c] dy[c, u + s0 + t d]}, vectorised along
+     * the positions with the (in, K' x out) reversed weights as the rows of a register-tiled
+     * product. Interior sites are one product; the last {@code (K-1) d} take only the taps that
+     * stay before site N. Each element takes its fused multiply-adds in ascending (t, c) from 0,
+     * the order of the row-major {@link #backwardInput}: the two are bitwise equal.
+     */
+    void backwardInputPlanar(Kernels kernels, float[] dy, int dyOff, int samples, float[] dx, int dxOff, int stride) {
+        float[] wr = weightsReversedByInput();
+        int s0 = (kernelSize - taps) * dilation;
+        int interior = Math.max(0, sites - (kernelSize - 1) * dilation);
+        for (int s = 0; s < samples; s++) {
+            int dxs = dxOff + s * in * stride;
+            int dys = dyOff + s * out * stride;
+            for (int a = 0; a < in; a++) {
+                Arrays.fill(dx, dxs + a * stride, dxs + a * stride + sites, 0f);
+            }
+            if (interior > 0) {
+                kernels.accumulateTaps(wr, 0, taps * out, out, taps, out, dy, dys + s0, dilation, stride,
+                        dx, dxs, stride, in, interior);
+            }
+            for (int u = interior; u < sites; u++) {
+                int room = sites - 1 - u - s0;
+                int count = room < 0 ? 0 : Math.min(taps, room / dilation + 1);
+                if (count > 0) {
+                    kernels.accumulateTaps(wr, 0, taps * out, out, count, out, dy, dys + u + s0, dilation, stride,
+                            dx, dxs + u, stride, in, 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * The parameter gradient with the layer input in the planar layout (per sample (in, stride)
+     * at {@code xOff}) and dy row-major, (samples, N, out) at {@code dyOff}, accumulated into
+     * {@code grad}: the products of {@link #backwardParameters} on the planar rows directly, in
+     * the same order (bitwise equal to it). One sample's Jacobian row is this with
+     * {@code samples = 1}.
+     */
+    void backwardParametersPlanar(Kernels kernels, BackwardKernels backward, float[] x, int xOff, int stride,
+                                  float[] dy, int dyOff, int samples, float[] grad, int gradOff) {
+        accumulateParameterGradient(kernels, backward, x, xOff, stride, in * stride, dy, dyOff, samples, grad, gradOff);
+    }
+
+    /**
+     * {@code dkernel[k, a, c] += sum_s sum_{t >= shift_k} x[s, a, t - shift_k] dy[s, t, c]}, x's
+     * feature rows {@code rowStride} apart and its samples {@code sampleStride} apart, dy
+     * row-major: per tap one product whose reduction runs over the samples (as its taps) and the
+     * N - shift_k positions each sees, both ascending; then the bias gradient, the column sums
+     * of dy over samples and sites.
+     */
+    private void accumulateParameterGradient(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
+                                             int rowStride, int sampleStride, float[] dy, int dyOff, int samples,
+                                             float[] grad, int gradOff) {
         for (int k = 0; k < taps; k++) {
             int shift = shift(k);
             int length = sites - shift;
             if (length > 0) {
-                kernels.accumulateTaps(scratch, 0, positions, sites, samples, length,
+                kernels.accumulateTaps(x, xOff, rowStride, sampleStride, samples, length,
                         dy, dyOff + shift * out, sites * out, out, grad, gradOff + k * in * out, out, in, out);
             }
         }
         if (useBias) {
-            backward.accumulateColumnSums(dy, dyOff, out, positions, out, grad, gradOff + weightsByOutput.length);
+            backward.accumulateColumnSums(dy, dyOff, out, samples * sites, out, grad, gradOff + weightsByOutput.length);
         }
     }
 
