@@ -58,6 +58,10 @@ public final class ConnectedLogPsi {
     private final float[] rows;
     /** The base configurations, (batch, N). */
     private final float[] base;
+    /** Their local indices, (batch, N). */
+    private final int[] baseIndices;
+    /** The local indices of {@link #rows} where a pass wrote them, (batch, N). */
+    private final int[] rowIndices;
     /** The base's log-conditionals of every local state, (batch, N, localSize). */
     private final float[] baseConditionals;
     /** The base's chosen log-conditionals, (batch, N). */
@@ -86,6 +90,8 @@ public final class ConnectedLogPsi {
         this.cache = model.newHistoryCache(batch);
         this.rows = new float[Math.multiplyExact(batch, sites)];
         this.base = new float[rows.length];
+        this.baseIndices = new int[rows.length];
+        this.rowIndices = new int[rows.length];
         this.baseConditionals = new float[Math.multiplyExact(rows.length, localSize)];
         this.baseChosen = new float[rows.length];
         this.prefixSums = new int[hilbert.isConstrained() ? Math.multiplyExact(batch, sites + 1) : 0];
@@ -150,14 +156,17 @@ public final class ConnectedLogPsi {
         requireRange("logPsi", logPsi, logPsiOff, count);
         for (int e = 0; e < count * sites; e++) {
             double v = sigma[off + e];
-            if (LocalStates.indexOrNegative(hilbert, (float) v) < 0) {
+            int k = LocalStates.indexOrNegative(hilbert, (float) v);
+            if (k < 0) {
                 throw new IllegalArgumentException("sigma: element [" + e / sites + ", " + e % sites + "] is " + v
                         + ", expected one of " + Arrays.toString(hilbert.localValues()) + " (" + hilbert + ")");
             }
             base[e] = (float) v;
+            baseIndices[e] = k;
         }
         // Rows past count evaluate a valid configuration too (their results are not read).
         Arrays.fill(base, count * sites, base.length, (float) hilbert.localValues()[0]);
+        Arrays.fill(baseIndices, count * sites, base.length, 0);
         System.arraycopy(base, 0, rows, 0, rows.length);
         baseRows = count;
         if (hilbert.isConstrained()) {
@@ -165,7 +174,7 @@ public final class ConnectedLogPsi {
                 int sum = 0;
                 for (int j = 0; j < sites; j++) {
                     prefixSums[b * (sites + 1) + j] = sum;
-                    sum += LocalStates.indexOrNegative(hilbert, base[b * sites + j]);
+                    sum += baseIndices[b * sites + j];
                 }
                 prefixSums[b * (sites + 1) + sites] = sum;
             }
@@ -177,7 +186,7 @@ public final class ConnectedLogPsi {
                 for (int k = 0; k < localSize; k++) {
                     baseConditionals[(b * sites + j) * localSize + k] = logConditionals[k * batch + b];
                 }
-                float chosen = logConditionals[LocalStates.indexOrNegative(hilbert, base[b * sites + j]) * batch + b];
+                float chosen = logConditionals[baseIndices[b * sites + j] * batch + b];
                 requireAllowedFinite(chosen, b, j, base, b * sites);
                 baseChosen[b * sites + j] = chosen;
             }
@@ -271,18 +280,18 @@ public final class ConnectedLogPsi {
         int changedSum = 0;
         for (int j = 0; j < sites; j++) {
             double v = configurations[at + j];
-            int k = LocalStates.indexOrNegative(hilbert, (float) v);
-            if (k < 0) {
-                throw new IllegalArgumentException("configurations: element " + (at + j) + " is " + v + ", expected one of "
-                        + Arrays.toString(hilbert.localValues()) + " (" + hilbert + ")");
-            }
-            float s = base[b * sites + j];
-            if ((float) v != s) {
+            if (v != base[b * sites + j]) {
+                // Only changed sites need checking: the others are the base's, checked by setBase.
+                int k = LocalStates.indexOrNegative(hilbert, (float) v);
+                if (k < 0 || (float) v != v) {
+                    throw new IllegalArgumentException("configurations: element " + (at + j) + " is " + v
+                            + ", expected one of " + Arrays.toString(hilbert.localValues()) + " (" + hilbert + ")");
+                }
                 if (first < 0) {
                     first = j;
                 }
                 last = j;
-                changedSum += k - LocalStates.indexOrNegative(hilbert, s);
+                changedSum += k - baseIndices[b * sites + j];
             }
         }
         if (first < 0) {
@@ -311,9 +320,18 @@ public final class ConnectedLogPsi {
                 int b = q / slots;
                 active[b] = q;
                 end = Math.max(end, windowEnd[q]);
+            }
+        }
+        // Each active row from d to the pass's end (the sites the pass pushes or reads).
+        for (int b = 0; b < baseRows; b++) {
+            int q = active[b];
+            if (q >= 0) {
                 int at = off + q * sites;
-                for (int j = d; j < sites; j++) {
-                    rows[b * sites + j] = (float) configurations[at + j];
+                for (int j = d; j <= end; j++) {
+                    double v = configurations[at + j];
+                    rows[b * sites + j] = (float) v;
+                    rowIndices[b * sites + j] = v == base[b * sites + j] ? baseIndices[b * sites + j]
+                            : LocalStates.indexOrNegative(hilbert, (float) v);
                 }
             }
         }
@@ -321,7 +339,7 @@ public final class ConnectedLogPsi {
             int q = active[b];
             if (q >= 0) {
                 // Site d: sigma's conditional, another value chosen.
-                int k = LocalStates.indexOrNegative(hilbert, rows[b * sites + d]);
+                int k = rowIndices[b * sites + d];
                 float c = baseConditionals[(b * sites + d) * localSize + k];
                 out[outOff + q] = (double) c - baseChosen[b * sites + d];
             }
@@ -341,8 +359,7 @@ public final class ConnectedLogPsi {
             for (int b = 0; b < baseRows; b++) {
                 int q = active[b];
                 if (q >= 0 && j <= windowEnd[q]) {
-                    int k = LocalStates.indexOrNegative(hilbert, rows[b * sites + j]);
-                    float c = logConditionals[k * batch + b];
+                    float c = logConditionals[rowIndices[b * sites + j] * batch + b];
                     requireAllowedFinite(c, b, j, rows, b * sites);
                     out[outOff + q] += (double) c - baseChosen[b * sites + j];
                 }
