@@ -40,12 +40,13 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * One stochastic-reconfiguration step of the VMC demo, split into its parts: ARNNConv1D (3
  * layers, 16 features, kernel 3, 930 parameters, float64 as the demo's model or float32: {@code dtype}) on the open transverse-field Ising
  * chain N = 20 (J = h = 1), 1024 exact samples. {@code sampling} draws the samples,
- * {@code localEnergies} evaluates E_loc (LocalEnergies: logPsi of the 21 connected
- * configurations of each sample), {@code jacobian} the (1024, 930) logPsi Jacobian,
- * {@code solve} the SR system (S + 0.01 I) delta = F in the form {@code form} (AUTO takes DENSE
- * here: P = 930 &lt;= n = 1024; the time includes copying the Jacobian, which the solve centres in
- * place, about 1 M doubles), and {@code step} the whole driver step (SGD lr 0.05) including the
- * parameter update. Run once: {@code -f 1 -wi 1 -i 1 VmcStep}.
+ * {@code localEnergies} evaluates E_loc (LocalEnergies: the 21 connected configurations of each
+ * sample, by {@code evaluation}: CHANGED_SITES, the default, or FULL_FORWARD, the reference),
+ * {@code jacobian} the (1024, 930) logPsi Jacobian, {@code solve} the SR system
+ * (S + 0.01 I) delta = F in the form {@code form} (AUTO takes DENSE here at CG tolerance 1e-10,
+ * CG at 1e-5; the time includes copying the Jacobian, which the solve centres in place, about
+ * 1 M doubles), and {@code step} the whole driver step (SGD lr 0.05) including the parameter
+ * update (local energies by CHANGED_SITES). Run once: {@code -f 1 -wi 1 -i 1 VmcStep}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -66,6 +67,12 @@ public class VmcStep {
     /** The model's precision: float64 (the demo's) or float32. */
     @Param({"float64"})
     public String dtype;
+    /** How {@code localEnergies} evaluates the connected configurations (LocalEnergies.Evaluation). */
+    @Param({"CHANGED_SITES"})
+    public String evaluation;
+    /** CG's relative residual (the solve's and the step's SR; AUTO takes CG when it is cheaper at it). */
+    @Param({"1e-10"})
+    public double cgTolerance;
 
     private AutoregressiveModel model;
     private TransverseFieldIsing hamiltonian;
@@ -104,7 +111,7 @@ public class VmcStep {
         }
         hamiltonian = new TransverseFieldIsing(hilbert, Lattice.chain(sites, false), 1, 1);
         configurationsDouble = new double[samples * sites];
-        localEnergies = new LocalEnergies(hamiltonian, model, samples);
+        localEnergies = new LocalEnergies(hamiltonian, model, samples, LocalEnergies.Evaluation.valueOf(evaluation));
         eLoc = new double[samples];
         jacobianDouble = new double[samples * model.parameterCount()];
         scratch = new double[jacobianDouble.length];
@@ -139,8 +146,7 @@ public class VmcStep {
     }
 
     private StochasticReconfiguration newSr() {
-        return new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form),
-                StochasticReconfiguration.DEFAULT_CG_TOLERANCE, 0, threads);
+        return new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form), cgTolerance, 0, threads);
     }
 
     @Benchmark

@@ -97,12 +97,17 @@ class StochasticReconfigurationTest {
         assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(1024, 1025));
         assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(512, 100_000));
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(100_000, 1000));
-        // both sides large: CG's streamed products beat the cubic factorisation
-        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000));
+        // both sides large: at the default tolerance 1e-10 CG's 180 iterations still cost more
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(2000, 2000));
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1000, 1000));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX + 1));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(4096, 100_000));
         assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.CG).formFor(10, 5));
+        // a looser CG tolerance takes fewer iterations: at 1e-5 (90) CG wins from about n = P = 1300
+        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000, 1e-5));
+        assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.AUTO, 1e-5, 0).formFor(2000, 2000));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 930, 1e-5));
+        assertEquals(Form.DENSE, new StochasticReconfiguration(0.01, Form.AUTO, 1e-10, 0).formFor(1024, 930));
     }
 
     @Test
