@@ -13,8 +13,10 @@ import java.util.Arrays;
  * <p>An autoregressive model's conditional at site j depends only on sites before j. If sigma'
  * first differs from sigma at site d and last at site l, the conditionals at sites j &lt;= d are
  * sigma's (only the value chosen at d differs), and so are those at sites j &gt; l + R, where R
- * is how far back the network reaches: the sum over the layers of {@code (K-1)·dilation} for a
- * stack of {@link MaskedConv1D}s, the whole chain (R = N) when any layer is dense or 2D. So
+ * is how far back the network reaches in site order: the sum over the layers of
+ * {@code (K-1)·dilation} for a {@link MaskedConv1D}, of {@code (kh-1)·dh·L + (kw/2)·dw} for a
+ * {@link MaskedConv2D} (its farthest tap: kh-1 image rows up and kw/2 columns left, in raster
+ * order), the whole chain (R = N) when any layer is dense. So
  * <pre>
  *   log psi(sigma') - log psi(sigma) = sum_{j = d}^{e} [ c_j(sigma') - c_j(sigma) ],   e = min(N-1, l + R),
  * </pre>
@@ -70,7 +72,10 @@ public final class ConnectedLogPsi {
     private final int[] prefixSums;
     /** One site's log-conditionals, feature-major (localSize, batch). */
     private final float[] logConditionals;
-    private int baseRows;
+    /** Rows of the last {@link #setBase}, -1 before the first. */
+    private int baseRows = -1;
+    /** Whether each base row has psi = 0 (logPsi -infinity: outside a sector). */
+    private final boolean[] baseZero;
     // Per connected configuration (row * slots + k), grown to the largest slots seen.
     private int[] firstChanged = new int[0];
     private int[] windowEnd = new int[0];
@@ -98,6 +103,7 @@ public final class ConnectedLogPsi {
         this.logConditionals = new float[Math.multiplyExact(batch, localSize)];
         this.groupStart = new int[sites + 2];
         this.active = new int[batch];
+        this.baseZero = new boolean[batch];
     }
 
     /** An evaluator of {@code model} for up to {@code batch} base configurations at a time. */
@@ -119,8 +125,9 @@ public final class ConnectedLogPsi {
     }
 
     /**
-     * How many sites after the last changed site may have another conditional: the sum of
-     * {@code (K-1)·dilation} over a stack of 1D convolutions, N for any other stack.
+     * How many sites after the last changed site may have another conditional: the sum over the
+     * layers of {@code (K-1)·dilation} (1D convolution) or {@code (kh-1)·dh·L + (kw/2)·dw} (2D),
+     * at most N; N for a stack with a dense layer.
      */
     public int reach() {
         return reach;
@@ -130,10 +137,15 @@ public final class ConnectedLogPsi {
         int n = model.hilbert().size();
         long sum = 0;
         for (MaskedLayer layer : model.layers()) {
-            if (!(layer.spec() instanceof MaskedConv1DSpec c)) {
-                return n;
+            switch (layer.spec()) {
+                case MaskedConv1DSpec c -> sum += (long) (c.kernelSize() - 1) * c.dilation();
+                // Output (r, c) reads (r - rowShift(i), c + columnOffset(j)): at most rowShift(0)
+                // rows up and leftPadding() columns left, i.e. that many sites back in raster order.
+                case MaskedConv2DSpec c -> sum += (long) c.rowShift(0) * c.side() + c.leftPadding();
+                default -> {
+                    return n;
+                }
             }
-            sum += (long) (c.kernelSize() - 1) * c.dilation();
         }
         return (int) Math.min(n, sum);
     }
@@ -197,6 +209,7 @@ public final class ConnectedLogPsi {
                 sum += baseChosen[b * sites + j];
             }
             logPsi[logPsiOff + b] = sum;
+            baseZero[b] = sum == Double.NEGATIVE_INFINITY;
         }
     }
 
@@ -207,12 +220,16 @@ public final class ConnectedLogPsi {
      * {@code log(psi(sigma') / psi(sigma_b))} to {@code out[outOff + b slots + k]} (0 for
      * sigma_b itself, -infinity for a configuration outside a constrained space's sector).
      *
-     * @throws IllegalArgumentException for arrays too short, a count outside 0..slots or a value
-     *                                  that is not a local state
+     * @throws IllegalArgumentException for arrays too short, a count outside 0..slots, a value
+     *                                  that is not a local state, or connected configurations of
+     *                                  a base row with psi = 0 (no ratio)
      * @throws IllegalStateException    before any {@link #setBase}
      * @throws NonFiniteResultException when an allowed log-conditional is not finite
      */
     public void logRatios(double[] configurations, int off, int slots, int[] counts, double[] out, int outOff) {
+        if (baseRows < 0) {
+            throw new IllegalStateException("no base configurations: call setBase first");
+        }
         Shapes.requireAtLeast("slots", slots, 1);
         if (counts == null || counts.length < baseRows) {
             throw new IllegalArgumentException("counts: expected at least " + baseRows + " counts (the base rows) but got "
@@ -231,6 +248,10 @@ public final class ConnectedLogPsi {
             if (counts[b] < 0 || counts[b] > slots) {
                 throw new IllegalArgumentException("counts: expected 0.." + slots + " (slots) at row " + b + " but got "
                         + counts[b]);
+            }
+            if (counts[b] > 0 && baseZero[b]) {
+                throw new IllegalArgumentException("counts: row " + b + " has connected configurations but its base has"
+                        + " psi = 0 (logPsi = -infinity, outside " + hilbert + "'s sector), so no ratio");
             }
         }
         Arrays.fill(groupStart, 0);

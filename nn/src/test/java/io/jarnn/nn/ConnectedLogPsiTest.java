@@ -34,6 +34,11 @@ class ConnectedLogPsiTest {
         models.add(Build.model(ARNNConv1D.builder(HilbertSpace.fock(2, 17)).layers(2).features(4).kernelSize(2)
                 .dilation(3).machinePow(2f), 72));
         models.add(Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 15)).layers(1).kernelSize(4).machinePow(2f), 73));
+        // Lattices larger than a conv2d's reach (8 x 8: 2 x (8 + 1) = 18 sites; 6 x 6 dilated: 2 x (12 + 2) = 28).
+        models.add(Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 64)).layers(2).features(3).kernelSize(2, 3)
+                .machinePow(2f), 74));
+        models.add(Build.model(ARNNConv2D.builder(HilbertSpace.fock(2, 36)).layers(2).features(3).kernelSize(2, 2)
+                .dilation(2, 2).machinePow(2f), 75));
         for (ARNN model : models) {
             checkAgainstFullForward(model, 7, 5, 1);
             checkAgainstFullForward(model, 3, 3, 2);
@@ -184,6 +189,8 @@ class ConnectedLogPsiTest {
         HilbertSpace h = HilbertSpace.spin(0.5, 30);
         ARNN model = Build.model(ARNNConv1D.builder(h).layers(3).features(4).kernelSize(3).dilation(2), 5);
         assertEquals(12, ConnectedLogPsi.of(model, 4).reach(), "3 layers of (3 - 1) * 2");
+        ARNN square = Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 64)).layers(2).features(3).kernelSize(2, 3), 5);
+        assertEquals(18, ConnectedLogPsi.of(square, 4).reach(), "2 layers of 1 row of 8 sites and 1 column");
         ARNN dense = Build.model(ARNNDense.builder(h).layers(2).features(3), 5);
         assertEquals(30, ConnectedLogPsi.of(dense, 4).reach(), "a dense layer sees every earlier site");
     }
@@ -195,6 +202,9 @@ class ConnectedLogPsiTest {
                 Build.model(ARNNConv1D.builder(h).layers(2).features(3).kernelSize(2), 3), 2);
         double[] sigma = {1, -1, 1, -1, 1, -1, 1, 1, 1, 1, 1, 1};
         double[] logPsi = new double[2];
+        IllegalStateException early = assertThrows(IllegalStateException.class,
+                () -> evaluator.logRatios(sigma, 0, 1, new int[]{1, 1}, new double[2], 0));
+        assertTrue(early.getMessage().startsWith("no base configurations"), early.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> evaluator.setBase(sigma, 0, 3, new double[3], 0));
         assertTrue(e.getMessage().startsWith("count: expected 0..2"), e.getMessage());
@@ -212,6 +222,17 @@ class ConnectedLogPsiTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> evaluator.logRatios(sigma, 0, 1, new int[]{1, 1}, new double[1], 0));
         assertTrue(e.getMessage().startsWith("out: expected 2 values"), e.getMessage());
+        // a base outside the sector has psi = 0: no ratio to it
+        HilbertSpace sector = HilbertSpace.spin(0.5, 4, 0);
+        ConnectedLogPsi inSector = ConnectedLogPsi.of(Build.model(ARNNDense.builder(sector).layers(1), 3), 1);
+        double[] outside = {1, 1, 1, -1};
+        double[] lp = new double[1];
+        inSector.setBase(outside, 0, 1, lp, 0);
+        assertEquals(Double.NEGATIVE_INFINITY, lp[0], "logPsi outside the sector");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> inSector.logRatios(new double[] {1, 1, -1, -1}, 0, 1, new int[]{1}, new double[1], 0));
+        assertTrue(e.getMessage().startsWith("counts: row 0 has connected configurations but its base has psi = 0"),
+                e.getMessage());
     }
 
     @Test
