@@ -349,7 +349,17 @@ public final class MaskedConv1D extends MaskedLayer {
 
     @Override
     LayerCache newCache(int batch) {
-        return new WindowCache(batch);
+        return new WindowCache(batch, kernelSize);
+    }
+
+    /**
+     * Rings long enough that no site's slot is ever reused ({@code ceil(N/d) + K - 1} entries per
+     * residue class, the last K - 1 always zero: the sites before 0), so a pass may restart at
+     * any site after rewriting the sites from there on.
+     */
+    @Override
+    LayerCache newHistoryCache(int batch) {
+        return new WindowCache(batch, Math.addExact((sites + dilation - 1) / dilation, kernelSize - 1));
     }
 
     /**
@@ -360,18 +370,22 @@ public final class MaskedConv1D extends MaskedLayer {
      * window is one contiguous run of K slots of (in, batch) floats, its taps exactly one slot
      * apart: the site is a single {@link Kernels#accumulateTaps} call on full batch vectors,
      * with the weights ordered (out, K', in). A push is one block copy (two with the twin).
-     * Per-site cost is independent of N.
+     * Per-site cost is independent of N. A ring of {@code entries} >= K slots works the same way
+     * (entry q in slots {@code q mod entries} and {@code q mod entries + entries}); the
+     * per-site path uses K, a history cache more (see {@link #newHistoryCache}).
      */
     private final class WindowCache implements LayerCache {
         private final int batch;
         private final int slot;
+        private final int entries;
         private final int ringLength;
         private final float[] rings;
 
-        WindowCache(int batch) {
+        WindowCache(int batch, int entries) {
             this.batch = batch;
             this.slot = Math.multiplyExact(batch, in);
-            this.ringLength = Math.multiplyExact(2 * kernelSize, slot);
+            this.entries = entries;
+            this.ringLength = Math.multiplyExact(2 * entries, slot);
             // Only residue classes of sites that exist: with d > N each site is its own class.
             int classes = Math.min(dilation, sites);
             this.rings = new float[Math.addExact(Math.multiplyExact(classes, ringLength), Kernels.OVERREAD_PADDING)];
@@ -385,7 +399,7 @@ public final class MaskedConv1D extends MaskedLayer {
 
         @Override
         public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
-            int first = (position % dilation) * ringLength + (position / dilation % kernelSize) * slot;
+            int first = (position % dilation) * ringLength + (position / dilation % entries) * slot;
             if (sampleStride == 1 && featureStride == batch) {
                 System.arraycopy(src, srcOff, rings, first, slot);
             } else {
@@ -395,7 +409,7 @@ public final class MaskedConv1D extends MaskedLayer {
                     }
                 }
             }
-            System.arraycopy(rings, first, rings, first + kernelSize * slot, slot);
+            System.arraycopy(rings, first, rings, first + entries * slot, slot);
         }
 
         @Override
@@ -403,10 +417,11 @@ public final class MaskedConv1D extends MaskedLayer {
             for (int c = 0; c < out; c++) {
                 Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[c]);
             }
-            // Window entry q - (K-1) of the residue ring, i.e. slot (q + 1) mod K. Then
-            // y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in ascending (t, a) order.
+            // Window entry q - (K-1) of the residue ring, i.e. slot (q + 1) mod K when the ring
+            // has K entries. Then y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in
+            // ascending (t, a) order.
             int q = site / dilation;
-            int start = (site % dilation) * ringLength + ((q + 1) % kernelSize) * slot;
+            int start = (site % dilation) * ringLength + Math.floorMod(q - kernelSize + 1, entries) * slot;
             kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
                     rings, start, slot, batch, y, yOff, batch, out, batch);
         }
