@@ -1,10 +1,16 @@
 package io.jarnn.benchmarks;
 
+import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.NdArray;
 import io.jarnn.core.Tensor;
+import io.jarnn.core.Tensor64;
 import io.jarnn.nn.ARNN;
+import io.jarnn.nn.ARNN64;
 import io.jarnn.nn.ARNNConv1D;
+import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.nn.GradientWorkspace;
+import io.jarnn.nn.GradientWorkspace64;
 import io.jarnn.vmc.Lattice;
 import io.jarnn.vmc.LocalEnergies;
 import io.jarnn.vmc.Sgd;
@@ -32,14 +38,15 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * One stochastic-reconfiguration step of the VMC demo, split into its parts: ARNNConv1D (3
- * layers, 16 features, kernel 3, float32, 930 parameters) on the open transverse-field Ising
+ * layers, 16 features, kernel 3, 930 parameters, float64 as the demo's model or float32: {@code dtype}) on the open transverse-field Ising
  * chain N = 20 (J = h = 1), 1024 exact samples. {@code sampling} draws the samples,
- * {@code localEnergies} evaluates E_loc (LocalEnergies: logPsi of the 21 connected
- * configurations of each sample), {@code jacobian} the (1024, 930) logPsi Jacobian,
- * {@code solve} the SR system (S + 0.01 I) delta = F in the form {@code form} (AUTO takes DENSE
- * here: P = 930 &lt;= n = 1024; the time includes copying the Jacobian, which the solve centres in
- * place, about 1 M doubles), and {@code step} the whole driver step (SGD lr 0.05) including the
- * parameter update. Run once: {@code -f 1 -wi 1 -i 1 VmcStep}.
+ * {@code localEnergies} evaluates E_loc (LocalEnergies: the 21 connected configurations of each
+ * sample, by {@code evaluation}: CHANGED_SITES, the default, or FULL_FORWARD, the reference),
+ * {@code jacobian} the (1024, 930) logPsi Jacobian, {@code solve} the SR system
+ * (S + 0.01 I) delta = F in the form {@code form} (AUTO takes DENSE here at CG tolerance 1e-10,
+ * CG at 1e-5; the time includes copying the Jacobian, which the solve centres in place, about
+ * 1 M doubles), and {@code step} the whole driver step (SGD lr 0.05) including the parameter
+ * update (local energies by CHANGED_SITES). Run once: {@code -f 1 -wi 1 -i 1 VmcStep}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -57,15 +64,25 @@ public class VmcStep {
     /** Threads of the model and of the SR solve (the goal is for one). */
     @Param({"1"})
     public int threads;
+    /** The model's precision: float64 (the demo's) or float32. */
+    @Param({"float64"})
+    public String dtype;
+    /** How {@code localEnergies} evaluates the connected configurations (LocalEnergies.Evaluation). */
+    @Param({"CHANGED_SITES"})
+    public String evaluation;
+    /** CG's relative residual (the solve's and the step's SR; AUTO takes CG when it is cheaper at it). */
+    @Param({"1e-10"})
+    public double cgTolerance;
 
-    private ARNN model;
+    private AutoregressiveModel model;
     private TransverseFieldIsing hamiltonian;
-    private Tensor configurations;
+    private NdArray configurations;
     private double[] configurationsDouble;
     private LocalEnergies localEnergies;
     private double[] eLoc;
-    private Tensor jacobian;
+    private NdArray jacobian;
     private GradientWorkspace workspace;
+    private GradientWorkspace64 workspace64;
     private double[] jacobianDouble;
     private double[] scratch;
     private double[] delta;
@@ -75,15 +92,27 @@ public class VmcStep {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
         HilbertSpace hilbert = HilbertSpace.spin(0.5, sites);
-        model = ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).build(42).withThreads(threads);
-        SelfChecks.requireVectorKernels(model.kernels(), params.getBenchmark());
+        ARNN single = ARNNConv1D.builder(hilbert).layers(3).features(16).kernelSize(3).build(42).withThreads(threads);
+        SelfChecks.requireVectorKernels(single.kernels(), params.getBenchmark());
+        switch (DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT))) {
+            case FLOAT32 -> {
+                model = single;
+                configurations = Tensor.zeros(samples, sites);
+                jacobian = Tensor.zeros(samples, single.parameterCount());
+                workspace = single.newGradientWorkspace();
+            }
+            case FLOAT64 -> {
+                ARNN64 m = single.toDoublePrecision().withThreads(threads);
+                model = m;
+                configurations = Tensor64.zeros(samples, sites);
+                jacobian = Tensor64.zeros(samples, m.parameterCount());
+                workspace64 = m.newGradientWorkspace();
+            }
+        }
         hamiltonian = new TransverseFieldIsing(hilbert, Lattice.chain(sites, false), 1, 1);
-        configurations = Tensor.zeros(samples, sites);
         configurationsDouble = new double[samples * sites];
-        localEnergies = new LocalEnergies(hamiltonian, model, samples);
+        localEnergies = new LocalEnergies(hamiltonian, model, samples, LocalEnergies.Evaluation.valueOf(evaluation));
         eLoc = new double[samples];
-        jacobian = Tensor.zeros(samples, model.parameterCount());
-        workspace = model.newGradientWorkspace();
         jacobianDouble = new double[samples * model.parameterCount()];
         scratch = new double[jacobianDouble.length];
         delta = new double[model.parameterCount()];
@@ -93,7 +122,7 @@ public class VmcStep {
         // One pass through every part, with its self-checks: the inputs of the later parts.
         sampling();
         for (int i = 0; i < configurationsDouble.length; i++) {
-            configurationsDouble[i] = configurations.array()[i];
+            configurationsDouble[i] = configurations.getDouble(i);
         }
         localEnergies();
         double mean = 0;
@@ -107,9 +136,8 @@ public class VmcStep {
         SelfChecks.requireWithin(params.getBenchmark() + ": mean local energy within [E0 - 1, ||H||]", "mean",
                 (e0 - 1 + top) / 2, mean, (top - e0 + 1) / 2);
         jacobian();
-        float[] j = jacobian.array();
         for (int i = 0; i < jacobianDouble.length; i++) {
-            jacobianDouble[i] = j[i];
+            jacobianDouble[i] = jacobian.getDouble(i);
         }
         solve();
         StepRecord r = step();
@@ -118,13 +146,15 @@ public class VmcStep {
     }
 
     private StochasticReconfiguration newSr() {
-        return new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form),
-                StochasticReconfiguration.DEFAULT_CG_TOLERANCE, 0, threads);
+        return new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.valueOf(form), cgTolerance, 0, threads);
     }
 
     @Benchmark
-    public Tensor sampling() {
-        model.sampler().sample(11, 0, configurations, null);
+    public NdArray sampling() {
+        switch (model) {
+            case ARNN m -> m.sampler().sample(11, 0, (Tensor) configurations, null);
+            case ARNN64 m -> m.sampler().sample(11, 0, (Tensor64) configurations, null);
+        }
         return configurations;
     }
 
@@ -135,8 +165,11 @@ public class VmcStep {
     }
 
     @Benchmark
-    public Tensor jacobian() {
-        model.logPsiJacobian(configurations, jacobian, workspace);
+    public NdArray jacobian() {
+        switch (model) {
+            case ARNN m -> m.logPsiJacobian((Tensor) configurations, (Tensor) jacobian, workspace);
+            case ARNN64 m -> m.logPsiJacobian((Tensor64) configurations, (Tensor64) jacobian, workspace64);
+        }
         return jacobian;
     }
 

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ctrl-C (SIGINT) or SIGTERM during {@code jarnn train}: the run stops after the step it is in
+ * Ctrl-C (SIGINT) or SIGTERM during {@code jarnn train} (or {@code jarnn spark train}, whose
+ * Spark steps run in the same {@link VmcDriver} loop): the run stops after the step it is in
  * ({@link VmcDriver#requestStop()}), and the command then writes its final checkpoint (model and
  * optimiser state, each file atomically), its log and plot, and exits with the signal's status
  * (130 for SIGINT, 143 for SIGTERM; {@link #exitStatus}). Continuing from that checkpoint with
@@ -23,18 +24,33 @@ import java.util.List;
  * no step to wait for: it exits at once. A signal that the process ignores (a job started in the
  * background by a non-interactive shell ignores SIGINT) stays ignored.
  */
-final class TrainingInterrupt implements AutoCloseable {
+public final class TrainingInterrupt implements AutoCloseable {
     private static final String[] SIGNALS = {"INT", "TERM"};
 
     private final PrintStream err;
+    private final String command;
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
     private volatile VmcDriver driver;
     private volatile String checkpoint;
     private volatile int signalled;
 
-    TrainingInterrupt(PrintStream err) {
+    /** Handlers for {@code jarnn train}, reporting on {@code err}. */
+    public TrainingInterrupt(PrintStream err) {
+        this(err, "jarnn train");
+    }
+
+    /**
+     * Handlers for the training command {@code command} (the start of its messages, e.g.
+     * {@code "jarnn spark train"}), reporting on {@code err}.
+     */
+    public TrainingInterrupt(PrintStream err, String command) {
+        if (err == null || command == null) {
+            throw new IllegalArgumentException("err, command: expected a stream and a command name but got " + err
+                    + ", " + command);
+        }
         this.err = err;
+        this.command = command;
         for (String name : SIGNALS) {
             Signal signal = new Signal(name);
             try {
@@ -48,18 +64,18 @@ final class TrainingInterrupt implements AutoCloseable {
     }
 
     /** The driver now running, writing its checkpoints to {@code checkpoint}. */
-    void attach(VmcDriver driver, String checkpoint) {
+    public void attach(VmcDriver driver, String checkpoint) {
         this.checkpoint = checkpoint;
         this.driver = driver;
     }
 
     /** Whether a stop was signalled. */
-    boolean stopped() {
+    public boolean stopped() {
         return signalled != 0;
     }
 
     /** 128 + the signal's number once one came (the shell's convention), else {@code otherwise}. */
-    int exitStatus(int otherwise) {
+    public int exitStatus(int otherwise) {
         return signalled != 0 ? 128 + signalled : otherwise;
     }
 
@@ -70,7 +86,7 @@ final class TrainingInterrupt implements AutoCloseable {
         if (d == null || second) {
             synchronized (err) {
                 err.println();
-                err.println("jarnn train: stopped by SIG" + signal.getName()
+                err.println(command + ": stopped by SIG" + signal.getName()
                         + (second ? " before the final checkpoint; the last one written is intact" : ""));
                 err.flush();
             }
@@ -79,7 +95,7 @@ final class TrainingInterrupt implements AutoCloseable {
         d.requestStop();
         synchronized (err) {
             err.println();
-            err.println("jarnn train: SIG" + signal.getName() + ": stopping after step " + (d.step() + 1)
+            err.println(command + ": SIG" + signal.getName() + ": stopping after step " + (d.step() + 1)
                     + ", then writing " + checkpoint + " (a second signal stops without it)");
             err.flush();
         }

@@ -3,7 +3,8 @@ package io.jarnn.kernels;
 /**
  * The element-wise and reduction steps of backpropagation through an ARNN, beside the forward
  * {@link Kernels}: selu', the backward of the machine-power log-normalisation (general and with
- * the gather of each site's chosen state) and bias gradients. The matrix products of the
+ * the gather of each site's chosen state, the latter also for logits stored as columns), bias
+ * gradients and the transposes between the layouts of the backward passes. The matrix products of the
  * backward passes (dX = dY W^T, dW = X^T dY of the masked dense layer and of the causal
  * convolution) are {@link Kernels#accumulateTaps} calls in other layouts, and so carry its fixed
  * fused multiply-add order and its bitwise equality between the implementations.
@@ -65,6 +66,32 @@ public interface BackwardKernels {
     void logNormalizeRowsBackwardChosen(float[] x, int xOff, int[] chosen, int chosenOff,
                                         float[] weights, int weightsOff, int rowsPerWeight,
                                         float[] dx, int dxOff, int rows, int cols, float machinePow);
+
+    /**
+     * {@link #logNormalizeRowsBackwardChosen} of distributions stored as columns, as
+     * {@link Kernels#logNormalizeColumns} is {@link Kernels#logNormalizeRows}'s: x is (rows, cols)
+     * with rows {@code xRowStride} apart, rows = local states and cols = positions (a planar
+     * sample) or samples (a feature-major site); column j's chosen state is
+     * {@code chosen[chosenOff + j]} (a local index, exact in a float) and its weight
+     * {@code weights[weightsOff + j * weightsStride]} ({@code weightsStride} 0: one weight for
+     * every column, or 1); dx is written (rows, cols), rows {@code dxRowStride} apart. Every
+     * element takes the operations {@link #logNormalizeRowsBackwardChosen} of the same
+     * implementation applies to the transposed block, in the same order: bitwise equal to it.
+     * {@code dx} must not overlap {@code x}.
+     */
+    void logNormalizeColumnsBackwardChosen(float[] x, int xOff, int xRowStride, float[] chosen, int chosenOff,
+                                           float[] weights, int weightsOff, int weightsStride,
+                                           float[] dx, int dxOff, int dxRowStride, int rows, int cols,
+                                           float machinePow);
+
+    /**
+     * {@code dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c]} for
+     * {@code r < rows}, {@code c < cols}: the switch between the layouts of the backward passes
+     * (planar rows to rows of features, feature-major blocks to sample rows). A copy, so exact
+     * in either implementation. {@code dst} must not overlap {@code src}.
+     */
+    void transpose(float[] src, int srcOff, int srcRowStride, int rows, int cols,
+                   float[] dst, int dstOff, int dstRowStride);
 
     /**
      * Column sums accumulated into {@code out}, the bias gradient:

@@ -160,6 +160,40 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
     }
 
     @Override
+    public void logNormalizeColumnsBackwardChosen(float[] x, int xOff, int xRowStride, float[] chosen, int chosenOff,
+                                                  float[] weights, int weightsOff, int weightsStride,
+                                                  float[] dx, int dxOff, int dxRowStride, int rows, int cols,
+                                                  float machinePow) {
+        for (int j = 0; j < cols; j++) {
+            float xMax = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < rows; k++) {
+                xMax = Math.max(xMax, x[xOff + k * xRowStride + j]);
+            }
+            float s = 0;
+            for (int k = 0; k < rows; k++) {
+                s += (float) Math.exp(machinePow * (x[xOff + k * xRowStride + j] - xMax)); //f64: s += Math.exp(machinePow * (x[xOff + k * xRowStride + j] - xMax));
+            }
+            float w = weights[weightsOff + j * weightsStride];
+            float q = w / s;
+            int pick = (int) chosen[chosenOff + j];
+            for (int k = 0; k < rows; k++) {
+                float e = (float) Math.exp(machinePow * (x[xOff + k * xRowStride + j] - xMax)); //f64: double e = Math.exp(machinePow * (x[xOff + k * xRowStride + j] - xMax));
+                dx[dxOff + k * dxRowStride + j] = (k == pick ? w : 0f) - e * q;
+            }
+        }
+    }
+
+    @Override
+    public void transpose(float[] src, int srcOff, int srcRowStride, int rows, int cols,
+                          float[] dst, int dstOff, int dstRowStride) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c];
+            }
+        }
+    }
+
+    @Override
     public void accumulateColumnSums(float[] x, int xOff, int rowStride, int rows, int cols, float[] out, int outOff) {
         for (int c = 0; c < cols; c++) {
             float acc = out[outOff + c];

@@ -3,6 +3,7 @@ package io.jarnn.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -733,6 +734,260 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 dx[dr + k] = (k == pick ? w : 0f) - dx[dr + k] * q;
             }
         }
+    }
+
+    @Override
+    public void logNormalizeColumnsBackwardChosen(float[] x, int xOff, int xRowStride, float[] chosen, int chosenOff,
+                                                  float[] weights, int weightsOff, int weightsStride,
+                                                  float[] dx, int dxOff, int dxRowStride, int rows, int cols,
+                                                  float machinePow) {
+        // logNormalizeRowsBackwardChosen lane-wise: the shifted exponents p (x - max) into dx,
+        // their exps (VectorMath, position-independent), then per column the sum from 0 in
+        // ascending k, q = w / s and (k == pick ? w : 0) - e q. The column tails run the same
+        // operations in scalar.
+        assert weightsStride == 0 || weightsStride == 1 : weightsStride;
+        float p = machinePow;
+        int j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < rows; k++) {
+                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+            }
+            for (int k = 0; k < rows; k++) {
+                FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).mul(p)
+                        .intoArray(dx, dxOff + k * dxRowStride + j);
+            }
+        }
+        for (; j < cols; j++) {
+            float max = scalarColumnMax(x, xOff + j, xRowStride, rows);
+            for (int k = 0; k < rows; k++) {
+                dx[dxOff + k * dxRowStride + j] = p * (x[xOff + k * xRowStride + j] - max);
+            }
+        }
+        for (int k = 0; k < rows; k++) {
+            VectorMath.expInPlace(dx, dxOff + k * dxRowStride, cols);
+        }
+        j = 0;
+        for (int bound = S.loopBound(cols); j < bound; j += L) {
+            FloatVector s = FloatVector.zero(S);
+            for (int k = 0; k < rows; k++) {
+                s = s.add(FloatVector.fromArray(S, dx, dxOff + k * dxRowStride + j));
+            }
+            FloatVector w = weightsStride == 0 ? FloatVector.broadcast(S, weights[weightsOff])
+                    : FloatVector.fromArray(S, weights, weightsOff + j);
+            FloatVector q = w.div(s);
+            FloatVector pick = FloatVector.fromArray(S, chosen, chosenOff + j);
+            FloatVector zero = FloatVector.zero(S);
+            for (int k = 0; k < rows; k++) {
+                int at = dxOff + k * dxRowStride + j;
+                FloatVector onehot = zero.blend(w, pick.compare(VectorOperators.EQ, (float) k));
+                onehot.sub(FloatVector.fromArray(S, dx, at).mul(q)).intoArray(dx, at);
+            }
+        }
+        for (; j < cols; j++) {
+            float s = 0;
+            for (int k = 0; k < rows; k++) {
+                s += dx[dxOff + k * dxRowStride + j];
+            }
+            float w = weights[weightsOff + j * weightsStride];
+            float q = w / s;
+            int pick = (int) chosen[chosenOff + j];
+            for (int k = 0; k < rows; k++) {
+                int at = dxOff + k * dxRowStride + j;
+                dx[at] = (k == pick ? w : 0f) - dx[at] * q;
+            }
+        }
+    }
+
+    /**
+     * The two-input permutations of one stage of a 16 x 16 register transpose: for rows r and
+     * r + h ((r & h) == 0), {@code lo} takes r's lanes outside the h-blocks to swap and r + h's
+     * swapped in, {@code hi} the reverse (indexes L and above select from the second vector).
+     * Four stages (h = 8, 4, 2, 1) swap the off-diagonal blocks at every scale. Built only for
+     * 16 lanes; other widths transpose in scalar (a copy either way).
+     */
+    private static final boolean SIXTEEN = L == 16;
+    private static final VectorShuffle<Float> LO8 = SIXTEEN ? stage(8, true) : null;
+    private static final VectorShuffle<Float> HI8 = SIXTEEN ? stage(8, false) : null;
+    private static final VectorShuffle<Float> LO4 = SIXTEEN ? stage(4, true) : null;
+    private static final VectorShuffle<Float> HI4 = SIXTEEN ? stage(4, false) : null;
+    private static final VectorShuffle<Float> LO2 = SIXTEEN ? stage(2, true) : null;
+    private static final VectorShuffle<Float> HI2 = SIXTEEN ? stage(2, false) : null;
+    private static final VectorShuffle<Float> LO1 = SIXTEEN ? stage(1, true) : null;
+    private static final VectorShuffle<Float> HI1 = SIXTEEN ? stage(1, false) : null;
+
+    private static VectorShuffle<Float> stage(int h, boolean lo) {
+        int[] index = new int[L];
+        for (int i = 0; i < L; i++) {
+            boolean kept = (i & h) == 0;
+            index[i] = lo ? (kept ? i : L + i - h) : (kept ? i + h : L + i);
+        }
+        return VectorShuffle.fromArray(S, index, 0);
+    }
+
+    @Override
+    public void transpose(float[] src, int srcOff, int srcRowStride, int rows, int cols,
+                          float[] dst, int dstOff, int dstRowStride) {
+        int r0 = 0;
+        if (SIXTEEN) {
+            for (; r0 + 16 <= rows; r0 += 16) {
+                int c0 = 0;
+                for (; c0 + 16 <= cols; c0 += 16) {
+                    transpose16(src, srcOff + r0 * srcRowStride + c0, srcRowStride, dst, dstOff + c0 * dstRowStride + r0,
+                            dstRowStride);
+                }
+                for (int r = r0; r < r0 + 16; r++) {
+                    for (int c = c0; c < cols; c++) {
+                        dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c];
+                    }
+                }
+            }
+        }
+        for (int r = r0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c];
+            }
+        }
+    }
+
+    /** One 16 x 16 tile, in registers: sixteen row loads, four stages of two-input permutations, sixteen stores. */
+    private static void transpose16(float[] src, int srcOff, int ss, float[] dst, int dstOff, int ds) {
+        FloatVector v0 = FloatVector.fromArray(S, src, srcOff + 0 * ss);
+        FloatVector v1 = FloatVector.fromArray(S, src, srcOff + 1 * ss);
+        FloatVector v2 = FloatVector.fromArray(S, src, srcOff + 2 * ss);
+        FloatVector v3 = FloatVector.fromArray(S, src, srcOff + 3 * ss);
+        FloatVector v4 = FloatVector.fromArray(S, src, srcOff + 4 * ss);
+        FloatVector v5 = FloatVector.fromArray(S, src, srcOff + 5 * ss);
+        FloatVector v6 = FloatVector.fromArray(S, src, srcOff + 6 * ss);
+        FloatVector v7 = FloatVector.fromArray(S, src, srcOff + 7 * ss);
+        FloatVector v8 = FloatVector.fromArray(S, src, srcOff + 8 * ss);
+        FloatVector v9 = FloatVector.fromArray(S, src, srcOff + 9 * ss);
+        FloatVector v10 = FloatVector.fromArray(S, src, srcOff + 10 * ss);
+        FloatVector v11 = FloatVector.fromArray(S, src, srcOff + 11 * ss);
+        FloatVector v12 = FloatVector.fromArray(S, src, srcOff + 12 * ss);
+        FloatVector v13 = FloatVector.fromArray(S, src, srcOff + 13 * ss);
+        FloatVector v14 = FloatVector.fromArray(S, src, srcOff + 14 * ss);
+        FloatVector v15 = FloatVector.fromArray(S, src, srcOff + 15 * ss);
+        {
+            FloatVector t0 = v0.rearrange(LO8, v8);
+            v8 = v0.rearrange(HI8, v8);
+            v0 = t0;
+            FloatVector t1 = v1.rearrange(LO8, v9);
+            v9 = v1.rearrange(HI8, v9);
+            v1 = t1;
+            FloatVector t2 = v2.rearrange(LO8, v10);
+            v10 = v2.rearrange(HI8, v10);
+            v2 = t2;
+            FloatVector t3 = v3.rearrange(LO8, v11);
+            v11 = v3.rearrange(HI8, v11);
+            v3 = t3;
+            FloatVector t4 = v4.rearrange(LO8, v12);
+            v12 = v4.rearrange(HI8, v12);
+            v4 = t4;
+            FloatVector t5 = v5.rearrange(LO8, v13);
+            v13 = v5.rearrange(HI8, v13);
+            v5 = t5;
+            FloatVector t6 = v6.rearrange(LO8, v14);
+            v14 = v6.rearrange(HI8, v14);
+            v6 = t6;
+            FloatVector t7 = v7.rearrange(LO8, v15);
+            v15 = v7.rearrange(HI8, v15);
+            v7 = t7;
+        }
+        {
+            FloatVector t0 = v0.rearrange(LO4, v4);
+            v4 = v0.rearrange(HI4, v4);
+            v0 = t0;
+            FloatVector t1 = v1.rearrange(LO4, v5);
+            v5 = v1.rearrange(HI4, v5);
+            v1 = t1;
+            FloatVector t2 = v2.rearrange(LO4, v6);
+            v6 = v2.rearrange(HI4, v6);
+            v2 = t2;
+            FloatVector t3 = v3.rearrange(LO4, v7);
+            v7 = v3.rearrange(HI4, v7);
+            v3 = t3;
+            FloatVector t8 = v8.rearrange(LO4, v12);
+            v12 = v8.rearrange(HI4, v12);
+            v8 = t8;
+            FloatVector t9 = v9.rearrange(LO4, v13);
+            v13 = v9.rearrange(HI4, v13);
+            v9 = t9;
+            FloatVector t10 = v10.rearrange(LO4, v14);
+            v14 = v10.rearrange(HI4, v14);
+            v10 = t10;
+            FloatVector t11 = v11.rearrange(LO4, v15);
+            v15 = v11.rearrange(HI4, v15);
+            v11 = t11;
+        }
+        {
+            FloatVector t0 = v0.rearrange(LO2, v2);
+            v2 = v0.rearrange(HI2, v2);
+            v0 = t0;
+            FloatVector t1 = v1.rearrange(LO2, v3);
+            v3 = v1.rearrange(HI2, v3);
+            v1 = t1;
+            FloatVector t4 = v4.rearrange(LO2, v6);
+            v6 = v4.rearrange(HI2, v6);
+            v4 = t4;
+            FloatVector t5 = v5.rearrange(LO2, v7);
+            v7 = v5.rearrange(HI2, v7);
+            v5 = t5;
+            FloatVector t8 = v8.rearrange(LO2, v10);
+            v10 = v8.rearrange(HI2, v10);
+            v8 = t8;
+            FloatVector t9 = v9.rearrange(LO2, v11);
+            v11 = v9.rearrange(HI2, v11);
+            v9 = t9;
+            FloatVector t12 = v12.rearrange(LO2, v14);
+            v14 = v12.rearrange(HI2, v14);
+            v12 = t12;
+            FloatVector t13 = v13.rearrange(LO2, v15);
+            v15 = v13.rearrange(HI2, v15);
+            v13 = t13;
+        }
+        {
+            FloatVector t0 = v0.rearrange(LO1, v1);
+            v1 = v0.rearrange(HI1, v1);
+            v0 = t0;
+            FloatVector t2 = v2.rearrange(LO1, v3);
+            v3 = v2.rearrange(HI1, v3);
+            v2 = t2;
+            FloatVector t4 = v4.rearrange(LO1, v5);
+            v5 = v4.rearrange(HI1, v5);
+            v4 = t4;
+            FloatVector t6 = v6.rearrange(LO1, v7);
+            v7 = v6.rearrange(HI1, v7);
+            v6 = t6;
+            FloatVector t8 = v8.rearrange(LO1, v9);
+            v9 = v8.rearrange(HI1, v9);
+            v8 = t8;
+            FloatVector t10 = v10.rearrange(LO1, v11);
+            v11 = v10.rearrange(HI1, v11);
+            v10 = t10;
+            FloatVector t12 = v12.rearrange(LO1, v13);
+            v13 = v12.rearrange(HI1, v13);
+            v12 = t12;
+            FloatVector t14 = v14.rearrange(LO1, v15);
+            v15 = v14.rearrange(HI1, v15);
+            v14 = t14;
+        }
+        v0.intoArray(dst, dstOff + 0 * ds);
+        v1.intoArray(dst, dstOff + 1 * ds);
+        v2.intoArray(dst, dstOff + 2 * ds);
+        v3.intoArray(dst, dstOff + 3 * ds);
+        v4.intoArray(dst, dstOff + 4 * ds);
+        v5.intoArray(dst, dstOff + 5 * ds);
+        v6.intoArray(dst, dstOff + 6 * ds);
+        v7.intoArray(dst, dstOff + 7 * ds);
+        v8.intoArray(dst, dstOff + 8 * ds);
+        v9.intoArray(dst, dstOff + 9 * ds);
+        v10.intoArray(dst, dstOff + 10 * ds);
+        v11.intoArray(dst, dstOff + 11 * ds);
+        v12.intoArray(dst, dstOff + 12 * ds);
+        v13.intoArray(dst, dstOff + 13 * ds);
+        v14.intoArray(dst, dstOff + 14 * ds);
+        v15.intoArray(dst, dstOff + 15 * ds);
     }
 
     @Override

@@ -37,7 +37,9 @@ public record BackwardCase(Kernel which, int rows, int cols, float machinePow, f
         SELU_BACKWARD("seluBackward"),
         LOG_NORMALIZE_ROWS_BACKWARD("logNormalizeRowsBackward"),
         LOG_NORMALIZE_ROWS_BACKWARD_CHOSEN("logNormalizeRowsBackwardChosen"),
-        ACCUMULATE_COLUMN_SUMS("accumulateColumnSums");
+        LOG_NORMALIZE_COLUMNS_BACKWARD_CHOSEN("logNormalizeColumnsBackwardChosen"),
+        ACCUMULATE_COLUMN_SUMS("accumulateColumnSums"),
+        TRANSPOSE("transpose");
 
         final String method;
 
@@ -100,6 +102,25 @@ public record BackwardCase(Kernel which, int rows, int cols, float machinePow, f
             }
             case LOG_NORMALIZE_ROWS_BACKWARD, LOG_NORMALIZE_ROWS_BACKWARD_CHOSEN -> checkNormalisation(scalar, vector,
                     random, context);
+            case LOG_NORMALIZE_COLUMNS_BACKWARD_CHOSEN -> checkColumns(scalar, vector, random, context);
+            case TRANSPOSE -> {
+                // rows x cols from inOff, rows cols + stridePad apart, to cols x rows from outOff,
+                // rows rows + stridePad + 1 apart: every element copied, nothing else touched.
+                int srcStride = cols + stridePad;
+                int dstStride = rows + stridePad + 1;
+                float[] src = randomArray(random, inOff + rows * srcStride, magnitude);
+                float[] out0 = randomArray(random, outOff + cols * dstStride + slack, 1f);
+                KernelEquivalence.Outputs o = runBoth(scalar, vector, out0,
+                        (k, dst) -> backward(k).transpose(src, inOff, srcStride, rows, cols, dst, outOff, dstStride));
+                float[] definition = out0.clone();
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        definition[outOff + c * dstStride + r] = src[inOff + r * srcStride + c];
+                    }
+                }
+                assertBitwiseEqual(() -> context + ", scalar against the definition", definition, o.scalar());
+                assertBitwiseEqual(() -> context + ", vector against scalar", o.scalar(), o.vector());
+            }
             case ACCUMULATE_COLUMN_SUMS -> {
                 int stride = cols + stridePad;
                 float[] x = randomArray(random, inOff + (rows - 1) * stride + cols, magnitude);
@@ -184,6 +205,70 @@ public record BackwardCase(Kernel which, int rows, int cols, float machinePow, f
         assertClose(() -> context + ", vector against scalar", o.scalar(), o.vector(),
                 i -> i >= outOff && i < outOff + n, i -> bound[i]);
         assertBitwiseEqual(() -> context + ", vector against the scalar twin of its lanes", twin, o.vector());
+    }
+
+    /**
+     * The column kernel on the transposed block (cols local states by rows distributions, rows
+     * {@code rows + stridePad} apart, weights one per column or, for odd {@code inOff}, one for
+     * all): bitwise the row kernel of the same implementation (written out here, with the exp
+     * of that implementation), whose own tolerances {@link #checkNormalisation} holds; nothing
+     * outside the written block changes.
+     */
+    private void checkColumns(Kernels scalar, Kernels vector, SplittableRandom random, String context) {
+        int states = cols;
+        int columns = rows;
+        int xStride = columns + stridePad;
+        int dxStride = columns + stridePad + 1;
+        float[] rowX = randomArray(random, rows * cols, magnitude);
+        float[] x = randomArray(random, inOff + states * xStride, 1f);
+        float[] picks = new float[inOff + columns];
+        int[] rowPicks = new int[columns];
+        for (int j = 0; j < columns; j++) {
+            rowPicks[j] = random.nextInt(states);
+            picks[inOff + j] = rowPicks[j];
+            for (int k = 0; k < states; k++) {
+                x[inOff + k * xStride + j] = rowX[j * states + k];
+            }
+        }
+        boolean shared = inOff % 2 == 1;
+        float[] weights = randomArray(random, inOff + columns, 2f);
+        for (Kernels k : new Kernels[] {scalar, vector}) {
+            float[] dx = randomArray(random, outOff + states * dxStride + slack, 1f);
+            float[] before = dx.clone();
+            backward(k).logNormalizeColumnsBackwardChosen(x, inOff, xStride, picks, inOff, weights, inOff,
+                    shared ? 0 : 1, dx, outOff, dxStride, states, columns, machinePow);
+            // The row kernel of this implementation, written out (the scalar's exp is Math.exp,
+            // the vector's VectorMath.exp): a case calls only the kernel it names.
+            boolean lanes = k == vector;
+            float[] rowDx = new float[rows * cols];
+            for (int r = 0; r < rows; r++) {
+                float xMax = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) {
+                    xMax = Math.max(xMax, rowX[r * cols + c]);
+                }
+                float[] e = new float[cols];
+                float sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    float z = machinePow * (rowX[r * cols + c] - xMax);
+                    e[c] = lanes ? VectorMath.exp(z) : (float) Math.exp(z); //f64: e[c] = lanes ? VectorMath64.exp(z) : Math.exp(z);
+                    sum += e[c];
+                }
+                float w = weights[inOff + (shared ? 0 : r)];
+                float q = w / sum;
+                for (int c = 0; c < cols; c++) {
+                    rowDx[r * cols + c] = (c == rowPicks[r] ? w : 0f) - e[c] * q;
+                }
+            }
+            for (int i = 0; i < dx.length; i++) {
+                int rel = i - outOff;
+                boolean written = rel >= 0 && rel / dxStride < states && rel % dxStride < columns;
+                float expected = written ? rowDx[(rel % dxStride) * states + rel / dxStride] : before[i];
+                if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(dx[i])) {
+                    throw new AssertionError(context + ", " + k.name() + ": element " + i + " expected " + expected
+                            + (written ? " (the row kernel's)" : " (untouched)") + " but got " + dx[i]);
+                }
+            }
+        }
     }
 
     @Override

@@ -29,7 +29,8 @@ class BackwardEquivalenceTest {
 
     private static boolean normalisation(BackwardCase.Kernel k) {
         return k == BackwardCase.Kernel.LOG_NORMALIZE_ROWS_BACKWARD
-                || k == BackwardCase.Kernel.LOG_NORMALIZE_ROWS_BACKWARD_CHOSEN;
+                || k == BackwardCase.Kernel.LOG_NORMALIZE_ROWS_BACKWARD_CHOSEN
+                || k == BackwardCase.Kernel.LOG_NORMALIZE_COLUMNS_BACKWARD_CHOSEN;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,7 +9,10 @@ import io.jarnn.nn.ARNNConfig;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.nn.ParameterKeys;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -42,6 +45,14 @@ import java.util.TreeSet;
  * limits of {@link ReadLimits} bound what it can make the reader allocate); a readable archive
  * that does not describe a valid model is a {@link ModelFileException} naming the field or key.
  * Saving replaces the file atomically, so a crash never leaves a half-written model.
+ *
+ * <h2>In memory</h2>
+ * {@link #toBytes} and {@link #save(OutputStream, AutoregressiveModel)} give the bytes of the
+ * file {@link #save(Path, AutoregressiveModel)} writes, byte for byte; {@link #load(byte[], String)}
+ * and {@link #load(InputStream, String)} read them back with the same checks and the same errors,
+ * each message starting with the source the caller names (e.g. "the model broadcast of job 3")
+ * where a file's would start with its path. A truncated or corrupt byte array is an
+ * {@link io.jarnn.core.npy.NpyFormatException}, as a truncated file is.
  */
 public final class ModelFiles {
     /** Name of the archive's configuration entry. */
@@ -62,6 +73,31 @@ public final class ModelFiles {
         }
         requireLoadable(model.config(), ReadLimits.DEFAULT);
         NpzArchive.write(path, model.parameters(), Map.of(CONFIG_ENTRY, ModelConfigJson.write(model.config())));
+    }
+
+    /**
+     * Writes the bytes of {@code model}'s file ({@link #save(Path, AutoregressiveModel)} writes the
+     * same bytes) to {@code out}, which is flushed but not closed. A model that
+     * {@link #load(Path)} would refuse is refused before anything is written.
+     */
+    public static void save(OutputStream out, AutoregressiveModel model) throws IOException {
+        Objects.requireNonNull(out, "out");
+        if (model == null) {
+            throw new IllegalArgumentException("model: expected an ARNN but got null");
+        }
+        requireLoadable(model.config(), ReadLimits.DEFAULT);
+        NpzArchive.write(out, model.parameters(), Map.of(CONFIG_ENTRY, ModelConfigJson.write(model.config())));
+    }
+
+    /** The bytes of {@code model}'s file, as {@link #save(OutputStream, AutoregressiveModel)} writes them. */
+    public static byte[] toBytes(AutoregressiveModel model) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            save(out, model);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a ByteArrayOutputStream does not throw", e);
+        }
+        return out.toByteArray();
     }
 
     /**
@@ -123,6 +159,59 @@ public final class ModelFiles {
         return load(path, ReadLimits.DEFAULT);
     }
 
+    /** {@link #load(byte[], String, ReadLimits)} with {@link ReadLimits#DEFAULT}. */
+    public static AutoregressiveModel load(byte[] bytes, String source) throws IOException {
+        return load(bytes, source, ReadLimits.DEFAULT);
+    }
+
+    /**
+     * The model whose file's bytes are {@code bytes} ({@link #toBytes}), in the file's dtype, with
+     * the checks and errors of {@link #load(Path, ReadLimits)}; messages start with {@code source}.
+     */
+    public static AutoregressiveModel load(byte[] bytes, String source, ReadLimits limits) throws IOException {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes: expected the bytes of a model file but got null");
+        }
+        requireSource(source);
+        Objects.requireNonNull(limits, "limits");
+        ParameterAdmission admission = new ParameterAdmission(source, limits, null);
+        NpzArchive archive = NpzArchive.read(bytes, source, limits, admission);
+        return build(source, archive, admission.config.withDType(admission.fileDType()));
+    }
+
+    /** {@link #load(InputStream, String, ReadLimits)} with {@link ReadLimits#DEFAULT}. */
+    public static AutoregressiveModel load(InputStream in, String source) throws IOException {
+        return load(in, source, ReadLimits.DEFAULT);
+    }
+
+    /**
+     * The model whose file's bytes {@code in} holds, read to its end (not closed): as
+     * {@link #load(byte[], String, ReadLimits)}. A stream longer than an archive within
+     * {@code limits} can be is refused after reading that much.
+     */
+    public static AutoregressiveModel load(InputStream in, String source, ReadLimits limits) throws IOException {
+        if (in == null) {
+            throw new IllegalArgumentException("in: expected a stream of a model file but got null");
+        }
+        requireSource(source);
+        Objects.requireNonNull(limits, "limits");
+        // An archive holds its entries' bytes (at most maxTotalBytes) plus headers of at most ~64 KiB each.
+        long most = Math.min(Integer.MAX_VALUE - 16L, limits.maxTotalBytes() + limits.maxEntries() * 65_600L + 65_600L);
+        byte[] bytes = in.readNBytes((int) most);
+        if (bytes.length == most && in.read() >= 0) {
+            throw new io.jarnn.core.npy.NpyFormatException(source, "expected a model file of at most " + most
+                    + " bytes (ReadLimits.maxTotalBytes and maxEntries) but the stream holds more");
+        }
+        return load(bytes, source, limits);
+    }
+
+    private static void requireSource(String source) {
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("source: expected a name for the bytes (for error messages) but got "
+                    + (source == null ? "null" : "'" + source + "'"));
+        }
+    }
+
     /** {@link #load(Path, ReadLimits, DType)} with {@link ReadLimits#DEFAULT}. */
     public static AutoregressiveModel load(Path path, DType dtype) throws IOException {
         return load(path, ReadLimits.DEFAULT, dtype);
@@ -136,9 +225,9 @@ public final class ModelFiles {
      * the model needs.
      */
     public static AutoregressiveModel load(Path path, ReadLimits limits) throws IOException {
-        ParameterAdmission admission = new ParameterAdmission(path, limits, null);
+        ParameterAdmission admission = new ParameterAdmission(path.toString(), limits, null);
         NpzArchive archive = NpzArchive.read(path, limits, admission);
-        return build(path, archive, admission.config.withDType(admission.fileDType()));
+        return build(path.toString(), archive, admission.config.withDType(admission.fileDType()));
     }
 
     /**
@@ -168,9 +257,9 @@ public final class ModelFiles {
         if (config == null) {
             throw new IllegalArgumentException("config: expected a model configuration but got null");
         }
-        ParameterAdmission admission = new ParameterAdmission(path, limits, config);
+        ParameterAdmission admission = new ParameterAdmission(path.toString(), limits, config);
         NpzArchive archive = NpzArchive.read(path, limits, admission);
-        return build(path, archive, config.withDType(admission.fileDType()));
+        return build(path.toString(), archive, config.withDType(admission.fileDType()));
     }
 
     /** As {@link #loadParameters(Path, ARNNConfig, ReadLimits)}, then converted to {@code dtype}. */
@@ -201,7 +290,7 @@ public final class ModelFiles {
      * one), then admits exactly that configuration's parameters in their NetKet shapes.
      */
     private static final class ParameterAdmission implements ArrayAdmission {
-        private final Path path;
+        private final String path;
         private final ReadLimits limits;
         private final ARNNConfig given;
         private ARNNConfig config;
@@ -212,7 +301,7 @@ public final class ModelFiles {
         private String firstKey;
         private DType firstDType;
 
-        ParameterAdmission(Path path, ReadLimits limits, ARNNConfig given) {
+        ParameterAdmission(String path, ReadLimits limits, ARNNConfig given) {
             this.path = path;
             this.limits = limits;
             this.given = given;
@@ -223,7 +312,7 @@ public final class ModelFiles {
             String json = texts.get(CONFIG_ENTRY);
             if (given == null) {
                 if (json == null) {
-                    throw new ModelFileException(path.toString(), "expected a jarnn model file with a '" + CONFIG_ENTRY
+                    throw new ModelFileException(path, "expected a jarnn model file with a '" + CONFIG_ENTRY
                             + "' entry but it has none (arrays " + arrayKeys + "); a plain NetKet parameter file needs its configuration given "
                             + "separately (ModelFiles.loadParameters, or jarnn init --params)");
                 }
@@ -233,7 +322,7 @@ public final class ModelFiles {
                 if (json != null) {
                     ARNNConfig stored = config(path, json, limits);
                     if (!stored.equals(given.withDType(stored.dtype()))) {
-                        throw new ModelFileException(path.toString(), "its " + CONFIG_ENTRY + " describes " + stored
+                        throw new ModelFileException(path, "its " + CONFIG_ENTRY + " describes " + stored
                                 + " but the given configuration is " + given);
                     }
                     declared = declaredDType(path, json);
@@ -247,7 +336,7 @@ public final class ModelFiles {
         public void admit(String key, int[] shape, DType dtype) throws IOException {
             admit(key, shape);
             if (declared.isPresent() && declared.get() != dtype) {
-                throw new ModelFileException(path.toString(), key + ": expected " + declared.get().label()
+                throw new ModelFileException(path, key + ": expected " + declared.get().label()
                         + " parameters (" + declared.get().npyDescr() + ") as the " + CONFIG_ENTRY
                         + " declares, but the file stores " + dtype.label() + " (" + dtype.npyDescr() + ")");
             }
@@ -255,7 +344,7 @@ public final class ModelFiles {
                 firstKey = key;
                 firstDType = dtype;
             } else if (firstDType != dtype) {
-                throw new ModelFileException(path.toString(), key + ": expected " + firstDType.label()
+                throw new ModelFileException(path, key + ": expected " + firstDType.label()
                         + " like " + firstKey + " (" + firstDType.npyDescr() + ") but it is stored as "
                         + dtype.label() + " (" + dtype.npyDescr() + "); all parameters of a model share one dtype");
             }
@@ -270,18 +359,18 @@ public final class ModelFiles {
         public void admit(String key, int[] shape) throws IOException {
             int[] expected = shapes.get(key);
             if (expected == null) {
-                throw new ModelFileException(path.toString(), key + ": unexpected parameter for this model (expected keys "
+                throw new ModelFileException(path, key + ": unexpected parameter for this model (expected keys "
                         + new TreeSet<>(shapes.keySet()) + ")" + exportHint(key));
             }
             if (!Arrays.equals(expected, shape)) {
-                throw new ModelFileException(path.toString(), key + ": expected shape " + Shapes.format(expected)
+                throw new ModelFileException(path, key + ": expected shape " + Shapes.format(expected)
                         + " but the file declares " + Shapes.format(shape) + " (refused before reading its data)");
             }
         }
     }
 
     /** Parses the configuration entry and checks that it is loadable under {@code limits}. */
-    private static ARNNConfig config(Path path, String json, ReadLimits limits) throws ModelFileException {
+    private static ARNNConfig config(String path, String json, ReadLimits limits) throws ModelFileException {
         String source = path + ", " + CONFIG_ENTRY;
         try {
             ARNNConfig config = ModelConfigJson.read(json);
@@ -292,7 +381,7 @@ public final class ModelFiles {
         }
     }
 
-    private static Optional<DType> declaredDType(Path path, String json) throws ModelFileException {
+    private static Optional<DType> declaredDType(String path, String json) throws ModelFileException {
         try {
             return ModelConfigJson.declaredDType(json);
         } catch (IllegalArgumentException e) {
@@ -300,14 +389,14 @@ public final class ModelFiles {
         }
     }
 
-    private static AutoregressiveModel build(Path path, NpzArchive archive, ARNNConfig config)
+    private static AutoregressiveModel build(String path, NpzArchive archive, ARNNConfig config)
             throws ModelFileException {
         try {
             return AutoregressiveModel.fromParameters(config, archive.storedArrays());
         } catch (IllegalArgumentException e) {
             String hint = archive.keys().stream().map(ModelFiles::exportHint).filter(h -> !h.isEmpty()).findFirst()
                     .orElse("");
-            throw new ModelFileException(path.toString(), e.getMessage() + hint, e);
+            throw new ModelFileException(path, e.getMessage() + hint, e);
         }
     }
 

@@ -777,8 +777,9 @@ public final class ARNN implements AutoregressiveModel {
      * As {@link #logPsiGradient(Tensor, Tensor)} into the flat vector
      * {@code grad[gradOff .. gradOff + parameterCount())} (overwritten; the layers' storage order,
      * see {@link ParameterLayout}), with caller-owned scratch: allocates nothing on one thread.
-     * Bitwise the same for any number of threads: per-chunk partial sums over {@link #chunkRows()}
-     * rows, added in chunk order.
+     * Bitwise the same for any number of threads: per-chunk partial sums over chunks of rows
+     * fixed by the model's shape ({@link #chunkRows()}, or more for a dense model), added in
+     * chunk order.
      *
      * @throws NonFiniteResultException if an entry of the gradient is not finite (naming it)
      */
@@ -910,6 +911,21 @@ public final class ARNN implements AutoregressiveModel {
     }
 
     /**
+     * A per-site cache whose layers keep every position (see {@link MaskedLayer#newHistoryCache}),
+     * for {@link ConnectedLogPsi}, which restarts it at later sites.
+     */
+    SiteCache newHistoryCache(int batch) {
+        Shapes.requireAtLeast("batch", batch, 1);
+        LayerCache[] caches = new LayerCache[layers.size()];
+        for (int l = 0; l < caches.length; l++) {
+            caches[l] = layers.get(l).newHistoryCache(batch);
+        }
+        SiteCache cache = new SiteCache(this, batch, caches, maxWidth);
+        cache.reset();
+        return cache;
+    }
+
+    /**
      * Conditional probabilities of site {@code index}, (batch, localSize), from the cache:
      * {@code index} must be the cache's next site (0, 1, ..., N-1 in order) and
      * {@code sigma[:, index-1]} must hold the local values of site {@code index - 1}
@@ -989,6 +1005,22 @@ public final class ARNN implements AutoregressiveModel {
      * {@link SiteCache#probabilities()}, feature-major (localSize, batch).
      */
     void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
+        logitsInto(cache, sigma, sigmaOff, index);
+        float[] act = cache.activations();
+        kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), cache.batch(), machinePow());
+        if (hilbert().isConstrained()) {
+            maskToSector(cache, index, act);
+        }
+        cache.advance();
+    }
+
+    /**
+     * The layers of {@link #conditionalInto} without the normalisation: pushes site index-1 of
+     * sigma and leaves the logits of site {@code index}, feature-major (localSize, batch), in
+     * {@link SiteCache#activations()}; on a constrained space, adds site index-1 to the index
+     * sums. Does not advance the cache.
+     */
+    void logitsInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
         int n = hilbert().size();
         int batch = cache.batch();
         float[] act = cache.activations();
@@ -1008,11 +1040,6 @@ public final class ARNN implements AutoregressiveModel {
             caches[l].push(index, act, 0, batch, 1);
             caches[l].computeSite(kernels, index, act, 0);
         }
-        kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), batch, machinePow());
-        if (constrained) {
-            maskToSector(cache, index, act);
-        }
-        cache.advance();
     }
 
     /** Adds the local index of each row's {@code sigma[column + b N]} to the row's index sum. */

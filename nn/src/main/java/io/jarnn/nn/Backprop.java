@@ -12,11 +12,24 @@ import java.util.List;
  * Reverse-mode differentiation of an {@link ARNN}, chunk by chunk: a forward pass that keeps
  * every layer's input (bitwise the model's own forward), the backward of the normalisation
  * (with the sector rule on constrained spaces) and of the gather of the chosen states, then each
- * layer's backward in reverse order with selu' between layers (see the layers'
- * {@code backwardInput} / {@code backwardParameters}).
+ * layer's backward in reverse order with selu' between layers. Each chunk runs in the layout of
+ * the model's own forward ({@link GradientWorkspace.Layout}): convolutional models planar
+ * ({@link MaskedConv1D#backwardInputPlanar}, {@link MaskedConv1D#backwardParametersPlanar}),
+ * dense models feature-major ({@link MaskedDense1D#backwardInputFeatureMajor},
+ * {@link MaskedDense1D#backwardParametersFeatureMajor}), others (conv2d) row-major (the layers'
+ * {@code backwardInput} / {@code backwardParameters}); only the small per-layer switches of
+ * layout are transposes ({@link io.jarnn.kernels.BackwardKernels#transpose}).
  *
- * <p>Parameter gradients summed over a batch are per-chunk partial sums over the model's fixed
- * {@link ARNN#chunkRows()} chunks, each from zero, added to the result in chunk order
+ * <p>The order of every sum is fixed per output element, whatever the blocking: an input
+ * gradient takes its fused multiply-adds in ascending (tap, channel) for a convolution and
+ * ascending (output site, channel) for a dense layer, from 0; a parameter gradient sums its
+ * chunk's samples in ascending order (and, for a convolution, each sample's positions in
+ * ascending order); both are the orders of the row-major path, so the three layouts give the
+ * same bits for the same chunks ({@code BackwardLayoutTest}).
+ *
+ * <p>Parameter gradients summed over a batch are per-chunk partial sums over the fixed chunks of
+ * {@link GradientWorkspace#chunkRows} samples (set by the model's shape), each from zero, added to
+ * the result in chunk order
  * ({@link ChunkOrder}); Jacobian rows and layer-output gradients belong to one sample each. So
  * every result has the same bits on any number of threads.
  */
@@ -35,7 +48,7 @@ final class Backprop {
     static void reduce(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cotangent,
                        Tensor[] layerOutputs, float[] grad, int gradOff, GradientWorkspace ws) {
         int batch = inputs.dim(0);
-        int chunkRows = m.chunkRows();
+        int chunkRows = ws.chunkRows;
         int chunks = (batch + chunkRows - 1) / chunkRows;
         int count = m.parameterCount();
         Arrays.fill(grad, gradOff, gradOff + count, 0f);
@@ -75,7 +88,7 @@ final class Backprop {
     /** Rows of d logPsi(sigma_b) / d theta, (batch, P) at {@code jacobianOff}. */
     static void jacobian(ARNN m, Tensor inputs, float[] jacobian, int jacobianOff, GradientWorkspace ws) {
         int batch = inputs.dim(0);
-        int chunkRows = m.chunkRows();
+        int chunkRows = ws.chunkRows;
         int chunks = (batch + chunkRows - 1) / chunkRows;
         int workers = ParallelChunks.workers(chunks, m.threads());
         ws.ensureWorkers(workers);
@@ -96,18 +109,237 @@ final class Backprop {
     }
 
     /**
-     * One chunk: forward with the layers' inputs kept, the seed, then every layer backward. The
-     * parameter gradient goes to {@code partial} (zeroed first), or, for a Jacobian, to each
-     * sample's row.
+     * One chunk: forward with the layers' inputs kept, the seed, then every layer backward, in
+     * the layout of the model's own forward ({@link GradientWorkspace.Layout}). The parameter
+     * gradient goes to {@code partial} (zeroed first), or, for a Jacobian, to each sample's row.
      */
     private static void chunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
                               Tensor[] layerOutputs, float[] jac, int jacOff, int chunk, int batch,
                               GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
-        HilbertSpace h = m.hilbert();
-        int n = h.size();
-        int ls = h.localSize();
-        int first = chunk * m.chunkRows();
-        int rows = Math.min(m.chunkRows(), batch - first);
+        int first = chunk * ws.chunkRows;
+        int rows = Math.min(ws.chunkRows, batch - first);
+        int count = m.parameterCount();
+        if (partial != null) {
+            Arrays.fill(partial, 0, count, 0f);
+        } else {
+            Arrays.fill(jac, jacOff + first * count, jacOff + (first + rows) * count, 0f);
+        }
+        switch (ws.layout) {
+            case PLANAR -> planarChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first, rows,
+                    ws, w, partial);
+            case FEATURE_MAJOR -> {
+                int blocks = 0;
+                for (int b0 = 0; b0 < rows; b0 += ws.blockRows, blocks++) {
+                    featureMajorBlock(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff,
+                            first + b0, Math.min(ws.blockRows, rows - b0), blocks, ws, w);
+                }
+                if (partial != null) {
+                    featureMajorParameters(m, rows, blocks, ws, w, partial);
+                }
+            }
+            case ROW_MAJOR -> rowMajorChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first, rows,
+                    ws, w, partial);
+        }
+    }
+
+    /**
+     * A convolutional chunk in the planar layout of {@link MaskedConv1D#forwardPlanar}: per
+     * sample (features, positions), rows {@code ws.stride} apart, every product vectorised along
+     * the positions. The logits go to rows of localSize for the seed and its gradient back; each
+     * layer's output gradient goes to rows once, for its parameter gradient (and the VJP's
+     * layer outputs). Forward, input gradients and parameter gradients take the operations of
+     * the row-major path in the same order: the same bits.
+     */
+    private static void planarChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                    Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
+                                    GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+        int n = m.hilbert().size();
+        int ls = m.hilbert().localSize();
+        int stride = ws.stride;
+        Kernels kernels = m.kernels();
+        BackwardKernels backward = kernels.backward();
+        List<MaskedLayer> layers = m.layers();
+        int depth = layers.size();
+        int[] act = ws.activationOffsets;
+        float[] a = w.activations;
+        float[] scratch = w.scratch;
+
+        float[] x = inputs.array();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, inputs.offset() + (first + r) * n, a, act[0] + r * stride, n);
+        }
+        for (int l = 0; l < depth; l++) {
+            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+            layer.forwardPlanar(kernels, a, act[l], rows, a, act[l + 1], stride);
+            if (l + 1 < depth) {
+                kernels.selu(a, act[l + 1], a, act[l + 1], rows * layer.outFeatures() * stride);
+            }
+        }
+
+        float[] g = w.gradient;
+        float[] other = w.other;
+        if (cot == null && !m.hilbert().isConstrained()) {
+            // The seed along the positions, in place in the planar layout.
+            float[] chosen = w.chosenIndices;
+            for (int e = 0; e < rows * n; e++) {
+                chosen[e] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + first * n + e]);
+            }
+            for (int r = 0; r < rows; r++) {
+                boolean one = jac != null;
+                backward.logNormalizeColumnsBackwardChosen(a, act[depth] + r * ls * stride, stride, chosen, r * n,
+                        one ? ONE : weights, one ? 0 : weightsOff + first + r, 0, g, r * ls * stride, stride, ls, n,
+                        m.machinePow());
+            }
+        } else {
+            toRows(backward, a, act[depth], stride, n, rows, ls, scratch, 0);
+            seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
+            toPlanar(backward, other, 0, n, rows, ls, g, 0, stride);
+        }
+
+        int count = m.parameterCount();
+        int[] params = m.parameterOffsets();
+        for (int l = depth - 1; l >= 0; l--) {
+            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+            int in = layer.inFeatures();
+            int out = layer.outFeatures();
+            toRows(backward, g, 0, stride, n, rows, out, scratch, 0);
+            if (layerOutputs != null) {
+                Tensor t = layerOutputs[l];
+                System.arraycopy(scratch, 0, t.array(), t.offset() + first * n * out, rows * n * out);
+            }
+            if (partial != null) {
+                layer.backwardParametersPlanar(kernels, backward, a, act[l], stride, scratch, 0, rows, partial, params[l]);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    layer.backwardParametersPlanar(kernels, backward, a, act[l] + r * in * stride, stride,
+                            scratch, r * n * out, 1, jac, jacOff + (first + r) * count + params[l]);
+                }
+            }
+            if (l > 0) {
+                layer.backwardInputPlanar(kernels, g, 0, rows, other, 0, stride);
+                backward.seluBackward(a, act[l], other, 0, other, 0, rows * in * stride);
+                float[] t = g;
+                g = other;
+                other = t;
+            }
+        }
+    }
+
+    /**
+     * One block of a dense chunk feature-major, as {@link MaskedDense1D#forwardFeatureMajor}:
+     * the block's samples are the columns of every array ((N*features, rows)), the products
+     * vectorised along them. The seed runs along the samples site by site; each layer's
+     * input goes to sample rows and its output gradient stays, both in the worker's stash under
+     * {@code block}, for {@link #featureMajorParameters} (or at once, for Jacobian rows). The
+     * same operations per element, in the same order, as the row-major path: the same bits.
+     */
+    private static void featureMajorBlock(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                          Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
+                                          int block, GradientWorkspace ws, GradientWorkspace.Worker w) {
+        int n = m.hilbert().size();
+        int ls = m.hilbert().localSize();
+        Kernels kernels = m.kernels();
+        BackwardKernels backward = kernels.backward();
+        List<MaskedLayer> layers = m.layers();
+        int depth = layers.size();
+        int[] act = ws.activationOffsets;
+        float[] a = w.activations;
+        float[] scratch = w.scratch;
+        float[] stash = w.stash;
+        int cols = rows;
+
+        Transpose.of(inputs.array(), inputs.offset() + first * n, rows, n, a, act[0]);
+        for (int l = 0; l < depth; l++) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            layer.forwardFeatureMajor(kernels, a, act[l], cols, a, act[l + 1]);
+            if (l + 1 < depth) {
+                kernels.selu(a, act[l + 1], a, act[l + 1], rows * n * layer.outFeatures());
+            }
+        }
+
+        int g = ws.gradientStash(depth - 1, block);
+        if (cot == null && !m.hilbert().isConstrained()) {
+            float[] chosen = w.chosenIndices;
+            float[] x = inputs.array();
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < n; i++) {
+                    chosen[i * cols + r] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + (first + r) * n + i]);
+                }
+            }
+            boolean one = jac != null;
+            for (int i = 0; i < n; i++) {
+                backward.logNormalizeColumnsBackwardChosen(a, act[depth] + i * ls * cols, cols, chosen, i * cols,
+                        one ? ONE : weights, one ? 0 : weightsOff + first, one ? 0 : 1, stash, g + i * ls * cols, cols,
+                        ls, cols, m.machinePow());
+            }
+        } else {
+            Transpose.of(a, act[depth], n * ls, cols, scratch, 0);
+            seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, w.other);
+            Transpose.of(w.other, 0, rows, n * ls, stash, g);
+        }
+
+        int count = m.parameterCount();
+        int[] params = m.parameterOffsets();
+        for (int l = depth - 1; l >= 0; l--) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            int in = layer.inFeatures();
+            int out = layer.outFeatures();
+            g = ws.gradientStash(l, block);
+            if (layerOutputs != null) {
+                Tensor t = layerOutputs[l];
+                Transpose.of(stash, g, n * out, cols, t.array(), t.offset() + first * n * out);
+            }
+            int xRows = ws.inputStash(l, block);
+            int xStride = ws.inputStride(l);
+            // Sample rows a gap apart: rows of 4 KiB multiples would all fall in one cache set.
+            backward.transpose(a, act[l], cols, n * in, cols, stash, xRows, xStride);
+            if (jac != null) {
+                for (int r = 0; r < rows; r++) {
+                    layer.backwardParametersFeatureMajor(kernels, stash, xRows + r * xStride, xStride, 0, stash, g + r,
+                            cols, 0, 1, 1, w.ones, jac, jacOff + (first + r) * count + params[l]);
+                }
+            }
+            if (l > 0) {
+                int dx = ws.gradientStash(l - 1, block);
+                layer.backwardInputFeatureMajor(kernels, stash, g, cols, stash, dx);
+                backward.seluBackward(a, act[l], stash, dx, stash, dx, rows * n * in);
+            }
+        }
+    }
+
+    /**
+     * The parameter gradient of a dense chunk from its blocks' stashed layer inputs and output
+     * gradients: per layer one product over all the chunk's samples, block after block (its
+     * taps) in ascending order, so each parameter's sum runs over the chunk's samples in order
+     * and its partial sum is loaded and stored once per chunk rather than once per block.
+     */
+    private static void featureMajorParameters(ARNN m, int rows, int blocks, GradientWorkspace ws,
+                                               GradientWorkspace.Worker w, float[] partial) {
+        Kernels kernels = m.kernels();
+        List<MaskedLayer> layers = m.layers();
+        int[] params = m.parameterOffsets();
+        int full = rows / ws.blockRows;
+        for (int l = 0; l < layers.size(); l++) {
+            MaskedDense1D layer = (MaskedDense1D) layers.get(l);
+            int xStride = ws.inputStride(l);
+            if (full > 0) {
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, 0), xStride,
+                        ws.inputStash(l, 1) - ws.inputStash(l, 0), w.stash, ws.gradientStash(l, 0), ws.blockRows,
+                        ws.gradientStash(l, 1) - ws.gradientStash(l, 0), full, ws.blockRows, w.ones, partial, params[l]);
+            }
+            if (full < blocks) {
+                int cols = rows - full * ws.blockRows;
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, full), xStride, 0, w.stash,
+                        ws.gradientStash(l, full), cols, 0, 1, cols, w.ones, partial, params[l]);
+            }
+        }
+    }
+
+    /** Any other model (conv2d) row-major: each layer's {@code forward}, {@code backwardInput}, {@code backwardParameters}. */
+    private static void rowMajorChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                      Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
+                                      GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+        int n = m.hilbert().size();
         Kernels kernels = m.kernels();
         BackwardKernels backward = kernels.backward();
         List<MaskedLayer> layers = m.layers();
@@ -126,50 +358,12 @@ final class Backprop {
             }
         }
 
-        // Seed: the gradient with respect to the logits.
         float[] g = w.gradient;
         float[] other = w.other;
-        int[] chosen = w.chosen;
-        float[] x = inputs.array();
-        int xo = inputs.offset() + first * n;
-        for (int e = 0; e < rows * n; e++) {
-            chosen[e] = LocalStates.indexOrNegative(h, x[xo + e]);
-        }
-        float p = m.machinePow();
-        boolean jacobian = jac != null;
-        if (cot == null) {
-            backward.logNormalizeRowsBackwardChosen(a, act[depth], chosen, 0, weights,
-                    jacobian ? 0 : weightsOff + first, jacobian ? Integer.MAX_VALUE : n, g, 0, rows * n, ls, p);
-        } else {
-            backward.logNormalizeRowsBackward(a, act[depth], cot.array(), cot.offset() + first * n * ls, g, 0,
-                    rows * n, ls, p);
-        }
-        if (h.isConstrained()) {
-            for (int r = 0; r < rows; r++) {
-                float weight = jacobian || weights == null ? 1f : weights[weightsOff + first + r];
-                int before = 0;
-                for (int i = 0; i < n; i++) {
-                    int lo = SectorRule.lowest(h, i, before);
-                    int hi = SectorRule.highest(h, i, before);
-                    int e = r * n + i;
-                    if (!SectorRule.allAllowed(lo, hi, ls)) {
-                        SectorNormalization.maskedLogNormalizeBackward(a, act[depth] + e * ls,
-                                cot == null ? null : cot.array(), cot == null ? 0 : cot.offset() + (first * n + e) * ls,
-                                chosen[e], weight, g, e * ls, ls, lo, hi, p);
-                    }
-                    before += chosen[e];
-                }
-            }
-        }
+        seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, a, act[depth], w.chosen, g);
 
-        // Backward through the layers.
         int count = m.parameterCount();
         int[] params = m.parameterOffsets();
-        if (partial != null) {
-            Arrays.fill(partial, 0, count, 0f);
-        } else {
-            Arrays.fill(jac, jacOff + first * count, jacOff + (first + rows) * count, 0f);
-        }
         for (int l = depth - 1; l >= 0; l--) {
             MaskedLayer layer = layers.get(l);
             int in = layer.inFeatures();
@@ -193,6 +387,65 @@ final class Backprop {
                 g = other;
                 other = t;
             }
+        }
+    }
+
+    /**
+     * The seed, the gradient with respect to the logits, row-major (rows*N, localSize) into
+     * {@code g} from the row-major logits at {@code logitsOff}: the backward of the normalisation
+     * and of the gather of the chosen states (or of the cotangent), then the sector rule's.
+     */
+    private static void seed(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot, boolean jacobian,
+                             int first, int rows, float[] logits, int logitsOff, int[] chosen, float[] g) {
+        HilbertSpace h = m.hilbert();
+        int n = h.size();
+        int ls = h.localSize();
+        BackwardKernels backward = m.kernels().backward();
+        float[] x = inputs.array();
+        int xo = inputs.offset() + first * n;
+        for (int e = 0; e < rows * n; e++) {
+            chosen[e] = LocalStates.indexOrNegative(h, x[xo + e]);
+        }
+        float p = m.machinePow();
+        if (cot == null) {
+            backward.logNormalizeRowsBackwardChosen(logits, logitsOff, chosen, 0, weights,
+                    jacobian ? 0 : weightsOff + first, jacobian ? Integer.MAX_VALUE : n, g, 0, rows * n, ls, p);
+        } else {
+            backward.logNormalizeRowsBackward(logits, logitsOff, cot.array(), cot.offset() + first * n * ls, g, 0,
+                    rows * n, ls, p);
+        }
+        if (h.isConstrained()) {
+            for (int r = 0; r < rows; r++) {
+                float weight = jacobian || weights == null ? 1f : weights[weightsOff + first + r];
+                int before = 0;
+                for (int i = 0; i < n; i++) {
+                    int lo = SectorRule.lowest(h, i, before);
+                    int hi = SectorRule.highest(h, i, before);
+                    int e = r * n + i;
+                    if (!SectorRule.allAllowed(lo, hi, ls)) {
+                        SectorNormalization.maskedLogNormalizeBackward(logits, logitsOff + e * ls,
+                                cot == null ? null : cot.array(), cot == null ? 0 : cot.offset() + (first * n + e) * ls,
+                                chosen[e], weight, g, e * ls, ls, lo, hi, p);
+                    }
+                    before += chosen[e];
+                }
+            }
+        }
+    }
+
+    /** Planar (rows, width, positions), rows {@code stride} apart, to row-major (rows, N, width) at {@code dstOff}. */
+    private static void toRows(BackwardKernels backward, float[] src, int srcOff, int stride, int n, int rows,
+                               int width, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            backward.transpose(src, srcOff + r * width * stride, stride, width, n, dst, dstOff + r * n * width, width);
+        }
+    }
+
+    /** Row-major (rows, N, width) to planar (rows, width, positions), rows {@code stride} apart. */
+    private static void toPlanar(BackwardKernels backward, float[] src, int srcOff, int n, int rows, int width,
+                                 float[] dst, int dstOff, int stride) {
+        for (int r = 0; r < rows; r++) {
+            backward.transpose(src, srcOff + r * n * width, width, n, width, dst, dstOff + r * width * stride, stride);
         }
     }
 }

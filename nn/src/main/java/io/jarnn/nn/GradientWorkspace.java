@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Caller-owned scratch for gradients, Jacobians and vector-Jacobian products of one model shape
  * (see {@link ARNN#newGradientWorkspace()}): per worker, the inputs of every layer of one chunk
- * (what the backward pass needs of the forward), two gradient buffers, the layers' scratch, the
+ * (what the backward pass needs of the forward, in the layout of the model's own forward: see
+ * {@link Layout}), two gradient buffers, the layers' scratch, the
  * chunk's partial parameter gradient and the local indices of its configurations. Allocated on
  * first use and reused by every later call, so a steady-state call allocates nothing on one
  * thread. Only workers a call really runs get buffers. Not thread-safe: one workspace per
@@ -17,7 +18,31 @@ import java.util.List;
 public final class GradientWorkspace {
     private final ARNN model;
     private final List<LayerSpec> specs;
-    private final int chunkRows;
+    /**
+     * Samples per chunk of a gradient, fixed by the model's shape (never by threads): the
+     * model's {@link ARNN#chunkRows()}, or for a dense model
+     * {@link Tuning#DENSE_GRADIENT_BLOCKS} times that, as its parameter gradient is one partial sum of
+     * P floats per chunk, zeroed and added to the result from memory; the chunk's blocks of
+     * {@link #blockRows} continue its sums in sample order.
+     */
+    final int chunkRows;
+    /** Samples per block a worker's buffers hold: the model's {@link ARNN#chunkRows()}. */
+    final int blockRows;
+    /** Floats of the widest activation or gradient of a block. */
+    private final int chunkFloats;
+    /** How {@link Backprop} lays a chunk out: the layout of the model's own full forward. */
+    enum Layout {
+        /** Every layer a {@link MaskedConv1D}: per sample (features, positions), rows {@link #stride} apart. */
+        PLANAR,
+        /** Every layer a {@link MaskedDense1D}: the chunk (features x sites, samples). */
+        FEATURE_MAJOR,
+        /** Any other model (conv2d): (samples, sites, features). */
+        ROW_MAJOR
+    }
+
+    final Layout layout;
+    /** Floats between a planar row and the next ({@link Layout#PLANAR}); N otherwise. */
+    final int stride;
     /** Start of layer l's input in {@link Worker#activations}; entry L is the logits. */
     final int[] activationOffsets;
     private Worker[] workers = new Worker[0];
@@ -25,19 +50,86 @@ public final class GradientWorkspace {
     GradientWorkspace(ARNN model) {
         this.model = model;
         this.specs = model.config().layerSpecs();
-        this.chunkRows = model.chunkRows();
         int n = model.hilbert().size();
         List<MaskedLayer> layers = model.layers();
+        int width = 1;
+        for (MaskedLayer l : layers) {
+            width = Math.max(width, l.outFeatures());
+        }
+        if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
+            layout = Layout.PLANAR;
+            stride = n + Tuning.PLANAR_ROW_GAP;
+            chunkRows = model.chunkRows();
+        } else if (layers.stream().allMatch(l -> l instanceof MaskedDense1D)) {
+            layout = Layout.FEATURE_MAJOR;
+            stride = n;
+            chunkRows = Math.multiplyExact(model.chunkRows(), Tuning.DENSE_GRADIENT_BLOCKS);
+        } else {
+            layout = Layout.ROW_MAJOR;
+            stride = n;
+            chunkRows = model.chunkRows();
+        }
+        blockRows = model.chunkRows();
+        chunkFloats = Math.multiplyExact(blockRows, Math.multiplyExact(stride, width));
+        int depth = layers.size();
+        inputStash = new int[depth + 1];
+        gradientStash = new int[depth];
+        inputStride = new int[depth];
+        if (layout == Layout.FEATURE_MAJOR) {
+            int blocks = chunkRows / blockRows;
+            for (int l = 0; l < depth; l++) {
+                MaskedLayer layer = layers.get(l);
+                inputStride[l] = Math.addExact(n * layer.inFeatures(), Tuning.PLANAR_ROW_GAP);
+                gradientStash[l] = Math.addExact(inputStash[l], Math.multiplyExact(blocks,
+                        Math.multiplyExact(blockRows, inputStride[l])));
+                inputStash[l + 1] = Math.addExact(gradientStash[l], Math.multiplyExact(blocks,
+                        Math.multiplyExact(blockRows, n * layer.outFeatures())));
+            }
+        }
+        stashFloats = inputStash[depth];
         activationOffsets = new int[layers.size() + 1];
         for (int l = 0; l < layers.size(); l++) {
             activationOffsets[l + 1] = Math.addExact(activationOffsets[l],
-                    Math.multiplyExact(chunkRows, Math.multiplyExact(n, layers.get(l).inFeatures())));
+                    Math.multiplyExact(blockRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
         }
+    }
+
+    /**
+     * Where a dense chunk's blocks keep what its parameter gradient needs, per layer and block:
+     * the layer's input as sample rows ({@link #inputStride} apart) and the gradient of its
+     * output, (N*out, blockRows); empty for other layouts.
+     */
+    private final int[] inputStash;
+    private final int[] gradientStash;
+    private final int[] inputStride;
+    private final int stashFloats;
+
+    /** Start of layer l's input rows of block {@code block} in {@link Worker#stash}. */
+    int inputStash(int l, int block) {
+        return inputStash[l] + block * (gradientStash[l] - inputStash[l]) / blocksPerChunk();
+    }
+
+    /** Start of the gradient of layer l's output of block {@code block} in {@link Worker#stash}. */
+    int gradientStash(int l, int block) {
+        return gradientStash[l] + block * (inputStash[l + 1] - gradientStash[l]) / blocksPerChunk();
+    }
+
+    /**
+     * Floats from one sample row of layer l's stashed input to the next: N*in and a gap, so
+     * that the rows a product walks through do not all fall in one cache set (rows of 4 KiB
+     * multiples would; see {@link Tuning#PLANAR_ROW_GAP}).
+     */
+    int inputStride(int l) {
+        return inputStride[l];
+    }
+
+    private int blocksPerChunk() {
+        return chunkRows / blockRows;
     }
 
     /** Whether this workspace fits {@code other}: the same layers' shapes and chunk size (any parameters, threads). */
     boolean fits(ARNN other) {
-        return other.chunkRows() == chunkRows && other.config().layerSpecs().equals(specs);
+        return other.chunkRows() == model.chunkRows() && other.config().layerSpecs().equals(specs);
     }
 
     /** Makes room for workers {@code 0 .. count - 1}; on the calling thread, before the workers start. */
@@ -65,18 +157,29 @@ public final class GradientWorkspace {
         final float[] other;
         final float[] scratch;
         final int[] chosen;
+        /** The chosen local indices as floats, for the seed kernel that reads them as vectors. */
+        final float[] chosenIndices;
+        /** A dense chunk's layer inputs and output gradients, block by block (see {@link #inputStash}). */
+        final float[] stash;
+        /** Ones, at least a chunk's rows and padding: the feature-major bias gradient's sums as products. */
+        final float[] ones;
         private float[] partial;
 
         Worker() {
             int n = model.hilbert().size();
             int ls = model.hilbert().localSize();
             int logits = activationOffsets[activationOffsets.length - 1];
-            activations = new float[Math.addExact(Math.addExact(logits, chunkRows * n * ls), Kernels.OVERREAD_PADDING)];
-            int wide = Math.addExact(model.chunkFloats(), Kernels.OVERREAD_PADDING);
+            activations = new float[Math.addExact(Math.addExact(logits, blockRows * stride * ls), Kernels.OVERREAD_PADDING)];
+            int wide = Math.addExact(chunkFloats, Kernels.OVERREAD_PADDING);
+            ones = new float[blockRows + Kernels.OVERREAD_PADDING];
+            Arrays.fill(ones, 1f);
             gradient = new float[wide];
             other = new float[wide];
-            scratch = new float[wide];
-            chosen = new int[chunkRows * n];
+            // The dense parameter gradient's sample rows have a gap after each.
+            scratch = new float[Math.addExact(wide, blockRows * Tuning.PLANAR_ROW_GAP)];
+            chosen = new int[blockRows * n];
+            chosenIndices = new float[blockRows * n];
+            stash = new float[Math.addExact(stashFloats, Kernels.OVERREAD_PADDING)];
         }
 
         /** The chunk's partial parameter gradient (not needed for Jacobians, so allocated on first use). */

@@ -258,22 +258,117 @@ public final class MaskedConv1D extends MaskedLayer {
                                    float[] dy, int dyOff, int samples, float[] grad, int gradOff, float[] scratch) {
         int positions = samples * sites;
         Transpose.of(x, xOff, positions, in, scratch, 0);
+        accumulateParameterGradient(kernels, backward, scratch, 0, positions, sites, dy, dyOff, samples, grad, gradOff);
+    }
+
+    // ---------------------------------------------------------------- planar backward
+
+    /**
+     * The kernel reversed and ordered by input feature, (in, K', out):
+     * {@code [a, t, c] = kernel[K'-1-t, a, c]}, the rows of the planar input gradient. Built on
+     * first use (a model that is only evaluated never pays for it); racing builders produce
+     * identical arrays, published through the volatile field, so the layer stays thread-safe.
+     */
+    private volatile float[] weightsReversedByInput;
+
+    private float[] weightsReversedByInput() {
+        float[] r = weightsReversedByInput;
+        if (r == null) {
+            r = new float[taps * in * out];
+            for (int t = 0; t < taps; t++) {
+                for (int a = 0; a < in; a++) {
+                    for (int c = 0; c < out; c++) {
+                        r[(a * taps + t) * out + c] = weights[((taps - 1 - t) * in + a) * out + c];
+                    }
+                }
+            }
+            weightsReversedByInput = r;
+        }
+        return r;
+    }
+
+    /**
+     * The input gradient in the planar layout of {@link #forwardPlanar} (dy (out, stride) and dx
+     * (in, stride) per sample; dx's positions overwritten, its gaps untouched):
+     * {@code dx[a, u] = sum_t sum_c kernel[K'-1-t, a, c] dy[c, u + s0 + t d]}, vectorised along
+     * the positions with the (in, K' x out) reversed weights as the rows of a register-tiled
+     * product. Interior sites are one product; the last {@code (K-1) d} take only the taps that
+     * stay before site N. Each element takes its fused multiply-adds in ascending (t, c) from 0,
+     * the order of the row-major {@link #backwardInput}: the two are bitwise equal.
+     */
+    void backwardInputPlanar(Kernels kernels, float[] dy, int dyOff, int samples, float[] dx, int dxOff, int stride) {
+        float[] wr = weightsReversedByInput();
+        int s0 = (kernelSize - taps) * dilation;
+        int interior = Math.max(0, sites - (kernelSize - 1) * dilation);
+        for (int s = 0; s < samples; s++) {
+            int dxs = dxOff + s * in * stride;
+            int dys = dyOff + s * out * stride;
+            for (int a = 0; a < in; a++) {
+                Arrays.fill(dx, dxs + a * stride, dxs + a * stride + sites, 0f);
+            }
+            if (interior > 0) {
+                kernels.accumulateTaps(wr, 0, taps * out, out, taps, out, dy, dys + s0, dilation, stride,
+                        dx, dxs, stride, in, interior);
+            }
+            for (int u = interior; u < sites; u++) {
+                int room = sites - 1 - u - s0;
+                int count = room < 0 ? 0 : Math.min(taps, room / dilation + 1);
+                if (count > 0) {
+                    kernels.accumulateTaps(wr, 0, taps * out, out, count, out, dy, dys + u + s0, dilation, stride,
+                            dx, dxs + u, stride, in, 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * The parameter gradient with the layer input in the planar layout (per sample (in, stride)
+     * at {@code xOff}) and dy row-major, (samples, N, out) at {@code dyOff}, accumulated into
+     * {@code grad}: the products of {@link #backwardParameters} on the planar rows directly, in
+     * the same order (bitwise equal to it). One sample's Jacobian row is this with
+     * {@code samples = 1}.
+     */
+    void backwardParametersPlanar(Kernels kernels, BackwardKernels backward, float[] x, int xOff, int stride,
+                                  float[] dy, int dyOff, int samples, float[] grad, int gradOff) {
+        accumulateParameterGradient(kernels, backward, x, xOff, stride, in * stride, dy, dyOff, samples, grad, gradOff);
+    }
+
+    /**
+     * {@code dkernel[k, a, c] += sum_s sum_{t >= shift_k} x[s, a, t - shift_k] dy[s, t, c]}, x's
+     * feature rows {@code rowStride} apart and its samples {@code sampleStride} apart, dy
+     * row-major: per tap one product whose reduction runs over the samples (as its taps) and the
+     * N - shift_k positions each sees, both ascending; then the bias gradient, the column sums
+     * of dy over samples and sites.
+     */
+    private void accumulateParameterGradient(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
+                                             int rowStride, int sampleStride, float[] dy, int dyOff, int samples,
+                                             float[] grad, int gradOff) {
         for (int k = 0; k < taps; k++) {
             int shift = shift(k);
             int length = sites - shift;
             if (length > 0) {
-                kernels.accumulateTaps(scratch, 0, positions, sites, samples, length,
+                kernels.accumulateTaps(x, xOff, rowStride, sampleStride, samples, length,
                         dy, dyOff + shift * out, sites * out, out, grad, gradOff + k * in * out, out, in, out);
             }
         }
         if (useBias) {
-            backward.accumulateColumnSums(dy, dyOff, out, positions, out, grad, gradOff + weightsByOutput.length);
+            backward.accumulateColumnSums(dy, dyOff, out, samples * sites, out, grad, gradOff + weightsByOutput.length);
         }
     }
 
     @Override
     LayerCache newCache(int batch) {
-        return new WindowCache(batch);
+        return new WindowCache(batch, kernelSize);
+    }
+
+    /**
+     * Rings long enough that no site's slot is ever reused ({@code ceil(N/d) + K - 1} entries per
+     * residue class, the last K - 1 always zero: the sites before 0), so a pass may restart at
+     * any site after rewriting the sites from there on.
+     */
+    @Override
+    LayerCache newHistoryCache(int batch) {
+        return new WindowCache(batch, Math.addExact((sites + dilation - 1) / dilation, kernelSize - 1));
     }
 
     /**
@@ -284,18 +379,22 @@ public final class MaskedConv1D extends MaskedLayer {
      * window is one contiguous run of K slots of (in, batch) floats, its taps exactly one slot
      * apart: the site is a single {@link Kernels#accumulateTaps} call on full batch vectors,
      * with the weights ordered (out, K', in). A push is one block copy (two with the twin).
-     * Per-site cost is independent of N.
+     * Per-site cost is independent of N. A ring of {@code entries} >= K slots works the same way
+     * (entry q in slots {@code q mod entries} and {@code q mod entries + entries}); the
+     * per-site path uses K, a history cache more (see {@link #newHistoryCache}).
      */
     private final class WindowCache implements LayerCache {
         private final int batch;
         private final int slot;
+        private final int entries;
         private final int ringLength;
         private final float[] rings;
 
-        WindowCache(int batch) {
+        WindowCache(int batch, int entries) {
             this.batch = batch;
             this.slot = Math.multiplyExact(batch, in);
-            this.ringLength = Math.multiplyExact(2 * kernelSize, slot);
+            this.entries = entries;
+            this.ringLength = Math.multiplyExact(2 * entries, slot);
             // Only residue classes of sites that exist: with d > N each site is its own class.
             int classes = Math.min(dilation, sites);
             this.rings = new float[Math.addExact(Math.multiplyExact(classes, ringLength), Kernels.OVERREAD_PADDING)];
@@ -309,7 +408,7 @@ public final class MaskedConv1D extends MaskedLayer {
 
         @Override
         public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
-            int first = (position % dilation) * ringLength + (position / dilation % kernelSize) * slot;
+            int first = (position % dilation) * ringLength + (position / dilation % entries) * slot;
             if (sampleStride == 1 && featureStride == batch) {
                 System.arraycopy(src, srcOff, rings, first, slot);
             } else {
@@ -319,7 +418,7 @@ public final class MaskedConv1D extends MaskedLayer {
                     }
                 }
             }
-            System.arraycopy(rings, first, rings, first + kernelSize * slot, slot);
+            System.arraycopy(rings, first, rings, first + entries * slot, slot);
         }
 
         @Override
@@ -327,10 +426,11 @@ public final class MaskedConv1D extends MaskedLayer {
             for (int c = 0; c < out; c++) {
                 Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[c]);
             }
-            // Window entry q - (K-1) of the residue ring, i.e. slot (q + 1) mod K. Then
-            // y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in ascending (t, a) order.
+            // Window entry q - (K-1) of the residue ring, i.e. slot (q + 1) mod K when the ring
+            // has K entries. Then y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in
+            // ascending (t, a) order.
             int q = site / dilation;
-            int start = (site % dilation) * ringLength + ((q + 1) % kernelSize) * slot;
+            int start = (site % dilation) * ringLength + Math.floorMod(q - kernelSize + 1, entries) * slot;
             kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
                     rings, start, slot, batch, y, yOff, batch, out, batch);
         }

@@ -267,7 +267,13 @@ public final class MaskedConv2D extends MaskedLayer {
 
     @Override
     LayerCache newCache(int batch) {
-        return new RowsCache(batch);
+        return new RowsCache(batch, Math.min(spec.rowsKept(), side));
+    }
+
+    /** Every image row kept, so no site's slot is ever reused (see {@link MaskedLayer#newHistoryCache}). */
+    @Override
+    LayerCache newHistoryCache(int batch) {
+        return new RowsCache(batch, side);
     }
 
     /**
@@ -287,11 +293,11 @@ public final class MaskedConv2D extends MaskedLayer {
         private final int rowsKept;
         private final float[] rings;
 
-        RowsCache(int batch) {
+        RowsCache(int batch, int rowsKept) {
             this.batch = batch;
             this.slot = Math.multiplyExact(batch, in);
             this.rowFloats = Math.multiplyExact(spec.leftPadding() + side + spec.rightPadding(), slot);
-            this.rowsKept = Math.min(spec.rowsKept(), side);
+            this.rowsKept = rowsKept;
             this.rings = new float[Math.addExact(Math.multiplyExact(rowsKept, rowFloats), Kernels.OVERREAD_PADDING)];
         }
 

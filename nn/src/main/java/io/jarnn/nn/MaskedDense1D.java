@@ -235,6 +235,110 @@ public final class MaskedDense1D extends MaskedLayer {
         }
     }
 
+    // ---------------------------------------------------------------- feature-major backward
+
+    /**
+     * The unmasked kernel by input rows, for the feature-major input gradient: for every input
+     * site i a block of {@code in} rows, row k holding {@code W[k, m]} for the columns
+     * {@code m >= first(i) * out} that k reaches ({@code first(i) = i + 1} exclusive, {@code i}
+     * inclusive), i.e. {@code panel_j[c, k]} at {@code m = j * out + c}. The same entries as the
+     * panels, ordered for a long reduction per input row. Built on first use (a model that is
+     * only evaluated never pays for it); racing builders produce identical arrays, and the
+     * volatile publication makes either one safe to share, so the layer stays thread-safe.
+     */
+    private volatile KernelRows kernelRows;
+
+    /** {@link #kernelRows}: the rows and where each input site's block starts (entry N: the total). */
+    private record KernelRows(float[] rows, int[] offsets) {
+    }
+
+    private KernelRows kernelRows() {
+        KernelRows k = kernelRows;
+        if (k == null) {
+            int[] offsets = new int[sites + 1];
+            for (int i = 0; i < sites; i++) {
+                offsets[i + 1] = offsets[i] + in * reachedColumns(i);
+            }
+            float[] rows = new float[offsets[sites]];
+            for (int i = 0; i < sites; i++) {
+                int length = reachedColumns(i);
+                int j0 = firstReachedSite(i);
+                for (int a = 0; a < in; a++) {
+                    int kIn = i * in + a;
+                    for (int m = 0; m < length; m++) {
+                        int j = j0 + m / out;
+                        int c = m % out;
+                        rows[offsets[i] + a * length + m] = panels[panelOffsets[j] + c * spec.panelRows(j) + kIn];
+                    }
+                }
+            }
+            k = new KernelRows(rows, offsets);
+            kernelRows = k;
+        }
+        return k;
+    }
+
+    /** The first output site the inputs of site i reach: i + 1 exclusive, i inclusive. */
+    private int firstReachedSite(int i) {
+        return exclusive ? i + 1 : i;
+    }
+
+    /** Output columns (sites times features) the inputs of site i reach. */
+    private int reachedColumns(int i) {
+        return (sites - firstReachedSite(i)) * out;
+    }
+
+    /**
+     * The input gradient feature-major: dy^T (N*out, cols) at {@code dyOff}, dx^T (N*in, cols) at
+     * {@code dxOff}, overwritten. Per input site i one product over its reach,
+     * {@code dX^T[i] = W[i rows, first(i)*out:] . dY^T[first(i)*out:]}, its accumulators held in
+     * registers over a slice of {@link Tuning#DENSE_BACKWARD_REDUCTION_BLOCK} reduction rows (the
+     * slice of dY^T stays in L1 for all of the site's input rows; the next slice continues the sums). Each element {@code dx^T[k, b]} takes its fused
+     * multiply-adds in ascending (j, c), from 0: the order of the row-major
+     * {@link #backwardInput}, so the two are bitwise equal.
+     */
+    void backwardInputFeatureMajor(Kernels kernels, float[] dy, int dyOff, int cols, float[] dx, int dxOff) {
+        KernelRows k = kernelRows();
+        Arrays.fill(dx, dxOff, dxOff + sites * in * cols, 0f);
+        for (int i = 0; i < sites; i++) {
+            int length = reachedColumns(i);
+            int from = dyOff + firstReachedSite(i) * out * cols;
+            for (int m0 = 0; m0 < length; m0 += Tuning.DENSE_BACKWARD_REDUCTION_BLOCK) {
+                int slice = Math.min(Tuning.DENSE_BACKWARD_REDUCTION_BLOCK, length - m0);
+                kernels.accumulateTaps(k.rows, k.offsets[i] + m0, length, 0, 1, slice,
+                        dy, from + m0 * cols, 0, cols, dx, dxOff + i * in * cols, cols, in, cols);
+            }
+        }
+    }
+
+    /**
+     * The parameter gradient from {@code blocks} blocks of {@code samples} samples each,
+     * accumulated into {@code grad}: block t's dy^T is (N*out, samples) with rows
+     * {@code dyRowStride} apart at {@code dyOff + t * dyBlockStride}, its layer input one row of
+     * N*in per sample, rows {@code xRowStride} apart at {@code xOff + t * xBlockStride}.
+     * {@code dPanel_j[c, k] += sum_t sum_b dY^T_t[j*out + c, b] X_t[b, k]}, the samples in
+     * ascending order, block after block (the order of {@link #backwardParameters} over the
+     * blocks' samples), and the bias gradient {@code dbias[r] += sum_t sum_b dY^T_t[r, b]} in the
+     * same order, as products with {@code ones} ({@code fma(x, 1, acc)} is the rounded sum
+     * {@code acc + x}; at least {@code samples} ones). One sample's Jacobian row is this with one
+     * block of one sample at the offsets of its column and row.
+     */
+    void backwardParametersFeatureMajor(Kernels kernels, float[] x, int xOff, int xRowStride, int xBlockStride,
+                                        float[] dy, int dyOff, int dyRowStride, int dyBlockStride, int blocks,
+                                        int samples, float[] ones, float[] grad, int gradOff) {
+        for (int j = 0; j < sites; j++) {
+            int k = spec.panelRows(j);
+            if (k > 0) {
+                kernels.accumulateTaps(dy, dyOff + j * out * dyRowStride, dyRowStride, dyBlockStride, blocks, samples,
+                        x, xOff, xBlockStride, xRowStride, grad, gradOff + panelOffsets[j], k, out, k);
+            }
+        }
+        if (useBias) {
+            kernels.accumulateTaps(dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, ones, 0, 0, 1,
+                    grad, gradOff + panelOffsets[sites], 1, sites * out, 1);
+        }
+    }
+
     @Override
     LayerCache newCache(int batch) {
         return new DenseCache(batch);

@@ -165,6 +165,17 @@ public abstract class MaskedLayer {
     /** A fresh per-site cache for {@code batch} samples (see {@link LayerCache}). */
     abstract LayerCache newCache(int batch);
 
+    /**
+     * A per-site cache that keeps the inputs of every site pushed, never reusing a site's
+     * storage for a later site: after a pass up to some site, positions may be pushed again
+     * from any site s on (in increasing order) and site s + 1 onwards recomputed, the earlier
+     * positions still holding what was pushed first. What {@link ConnectedLogPsi} restarts
+     * from. A dense layer's cache already keeps every site.
+     */
+    LayerCache newHistoryCache(int batch) {
+        return newCache(batch);
+    }
+
     @Override
     public String toString() {
         return spec.toString();

@@ -81,4 +81,14 @@ public final class SiteCache {
     void advance() {
         nextIndex++;
     }
+
+    /**
+     * Makes {@code index} the next site, for a cache of {@link ARNN#newHistoryCache} whose
+     * layers hold every earlier position (see {@link MaskedLayer#newHistoryCache}); on a
+     * constrained space the caller sets {@link #indexSums()} to the prefix before
+     * {@code index - 1}.
+     */
+    void seek(int index) {
+        nextIndex = index;
+    }
 }

@@ -53,6 +53,21 @@ final class Tuning {
     /** Block sizes of the planar forward are multiples of this: four 16-lane vectors, the kernel's widest tile. */
     static final int PLANAR_BLOCK_QUANTUM = 64;
 
+    /**
+     * Rows of dY^T (64 samples each) per slice of the dense input gradient's reduction: 128 rows
+     * are 32 KiB, which stay in L1 while the site's input rows (four at a time) take their turn
+     * on them. Slices continue each element's sum in order, so the result does not change.
+     */
+    static final int DENSE_BACKWARD_REDUCTION_BLOCK = 128;
+
+    /**
+     * Forward blocks per chunk of a dense model's gradient: each chunk's parameter gradient is a
+     * partial sum over all P parameters (40 MB at N = 256, 16 features), zeroed and added to
+     * the result once per chunk; four blocks (256 samples) spread that traffic over four times
+     * the work, and a batch of 1024 still makes four chunks to share out.
+     */
+    static final int DENSE_GRADIENT_BLOCKS = 4;
+
     /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
     static final int SAMPLER_CHUNK = 64;
 }

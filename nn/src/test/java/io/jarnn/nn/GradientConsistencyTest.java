@@ -85,7 +85,11 @@ class GradientConsistencyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void jacobianRowsWeightedByCEqualTheGradient(ARNN model) {
-        int batch = 11;
+        // A full chunk of the gradient, then one of a full block and a partial one: a dense
+        // model's parameter gradient runs over several blocks per product, its Jacobian rows one
+        // sample at a time.
+        GradientWorkspace workspace = model.newGradientWorkspace();
+        int batch = workspace.chunkRows + workspace.blockRows + 11;
         Tensor sigma = Build.randomConfigurations(model.hilbert(), batch, 7);
         Tensor w = weights(batch, 8);
         Tensor jacobian = model.logPsiJacobian(sigma);
@@ -185,7 +189,7 @@ class GradientConsistencyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void resultsAreBitwiseIdenticalForAnyThreadCount(ARNN model) {
-        int chunk = model.chunkRows();
+        int chunk = model.newGradientWorkspace().chunkRows;
         int batch = 3 * chunk + chunk / 2 + 1;
         Tensor sigma = Build.randomConfigurations(model.hilbert(), batch, 15);
         Tensor w = weights(batch, 16);

@@ -30,7 +30,8 @@ import java.util.List;
 /**
  * logPsi (and the conditionals) of many configurations as a Spark job: of a Dataset's
  * configuration column, partition by partition, or of {@code .npy} shards (one task per shard).
- * The model travels as its {@code .npz} bytes in a broadcast ({@link ModelBytes}); each row's
+ * The model travels as its {@code .npz} bytes in a broadcast ({@link ModelBytes}, one per
+ * evaluation object, reused by its jobs); each row's
  * values are those of {@code model.logPsi} / {@code model.conditionals} on the batch the row is
  * evaluated in (a Dataset's rows in batches of {@link #BATCH} within a partition, a shard in one
  * call).
@@ -41,10 +42,12 @@ public final class DistributedEvaluation {
 
     private final SparkSession spark;
     private final ModelBytes model;
+    private final ModelBroadcast broadcast;
 
     private DistributedEvaluation(SparkSession spark, ModelBytes model) {
         this.spark = spark;
         this.model = model;
+        this.broadcast = new ModelBroadcast(spark, model);
     }
 
     public static DistributedEvaluation of(SparkSession spark, AutoregressiveModel model) {
@@ -81,9 +84,8 @@ public final class DistributedEvaluation {
             out = out.add("conditionals", DataTypes.createArrayType(DataTypes.createArrayType(element, false), false),
                     false);
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ModelBytes> broadcast = jsc.broadcast(model);
-        JavaRDD<Row> rows = input.toJavaRDD().mapPartitions(new EvaluateRows(broadcast, index, column, conditionals));
+        JavaRDD<Row> rows = input.toJavaRDD().mapPartitions(new EvaluateRows(broadcast.get(), index, column,
+                conditionals));
         return spark.createDataFrame(rows, out);
     }
 
@@ -117,8 +119,8 @@ public final class DistributedEvaluation {
         }
         List<String> paths = shards.stream().map(p -> p.toAbsolutePath().toString()).toList();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ModelBytes> broadcast = jsc.broadcast(model);
-        return jsc.parallelize(new ArrayList<>(paths), paths.size()).map(new EvaluateShard(broadcast, conditionals));
+        return jsc.parallelize(new ArrayList<>(paths), paths.size())
+                .map(new EvaluateShard(broadcast.get(), conditionals));
     }
 
     /** One Dataset partition: rows in batches of {@link #BATCH}, each batch one model call. */

@@ -34,8 +34,11 @@ import java.util.stream.IntStream;
  * number of partitions, executors or cores, and when Spark re-runs a failed or slow task (the
  * retry draws the same rows again).
  *
- * <p>The model travels once per job as its {@code .npz} bytes in a broadcast ({@link ModelBytes}).
- * Each task samples on the cores Spark gives it ({@code spark.task.cpus}).
+ * <p>The model travels as its {@code .npz} bytes in a broadcast ({@link ModelBytes}), made once
+ * per sampler (on its first job) and shared by its jobs and by the samplers derived from it with
+ * {@code with...}. An executor reads the model once and keeps its samplers
+ * ({@link ExecutorModels}), so a task's cost beyond drawing its rows is Spark's own (launch,
+ * closure, result). Each task samples on the cores Spark gives it ({@code spark.task.cpus}).
  */
 public final class DistributedSampler {
     /** Default cap on one task's configurations (rows x sites): 64 MiB of float32 per task. */
@@ -46,13 +49,16 @@ public final class DistributedSampler {
     private final int chunkSize;
     private final int partitions;
     private final TaskHook hook;
+    private final ModelBroadcast broadcast;
 
-    private DistributedSampler(SparkSession spark, ModelBytes model, int chunkSize, int partitions, TaskHook hook) {
+    private DistributedSampler(SparkSession spark, ModelBytes model, int chunkSize, int partitions, TaskHook hook,
+                               ModelBroadcast broadcast) {
         this.spark = spark;
         this.model = model;
         this.chunkSize = chunkSize;
         this.partitions = partitions;
         this.hook = hook;
+        this.broadcast = broadcast;
     }
 
     /** A sampler of {@code model} on {@code spark}, with the single-machine sampler's chunk size. */
@@ -68,7 +74,8 @@ public final class DistributedSampler {
         if (model == null) {
             throw new IllegalArgumentException("model: expected a model but got null");
         }
-        return new DistributedSampler(spark, model, DirectSampler.DEFAULT_CHUNK_SIZE, 0, TaskHook.NONE);
+        return new DistributedSampler(spark, model, DirectSampler.DEFAULT_CHUNK_SIZE, 0, TaskHook.NONE,
+                new ModelBroadcast(spark, model));
     }
 
     /**
@@ -80,7 +87,7 @@ public final class DistributedSampler {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize: expected >= 1 but got " + chunkSize);
         }
-        return new DistributedSampler(spark, model, chunkSize, partitions, hook);
+        return new DistributedSampler(spark, model, chunkSize, partitions, hook, broadcast);
     }
 
     /**
@@ -92,12 +99,12 @@ public final class DistributedSampler {
         if (partitions < 0) {
             throw new IllegalArgumentException("partitions: expected >= 0 (0: automatic) but got " + partitions);
         }
-        return new DistributedSampler(spark, model, chunkSize, partitions, hook);
+        return new DistributedSampler(spark, model, chunkSize, partitions, hook, broadcast);
     }
 
     /** The same sampler running {@code hook} at the start of each task (tests inject failures). */
     DistributedSampler withTaskHook(TaskHook hook) {
-        return new DistributedSampler(spark, model, chunkSize, partitions, hook);
+        return new DistributedSampler(spark, model, chunkSize, partitions, hook, broadcast);
     }
 
     public AutoregressiveModel model() {
@@ -106,6 +113,11 @@ public final class DistributedSampler {
 
     public int chunkSize() {
         return chunkSize;
+    }
+
+    /** The id of the model's broadcast, made by the first job of this sampler or of one it was derived from (tests). */
+    long broadcastId() {
+        return broadcast.get().id();
     }
 
     /** How a run of {@code n} samples is cut into tasks. */
@@ -126,9 +138,8 @@ public final class DistributedSampler {
     public JavaRDD<SampleBlock> blocks(long n, long seed) {
         RowRanges ranges = ranges(n);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ModelBytes> broadcast = jsc.broadcast(model);
         List<Integer> parts = new ArrayList<>(IntStream.range(0, ranges.parts()).boxed().toList());
-        return jsc.parallelize(parts, ranges.parts()).map(new SampleRange(broadcast, ranges, seed, hook));
+        return jsc.parallelize(parts, ranges.parts()).map(new SampleRange(broadcast.get(), ranges, seed, hook));
     }
 
     /**
@@ -182,13 +193,16 @@ public final class DistributedSampler {
         @Override
         public SampleBlock call(Integer part) {
             Tasks.runHook(hook);
-            AutoregressiveModel m = model.value().model();
-            ExactSampler sampler = m.withThreads(Tasks.threads()).sampler().withChunkSize(ranges.chunkSize());
+            ExecutorModels.Loaded loaded = model.value().loaded();
+            AutoregressiveModel m = loaded.model();
+            int threads = Tasks.threads();
+            ExactSampler sampler = loaded.borrowSampler(threads, ranges.chunkSize());
             int rows = ranges.rowCount(part);
             int sites = m.hilbert().size();
             NdArray configurations = m.dtype() == DType.FLOAT32 ? Tensor.zeros(rows, sites) : Tensor64.zeros(rows, sites);
             NdArray logProbabilities = m.dtype() == DType.FLOAT32 ? Tensor.zeros(rows) : Tensor64.zeros(rows);
             sampler.sample(seed, ranges.firstRow(part), configurations, logProbabilities);
+            loaded.returnSampler(threads, ranges.chunkSize(), sampler);
             return SampleBlock.of(ranges.firstRow(part), configurations, logProbabilities);
         }
     }

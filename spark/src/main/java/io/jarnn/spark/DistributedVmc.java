@@ -6,40 +6,39 @@ import io.jarnn.core.NdArray;
 import io.jarnn.core.PrecisionConversion;
 import io.jarnn.core.Tensor;
 import io.jarnn.core.Tensor64;
-import io.jarnn.nn.ARNN;
-import io.jarnn.nn.ARNN64;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.vmc.EnergyEstimator;
-import io.jarnn.vmc.NonFiniteParametersException;
-import io.jarnn.vmc.Optimizer;
-import io.jarnn.vmc.ParameterUpdate;
-import io.jarnn.vmc.StepRecord;
+import io.jarnn.vmc.StepEstimate;
+import io.jarnn.vmc.StepStrategy;
 import io.jarnn.vmc.StochasticReconfiguration;
 import io.jarnn.vmc.VmcCheckpoint;
 import io.jarnn.vmc.VmcDriver;
-import io.jarnn.vmc.VmcListener;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * {@link VmcDriver}'s step as a Spark job. Step s: the model goes out as its {@code .npz}
- * bytes in a broadcast; partition k draws its range of the step's samples
- * ({@link RowRanges}, seed {@link VmcDriver#stepSeed}(seed, s), so the union is exactly the
- * local driver's samples), computes their local energies ({@link EnergyEstimator}) and logPsi
- * Jacobian and returns its share of the sums ({@link StepMoments}); the driver merges the
- * shares in a fixed tree over the partitions, forms F and the SR system
- * (S + lambda I) delta = F, solves it with the run's {@link StochasticReconfiguration}, and
- * updates the model with the run's {@link Optimizer}, as the local driver does.
+ * {@link VmcDriver}'s step as a Spark job: a {@link StepStrategy}, so that the run loop, the
+ * update, the listener, checkpoints and stop requests (Ctrl-C) are the local driver's own:
+ * <pre>
+ *   VmcDriver run = VmcDriver.builder(model, DistributedVmc.on(spark, hamiltonian).withPartitions(8))
+ *           .samples(1024).optimizer(new Sgd(0.1)).sr(sr).build();      // or DistributedVmc.builder(...)
+ * </pre>
+ * Step s: the model goes out as its {@code .npz} bytes ({@link ModelShipment}: in the tasks'
+ * closure when small, else in a broadcast of its own); partition k draws its
+ * range of the step's samples ({@link RowRanges}, seed {@link VmcDriver#stepSeed}(seed, s), so
+ * the union is exactly the local driver's samples), computes their local energies
+ * ({@link EnergyEstimator}) and logPsi Jacobian and returns its share of the sums
+ * ({@link StepMoments}); the driver merges the shares in a fixed tree over the partitions, forms
+ * F and the SR system (S + lambda I) delta = F and solves it with the run's
+ * {@link StochasticReconfiguration}; the {@link VmcDriver} then updates the model with its
+ * optimiser, as on one machine.
  *
  * <p>When the SR system is larger than the samples (P &gt; n: the minSR or CG form), a P x P
  * share per partition would be the larger message, so the partitions return their Jacobian rows
@@ -49,50 +48,73 @@ import java.util.stream.IntStream;
  * <p>Deterministic for a given partition count (the tree is fixed); equal to the local step up
  * to the order of the sums (relative differences of order 1e-12 in the direction for a float64
  * model, one float rounding of a parameter for float32). Checkpoints are the local driver's
- * ({@link VmcCheckpoint}), so a run may be resumed either here or on one machine.
+ * ({@link VmcCheckpoint}), so a run may be resumed either here or on one machine. The step
+ * record's sampling time is the whole Spark job (sampling, local energies, Jacobian and shares
+ * on the executors, which the driver cannot split), its update time the merge, solve and update
+ * on the driver; its local-energy and gradient times are 0.
  */
-public final class DistributedVmc {
+public final class DistributedVmc implements StepStrategy {
     private final SparkSession spark;
     private final OperatorSource hamiltonian;
-    private final Optimizer optimizer;
-    private final StochasticReconfiguration sr;
-    private final int samples;
-    private final long seed;
     private final int partitions;
-    private final Path checkpointPath;
-    private final int checkpointEvery;
-    private final VmcListener listener;
     private final TaskHook hook;
-    private AutoregressiveModel model;
-    private long step;
-    private long lastCheckpointStep = -1;
+    private final int inlineLimit;
 
-    private DistributedVmc(Builder b) {
-        if (b.model.config().machinePow() != 2f) {
-            throw new IllegalArgumentException("model: expected machinePow 2 (VMC samples |psi|^2) but got "
-                    + b.model.config().machinePow());
+    private DistributedVmc(SparkSession spark, OperatorSource hamiltonian, int partitions, TaskHook hook,
+                           int inlineLimit) {
+        this.spark = spark;
+        this.hamiltonian = hamiltonian;
+        this.partitions = partitions;
+        this.hook = hook;
+        this.inlineLimit = inlineLimit;
+    }
+
+    /**
+     * Steps on {@code spark} under the Hamiltonian {@code hamiltonian} builds on each executor,
+     * in the cluster's default parallelism of tasks.
+     */
+    public static DistributedVmc on(SparkSession spark, OperatorSource hamiltonian) {
+        if (spark == null) {
+            throw new IllegalArgumentException("spark: expected a SparkSession but got null");
         }
-        if (b.optimizer == null) {
-            throw new IllegalArgumentException("optimizer: expected an optimiser (Sgd, Adam) but got none");
+        if (hamiltonian == null) {
+            throw new IllegalArgumentException("hamiltonian: expected an operator source but got null");
         }
-        this.spark = b.spark;
-        this.hamiltonian = b.hamiltonian;
-        this.optimizer = b.optimizer;
-        this.sr = b.sr;
-        this.samples = b.samples;
-        this.seed = b.seed;
-        this.partitions = b.partitions;
-        this.checkpointPath = b.checkpointPath;
-        this.checkpointEvery = b.checkpointEvery;
-        this.listener = b.listener;
-        this.hook = b.hook;
-        this.model = b.model;
-        this.step = b.step;
-        if (b.resumed != null) {
-            b.resumed.restoreOptimizer(optimizer);
-            lastCheckpointStep = b.resumed.step();
+        return new DistributedVmc(spark, hamiltonian, 0, TaskHook.NONE, ModelShipment.INLINE_LIMIT);
+    }
+
+    /** A {@link VmcDriver} builder of {@code model} whose steps are {@link #on}(spark, hamiltonian)'s jobs. */
+    public static VmcDriver.Builder builder(SparkSession spark, AutoregressiveModel model, OperatorSource hamiltonian) {
+        return VmcDriver.builder(model, on(spark, hamiltonian));
+    }
+
+    /** The same steps cut into {@code partitions} tasks (0: the cluster's default parallelism). */
+    public DistributedVmc withPartitions(int partitions) {
+        if (partitions < 0) {
+            throw new IllegalArgumentException("partitions: expected >= 0 (0: automatic) but got " + partitions);
         }
-        // The executors build the operator; build it once here too, so that a bad one fails now.
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit);
+    }
+
+    /** The same steps running {@code hook} at the start of each task (tests inject failures). */
+    DistributedVmc withTaskHook(TaskHook hook) {
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit);
+    }
+
+    /** The same steps shipping models of at most {@code bytes} in the tasks' closure, larger ones in a broadcast (tests). */
+    DistributedVmc withInlineLimit(int bytes) {
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, bytes);
+    }
+
+    /** How a step of {@code samples} samples is cut into tasks. */
+    public RowRanges ranges(int samples) {
+        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        return RowRanges.of(samples, io.jarnn.nn.DirectSampler.DEFAULT_CHUNK_SIZE, parts);
+    }
+
+    /** The executors build the operator; build it once here too, so that a bad one fails before any job. */
+    @Override
+    public void requireCompatible(AutoregressiveModel model) {
         HilbertSpace operatorSpace = hamiltonian.create().hilbert();
         if (!operatorSpace.equals(model.hilbert())) {
             throw new IllegalArgumentException("hamiltonian: expected an operator on the model's Hilbert space "
@@ -100,102 +122,31 @@ public final class DistributedVmc {
         }
     }
 
-    /** A run of {@code model} under the Hamiltonian {@code hamiltonian} builds on each executor. */
-    public static Builder builder(SparkSession spark, AutoregressiveModel model, OperatorSource hamiltonian) {
-        return new Builder(spark, model, hamiltonian);
-    }
-
-    public AutoregressiveModel model() {
-        return model;
-    }
-
-    public long step() {
-        return step;
-    }
-
-    public int samples() {
-        return samples;
-    }
-
-    public Optimizer optimizer() {
-        return optimizer;
-    }
-
-    /** How a step's samples are cut into tasks. */
-    public RowRanges ranges() {
-        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        return RowRanges.of(samples, io.jarnn.nn.DirectSampler.DEFAULT_CHUNK_SIZE, parts);
-    }
-
-    /** The current state as a checkpoint of the local driver's format. */
-    public VmcCheckpoint snapshot() {
-        return new VmcCheckpoint(model, step, seed, optimizer.name(), optimizer.steps(), optimizer.state());
-    }
-
-    /** Writes a checkpoint of the current state to the builder's path. */
-    public void checkpoint() throws IOException {
-        if (checkpointPath == null) {
-            throw new IllegalStateException("no checkpoint path: set one with Builder.checkpoint");
-        }
-        snapshot().save(checkpointPath);
-        lastCheckpointStep = step;
-        if (listener != null) {
-            listener.onCheckpoint(step, checkpointPath);
-        }
-    }
-
-    /** Runs {@code steps} steps, checkpointing as {@link VmcDriver#run} does. */
-    public List<StepRecord> run(long steps) throws IOException {
-        List<StepRecord> records = new ArrayList<>();
-        for (long i = 0; i < steps; i++) {
-            StepRecord r = runStep();
-            records.add(r);
-            if (listener != null) {
-                listener.onStep(r);
-            }
-            if (checkpointPath != null && checkpointEvery > 0 && step % checkpointEvery == 0) {
-                checkpoint();
-            }
-        }
-        if (checkpointPath != null && lastCheckpointStep != step) {
-            checkpoint();
-        }
-        return records;
-    }
-
-    /**
-     * One step: the partitions' shares as a Spark job, then the solve and the update here. The
-     * record's sampling time is the whole Spark job (sampling, local energies, Jacobian and shares
-     * on the executors, which the driver cannot split), its update time the merge, solve and
-     * update on the driver; its local-energy and gradient times are 0.
-     */
-    public StepRecord runStep() {
+    /** One step: the partitions' shares as a Spark job, then the merge and the solve here. */
+    @Override
+    public StepEstimate estimate(AutoregressiveModel model, long step, long stepSeed, int samples,
+                                 StochasticReconfiguration sr, double[] direction) {
         long t0 = System.nanoTime();
         int p = model.parameterCount();
-        RowRanges ranges = ranges();
+        RowRanges ranges = ranges(samples);
         StochasticReconfiguration.Form form = sr == null ? null : sr.formFor(samples, p);
         boolean gather = form != null && form != StochasticReconfiguration.Form.DENSE;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ModelBytes> broadcast = jsc.broadcast(ModelBytes.of(model));
         List<Share> shares;
-        try {
+        try (ModelShipment shipment = ModelShipment.of(jsc, ModelBytes.of(model), inlineLimit)) {
             List<Integer> parts = new ArrayList<>(IntStream.range(0, ranges.parts()).boxed().toList());
             shares = jsc.parallelize(parts, ranges.parts())
-                    .map(new StepPartition(broadcast, hamiltonian, ranges, VmcDriver.stepSeed(seed, step),
+                    .map(new StepPartition(shipment, hamiltonian, ranges, stepSeed,
                             form == StochasticReconfiguration.Form.DENSE, gather, hook))
                     .collect();
-        } finally {
-            broadcast.destroy();
         }
         long t1 = System.nanoTime();
         List<StepMoments> moments = shares.stream().map(Share::moments).toList();
         StepMoments total = StepMoments.reduce(moments);
         if (total.nonFiniteRow >= 0) {
-            throw new NonFiniteParametersException(step, "step " + step + ": the local energy of sample "
-                    + total.nonFiniteRow + " is " + total.nonFiniteValue + "; stopping with the model of step " + step);
+            return StepEstimate.nonFinite(total.nonFiniteRow, total.nonFiniteValue, t1 - t0, 0);
         }
         double variance = samples > 1 ? total.m2 / (samples - 1) : 0;
-        double[] gradient = new double[p];
         int iterations = 0;
         if (gather) {
             double[] jacobian = new double[Math.multiplyExact(samples, p)];
@@ -206,31 +157,19 @@ public final class DistributedVmc {
                 System.arraycopy(s.energies(), 0, energies, first, s.energies().length);
                 System.arraycopy(s.jacobian(), 0, jacobian, first * p, s.jacobian().length);
             }
-            sr.solve(jacobian, samples, p, energies, gradient);
+            sr.solve(jacobian, samples, p, energies, direction);
             iterations = sr.lastIterations();
         } else {
-            double[] force = new double[p];
+            double[] force = sr == null ? direction : new double[p];
             for (int e = 0; e < p; e++) {
                 force[e] = 2 * total.c[e] / samples;
             }
             if (sr != null) {
-                double[] s = total.s;
-                for (int i = 0; i < s.length; i++) {
-                    s[i] /= samples;
-                }
-                sr.solveSystem(s, force, p, gradient);
-            } else {
-                gradient = force;
+                sr.solveSystem(total.fullS(samples), force, p, direction);
             }
         }
-        double[] increment = new double[p];
-        optimizer.update(gradient, increment);
-        model = ParameterUpdate.plus(model, increment, step, "");
         long t2 = System.nanoTime();
-        StepRecord record = new StepRecord(step, samples, total.meanEnergy, Math.sqrt(variance / samples), variance,
-                form, iterations, t1 - t0, 0, 0, t2 - t1);
-        step++;
-        return record;
+        return new StepEstimate(total.meanEnergy, variance, form, iterations, t1 - t0, 0, 0, t2 - t1, -1, 0);
     }
 
     /** What one partition sends back. */
@@ -244,7 +183,7 @@ public final class DistributedVmc {
         @Serial
         private static final long serialVersionUID = 1L;
 
-        private final Broadcast<ModelBytes> model;
+        private final ModelShipment model;
         private final OperatorSource hamiltonian;
         private final RowRanges ranges;
         private final long stepSeed;
@@ -252,7 +191,7 @@ public final class DistributedVmc {
         private final boolean gather;
         private final TaskHook hook;
 
-        StepPartition(Broadcast<ModelBytes> model, OperatorSource hamiltonian, RowRanges ranges, long stepSeed,
+        StepPartition(ModelShipment model, OperatorSource hamiltonian, RowRanges ranges, long stepSeed,
                       boolean withS, boolean gather, TaskHook hook) {
             this.model = model;
             this.hamiltonian = hamiltonian;
@@ -266,7 +205,7 @@ public final class DistributedVmc {
         @Override
         public Share call(Integer part) {
             Tasks.runHook(hook);
-            AutoregressiveModel m = model.value().model().withThreads(Tasks.threads());
+            AutoregressiveModel m = model.model().model().withThreads(Tasks.threads());
             int rows = ranges.rowCount(part);
             long first = ranges.firstRow(part);
             int sites = m.hilbert().size();
@@ -292,103 +231,4 @@ public final class DistributedVmc {
         }
     }
 
-    /** Settings of a {@link DistributedVmc}; those of {@link VmcDriver.Builder}, plus the partition count. */
-    public static final class Builder {
-        private final SparkSession spark;
-        private AutoregressiveModel model;
-        private final OperatorSource hamiltonian;
-        private Optimizer optimizer;
-        private StochasticReconfiguration sr;
-        private int samples = 1024;
-        private long seed;
-        private long step;
-        private int partitions;
-        private Path checkpointPath;
-        private int checkpointEvery;
-        private VmcListener listener;
-        private VmcCheckpoint resumed;
-        private TaskHook hook = TaskHook.NONE;
-
-        private Builder(SparkSession spark, AutoregressiveModel model, OperatorSource hamiltonian) {
-            if (spark == null) {
-                throw new IllegalArgumentException("spark: expected a SparkSession but got null");
-            }
-            if (model == null) {
-                throw new IllegalArgumentException("model: expected a model but got null");
-            }
-            if (hamiltonian == null) {
-                throw new IllegalArgumentException("hamiltonian: expected an operator source but got null");
-            }
-            this.spark = spark;
-            this.model = model;
-            this.hamiltonian = hamiltonian;
-        }
-
-        /** Samples per step (default 1024). */
-        public Builder samples(int samples) {
-            if (samples < 2) {
-                throw new IllegalArgumentException("samples: expected >= 2 but got " + samples);
-            }
-            this.samples = samples;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder optimizer(Optimizer optimizer) {
-            this.optimizer = optimizer;
-            return this;
-        }
-
-        /** SR preconditioner (null: plain gradient). */
-        public Builder sr(StochasticReconfiguration sr) {
-            this.sr = sr;
-            return this;
-        }
-
-        /** Spark tasks per step (0, the default: the cluster's default parallelism). */
-        public Builder partitions(int partitions) {
-            if (partitions < 0) {
-                throw new IllegalArgumentException("partitions: expected >= 0 (0: automatic) but got " + partitions);
-            }
-            this.partitions = partitions;
-            return this;
-        }
-
-        /** Checkpoint to {@code path} every {@code every} steps (0: only at the end of {@link #run}). */
-        public Builder checkpoint(Path path, int every) {
-            if (every < 0) {
-                throw new IllegalArgumentException("every: expected >= 0 but got " + every);
-            }
-            this.checkpointPath = path;
-            this.checkpointEvery = every;
-            return this;
-        }
-
-        public Builder listener(VmcListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
-        /** Continue from a checkpoint (of this class or of the local driver). */
-        public Builder resume(VmcCheckpoint checkpoint) {
-            this.resumed = checkpoint;
-            this.model = checkpoint.model();
-            this.step = checkpoint.step();
-            this.seed = checkpoint.seed();
-            return this;
-        }
-
-        Builder taskHook(TaskHook hook) {
-            this.hook = hook;
-            return this;
-        }
-
-        public DistributedVmc build() {
-            return new DistributedVmc(this);
-        }
-    }
 }

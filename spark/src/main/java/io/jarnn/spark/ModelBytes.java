@@ -10,30 +10,37 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A model as it travels to the executors: the bytes of its {@code .npz} model file (parameters
- * and configuration, exactly as {@link ModelFiles#save} writes them), put in a Spark broadcast
- * once per job. Each executor reads them back with {@link ModelFiles#load} (through a temporary
- * file: the model reader works on files) the first time a task asks, and keeps the model for the
- * job's other tasks: models are immutable and thread-safe.
+ * and configuration, exactly as {@link ModelFiles#save} writes them; {@link ModelFiles#toBytes}),
+ * put in a Spark broadcast, plus the SHA-256 of those bytes. An executor JVM reads the bytes back
+ * ({@link ModelFiles#load(byte[], String)}, the same checks as a file) once per distinct content:
+ * {@link ExecutorModels} keeps the models it has read by that hash, so a model broadcast again
+ * (each sampling job of a sampler, an evaluation after a sampling) is not read again, and neither
+ * are the samplers its earlier tasks used. Models are immutable and thread-safe.
  *
  * <p>The file format is the one every jarnn tool already reads and checks, so there is no
  * second serialisation of a model, and a float64 model keeps its bits.
  */
 public final class ModelBytes implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final byte[] npz;
     private final String source;
-    /** The model read from {@link #npz} in this JVM (executors deserialise their own copy). */
-    private transient volatile AutoregressiveModel model;
+    private final String sha256;
+    /** The model in this JVM: set on the driver, found or read on an executor. */
+    private transient volatile ExecutorModels.Loaded loaded;
 
     private ModelBytes(byte[] npz, String source, AutoregressiveModel model) {
         this.npz = npz;
         this.source = source;
-        this.model = model;
+        this.sha256 = sha256(npz);
+        this.loaded = model == null ? null : ExecutorModels.put(sha256, model);
     }
 
     /** The bytes of {@code model} as {@link ModelFiles#save} writes them. */
@@ -41,17 +48,7 @@ public final class ModelBytes implements Serializable {
         if (model == null) {
             throw new IllegalArgumentException("model: expected a model but got null");
         }
-        try {
-            Path temp = Files.createTempFile("jarnn-model-", ".npz");
-            try {
-                ModelFiles.save(temp, model);
-                return new ModelBytes(Files.readAllBytes(temp), "a model in memory", model);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("model: could not write it to a temporary file: " + e.getMessage(), e);
-        }
+        return new ModelBytes(ModelFiles.toBytes(model), "a model in memory", model);
     }
 
     /**
@@ -65,23 +62,34 @@ public final class ModelBytes implements Serializable {
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "no such model file");
         }
-        AutoregressiveModel model = ModelFiles.load(path);
-        return new ModelBytes(Files.readAllBytes(path), path.toString(), model);
+        byte[] bytes = Files.readAllBytes(path);
+        return new ModelBytes(bytes, path.toString(), ModelFiles.load(bytes, path.toString()));
     }
 
-    /** The model, read once per JVM. */
-    public AutoregressiveModel model() {
-        AutoregressiveModel m = model;
-        if (m == null) {
-            synchronized (this) {
-                m = model;
-                if (m == null) {
-                    m = load();
-                    model = m;
-                }
-            }
+    /**
+     * The bytes of a model file, not read here: the first {@link #model()} call in a JVM reads
+     * them, and a broken file then fails there, naming {@code source}.
+     */
+    static ModelBytes ofFileBytes(byte[] npz, String source) {
+        if (npz == null || source == null) {
+            throw new IllegalArgumentException("npz, source: expected a model file's bytes and a name but got null");
         }
-        return m;
+        return new ModelBytes(npz.clone(), source, null);
+    }
+
+    /** The model, read at most once per JVM and content. */
+    public AutoregressiveModel model() {
+        return loaded().model();
+    }
+
+    /** This model's executor-side state: the model and its pool of samplers. */
+    ExecutorModels.Loaded loaded() {
+        ExecutorModels.Loaded l = loaded;
+        if (l == null) {
+            l = ExecutorModels.get(sha256, this::load);
+            loaded = l;
+        }
+        return l;
     }
 
     /** Size of the model file in bytes. */
@@ -89,18 +97,25 @@ public final class ModelBytes implements Serializable {
         return npz.length;
     }
 
+    /** SHA-256 of the model file's bytes, lowercase hex: the model's identity in {@link ExecutorModels}. */
+    public String sha256() {
+        return sha256;
+    }
+
     private AutoregressiveModel load() {
         try {
-            Path temp = Files.createTempFile("jarnn-model-", ".npz");
-            try {
-                Files.write(temp, npz);
-                return ModelFiles.load(temp);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            return ModelFiles.load(npz, "the model broadcast (" + source + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("model (" + source + "): could not be read back on this executor: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
     }
 }

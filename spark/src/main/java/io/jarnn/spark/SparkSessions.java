@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class SparkSessions {
     /** How long to try to open a connection to a standalone master before giving up on it. */
     static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    static final String MAX_DIRECT_RESULT_SIZE = "spark.task.maxDirectResultSize";
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,\\s*[1-9][0-9]*)?])?");
 
     private SparkSessions() {
@@ -25,12 +26,20 @@ public final class SparkSessions {
 
     /**
      * A session builder for {@code master} (checked by {@link #requireReachable}) with the
-     * settings jarnn's jobs want: the Spark UI off in local mode (tests, a laptop), the driver
-     * bound to the loopback address in local mode.
+     * settings jarnn's jobs want: task results up to 128 MiB sent directly (unless
+     * {@code spark.task.maxDirectResultSize} is set already, e.g. by {@code spark-submit --conf}),
+     * the Spark UI off in local mode (tests, a laptop), the driver bound to the loopback address
+     * in local mode.
      */
     public static SparkSession.Builder builder(String master, String appName) {
         requireReachable(master);
         SparkSession.Builder builder = SparkSession.builder().master(master).appName(appName);
+        if (System.getProperty(MAX_DIRECT_RESULT_SIZE) == null) {
+            // A VMC step's share (P x P / 2 doubles) or a block of samples is often over Spark's
+            // 1 MiB default; above it a result takes a detour through the block manager (a second
+            // round trip per task). Spark caps this at spark.rpc.message.maxSize (128 MiB).
+            builder.config(MAX_DIRECT_RESULT_SIZE, "128m");
+        }
         if (master.startsWith("local")) {
             builder.config("spark.ui.enabled", "false")
                     .config("spark.driver.bindAddress", "127.0.0.1")

@@ -19,6 +19,10 @@ import java.util.List;
  * in another order. {@link #reduce} merges the partitions' shares in a fixed binary tree over the
  * partition index, so the result depends on the partition count but not on which task finished
  * first.
+ *
+ * <p>s is symmetric: a share holds and sends its upper triangle only, row by row
+ * ({@code P (P + 1) / 2} values, half the message and half the merge of the full matrix), and
+ * {@link #fullS} mirrors it once, on the driver.
  */
 final class StepMoments implements Serializable {
     @Serial
@@ -29,7 +33,7 @@ final class StepMoments implements Serializable {
     final double m2;
     final double[] meanO;
     final double[] c;
-    /** Null without SR. */
+    /** The upper triangle of s, row by row (i &lt;= j); null without SR. */
     final double[] s;
     /** First row (global index) whose local energy is not finite, or -1; its value. */
     final long nonFiniteRow;
@@ -87,10 +91,36 @@ final class StepMoments implements Serializable {
         }
         double[] s = null;
         if (withS) {
-            s = new double[p * p];
-            StochasticReconfiguration.gram(o, rows, p, s);
+            double[] full = new double[Math.multiplyExact(p, p)];
+            StochasticReconfiguration.gram(o, rows, p, full);
+            s = new double[triangle(p)];
+            int k = 0;
+            for (int i = 0; i < p; i++) {
+                System.arraycopy(full, i * p + i, s, k, p - i);
+                k += p - i;
+            }
         }
         return new StepMoments(rows, mean, m2, meanO, c, s, bad, badValue);
+    }
+
+    /** Values in the upper triangle of a P x P matrix, diagonal included. */
+    static int triangle(int p) {
+        return Math.toIntExact((long) p * (p + 1) / 2);
+    }
+
+    /** s / {@code divisor} as a full P x P row-major matrix (S = s / n). */
+    double[] fullS(double divisor) {
+        int p = meanO.length;
+        double[] full = new double[Math.multiplyExact(p, p)];
+        int k = 0;
+        for (int i = 0; i < p; i++) {
+            for (int j = i; j < p; j++, k++) {
+                double v = s[k] / divisor;
+                full[i * p + j] = v;
+                full[j * p + i] = v;
+            }
+        }
+        return full;
     }
 
     /** The merge of two shares (this one's rows first). */
@@ -110,11 +140,12 @@ final class StepMoments implements Serializable {
         }
         double[] ms = null;
         if (s != null) {
-            ms = new double[p * p];
+            ms = new double[s.length];
+            int k = 0;
             for (int i = 0; i < p; i++) {
                 double di = dO[i] * cross;
-                for (int j = 0; j < p; j++) {
-                    ms[i * p + j] = s[i * p + j] + other.s[i * p + j] + di * dO[j];
+                for (int j = i; j < p; j++, k++) {
+                    ms[k] = s[k] + other.s[k] + di * dO[j];
                 }
             }
         }

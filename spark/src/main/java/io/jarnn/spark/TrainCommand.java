@@ -1,6 +1,7 @@
 package io.jarnn.spark;
 
 import io.jarnn.cli.Hamiltonians;
+import io.jarnn.cli.TrainingInterrupt;
 import io.jarnn.io.ModelFiles;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.vmc.Adam;
@@ -9,6 +10,7 @@ import io.jarnn.vmc.Sgd;
 import io.jarnn.vmc.StepRecord;
 import io.jarnn.vmc.StochasticReconfiguration;
 import io.jarnn.vmc.VmcCheckpoint;
+import io.jarnn.vmc.VmcDriver;
 import io.jarnn.vmc.VmcListener;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -126,19 +128,30 @@ final class TrainCommand implements Callable<Integer> {
                 print.printf(Locale.ROOT, "checkpoint: %s after step %d%n", model, step);
             }
         };
-        DistributedVmc.Builder builder = DistributedVmc.builder(spark, model, source).samples(samples).seed(seed)
-                .optimizer(update).sr(sr).partitions(job.partitions).checkpoint(out, checkpointEvery)
+        VmcDriver.Builder builder = VmcDriver.builder(model, DistributedVmc.on(spark, source)
+                        .withPartitions(job.partitions))
+                .samples(samples).seed(seed).optimizer(update).sr(sr).checkpoint(out, checkpointEvery)
                 .listener(listener);
         if (resumed != null) {
             builder.resume(resumed);
         }
-        DistributedVmc run = builder.build();
+        VmcDriver run = builder.build();
         print.printf(Locale.ROOT, "%s, %s, %,d samples/step, %d steps from step %d, %s on %s%n", system,
                 model.dtype(), samples, steps, run.step(), optimizer, spark.sparkContext().master());
-        run.run(steps);
-        print.printf(Locale.ROOT, "wrote %s (and its state %s) after step %d%n", out, VmcCheckpoint.statePath(out),
-                run.step());
-        return SparkMain.OK;
+        print.flush();
+        // Ctrl-C or SIGTERM: the step in progress (its Spark job) finishes, the checkpoint is written,
+        // and the command exits with the signal's status, as jarnn train does.
+        try (TrainingInterrupt interrupt = new TrainingInterrupt(System.err, "jarnn spark train")) {
+            interrupt.attach(run, out.toString());
+            run.run(steps);
+            if (interrupt.stopped()) {
+                print.printf(Locale.ROOT, "stopped by a signal after step %d%n", run.step());
+            }
+            print.printf(Locale.ROOT, "wrote %s (and its state %s) after step %d%n", out, VmcCheckpoint.statePath(out),
+                    run.step());
+            print.flush();
+            return interrupt.exitStatus(SparkMain.OK);
+        }
     }
 
     private static void requireAtLeast(String option, long value, long min) {

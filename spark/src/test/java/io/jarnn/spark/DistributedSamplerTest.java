@@ -63,6 +63,29 @@ class DistributedSamplerTest {
         assertArrayEquals(local.logProbabilities().array(), blocks.logProbabilities64(N));
     }
 
+    /**
+     * The executors keep their samplers between tasks and jobs (one pool per model, thread count
+     * and chunk size): jobs of two chunk sizes on one model, twice each and interleaved, with one
+     * broadcast per sampler, each equal to a fresh local sampler of its chunk size.
+     */
+    @Test
+    void pooledSamplersAndOneBroadcastPerSamplerLeaveEveryJobsSamplesUnchanged() {
+        DistributedSampler byDefault = DistributedSampler.of(spark, conv).withPartitions(2);
+        DistributedSampler bySixteen = byDefault.withChunkSize(16);
+        for (int round = 0; round < 2; round++) {
+            for (DistributedSampler sampler : List.of(byDefault, bySixteen)) {
+                long seed = SEED + round;
+                Samples local = conv.toSinglePrecision().sampler().withChunkSize(sampler.chunkSize())
+                        .sample(N, seed, true);
+                SampleBlocks blocks = SampleBlocks.collect(sampler.blocks(N, seed).collect());
+                assertArrayEquals(local.configurations().array(), blocks.configurations32(N, 12),
+                        "chunk size " + sampler.chunkSize() + ", round " + round);
+                assertArrayEquals(local.logProbabilities().array(), blocks.logProbabilities32(N));
+            }
+        }
+        assertEquals(byDefault.broadcastId(), bySixteen.broadcastId(), "one broadcast for the model's jobs");
+    }
+
     @Test
     void aTaskThatFailsOnceAndIsRetriedLeavesTheSamplesUnchanged() {
         Samples local = conv.toSinglePrecision().sampler().sample(N, SEED, true);

@@ -62,10 +62,10 @@ class DistributedVmcTest {
         return VmcDriver.builder(model, ISING.create()).samples(samples).seed(5).optimizer(optimizer).sr(sr).build();
     }
 
-    private static DistributedVmc distributed(AutoregressiveModel model, int samples, int partitions,
-                                              Optimizer optimizer, StochasticReconfiguration sr) {
-        return DistributedVmc.builder(spark, model, ISING).samples(samples).seed(5).optimizer(optimizer).sr(sr)
-                .partitions(partitions).build();
+    private static VmcDriver distributed(AutoregressiveModel model, int samples, int partitions,
+                                         Optimizer optimizer, StochasticReconfiguration sr) {
+        return VmcDriver.builder(model, DistributedVmc.on(spark, ISING).withPartitions(partitions)).samples(samples)
+                .seed(5).optimizer(optimizer).sr(sr).build();
     }
 
     private static void assertClose(AutoregressiveModel expected, AutoregressiveModel actual, double tolerance) {
@@ -85,7 +85,7 @@ class DistributedVmcTest {
     @ValueSource(ints = {1, 2, 3})
     void twoSrStepsMatchTheLocalDriver(int partitions) {
         VmcDriver local = local(conv64(), 320, new Sgd(0.05), new StochasticReconfiguration(0.01, Form.AUTO));
-        DistributedVmc remote = distributed(conv64(), 320, partitions, new Sgd(0.05),
+        VmcDriver remote = distributed(conv64(), 320, partitions, new Sgd(0.05),
                 new StochasticReconfiguration(0.01, Form.AUTO));
         assertEquals(Form.DENSE, new StochasticReconfiguration().formFor(320, conv64().parameterCount()));
         for (int s = 0; s < 2; s++) {
@@ -101,7 +101,7 @@ class DistributedVmcTest {
     @Test
     void aPlainGradientStepMatchesTheLocalDriver() {
         VmcDriver local = local(conv64(), 200, new Sgd(0.05), null);
-        DistributedVmc remote = distributed(conv64(), 200, 2, new Sgd(0.05), null);
+        VmcDriver remote = distributed(conv64(), 200, 2, new Sgd(0.05), null);
         local.runStep();
         remote.runStep();
         assertClose(local.model(), remote.model(), TOLERANCE);
@@ -113,7 +113,7 @@ class DistributedVmcTest {
                 .build64(3);
         assertEquals(Form.MINSR, new StochasticReconfiguration().formFor(64, dense.parameterCount()));
         VmcDriver local = local(dense, 64, new Sgd(0.05), new StochasticReconfiguration());
-        DistributedVmc remote = distributed(dense, 64, 2, new Sgd(0.05), new StochasticReconfiguration());
+        VmcDriver remote = distributed(dense, 64, 2, new Sgd(0.05), new StochasticReconfiguration());
         local.runStep();
         StepRecord r = remote.runStep();
         assertEquals(Form.MINSR, r.srForm());
@@ -122,24 +122,46 @@ class DistributedVmcTest {
 
     @Test
     void aStepIsTheSameForTheSamePartitionsAndWhenATaskIsRetried() {
-        DistributedVmc once = distributed(conv64(), 320, 3, new Sgd(0.05), new StochasticReconfiguration());
-        DistributedVmc retried = DistributedVmc.builder(spark, conv64(), ISING).samples(320).seed(5)
-                .optimizer(new Sgd(0.05)).sr(new StochasticReconfiguration()).partitions(3)
-                .taskHook(context -> {
-                    if (context.partitionId() == 2 && context.attemptNumber() == 0) {
-                        throw new IllegalStateException("injected failure of the first attempt of partition 2");
-                    }
-                }).build();
+        VmcDriver once = distributed(conv64(), 320, 3, new Sgd(0.05), new StochasticReconfiguration());
+        VmcDriver retried = VmcDriver.builder(conv64(), DistributedVmc.on(spark, ISING).withPartitions(3)
+                        .withTaskHook(context -> {
+                            if (context.partitionId() == 2 && context.attemptNumber() == 0) {
+                                throw new IllegalStateException("injected failure of the first attempt of partition 2");
+                            }
+                        }))
+                .samples(320).seed(5).optimizer(new Sgd(0.05)).sr(new StochasticReconfiguration()).build();
         once.runStep();
         retried.runStep();
         assertArrayEquals(((ARNN64) once.model()).flatParameters(), ((ARNN64) retried.model()).flatParameters());
     }
 
+    /** A model in the tasks' closure (small) or in a broadcast of its own (large): the same steps, bit for bit. */
+    @Test
+    void aModelShippedInABroadcastGivesTheStepsOfOneInTheClosure() {
+        VmcDriver inClosure = distributed(conv64(), 256, 2, new Sgd(0.05), new StochasticReconfiguration());
+        VmcDriver inBroadcast = VmcDriver.builder(conv64(), DistributedVmc.on(spark, ISING).withPartitions(2)
+                        .withInlineLimit(0))
+                .samples(256).seed(5).optimizer(new Sgd(0.05)).sr(new StochasticReconfiguration()).build();
+        for (int s = 0; s < 2; s++) {
+            assertEquals(inClosure.runStep().energy(), inBroadcast.runStep().energy(), 0, "energy of step " + s);
+        }
+        assertArrayEquals(((ARNN64) inClosure.model()).flatParameters(), ((ARNN64) inBroadcast.model()).flatParameters());
+        ModelBytes bytes = ModelBytes.of(conv64());
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                spark.sparkContext());
+        try (ModelShipment small = ModelShipment.of(jsc, bytes, bytes.size());
+             ModelShipment large = ModelShipment.of(jsc, bytes, bytes.size() - 1)) {
+            assertTrue(small instanceof ModelShipment.Inline, "a model of the limit rides in the closure");
+            assertTrue(large instanceof ModelShipment.Broadcasted, "a larger one gets a broadcast");
+            assertEquals(bytes.sha256(), large.model().sha256());
+        }
+    }
+
     @Test
     void aCheckpointResumesOnTheLocalDriver() throws IOException {
         Path file = dir.resolve("run.npz");
-        DistributedVmc remote = DistributedVmc.builder(spark, conv64(), ISING).samples(128).seed(5)
-                .optimizer(new Sgd(0.05)).sr(new StochasticReconfiguration()).partitions(2).checkpoint(file, 0).build();
+        VmcDriver remote = VmcDriver.builder(conv64(), DistributedVmc.on(spark, ISING).withPartitions(2)).samples(128)
+                .seed(5).optimizer(new Sgd(0.05)).sr(new StochasticReconfiguration()).checkpoint(file, 0).build();
         List<StepRecord> records = remote.run(1);
         assertEquals(1, records.size());
         VmcCheckpoint saved = VmcCheckpoint.load(file);

@@ -9,6 +9,7 @@ import io.jarnn.vmc.Sgd;
 import io.jarnn.vmc.StepRecord;
 import io.jarnn.vmc.StochasticReconfiguration;
 import io.jarnn.vmc.TransverseFieldIsing;
+import io.jarnn.vmc.VmcDriver;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,7 +42,7 @@ class ReadmeSparkExampleTest {
         // VMC: the operator is rebuilt on each executor from a serialisable recipe.
         OperatorSource ising = () -> new TransverseFieldIsing(HilbertSpace.spin(0.5, 20),
                 Lattice.chain(20, false), 1, 1);
-        DistributedVmc vmc = DistributedVmc.builder(spark, model, ising).samples(1024).seed(1)
+        VmcDriver vmc = DistributedVmc.builder(spark, model, ising).samples(1024).seed(1)
                 .optimizer(new Sgd(0.1)).sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO))
                 .build();
         StepRecord step = vmc.runStep();                                           // vmc.model(): the updated model

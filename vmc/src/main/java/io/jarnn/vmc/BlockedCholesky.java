@@ -90,9 +90,38 @@ final class BlockedCholesky {
                     l[r * size + col] = s / pivot;
                 }
             }
-            // The rows below: L[r, J] L[J, J]^T = a[r, J], a forward substitution per row.
-            for (int r = j0 + jb; r < size; r++) {
-                int row = r * size;
+            // The rows below: L[r, J] L[J, J]^T = a[r, J], a forward substitution per row, four
+            // rows at a time so that four independent chains of multiply-adds overlap (each entry
+            // keeps its own order of operations: the same bits as one row at a time).
+            int below = j0 + jb;
+            for (; below + 4 <= size; below += 4) {
+                int row0 = below * size;
+                int row1 = row0 + size;
+                int row2 = row1 + size;
+                int row3 = row2 + size;
+                for (int c = 0; c < jb; c++) {
+                    int col = j0 + c;
+                    int pivotRow = col * size;
+                    double s0 = a[row0 + col];
+                    double s1 = a[row1 + col];
+                    double s2 = a[row2 + col];
+                    double s3 = a[row3 + col];
+                    for (int k = j0; k < col; k++) {
+                        double x = l[pivotRow + k];
+                        s0 -= l[row0 + k] * x;
+                        s1 -= l[row1 + k] * x;
+                        s2 -= l[row2 + k] * x;
+                        s3 -= l[row3 + k] * x;
+                    }
+                    double pivot = l[pivotRow + col];
+                    l[row0 + col] = s0 / pivot;
+                    l[row1 + col] = s1 / pivot;
+                    l[row2 + col] = s2 / pivot;
+                    l[row3 + col] = s3 / pivot;
+                }
+            }
+            for (; below < size; below++) {
+                int row = below * size;
                 for (int c = 0; c < jb; c++) {
                     int col = j0 + c;
                     double s = a[row + col];
@@ -116,6 +145,11 @@ final class BlockedCholesky {
         kernels.accumulateTaps(lower, from * size, size, 0, 1, j0,
                 negatedUpper, j0, 0, size,
                 a, from * size + j0, size, rows, jb);
+    }
+
+    /** Entry (r, c) of the last factor L (for tests). */
+    double lower(int r, int c) {
+        return lower[r * size + c];
     }
 
     /** Solves A x = b with the last factor, b (length size) overwritten by x. */

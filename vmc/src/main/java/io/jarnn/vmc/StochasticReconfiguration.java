@@ -25,18 +25,28 @@ package io.jarnn.vmc;
  *     an n x n Cholesky; about n^2 P + n^3/3. Exactly the DENSE solution for lambda > 0 (not the
  *     minSR approximation of a pseudo-inverse: the shift is kept).</li>
  * <li>{@link Form#CG}: conjugate gradients on (S + lambda I) x = F with S v = Obar^T (Obar v) / n,
- *     never forming S; about 2 n P per iteration, x0 = 0, stopping when
+ *     never forming S (one pass over Obar per iteration, each row's dot product and update
+ *     together); about 2 n P per iteration, x0 = 0, stopping when
  *     ||F - (S + lambda I) x||_2 &lt;= tolerance ||F||_2 or after maxIterations.</li>
  * </ul>
  * {@link Form#AUTO} takes the cheapest by an estimate of each one's time ({@link #estimatedCost}):
  * the direct forms by their multiply-adds (Gram product and Cholesky, both cache-blocked products
- * of the kernels module), CG by its products' multiply-adds times an assumed
- * {@link #CG_ITERATIONS_ESTIMATE} iterations times {@link #CG_COST_PER_MULTIPLY_ADD}, since its
- * matrix-vector products stream the whole Jacobian from memory twice per iteration where the
- * direct forms reuse each loaded block (measured on the demo's (1024, 930) Jacobian: 92 CG
- * iterations to 1e-10, about 1 ms each, against 65 ms for the dense solve). A direct form whose
- * matrix would have more than {@link #DIRECT_MAX}^2 entries is never taken (memory). So
- * P &lt;= n gives DENSE, P &gt; n MINSR, until both are large (about 1200 each): then CG.
+ * of the kernels module), CG by its products' multiply-adds times the iterations its tolerance
+ * takes ({@link #cgIterationsEstimate}) times {@link #CG_COST_PER_MULTIPLY_ADD}, since its
+ * matrix-vector products stream the whole Jacobian from memory every iteration where the direct
+ * forms reuse each loaded block. Measured (thread CPU time on a loaded 2-vCPU machine) on the
+ * VmcStep system, an untrained (1024, 930) float64 Jacobian at shift 0.01: CG took 9, 24, 32,
+ * 42, 50, 71 and 92 iterations to the tolerances 1e-2, 1e-3, ..., 1e-6, 1e-8, 1e-10, about
+ * 0.85 ms each plus 4 ms, against 56 ms for the dense solve; its direction was within 2.3e-3 of
+ * the dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 626)
+ * the system gets harder as the model learns: 65 to 71 iterations to 1e-4, 75 to 94 to 1e-5,
+ * i.e. about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes. At 1e-5 the
+ * trajectory is as good as the dense one (mean energy of steps 81-100 within 4.7e-4 of the
+ * exact, dense 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this size: 90 iterations cost
+ * more than the Gram product and the factorisation. A direct form whose matrix would have more
+ * than {@link #DIRECT_MAX}^2 entries is never taken (memory). So P &lt;= n gives DENSE, P &gt; n
+ * MINSR, until a direct form's matrix is too large: then CG; with a looser tolerance CG comes
+ * earlier (at 1e-5 from about n = P = 1300).
  *
  * <p>Mutable: keeps its matrices and vectors between calls (sized for the last n, P) and the
  * diagnostics of the last solve. One per driver, not thread-safe.
@@ -48,10 +58,13 @@ public final class StochasticReconfiguration {
 
     /** Largest min(n, P) for which {@link Form#AUTO} may take a direct (Cholesky) solve. */
     public static final int DIRECT_MAX = 2048;
-    /** CG iterations {@link Form#AUTO} assumes (the demo's system takes 92 to the default tolerance). */
-    static final int CG_ITERATIONS_ESTIMATE = 100;
-    /** Time of one of CG's streamed multiply-adds in units of a cache-blocked one (measured: about 5). */
-    static final double CG_COST_PER_MULTIPLY_ADD = 5;
+    /**
+     * CG iterations per decade of its tolerance that {@link Form#AUTO} assumes (along the demo's
+     * trajectory: 65 to 71 to 1e-4, 75 to 94 to 1e-5; an untrained model takes half as many).
+     */
+    static final double CG_ITERATIONS_PER_DECADE = 18;
+    /** Time of one of CG's streamed multiply-adds in units of a cache-blocked one (measured: about 6). */
+    static final double CG_COST_PER_MULTIPLY_ADD = 6;
     /** NetKet's default {@code diag_shift}. */
     public static final double DEFAULT_DIAG_SHIFT = 0.01;
     public static final double DEFAULT_CG_TOLERANCE = 1e-10;
@@ -70,7 +83,6 @@ public final class StochasticReconfiguration {
     private double[] r = new double[0];
     private double[] q = new double[0];
     private double[] dir = new double[0];
-    private final io.jarnn.kernels.Kernels64 kernels = io.jarnn.kernels.Kernels64.active();
     private double[] nv = new double[0];
     private double[] transposed = new double[0];
 
@@ -137,34 +149,48 @@ public final class StochasticReconfiguration {
         return form;
     }
 
-    /** The form {@link Form#AUTO} takes for n samples and P parameters (see the class comment). */
+    /**
+     * The form {@link Form#AUTO} takes for n samples and P parameters at the default CG
+     * tolerance (see the class comment).
+     */
     public static Form automaticForm(int n, int p) {
+        return automaticForm(n, p, DEFAULT_CG_TOLERANCE);
+    }
+
+    /** The form {@link Form#AUTO} takes for n samples and P parameters when CG would stop at {@code cgTolerance}. */
+    public static Form automaticForm(int n, int p, double cgTolerance) {
         Form best = Form.CG;
         for (Form f : new Form[] {Form.MINSR, Form.DENSE}) {
-            if ((f == Form.DENSE ? p : n) <= DIRECT_MAX && estimatedCost(f, n, p) <= estimatedCost(best, n, p)) {
+            if ((f == Form.DENSE ? p : n) <= DIRECT_MAX
+                    && estimatedCost(f, n, p, cgTolerance) <= estimatedCost(best, n, p, cgTolerance)) {
                 best = f;
             }
         }
         return best;
     }
 
+    /** CG iterations {@link Form#AUTO} assumes to reach {@code cgTolerance}: {@link #CG_ITERATIONS_PER_DECADE} per decade. */
+    static double cgIterationsEstimate(double cgTolerance) {
+        return Math.max(1, Math.ceil(CG_ITERATIONS_PER_DECADE * -Math.log10(cgTolerance)));
+    }
+
     /**
      * The estimated time of a form in cache-blocked multiply-adds: DENSE the Gram product's upper
      * triangle n P (P + 1) / 2 and the Cholesky factorisation P^3 / 3; MINSR the same with n and P
-     * swapped; CG {@link #CG_ITERATIONS_ESTIMATE} iterations of 2 n P streamed multiply-adds.
+     * swapped; CG {@link #cgIterationsEstimate} iterations of 2 n P streamed multiply-adds.
      */
-    static double estimatedCost(Form form, int n, int p) {
+    static double estimatedCost(Form form, int n, int p, double cgTolerance) {
         return switch (form) {
             case DENSE -> (double) n * p * (p + 1) / 2 + (double) p * p * p / 3;
             case MINSR -> (double) p * n * (n + 1) / 2 + (double) n * n * n / 3;
-            case CG -> CG_ITERATIONS_ESTIMATE * 2.0 * n * p * CG_COST_PER_MULTIPLY_ADD;
+            case CG -> cgIterationsEstimate(cgTolerance) * 2.0 * n * p * CG_COST_PER_MULTIPLY_ADD;
             case AUTO -> throw new IllegalArgumentException("form: expected DENSE, MINSR or CG but got AUTO");
         };
     }
 
-    /** The form this SR uses for n samples and P parameters. */
+    /** The form this SR uses for n samples and P parameters (AUTO: by the cost estimates at this SR's CG tolerance). */
     public Form formFor(int n, int p) {
-        return form == Form.AUTO ? automaticForm(n, p) : form;
+        return form == Form.AUTO ? automaticForm(n, p, cgTolerance) : form;
     }
 
     /** The form of the last {@link #solve}. */
@@ -374,10 +400,6 @@ public final class StochasticReconfiguration {
             q = new double[p];
             dir = new double[p];
         }
-        if (nv.length != n) {
-            nv = new double[n];
-        }
-        double[] ot = transpose(o, n, p);
         int maxIterations = cgMaxIterations > 0 ? cgMaxIterations : Math.max(100, 2 * p);
         java.util.Arrays.fill(x, 0);
         System.arraycopy(force, 0, r, 0, p);
@@ -390,7 +412,7 @@ public final class StochasticReconfiguration {
         double target = cgTolerance * fNorm;
         int it = 0;
         while (Math.sqrt(rr) > target && it < maxIterations) {
-            applyShifted(o, ot, n, p, dir, q);
+            applyShifted(o, n, p, dir, q);
             double alpha = rr / dot(dir, q, p);
             for (int e = 0; e < p; e++) {
                 x[e] += alpha * dir[e];
@@ -414,21 +436,48 @@ public final class StochasticReconfiguration {
     }
 
     /**
-     * out = Obar^T (Obar v) / n + lambda v, both products through the kernels' matrix product as
-     * one-row products ({@code (Obar v)^T = v^T Obar^T}, then {@code nv^T Obar}) so that they run
-     * along the contiguous rows of {@code ot} = Obar^T and {@code o} = Obar.
+     * out = Obar^T (Obar v) / n + lambda v = lambda v + sum_b (Obar[b, :] . v / n) Obar[b, :], one
+     * row of Obar at a time: its dot product with v, then the row scaled into out while it is
+     * still in the level-1 cache. One pass over the Jacobian per iteration (the two products one
+     * after the other read it twice, and the first one its transposed copy), which is what an
+     * iteration's time is: CG streams the Jacobian from memory. Single-threaded, every sum in a
+     * fixed order.
      */
-    private void applyShifted(double[] o, double[] ot, int n, int p, double[] v, double[] out) {
-        java.util.Arrays.fill(nv, 0);
-        kernels.accumulateTaps(v, 0, p, 0, 1, p, ot, 0, 0, n, nv, 0, n, 1, n);
+    private void applyShifted(double[] o, int n, int p, double[] v, double[] out) {
         double inv = 1.0 / n;
-        for (int b = 0; b < n; b++) {
-            nv[b] *= inv;
-        }
         for (int e = 0; e < p; e++) {
             out[e] = diagShift * v[e];
         }
-        kernels.accumulateTaps(nv, 0, n, 0, 1, n, o, 0, 0, p, out, 0, p, 1, p);
+        for (int b = 0; b < n; b++) {
+            int row = b * p;
+            double c = rowDot(o, row, v, p) * inv;
+            for (int e = 0; e < p; e++) {
+                out[e] += c * o[row + e];
+            }
+        }
+    }
+
+    /**
+     * o[row .. row + p) . v in eight interleaved partial sums (added in a fixed order), so that
+     * the multiply-adds do not wait on one another.
+     */
+    private static double rowDot(double[] o, int row, double[] v, int p) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int e = 0;
+        for (; e + 8 <= p; e += 8) {
+            s0 += o[row + e] * v[e];
+            s1 += o[row + e + 1] * v[e + 1];
+            s2 += o[row + e + 2] * v[e + 2];
+            s3 += o[row + e + 3] * v[e + 3];
+            s4 += o[row + e + 4] * v[e + 4];
+            s5 += o[row + e + 5] * v[e + 5];
+            s6 += o[row + e + 6] * v[e + 6];
+            s7 += o[row + e + 7] * v[e + 7];
+        }
+        for (; e < p; e++) {
+            s0 += o[row + e] * v[e];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     private static double dot(double[] a, double[] b, int len) {

@@ -18,8 +18,12 @@ import java.util.Objects;
  *                weights 2 (E_loc - Ebar) / n
  *   update       d = optimizer(F); theta += d (in double, rounded once to the model's precision)
  * </pre>
- * The model is immutable; the driver holds the current one and its per-step buffers (samples,
- * Jacobian, energies, vectors), sized once. Everything depends on (model, seed, step) only, never
+ * The model is immutable; the driver holds the current one and the run's loop: update,
+ * listener, checkpoints, stop requests. Where a step's samples, local energies and direction are
+ * computed is its {@link StepStrategy}: on this machine by default ({@link StepStrategy#local},
+ * which holds the per-step buffers: samples, Jacobian, energies, sized once), or elsewhere
+ * ({@link #builder(AutoregressiveModel, StepStrategy)}; the spark module's Spark jobs), with the
+ * same loop, checkpoints and Ctrl-C handling. Everything depends on (model, seed, step) only, never
  * on thread counts, so a run resumed from a checkpoint ({@link Builder#resume}) continues bit for bit
  * the trajectory of an uninterrupted run.
  *
@@ -30,7 +34,7 @@ import java.util.Objects;
  * may be called from any thread (a Ctrl-C handler): the checkpoint is written after the current step.
  */
 public final class VmcDriver {
-    private final EnergyEstimator energies;
+    private final StepStrategy strategy;
     private final Optimizer optimizer;
     private final StochasticReconfiguration sr;
     private final int samples;
@@ -38,12 +42,9 @@ public final class VmcDriver {
     private final Path checkpointPath;
     private final int checkpointEvery;
     private final VmcListener listener;
-    private final ModelBridge bridge;
 
+    private AutoregressiveModel model;
     private long step;
-    private final double[] localEnergies;
-    private final double[] weights;
-    private final double[] jacobian;
     private final double[] gradient;
     private final double[] increment;
     private volatile boolean checkpointRequested;
@@ -56,7 +57,7 @@ public final class VmcDriver {
             throw new IllegalArgumentException("model: expected machinePow 2 (VMC samples |psi|^2) but got "
                     + model.config().machinePow());
         }
-        this.energies = Objects.requireNonNull(b.energies, "energies");
+        this.strategy = Objects.requireNonNull(b.strategy, "strategy");
         this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
         this.sr = b.sr;
         this.samples = b.samples;
@@ -64,11 +65,8 @@ public final class VmcDriver {
         this.checkpointPath = b.checkpointPath;
         this.checkpointEvery = b.checkpointEvery;
         this.listener = b.listener;
-        this.bridge = ModelBridge.of(model, samples);
+        this.model = model;
         int p = model.parameterCount();
-        this.localEnergies = new double[samples];
-        this.weights = new double[samples];
-        this.jacobian = sr == null ? null : new double[Math.multiplyExact(samples, p)];
         this.gradient = new double[p];
         this.increment = new double[p];
         this.step = b.step;
@@ -76,6 +74,7 @@ public final class VmcDriver {
             b.resumed.restoreOptimizer(optimizer);
             lastCheckpointStep = b.resumed.step();
         }
+        strategy.requireCompatible(model);
     }
 
     /**
@@ -83,12 +82,23 @@ public final class VmcDriver {
      * energies by {@link LocalEnergies} ({@link EnergyEstimator#of}).
      */
     public static Builder builder(AutoregressiveModel model, Operator hamiltonian) {
-        return new Builder(model, EnergyEstimator.of(hamiltonian));
+        return new Builder(model, StepStrategy.local(EnergyEstimator.of(hamiltonian)));
     }
 
     /** A driver of {@code model} (float32 or float64) whose local energies come from {@code energies}. */
     public static Builder builder(AutoregressiveModel model, EnergyEstimator energies) {
-        return new Builder(model, energies);
+        return new Builder(model, StepStrategy.local(energies));
+    }
+
+    /**
+     * A driver of {@code model} whose steps' samples, energies and directions come from
+     * {@code strategy} (e.g. Spark jobs); the run loop, update and checkpoints are this class's.
+     */
+    public static Builder builder(AutoregressiveModel model, StepStrategy strategy) {
+        if (strategy == null) {
+            throw new IllegalArgumentException("strategy: expected a step strategy but got null");
+        }
+        return new Builder(model, strategy);
     }
 
     /**
@@ -104,7 +114,7 @@ public final class VmcDriver {
 
     /** The current model (after {@link #step()} updates). */
     public AutoregressiveModel model() {
-        return bridge.model();
+        return model;
     }
 
     /** Updates done so far. */
@@ -188,51 +198,24 @@ public final class VmcDriver {
         return new VmcCheckpoint(model(), step, seed, optimizer.name(), optimizer.steps(), optimizer.state());
     }
 
-    /** One step: sample, local energies, gradient (SR), update. */
+    /**
+     * One step: the strategy's samples, local energies and direction, then the update. The
+     * record's update time includes the SR solve.
+     */
     public StepRecord runStep() {
-        int p = gradient.length;
+        StepEstimate e = strategy.estimate(model, step, stepSeed(seed, step), samples, sr, gradient);
+        if (e.failed()) {
+            throw new NonFiniteParametersException(step, "step " + step + ": the local energy of sample "
+                    + e.nonFiniteSample() + " is " + e.nonFiniteEnergy() + "; stopping with the model of step " + step
+                    + lastCheckpointNote());
+        }
         long t0 = System.nanoTime();
-        bridge.sample(stepSeed(seed, step));
-        long t1 = System.nanoTime();
-        energies.localEnergies(bridge.model(), bridge.configurations, samples, localEnergies);
-        double mean = 0;
-        for (int b = 0; b < samples; b++) {
-            double e = localEnergies[b];
-            if (!Double.isFinite(e)) {
-                throw new NonFiniteParametersException(step, "step " + step + ": the local energy of sample " + b
-                        + " is " + e + "; stopping with the model of step " + step + lastCheckpointNote());
-            }
-            mean += e;
-        }
-        mean /= samples;
-        double ss = 0;
-        for (int b = 0; b < samples; b++) {
-            double d = localEnergies[b] - mean;
-            ss += d * d;
-        }
-        double variance = samples > 1 ? ss / (samples - 1) : 0;
-        double stderr = Math.sqrt(variance / samples);
-        long t2 = System.nanoTime();
-        StochasticReconfiguration.Form form = null;
-        if (sr != null) {
-            bridge.jacobian(jacobian);
-        } else {
-            for (int b = 0; b < samples; b++) {
-                weights[b] = 2 * (localEnergies[b] - mean) / samples;
-            }
-            bridge.gradient(weights, gradient);
-        }
-        long t3 = System.nanoTime();
-        int iterations = 0;
-        if (sr != null) {
-            form = sr.solve(jacobian, samples, p, localEnergies, gradient);
-            iterations = sr.lastIterations();
-        }
         optimizer.update(gradient, increment);
-        bridge.setModel(ParameterUpdate.plus(bridge.model(), increment, step, lastCheckpointNote()));
-        long t4 = System.nanoTime();
-        StepRecord record = new StepRecord(step, samples, mean, stderr, variance, form, iterations,
-                t1 - t0, t2 - t1, t3 - t2, t4 - t3);
+        model = ParameterUpdate.plus(model, increment, step, lastCheckpointNote());
+        long update = System.nanoTime() - t0;
+        StepRecord record = new StepRecord(step, samples, e.energy(), Math.sqrt(e.variance() / samples), e.variance(),
+                e.srForm(), e.cgIterations(), e.samplingNanos(), e.localEnergyNanos(), e.gradientNanos(),
+                e.solveNanos() + update);
         step++;
         return record;
     }
@@ -248,7 +231,7 @@ public final class VmcDriver {
     /** Settings of a {@link VmcDriver}. */
     public static final class Builder {
         private AutoregressiveModel model;
-        private final EnergyEstimator energies;
+        private final StepStrategy strategy;
         private Optimizer optimizer;
         private StochasticReconfiguration sr;
         private int samples = 1024;
@@ -259,12 +242,12 @@ public final class VmcDriver {
         private VmcListener listener;
         private VmcCheckpoint resumed;
 
-        private Builder(AutoregressiveModel model, EnergyEstimator energies) {
+        private Builder(AutoregressiveModel model, StepStrategy strategy) {
             if (model == null) {
                 throw new IllegalArgumentException("model: expected a model but got null");
             }
             this.model = model;
-            this.energies = energies;
+            this.strategy = strategy;
         }
 
         /** Samples per step (default 1024). */

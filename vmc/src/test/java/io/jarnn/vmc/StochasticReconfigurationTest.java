@@ -97,12 +97,17 @@ class StochasticReconfigurationTest {
         assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(1024, 1025));
         assertEquals(Form.MINSR, StochasticReconfiguration.automaticForm(512, 100_000));
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(100_000, 1000));
-        // both sides large: CG's streamed products beat the cubic factorisation
-        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000));
+        // both sides large: at the default tolerance 1e-10 CG's 180 iterations still cost more
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(2000, 2000));
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1000, 1000));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX + 1));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(4096, 100_000));
         assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.CG).formFor(10, 5));
+        // a looser CG tolerance takes fewer iterations: at 1e-5 (90) CG wins from about n = P = 1300
+        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000, 1e-5));
+        assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.AUTO, 1e-5, 0).formFor(2000, 2000));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 930, 1e-5));
+        assertEquals(Form.DENSE, new StochasticReconfiguration(0.01, Form.AUTO, 1e-10, 0).formFor(1024, 930));
     }
 
     @Test
@@ -206,9 +211,65 @@ class StochasticReconfigurationTest {
         for (int i = 0; i < size; i++) {
             assertEquals(solved[i], threaded[i], 0, "x[" + i + "] on 3 threads");
         }
+        // Every entry of L is the fixed sequence of operations the class comment states: bit for
+        // bit the plain left-looking loops below (sizes whose rows below a block are not a
+        // multiple of four, so both the grouped and the single-row substitution run).
+        for (int n : new int[] {size, 71, 130}) {
+            double[] m = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    m[i * n + j] = a[(i % size) * size + j % size] + (i == j ? 1 : 0);
+                }
+            }
+            double[] expected = referenceFactor(m, n, BlockedCholesky.BLOCK);
+            BlockedCholesky blocked = new BlockedCholesky();
+            assertTrue(blocked.factor(m.clone(), n, 1));
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    assertEquals(expected[i * n + j], blocked.lower(i, j), 0, "L[" + i + ", " + j + "] of size " + n);
+                }
+            }
+        }
         double[] indefinite = a.clone();
         int last = size - 1;
         indefinite[last * size + last] = -1;
         assertTrue(!cholesky.factor(indefinite, size, 1), "a negative last pivot");
+    }
+
+    /**
+     * L of a by BlockedCholesky's order of operations, one entry at a time: for each block column,
+     * the earlier columns' fused multiply-adds in ascending order (the kernel's product), then the
+     * block's own columns by plain multiply and subtract, ascending.
+     */
+    private static double[] referenceFactor(double[] a0, int n, int block) {
+        double[] a = a0.clone();
+        double[] l = new double[n * n];
+        for (int j0 = 0; j0 < n; j0 += block) {
+            int jb = Math.min(block, n - j0);
+            for (int r = j0; r < n; r++) {
+                for (int c = j0; c < j0 + jb; c++) {
+                    double y = a[r * n + c];
+                    for (int k = 0; k < j0; k++) {
+                        y = Math.fma(l[r * n + k], -l[c * n + k], y);
+                    }
+                    a[r * n + c] = y;
+                }
+            }
+            for (int c = j0; c < j0 + jb; c++) {
+                double d = a[c * n + c];
+                for (int k = j0; k < c; k++) {
+                    d -= l[c * n + k] * l[c * n + k];
+                }
+                l[c * n + c] = Math.sqrt(d);
+                for (int r = c + 1; r < n; r++) {
+                    double s = a[r * n + c];
+                    for (int k = j0; k < c; k++) {
+                        s -= l[r * n + k] * l[c * n + k];
+                    }
+                    l[r * n + c] = s / l[c * n + c];
+                }
+            }
+        }
+        return l;
     }
 }

@@ -130,14 +130,50 @@ public final class NpzArchive {
         }
     }
 
-    /** Texts first (the admission may need them), then the arrays, each in archive order. */
+    /**
+     * As {@link #read(Path, ReadLimits, ArrayAdmission)}, of an archive held in memory (e.g. a
+     * model sent over the network): the same checks and the same errors, each message starting
+     * with {@code source} (what the bytes are, for the reader of the message) instead of a file
+     * name. A truncated archive is refused as such, even one cut between two entries.
+     *
+     * @throws NpyFormatException if the bytes are not a whole, readable archive within {@code limits}
+     */
+    public static NpzArchive read(byte[] bytes, String source, ReadLimits limits, ArrayAdmission admission)
+            throws IOException {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes: expected the bytes of an .npz archive but got null");
+        }
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(admission, "admission");
+        InMemoryZip zip = InMemoryZip.of(bytes, source, limits);
+        return readEntries(Collections.enumeration(zip.entries()), zip::open, source, bytes.length, limits, admission);
+    }
+
+    /** {@link #read(byte[], String, ReadLimits, ArrayAdmission)} admitting every array. */
+    public static NpzArchive read(byte[] bytes, String source, ReadLimits limits) throws IOException {
+        return read(bytes, source, limits, ArrayAdmission.ANY);
+    }
+
+    /** Opens one entry's content. */
+    @FunctionalInterface
+    private interface EntryOpener {
+        InputStream open(ZipEntry entry) throws IOException;
+    }
+
     private static NpzArchive readEntries(ZipFile zip, String source, long archiveSize, ReadLimits limits,
                                           ArrayAdmission admission) throws IOException {
+        return readEntries(zip.entries(), zip::getInputStream, source, archiveSize, limits, admission);
+    }
+
+    /** Texts first (the admission may need them), then the arrays, each in archive order. */
+    private static NpzArchive readEntries(Enumeration<? extends ZipEntry> entries, EntryOpener zip, String source,
+                                          long archiveSize, ReadLimits limits, ArrayAdmission admission)
+            throws IOException {
         SequencedMap<String, NdArray> arrays = new LinkedHashMap<>();
         SequencedMap<String, String> texts = new LinkedHashMap<>();
         ByteBudget budget = new ByteBudget(limits.maxTotalBytes());
         SequencedMap<String, ZipEntry> arrayEntries = new LinkedHashMap<>();
-        Enumeration<? extends ZipEntry> entries = zip.entries();
         while (entries.hasMoreElements()) {
             ZipEntry entry = entries.nextElement();
             String name = entry.getName();
@@ -186,10 +222,10 @@ public final class NpzArchive {
      * Reads one entry through the shared budget and checks its CRC, which {@link ZipFile} does
      * not do itself (a corrupt stored entry would otherwise pass unnoticed).
      */
-    private static <T> T readEntry(ZipFile zip, ZipEntry entry, String entrySource, ByteBudget budget,
+    private static <T> T readEntry(EntryOpener zip, ZipEntry entry, String entrySource, ByteBudget budget,
             EntryReader<T> reader) throws IOException {
         budget.requireDeclared(entry.getSize(), entrySource);
-        try (InputStream raw = zip.getInputStream(entry);
+        try (InputStream raw = zip.open(entry);
                 CheckedInputStream in = new CheckedInputStream(new BudgetedInputStream(raw, budget, entrySource),
                         new CRC32())) {
             T value = reader.read(in);

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * The demo's VMC step (ARNNConv1D, 3 layers, 8 features, kernel 7, float64, on the open
  * transverse-field Ising chain N = 20, J = h = 1, 1024 exact samples, SR with shift 0.01 and SGD
  * lr 0.1) on one machine ({@code local}: {@link VmcDriver#runStep}, the model on 2 threads) and
- * as a Spark job on {@code local[2]} with 2 partitions ({@code spark}: {@link DistributedVmc#runStep}):
+ * as a Spark job on {@code local[2]} with 2 partitions ({@code spark}: {@link VmcDriver#runStep} on
+ * {@link DistributedVmc}'s steps):
  * their ratio is the per-step overhead of Spark. Run: {@code ./jarnn spark-bench SparkVmcStep}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -54,7 +55,7 @@ public class SparkVmcStep {
 
     private SparkSession spark;
     private VmcDriver local;
-    private DistributedVmc distributed;
+    private VmcDriver distributed;
 
     @Setup
     public void setUp() {
@@ -65,8 +66,9 @@ public class SparkVmcStep {
                     .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO)).build();
         } else {
             spark = SparkSessions.builder("local[2]", "jarnn-bench").getOrCreate();
-            distributed = DistributedVmc.builder(spark, model, ISING).samples(samples).seed(1).optimizer(new Sgd(0.1))
-                    .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO)).partitions(2).build();
+            distributed = VmcDriver.builder(model, DistributedVmc.on(spark, ISING).withPartitions(2)).samples(samples)
+                    .seed(1).optimizer(new Sgd(0.1))
+                    .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO)).build();
         }
     }
 
