@@ -210,6 +210,20 @@ public final class HilbertSpace {
         return -1;
     }
 
+    /**
+     * Whether {@code value} is a local state: {@link #localIndexOrNegative} without its early
+     * exit, so that the check of a random configuration takes no data-dependent branch (the
+     * early exit mispredicted on every other element of a random spin configuration: the check
+     * cost 6.5 us per N = 1024 sample, about a sixth of the conv1d model's forward).
+     */
+    private boolean isLocalValue(float value) {
+        boolean found = false;
+        for (float v : localValues) {
+            found |= v == value;
+        }
+        return found;
+    }
+
     /** Local index of {@code value}; an {@link IllegalArgumentException} if it is not a local state. */
     public int localIndex(float value) {
         int k = localIndexOrNegative(value);
@@ -238,7 +252,7 @@ public final class HilbertSpace {
         int off = configurations.offset();
         int n = configurations.size();
         for (int i = 0; i < n; i++) {
-            if (localIndexOrNegative(a[off + i]) < 0) {
+            if (!isLocalValue(a[off + i])) {
                 throw new IllegalArgumentException(argument + ": element [" + (i / size) + ", " + (i % size)
                         + "] is " + a[off + i] + ", expected one of " + Arrays.toString(localValues)
                         + " (" + description + ")");

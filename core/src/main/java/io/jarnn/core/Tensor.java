@@ -173,6 +173,17 @@ public final class Tensor implements NdArray {
         return this;
     }
 
+    /**
+     * As {@link #requireShape(String, int...)} for a rank-3 tensor, without the varargs array: a
+     * model's allocation-free full forward checks its (batch, N, localSize) output on every call.
+     */
+    public Tensor requireShape(String argument, int d0, int d1, int d2) {
+        if (shape.length != 3 || shape[0] != d0 || shape[1] != d1 || shape[2] != d2) {
+            return requireShape(argument, new int[] {d0, d1, d2});
+        }
+        return this;
+    }
+
     /** Throws an {@link IllegalArgumentException} naming {@code argument} unless the rank matches. */
     public Tensor requireRank(String argument, int expectedRank) {
         if (shape.length != expectedRank) {

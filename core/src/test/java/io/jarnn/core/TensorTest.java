@@ -221,6 +221,11 @@ class TensorTest {
         assertRejected(() -> Tensor.zeros(6).requireShape("x", 2, 3), "x", "(2, 3)", "(6,)");
         Tensor cube = Tensor.zeros(2, 3, 1);
         assertSame(cube, cube.requireShape("x", 2, 3, 1));
+        assertRejected(() -> cube.requireShape("x", 2, 3, 2), "x", "(2, 3, 2)", "(2, 3, 1)");
+        assertRejected(() -> cube.requireShape("x", 1, 3, 1), "x", "(1, 3, 1)", "(2, 3, 1)");
+        assertRejected(() -> cube.requireShape("x", 2, 1, 1), "x", "(2, 1, 1)", "(2, 3, 1)");
+        assertRejected(() -> t.requireShape("x", 2, 3, 1), "x", "(2, 3, 1)", "(2, 3)");
+        assertRejected(() -> Tensor.zeros(2, 3, 1, 1).requireShape("x", 2, 3, 1), "x", "(2, 3, 1)", "(2, 3, 1, 1)");
         assertRejected(() -> t.requireRank("y", 3), "y", "rank-3", "(2, 3)");
         assertRejected(() -> t.copyFrom(Tensor.zeros(3, 2)), "source", "(2, 3)", "(3, 2)");
         assertEquals("(2, 3)", Shapes.format(2, 3));

@@ -15,13 +15,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * {@link VectorKernels#accumulateTaps} must be BITWISE equal to the scalar reference: its
  * javadoc fixes one fused multiply-add per (tap, input) in ascending order for every output
- * element, so the register blocking (4x4, 2x4, 4x2 and 8x1 vectors, single rows, padded and masked
+ * element, so the register blocking (6x4, 4x4, 2x4, 4x2 and 8x1 vectors, single rows, padded and masked
  * column tails) may change nothing. Shapes straddle the lane count in every direction.
  */
 class AccumulateTapsEquivalenceTest {
     private static final int LANES = VectorLanes.FLOATS.length();
-    /** 1..9 cover the 4- and 8-row blocks and every remainder; 17 = two 8-blocks and a single row. */
-    private static final int[] ROWS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 17};
+    /**
+     * 1..9 cover the 6-, 4- and 8-row blocks and every remainder; 12 = two 6-blocks, 16 = two
+     * 6-blocks and a 4-block (a hidden layer's 16 outputs), 17 = two 8-blocks and a single row.
+     */
+    private static final int[] ROWS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 17};
     /**
      * Output widths around one, two and four vectors of the running species, so that the
      * 4-vector, 2-vector and 1-vector column blocks and both column tails are entered at every

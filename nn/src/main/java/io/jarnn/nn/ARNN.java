@@ -49,6 +49,10 @@ public final class ARNN implements AutoregressiveModel {
      * (see {@link MaskedConv1D#forwardPlanar}); 0 for the row-major path.
      */
     private final int planarStride;
+    /** Positions per block of the planar forward's wavefront (see {@link #forwardChunkPlanar}). */
+    private final int planarBlock;
+    /** Floats of all of one sample's planes in the planar forward: its input and every layer's output. */
+    private final int planarFloats;
     /**
      * Whether full forwards run feature-major from the first layer to the last (every layer
      * dense; see {@link MaskedDense1D#forwardFeatureMajor}): a chunk, at most
@@ -71,6 +75,13 @@ public final class ARNN implements AutoregressiveModel {
         this.maxWidth = width;
         this.planarStride = layers.stream().allMatch(l -> l instanceof MaskedConv1D)
                 ? config.hilbert().size() + Tuning.PLANAR_ROW_GAP : 0;
+        int planes = layers.get(0).inFeatures();
+        for (MaskedLayer l : layers) {
+            planes = Math.addExact(planes, l.outFeatures());
+        }
+        this.planarFloats = planarStride == 0 ? 0 : Math.multiplyExact(planes, planarStride);
+        this.planarBlock = Math.max(Tuning.PLANAR_BLOCK_QUANTUM,
+                Tuning.PLANAR_BLOCK_FLOATS / width / Tuning.PLANAR_BLOCK_QUANTUM * Tuning.PLANAR_BLOCK_QUANTUM);
         this.featureMajor = layers.stream().allMatch(l -> l instanceof MaskedDense1D);
         long perSample = (long) config.hilbert().size() * width;
         this.chunkRows = (int) Math.max(1, Math.min(Tuning.MAX_CHUNK_ROWS, Tuning.CHUNK_TARGET_FLOATS / perSample));
@@ -202,6 +213,14 @@ public final class ARNN implements AutoregressiveModel {
 
     int chunkFloats() {
         return chunkRows * Math.max(config.hilbert().size(), planarStride) * maxWidth;
+    }
+
+    /**
+     * Floats of each of a {@link Workspace}'s buffers: a chunk's activations, or all of one
+     * sample's planes in the planar forward, whichever is more.
+     */
+    int forwardBufferFloats() {
+        return Math.max(chunkFloats(), planarFloats);
     }
 
     /** Rows (samples) per parallel chunk of a full forward; fixed by the model's shape, never by threads. */
@@ -358,33 +377,45 @@ public final class ARNN implements AutoregressiveModel {
     private void forwardLogPsi(Tensor inputs, Tensor out, Workspace ws) {
         int batch = inputs.dim(0);
         int chunks = (batch + chunkRows - 1) / chunkRows;
-        ws.ensureWorkers(ParallelChunks.workers(chunks, threads));
-        ParallelChunks.run(chunks, threads, (worker, chunk) -> {
-            int first = chunk * chunkRows;
-            int rows = Math.min(chunkRows, batch - first);
-            forwardChunk(inputs, first, rows, out, ws.buffer(worker, Workspace.INPUT),
-                    ws.buffer(worker, Workspace.OUTPUT), ws.buffer(worker, Workspace.SCRATCH));
-        });
-        requireFinite(inputs, out);
+        int workers = ParallelChunks.workers(chunks, threads);
+        ws.ensureWorkers(workers);
+        if (workers == 1) {
+            // On the calling thread without the capturing lambda: a forward allocates nothing.
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                forwardChunkChecked(inputs, batch, chunk, out, ws, 0);
+            }
+            return;
+        }
+        ParallelChunks.run(chunks, threads, (worker, chunk) -> forwardChunkChecked(inputs, batch, chunk, out, ws, worker));
+    }
+
+    /** Chunk {@code chunk} of the batch through every layer with worker {@code worker}'s buffers, its rows then checked finite. */
+    private void forwardChunkChecked(Tensor inputs, int batch, int chunk, Tensor out, Workspace ws, int worker) {
+        int first = chunk * chunkRows;
+        int rows = Math.min(chunkRows, batch - first);
+        forwardChunk(inputs, first, rows, out, ws.buffer(worker, Workspace.INPUT),
+                ws.buffer(worker, Workspace.OUTPUT), ws.buffer(worker, Workspace.SCRATCH));
+        requireFinite(inputs, out, first, rows);
     }
 
     /**
-     * Throws for the first non-finite entry of the (batch, N, localSize) logPsi {@code out},
-     * naming its sample and site and where the forward stopped being finite. One pass over the
-     * output after all chunks, on the calling thread, so the sample named does not depend on
-     * the thread count.
+     * Throws for the first non-finite entry of rows [first, first + rows) of the (batch, N,
+     * localSize) logPsi {@code out}, naming its sample and site and where the forward stopped
+     * being finite. Each chunk checks its own rows while they are in cache (one serial pass
+     * after all chunks was a twentieth of the conv1d forward, run on one thread whatever the
+     * thread count); {@link ParallelChunks#run} rethrows the failure of the lowest chunk, so the
+     * sample named does not depend on the thread count.
      */
-    private void requireFinite(Tensor inputs, Tensor out) {
+    private void requireFinite(Tensor inputs, Tensor out, int first, int rows) {
         if (hilbert().isConstrained()) {
-            requireFiniteAllowed(inputs, out);
+            requireFiniteAllowed(inputs, out, first, rows);
             return;
         }
         float[] a = out.array();
+        int perSample = hilbert().size() * hilbert().localSize();
         int off = out.offset();
-        int size = out.size();
-        for (int e = 0; e < size; e++) {
+        for (int e = first * perSample; e < (first + rows) * perSample; e++) {
             if (!Float.isFinite(a[off + e])) {
-                int perSample = hilbert().size() * hilbert().localSize();
                 int b = e / perSample;
                 int site = e % perSample / hilbert().localSize();
                 throw NonFiniteDiagnosis.of(this, "logPsi of sample " + b + " at site " + site + " is " + a[off + e],
@@ -394,14 +425,13 @@ public final class ARNN implements AutoregressiveModel {
     }
 
     /** As {@link #requireFinite} on a constrained space, where only forbidden entries may be -infinity. */
-    private void requireFiniteAllowed(Tensor inputs, Tensor out) {
+    private void requireFiniteAllowed(Tensor inputs, Tensor out, int first, int rows) {
         HilbertSpace h = hilbert();
         int n = h.size();
         int ls = h.localSize();
         float[] a = out.array();
         float[] x = inputs.array();
-        int batch = inputs.dim(0);
-        for (int b = 0; b < batch; b++) {
+        for (int b = first; b < first + rows; b++) {
             int before = 0;
             for (int i = 0; i < n; i++) {
                 int lo = SectorRule.lowest(h, i, before);
@@ -457,39 +487,63 @@ public final class ARNN implements AutoregressiveModel {
      */
     private void forwardChunkPlanar(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b,
                                     float[] scratch) {
+        // One sample at a time, and within it a wavefront: every layer (and selu, and the
+        // normalisation) on a block of positions before the next block, as the layers are
+        // causal: a block needs only earlier positions of the layer below, already computed.
+        // All of a sample's planes lie one after the other in a (see planarFloats), so each
+        // layer still reads the earlier blocks of its input; a block's planes and the weights
+        // stay in L1. Every element takes the same operations whatever the split: the same bits.
         int n = hilbert().size();
+        int ls = hilbert().localSize();
         int stride = planarStride;
+        int block = planarBlock;
         float[] in = inputs.array();
+        float[] o = out.array();
+        float pow = machinePow();
+        boolean constrained = hilbert().isConstrained();
+        int logits = 0;
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(in, inputs.offset() + (first + r) * n, a, r * stride, n);
-        }
-        float[] x = a;
-        float[] y = b;
-        for (int l = 0; l < layers.size(); l++) {
-            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
-            layer.forwardPlanar(kernels, x, 0, rows, y, 0, stride);
-            float[] t = x;
-            x = y;
-            y = t;
-            if (l + 1 < layers.size()) {
-                kernels.selu(x, 0, x, 0, rows * layer.outFeatures() * stride);
+            System.arraycopy(in, inputs.offset() + (first + r) * n, a, 0, n);
+            int outRow = out.offset() + (first + r) * n * ls;
+            for (int from = 0; from < n; from += block) {
+                int to = Math.min(n, from + block);
+                int x = 0;
+                int y = layers.get(0).inFeatures() * stride;
+                for (int l = 0; l < layers.size(); l++) {
+                    MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+                    layer.forwardPlanarPositions(kernels, a, x, a, y, stride, from, to);
+                    if (l + 1 < layers.size()) {
+                        for (int c = 0; c < layer.outFeatures(); c++) {
+                            kernels.selu(a, y + c * stride + from, a, y + c * stride + from, to - from);
+                        }
+                    }
+                    x = y;
+                    y += layer.outFeatures() * stride;
+                }
+                logits = x;
+                if (!constrained) {
+                    // Normalised along the positions (bitwise logNormalizeRows), then to rows of localSize.
+                    kernels.logNormalizeColumns(a, x + from, stride, b, from, stride, ls, to - from, pow);
+                    for (int k = 0; k < ls; k++) {
+                        for (int i = from; i < to; i++) {
+                            o[outRow + i * ls + k] = b[k * stride + i];
+                        }
+                    }
+                }
+            }
+            if (constrained) {
+                // The sector rule works on rows of logits: transpose them, then as the row-major path.
+                for (int k = 0; k < ls; k++) {
+                    for (int i = 0; i < n; i++) {
+                        scratch[(r * n + i) * ls + k] = a[logits + k * stride + i];
+                    }
+                }
             }
         }
-        int ls = hilbert().localSize();
-        float[] o = out.array();
-        int outRows = out.offset() + first * n * ls;
-        if (hilbert().isConstrained()) {
-            // The sector rule works on rows of logits: transpose them, then as the row-major path.
-            transposeSamples(x, stride, rows, ls, scratch, 0);
-            kernels.logNormalizeRows(scratch, 0, o, outRows, rows * n, ls, machinePow());
+        if (constrained) {
+            kernels.logNormalizeRows(scratch, 0, o, out.offset() + first * n * ls, rows * n, ls, pow);
             maskToSector(inputs, first, rows, scratch, out);
-            return;
         }
-        // Normalised along the positions (bitwise logNormalizeRows), then to rows of localSize.
-        for (int r = 0; r < rows; r++) {
-            kernels.logNormalizeColumns(x, r * ls * stride, stride, y, r * ls * stride, stride, ls, n, machinePow());
-        }
-        transposeSamples(y, stride, rows, ls, o, outRows);
     }
 
     /**
@@ -528,23 +582,6 @@ public final class ARNN implements AutoregressiveModel {
             kernels.logNormalizeColumns(x, i * ls * rows, rows, y, i * ls * rows, rows, ls, rows, machinePow());
         }
         Transpose.of(y, 0, n * ls, rows, o, outRows);
-    }
-
-    /**
-     * Planar (samples, width, positions) with rows {@code stride} apart to row-major
-     * (samples, positions, width) at {@code dstOff}.
-     */
-    private void transposeSamples(float[] src, int stride, int rows, int width, float[] dst, int dstOff) {
-        int n = hilbert().size();
-        for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < width; k++) {
-                int from = (r * width + k) * stride;
-                int to = dstOff + r * n * width + k;
-                for (int i = 0; i < n; i++) {
-                    dst[to + i * width] = src[from + i];
-                }
-            }
-        }
     }
 
     /** Applies {@link SectorRule} to the logPsi rows of [first, first + rows), from their logits x. */

@@ -164,25 +164,34 @@ public final class MaskedConv1D extends MaskedLayer {
      * Strides that are not a multiple of 4 KiB keep a sample's rows off one cache set.
      */
     void forwardPlanar(Kernels kernels, float[] x, int xOff, int samples, float[] y, int yOff, int stride) {
-        int edge = Math.min(shift(0), sites);
-        int interior = sites - edge;
         for (int s = 0; s < samples; s++) {
-            int xs = xOff + s * in * stride;
-            int ys = yOff + s * out * stride;
-            for (int c = 0; c < out; c++) {
-                Arrays.fill(y, ys + c * stride, ys + c * stride + sites, bias[c]);
-            }
-            if (interior > 0) {
-                kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
-                        x, xs, dilation, stride, y, ys + edge, stride, out, interior);
-            }
-            // The first sites, whose earliest taps fall before site 0, take only the others.
-            for (int t = 0; t < edge; t++) {
-                int k0 = firstTap(t);
-                if (k0 < taps) {
-                    kernels.accumulateTaps(weightsByOutput, k0 * in, taps * in, in, taps - k0, in,
-                            x, xs + t - shift(k0), dilation, stride, y, ys + t, stride, out, 1);
-                }
+            forwardPlanarPositions(kernels, x, xOff + s * in * stride, y, yOff + s * out * stride, stride, 0, sites);
+        }
+    }
+
+    /**
+     * {@link #forwardPlanar} of one sample restricted to the positions {@code [from, to)}: those
+     * positions of every output row are set (bias, then the taps), and x is read only at
+     * positions before {@code to}. A causal layer's positions can so run in blocks, every layer
+     * of a model on one block before the next block (the planar forward's wavefront, whose
+     * working set stays in L1). Each element takes exactly the operations of
+     * {@link #forwardPlanar}, so any split of the positions gives the same bits.
+     */
+    void forwardPlanarPositions(Kernels kernels, float[] x, int xOff, float[] y, int yOff, int stride, int from, int to) {
+        int edge = Math.min(shift(0), sites);
+        for (int c = 0; c < out; c++) {
+            Arrays.fill(y, yOff + c * stride + from, yOff + c * stride + to, bias[c]);
+        }
+        int first = Math.max(from, edge);
+        if (first < to) {
+            kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
+                    x, xOff + first - shift(0), dilation, stride, y, yOff + first, stride, out, to - first);
+        }
+        for (int t = from; t < Math.min(to, edge); t++) {
+            int k0 = firstTap(t);
+            if (k0 < taps) {
+                kernels.accumulateTaps(weightsByOutput, k0 * in, taps * in, in, taps - k0, in,
+                        x, xOff + t - shift(k0), dilation, stride, y, yOff + t, stride, out, 1);
             }
         }
     }

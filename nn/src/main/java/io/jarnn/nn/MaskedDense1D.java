@@ -160,8 +160,14 @@ public final class MaskedDense1D extends MaskedLayer {
     private void accumulateSite(Kernels kernels, int j, float[] inputs, int inputsOff, int cols,
                                 float[] y, int yOff) {
         int k = spec.panelRows(j);
-        if (k > 0) {
-            kernels.accumulateTaps(panels, panelOffsets[j], k, 0, 1, k, inputs, inputsOff, 0, cols,
+        // The reduction in blocks, each accumulated into y before the next: a block of the
+        // inputs (Tuning.DENSE_REDUCTION_BLOCK rows of cols floats) stays in L1 while every
+        // output row passes over it, where the whole reduction (up to N*in rows, 1 MiB) was
+        // streamed from L2 once per four output rows. Each element of y still takes its fused
+        // multiply-adds in ascending k: the same bits.
+        for (int k0 = 0; k0 < k; k0 += Tuning.DENSE_REDUCTION_BLOCK) {
+            int kb = Math.min(Tuning.DENSE_REDUCTION_BLOCK, k - k0);
+            kernels.accumulateTaps(panels, panelOffsets[j] + k0, k, 0, 1, kb, inputs, inputsOff + k0 * cols, 0, cols,
                     y, yOff, cols, out, cols);
         }
     }

@@ -29,11 +29,29 @@ final class Tuning {
     static final int DENSE_COLUMN_BLOCK = 64;
 
     /**
+     * Rows of the reduction per block of a feature-major dense product: 128 rows of
+     * {@link #DENSE_COLUMN_BLOCK} inputs are 32 KiB, in L1 with the panel's slice while all
+     * output rows pass over them.
+     */
+    static final int DENSE_REDUCTION_BLOCK = 128;
+
+    /**
      * Floats between the end of one row (N positions) and the next in the planar layout of a
      * convolutional model's full forward: rows 4 KiB apart (N = 1024) would all map to the same
      * L1 set; 16 floats more put each on the next cache line's set.
      */
     static final int PLANAR_ROW_GAP = 16;
+
+    /**
+     * Floats of one layer's plane that a block of positions of the planar full forward may
+     * cover (16 KiB): every layer runs on a block of positions before the next block, and a
+     * block's input and output planes with the weights stay in a 48 KiB L1. 256 positions at
+     * f = 16, 64 at f = 64.
+     */
+    static final int PLANAR_BLOCK_FLOATS = 1 << 12;
+
+    /** Block sizes of the planar forward are multiples of this: four 16-lane vectors, the kernel's widest tile. */
+    static final int PLANAR_BLOCK_QUANTUM = 64;
 
     /**
      * Rows of dY^T (64 samples each) per slice of the dense input gradient's reduction: 128 rows

@@ -28,7 +28,7 @@ public final class Workspace {
 
     /** Whether this workspace fits forwards of {@code other} (the same chunk size; any threads). */
     boolean fits(ARNN other) {
-        return other.chunkFloats() == model.chunkFloats();
+        return other.forwardBufferFloats() == model.forwardBufferFloats();
     }
 
     /**
@@ -49,7 +49,7 @@ public final class Workspace {
     float[] buffer(int worker, int role) {
         float[][] mine = buffers[worker];
         if (mine[role] == null) {
-            mine[role] = new float[model.chunkFloats() + Kernels.OVERREAD_PADDING];
+            mine[role] = new float[model.forwardBufferFloats() + Kernels.OVERREAD_PADDING];
         }
         return mine[role];
     }
