@@ -291,12 +291,19 @@ final class Backprop {
             }
             int xRows = ws.inputStash(l, block);
             int xStride = ws.inputStride(l);
-            // Sample rows a gap apart: rows of 4 KiB multiples would all fall in one cache set.
-            backward.transpose(a, act[l], cols, n * in, cols, stash, xRows, xStride);
             if (jac != null) {
+                // Sample rows a gap apart: rows of 4 KiB multiples would all fall in one cache set.
+                backward.transpose(a, act[l], cols, n * in, cols, stash, xRows, xStride);
                 for (int r = 0; r < rows; r++) {
                     layer.backwardParametersFeatureMajor(kernels, stash, xRows + r * xStride, xStride, 0, stash, g + r,
                             cols, 0, 1, 1, w.ones, jac, jacOff + (first + r) * count + params[l]);
+                }
+            } else {
+                // Column slabs, each holding its columns of the block's samples contiguously.
+                int slab = Tuning.DENSE_GRADIENT_SLAB;
+                for (int k0 = 0, s = 0; k0 < n * in; k0 += slab, s++) {
+                    backward.transpose(a, act[l] + k0 * cols, cols, Math.min(slab, n * in - k0), cols, stash,
+                            xRows + s * ws.slabStride(), slab);
                 }
             }
             if (l > 0) {
@@ -321,16 +328,18 @@ final class Backprop {
         int full = rows / ws.blockRows;
         for (int l = 0; l < layers.size(); l++) {
             MaskedDense1D layer = (MaskedDense1D) layers.get(l);
-            int xStride = ws.inputStride(l);
+            int slab = Tuning.DENSE_GRADIENT_SLAB;
             if (full > 0) {
-                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, 0), xStride,
-                        ws.inputStash(l, 1) - ws.inputStash(l, 0), w.stash, ws.gradientStash(l, 0), ws.blockRows,
-                        ws.gradientStash(l, 1) - ws.gradientStash(l, 0), full, ws.blockRows, w.ones, partial, params[l]);
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, 0), slab,
+                        ws.inputStash(l, 1) - ws.inputStash(l, 0), slab, ws.slabStride(), w.stash,
+                        ws.gradientStash(l, 0), ws.blockRows, ws.gradientStash(l, 1) - ws.gradientStash(l, 0), full,
+                        ws.blockRows, w.ones, partial, params[l]);
             }
             if (full < blocks) {
                 int cols = rows - full * ws.blockRows;
-                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, full), xStride, 0, w.stash,
-                        ws.gradientStash(l, full), cols, 0, 1, cols, w.ones, partial, params[l]);
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, full), slab, 0, slab,
+                        ws.slabStride(), w.stash, ws.gradientStash(l, full), cols, 0, 1, cols, w.ones, partial,
+                        params[l]);
             }
         }
     }

@@ -80,8 +80,10 @@ public final class GradientWorkspace {
             for (int l = 0; l < depth; l++) {
                 MaskedLayer layer = layers.get(l);
                 inputStride[l] = Math.addExact(n * layer.inFeatures(), Tuning.PLANAR_ROW_GAP);
-                gradientStash[l] = Math.addExact(inputStash[l], Math.multiplyExact(blocks,
-                        Math.multiplyExact(blockRows, inputStride[l])));
+                int slabs = (n * layer.inFeatures() + Tuning.DENSE_GRADIENT_SLAB - 1) / Tuning.DENSE_GRADIENT_SLAB;
+                int blockInput = Math.max(Math.multiplyExact(blockRows, inputStride[l]),
+                        Math.multiplyExact(slabs, slabStride()));
+                gradientStash[l] = Math.addExact(inputStash[l], Math.multiplyExact(blocks, blockInput));
                 inputStash[l + 1] = Math.addExact(gradientStash[l], Math.multiplyExact(blocks,
                         Math.multiplyExact(blockRows, n * layer.outFeatures())));
             }
@@ -96,8 +98,9 @@ public final class GradientWorkspace {
 
     /**
      * Where a dense chunk's blocks keep what its parameter gradient needs, per layer and block:
-     * the layer's input as sample rows ({@link #inputStride} apart) and the gradient of its
-     * output, (N*out, blockRows); empty for other layouts.
+     * the layer's input (in column slabs, {@link #slabStride}, or for a Jacobian as sample rows,
+     * {@link #inputStride} apart) and the gradient of its output, (N*out, blockRows); empty for
+     * other layouts.
      */
     private final int[] inputStash;
     private final int[] gradientStash;
@@ -121,6 +124,16 @@ public final class GradientWorkspace {
      */
     int inputStride(int l) {
         return inputStride[l];
+    }
+
+    /**
+     * Floats from one column slab of a block's stashed layer input to the next, when the chunk
+     * stashes it in slabs for its parameter gradient ({@link Tuning#DENSE_GRADIENT_SLAB} columns
+     * of each of the block's samples, contiguous); a Jacobian stashes sample rows instead
+     * ({@link #inputStride}). Either fits a block's room.
+     */
+    int slabStride() {
+        return blockRows * Tuning.DENSE_GRADIENT_SLAB;
     }
 
     private int blocksPerChunk() {
