@@ -177,6 +177,7 @@ public final class GradientWorkspace {
         /** Ones, at least a chunk's rows and padding: the feature-major bias gradient's sums as products. */
         final float[] ones;
         private float[] partial;
+        private float[] panel;
 
         Worker() {
             int n = model.hilbert().size();
@@ -193,6 +194,25 @@ public final class GradientWorkspace {
             chosen = new int[blockRows * n];
             chosenIndices = new float[blockRows * n];
             stash = new float[Math.addExact(stashFloats, Kernels.OVERREAD_PADDING)];
+        }
+
+        /**
+         * One dense site's parameter-gradient panel (or a layer's bias gradient), summed from
+         * zero and added to the gradient while in cache (one thread); allocated on first use.
+         */
+        float[] panel() {
+            if (panel == null) {
+                int floats = 0;
+                for (MaskedLayer l : model.layers()) {
+                    if (l instanceof MaskedDense1D d) {
+                        int sites = d.spec().sites();
+                        floats = Math.max(floats, Math.max(d.panelOffset(sites) - d.panelOffset(sites - 1),
+                                sites * d.outFeatures()));
+                    }
+                }
+                panel = new float[Math.addExact(floats, Kernels.OVERREAD_PADDING)];
+            }
+            return panel;
         }
 
         /** The chunk's partial parameter gradient (not needed for Jacobians, so allocated on first use). */
