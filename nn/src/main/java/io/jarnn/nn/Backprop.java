@@ -58,9 +58,17 @@ final class Backprop {
             // No lambda, no turn-taking: a single-threaded call allocates nothing.
             GradientWorkspace.Worker worker = ws.worker(0);
             for (int c = 0; c < chunks; c++) {
-                float[] partial = worker.partial();
-                chunk(m, inputs, weights, weightsOff, cotangent, layerOutputs, null, 0, c, batch, ws, worker, partial);
-                add(partial, grad, gradOff, count);
+                if (ws.layout == GradientWorkspace.Layout.FEATURE_MAJOR) {
+                    // Chunks in order on this thread: each panel's partial sum goes to grad at
+                    // once, from a buffer that stays in cache (featureMajorParameters).
+                    chunk(m, inputs, weights, weightsOff, cotangent, layerOutputs, null, 0, c, batch, ws, worker, null,
+                            grad, gradOff);
+                } else {
+                    float[] partial = worker.partial();
+                    chunk(m, inputs, weights, weightsOff, cotangent, layerOutputs, null, 0, c, batch, ws, worker,
+                            partial, null, 0);
+                    add(partial, grad, gradOff, count);
+                }
             }
         } else {
             ChunkOrder order = new ChunkOrder();
@@ -69,7 +77,8 @@ final class Backprop {
                 float[] partial = worker.partial();
                 boolean done = false;
                 try {
-                    chunk(m, inputs, weights, weightsOff, cotangent, layerOutputs, null, 0, c, batch, ws, worker, partial);
+                    chunk(m, inputs, weights, weightsOff, cotangent, layerOutputs, null, 0, c, batch, ws, worker,
+                            partial, null, 0);
                     done = true;
                 } finally {
                     order.awaitTurn(c);
@@ -94,11 +103,11 @@ final class Backprop {
         ws.ensureWorkers(workers);
         if (workers <= 1) {
             for (int c = 0; c < chunks; c++) {
-                chunk(m, inputs, ONE, 0, null, null, jacobian, jacobianOff, c, batch, ws, ws.worker(0), null);
+                chunk(m, inputs, ONE, 0, null, null, jacobian, jacobianOff, c, batch, ws, ws.worker(0), null, null, 0);
             }
         } else {
             ParallelChunks.run(chunks, m.threads(), (w, c) -> chunk(m, inputs, ONE, 0, null, null, jacobian, jacobianOff, c,
-                    batch, ws, ws.worker(w), null));
+                    batch, ws, ws.worker(w), null, null, 0));
         }
     }
 
@@ -111,17 +120,20 @@ final class Backprop {
     /**
      * One chunk: forward with the layers' inputs kept, the seed, then every layer backward, in
      * the layout of the model's own forward ({@link GradientWorkspace.Layout}). The parameter
-     * gradient goes to {@code partial} (zeroed first), or, for a Jacobian, to each sample's row.
+     * gradient goes to {@code partial} (zeroed first), or, for a Jacobian, to each sample's row,
+     * or (a dense chunk with {@code sum} non-null, on one thread) is added to {@code sum} panel by
+     * panel: the same bits as the partial added whole, in less memory traffic.
      */
     private static void chunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
                               Tensor[] layerOutputs, float[] jac, int jacOff, int chunk, int batch,
-                              GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+                              GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial,
+                              float[] sum, int sumOff) {
         int first = chunk * ws.chunkRows;
         int rows = Math.min(ws.chunkRows, batch - first);
         int count = m.parameterCount();
         if (partial != null) {
             Arrays.fill(partial, 0, count, 0f);
-        } else {
+        } else if (jac != null) {
             Arrays.fill(jac, jacOff + first * count, jacOff + (first + rows) * count, 0f);
         }
         switch (ws.layout) {
@@ -134,7 +146,9 @@ final class Backprop {
                             first + b0, Math.min(ws.blockRows, rows - b0), blocks, ws, w);
                 }
                 if (partial != null) {
-                    featureMajorParameters(m, rows, blocks, ws, w, partial);
+                    featureMajorParameters(m, rows, blocks, ws, w, partial, 0, false);
+                } else if (jac == null) {
+                    featureMajorParameters(m, rows, blocks, ws, w, sum, sumOff, true);
                 }
             }
             case ROW_MAJOR -> rowMajorChunk(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first, rows,
@@ -291,12 +305,19 @@ final class Backprop {
             }
             int xRows = ws.inputStash(l, block);
             int xStride = ws.inputStride(l);
-            // Sample rows a gap apart: rows of 4 KiB multiples would all fall in one cache set.
-            backward.transpose(a, act[l], cols, n * in, cols, stash, xRows, xStride);
             if (jac != null) {
+                // Sample rows a gap apart: rows of 4 KiB multiples would all fall in one cache set.
+                backward.transpose(a, act[l], cols, n * in, cols, stash, xRows, xStride);
                 for (int r = 0; r < rows; r++) {
                     layer.backwardParametersFeatureMajor(kernels, stash, xRows + r * xStride, xStride, 0, stash, g + r,
                             cols, 0, 1, 1, w.ones, jac, jacOff + (first + r) * count + params[l]);
+                }
+            } else {
+                // Column slabs, each holding its columns of the block's samples contiguously.
+                int slab = Tuning.DENSE_GRADIENT_SLAB;
+                for (int k0 = 0, s = 0; k0 < n * in; k0 += slab, s++) {
+                    backward.transpose(a, act[l] + k0 * cols, cols, Math.min(slab, n * in - k0), cols, stash,
+                            xRows + s * ws.slabStride(), slab);
                 }
             }
             if (l > 0) {
@@ -312,25 +333,86 @@ final class Backprop {
      * gradients: per layer one product over all the chunk's samples, block after block (its
      * taps) in ascending order, so each parameter's sum runs over the chunk's samples in order
      * and its partial sum is loaded and stored once per chunk rather than once per block.
+     * {@code panelByPanel}: each site's panel (and the bias) summed from zero in the worker's
+     * {@link GradientWorkspace.Worker#panel} and added to {@code into} at once, while in cache;
+     * else the whole partial sum is accumulated in {@code into} (zeroed by the caller).
      */
     private static void featureMajorParameters(ARNN m, int rows, int blocks, GradientWorkspace ws,
-                                               GradientWorkspace.Worker w, float[] partial) {
+                                               GradientWorkspace.Worker w, float[] into, int intoOff,
+                                               boolean panelByPanel) {
         Kernels kernels = m.kernels();
         List<MaskedLayer> layers = m.layers();
         int[] params = m.parameterOffsets();
         int full = rows / ws.blockRows;
         for (int l = 0; l < layers.size(); l++) {
             MaskedDense1D layer = (MaskedDense1D) layers.get(l);
-            int xStride = ws.inputStride(l);
+            int slab = Tuning.DENSE_GRADIENT_SLAB;
+            if (panelByPanel) {
+                featureMajorPanels(kernels, layer, rows, full, blocks, l, ws, w, into, intoOff + params[l]);
+                continue;
+            }
+            float[] partial = into;
             if (full > 0) {
-                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, 0), xStride,
-                        ws.inputStash(l, 1) - ws.inputStash(l, 0), w.stash, ws.gradientStash(l, 0), ws.blockRows,
-                        ws.gradientStash(l, 1) - ws.gradientStash(l, 0), full, ws.blockRows, w.ones, partial, params[l]);
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, 0), slab,
+                        ws.inputStash(l, 1) - ws.inputStash(l, 0), slab, ws.slabStride(), w.stash,
+                        ws.gradientStash(l, 0), ws.blockRows, ws.gradientStash(l, 1) - ws.gradientStash(l, 0), full,
+                        ws.blockRows, w.ones, partial, params[l]);
             }
             if (full < blocks) {
                 int cols = rows - full * ws.blockRows;
-                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, full), xStride, 0, w.stash,
-                        ws.gradientStash(l, full), cols, 0, 1, cols, w.ones, partial, params[l]);
+                layer.backwardParametersFeatureMajor(kernels, w.stash, ws.inputStash(l, full), slab, 0, slab,
+                        ws.slabStride(), w.stash, ws.gradientStash(l, full), cols, 0, 1, cols, w.ones, partial,
+                        intoOff + params[l]);
+            }
+        }
+    }
+
+    /**
+     * Layer l's part of {@link #featureMajorParameters} panel by panel: per site (then the bias)
+     * the same products as the whole-partial path into a zeroed buffer, then added to
+     * {@code into} at {@code layerOff}: each element is the same partial sum, added once.
+     */
+    private static void featureMajorPanels(Kernels kernels, MaskedDense1D layer, int rows, int full, int blocks, int l,
+                                           GradientWorkspace ws, GradientWorkspace.Worker w, float[] into,
+                                           int layerOff) {
+        int slab = Tuning.DENSE_GRADIENT_SLAB;
+        float[] panel = w.panel();
+        int sites = layer.spec().sites();
+        int tail = rows - full * ws.blockRows;
+        for (int j = 0; j <= sites; j++) {
+            boolean bias = j == sites;
+            if (bias && !layer.spec().useBias()) {
+                break;
+            }
+            int size = bias ? sites * layer.outFeatures() : layer.panelOffset(j + 1) - layer.panelOffset(j);
+            if (size == 0) {
+                continue;
+            }
+            Arrays.fill(panel, 0, size, 0f);
+            if (full > 0) {
+                int xBlock = ws.inputStash(l, 1) - ws.inputStash(l, 0);
+                int dyBlock = ws.gradientStash(l, 1) - ws.gradientStash(l, 0);
+                if (bias) {
+                    layer.backwardBiasFeatureMajor(kernels, w.stash, ws.gradientStash(l, 0), ws.blockRows, dyBlock,
+                            full, ws.blockRows, w.ones, panel, 0);
+                } else {
+                    layer.backwardPanelFeatureMajor(kernels, j, w.stash, ws.inputStash(l, 0), slab, xBlock, slab,
+                            ws.slabStride(), w.stash, ws.gradientStash(l, 0), ws.blockRows, dyBlock, full,
+                            ws.blockRows, panel, 0);
+                }
+            }
+            if (full < blocks) {
+                if (bias) {
+                    layer.backwardBiasFeatureMajor(kernels, w.stash, ws.gradientStash(l, full), tail, 0, 1, tail,
+                            w.ones, panel, 0);
+                } else {
+                    layer.backwardPanelFeatureMajor(kernels, j, w.stash, ws.inputStash(l, full), slab, 0, slab,
+                            ws.slabStride(), w.stash, ws.gradientStash(l, full), tail, 0, 1, tail, panel, 0);
+                }
+            }
+            int at = layerOff + layer.panelOffset(j);
+            for (int e = 0; e < size; e++) {
+                into[at + e] += panel[e];
             }
         }
     }

@@ -80,8 +80,10 @@ public final class GradientWorkspace {
             for (int l = 0; l < depth; l++) {
                 MaskedLayer layer = layers.get(l);
                 inputStride[l] = Math.addExact(n * layer.inFeatures(), Tuning.PLANAR_ROW_GAP);
-                gradientStash[l] = Math.addExact(inputStash[l], Math.multiplyExact(blocks,
-                        Math.multiplyExact(blockRows, inputStride[l])));
+                int slabs = (n * layer.inFeatures() + Tuning.DENSE_GRADIENT_SLAB - 1) / Tuning.DENSE_GRADIENT_SLAB;
+                int blockInput = Math.max(Math.multiplyExact(blockRows, inputStride[l]),
+                        Math.multiplyExact(slabs, slabStride()));
+                gradientStash[l] = Math.addExact(inputStash[l], Math.multiplyExact(blocks, blockInput));
                 inputStash[l + 1] = Math.addExact(gradientStash[l], Math.multiplyExact(blocks,
                         Math.multiplyExact(blockRows, n * layer.outFeatures())));
             }
@@ -96,8 +98,9 @@ public final class GradientWorkspace {
 
     /**
      * Where a dense chunk's blocks keep what its parameter gradient needs, per layer and block:
-     * the layer's input as sample rows ({@link #inputStride} apart) and the gradient of its
-     * output, (N*out, blockRows); empty for other layouts.
+     * the layer's input (in column slabs, {@link #slabStride}, or for a Jacobian as sample rows,
+     * {@link #inputStride} apart) and the gradient of its output, (N*out, blockRows); empty for
+     * other layouts.
      */
     private final int[] inputStash;
     private final int[] gradientStash;
@@ -121,6 +124,16 @@ public final class GradientWorkspace {
      */
     int inputStride(int l) {
         return inputStride[l];
+    }
+
+    /**
+     * Floats from one column slab of a block's stashed layer input to the next, when the chunk
+     * stashes it in slabs for its parameter gradient ({@link Tuning#DENSE_GRADIENT_SLAB} columns
+     * of each of the block's samples, contiguous); a Jacobian stashes sample rows instead
+     * ({@link #inputStride}). Either fits a block's room.
+     */
+    int slabStride() {
+        return blockRows * Tuning.DENSE_GRADIENT_SLAB;
     }
 
     private int blocksPerChunk() {
@@ -164,6 +177,7 @@ public final class GradientWorkspace {
         /** Ones, at least a chunk's rows and padding: the feature-major bias gradient's sums as products. */
         final float[] ones;
         private float[] partial;
+        private float[] panel;
 
         Worker() {
             int n = model.hilbert().size();
@@ -180,6 +194,25 @@ public final class GradientWorkspace {
             chosen = new int[blockRows * n];
             chosenIndices = new float[blockRows * n];
             stash = new float[Math.addExact(stashFloats, Kernels.OVERREAD_PADDING)];
+        }
+
+        /**
+         * One dense site's parameter-gradient panel (or a layer's bias gradient), summed from
+         * zero and added to the gradient while in cache (one thread); allocated on first use.
+         */
+        float[] panel() {
+            if (panel == null) {
+                int floats = 0;
+                for (MaskedLayer l : model.layers()) {
+                    if (l instanceof MaskedDense1D d) {
+                        int sites = d.spec().sites();
+                        floats = Math.max(floats, Math.max(d.panelOffset(sites) - d.panelOffset(sites - 1),
+                                sites * d.outFeatures()));
+                    }
+                }
+                panel = new float[Math.addExact(floats, Kernels.OVERREAD_PADDING)];
+            }
+            return panel;
         }
 
         /** The chunk's partial parameter gradient (not needed for Jacobians, so allocated on first use). */

@@ -326,17 +326,65 @@ public final class MaskedDense1D extends MaskedLayer {
     void backwardParametersFeatureMajor(Kernels kernels, float[] x, int xOff, int xRowStride, int xBlockStride,
                                         float[] dy, int dyOff, int dyRowStride, int dyBlockStride, int blocks,
                                         int samples, float[] ones, float[] grad, int gradOff) {
+        backwardParametersFeatureMajor(kernels, x, xOff, xRowStride, xBlockStride, Integer.MAX_VALUE, 0,
+                dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, ones, grad, gradOff);
+    }
+
+    /**
+     * {@link #backwardParametersFeatureMajor(Kernels, float[], int, int, int, float[], int, int, int, int, int,
+     * float[], float[], int) The same}, with each block's layer input stored in column slabs:
+     * columns {@code [s * slabWidth, (s + 1) * slabWidth)} of every sample row in slab s at
+     * {@code xOff + s * xSlabStride} (plus the block's offset), sample rows {@code xRowStride}
+     * apart within it. With slabs of a few vectors' width ({@link Tuning#DENSE_GRADIENT_SLAB})
+     * the product walks each block's input contiguously, rather than one short run per sample
+     * a whole input row apart (a new page for every sample). One product per (site, slab), each
+     * over all the blocks' samples: every element still sums the samples in ascending order, the
+     * same bits as the row layout.
+     */
+    void backwardParametersFeatureMajor(Kernels kernels, float[] x, int xOff, int xRowStride, int xBlockStride,
+                                        int slabWidth, int xSlabStride,
+                                        float[] dy, int dyOff, int dyRowStride, int dyBlockStride, int blocks,
+                                        int samples, float[] ones, float[] grad, int gradOff) {
         for (int j = 0; j < sites; j++) {
-            int k = spec.panelRows(j);
-            if (k > 0) {
-                kernels.accumulateTaps(dy, dyOff + j * out * dyRowStride, dyRowStride, dyBlockStride, blocks, samples,
-                        x, xOff, xBlockStride, xRowStride, grad, gradOff + panelOffsets[j], k, out, k);
-            }
+            backwardPanelFeatureMajor(kernels, j, x, xOff, xRowStride, xBlockStride, slabWidth, xSlabStride,
+                    dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, grad, gradOff + panelOffsets[j]);
         }
         if (useBias) {
-            kernels.accumulateTaps(dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, ones, 0, 0, 1,
-                    grad, gradOff + panelOffsets[sites], 1, sites * out, 1);
+            backwardBiasFeatureMajor(kernels, dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, ones,
+                    grad, gradOff + panelOffsets[sites]);
         }
+    }
+
+    /**
+     * Site j's part of {@link #backwardParametersFeatureMajor(Kernels, float[], int, int, int, int, int, float[],
+     * int, int, int, int, int, float[], float[], int)}: {@code dPanel_j} (out, K_j) accumulated at
+     * {@code panelOff}, one product per slab. Lets a caller take the gradient panel by panel
+     * into a small buffer that stays in cache.
+     */
+    void backwardPanelFeatureMajor(Kernels kernels, int j, float[] x, int xOff, int xRowStride, int xBlockStride,
+                                   int slabWidth, int xSlabStride, float[] dy, int dyOff, int dyRowStride,
+                                   int dyBlockStride, int blocks, int samples, float[] grad, int panelOff) {
+        int k = spec.panelRows(j);
+        for (int c0 = 0, s = 0; c0 < k; c0 += slabWidth, s++) {
+            int width = Math.min(slabWidth, k - c0);
+            kernels.accumulateTaps(dy, dyOff + j * out * dyRowStride, dyRowStride, dyBlockStride, blocks, samples,
+                    x, xOff + s * xSlabStride, xBlockStride, xRowStride, grad, panelOff + c0, k, out, width);
+            if (k - c0 <= slabWidth) {
+                break;
+            }
+        }
+    }
+
+    /** The bias gradient of {@link #backwardParametersFeatureMajor}, (N, out) accumulated at {@code biasOff}. */
+    void backwardBiasFeatureMajor(Kernels kernels, float[] dy, int dyOff, int dyRowStride, int dyBlockStride,
+                                  int blocks, int samples, float[] ones, float[] grad, int biasOff) {
+        kernels.accumulateTaps(dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, ones, 0, 0, 1,
+                grad, biasOff, 1, sites * out, 1);
+    }
+
+    /** Where site j's panel starts in this layer's flat parameters; j = N: the bias. */
+    int panelOffset(int j) {
+        return panelOffsets[j];
     }
 
     @Override

@@ -68,6 +68,15 @@ final class Tuning {
      */
     static final int DENSE_GRADIENT_BLOCKS = 4;
 
+    /**
+     * Columns per slab of a dense layer's input as its parameter gradient stashes it: each
+     * block's samples hold a slab's columns contiguously (64 floats, four 512-bit vectors: the
+     * widest register tile of the product), so the product reads a block's input in one run
+     * instead of one short run per sample, each a whole input row (a page at N*in = 4096)
+     * from the last. Any width gives the same bits.
+     */
+    static final int DENSE_GRADIENT_SLAB = 64;
+
     /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
     static final int SAMPLER_CHUNK = 64;
 }

@@ -116,6 +116,7 @@ class BackwardLayoutTest {
         int count = layer.parameterCount();
         float[] grad = values(random, count);
         float[] gradFeatureMajor = grad.clone();
+        float[] gradStart = grad.clone();
         float[] scratch = new float[samples * Math.max(rowIn, rowOut) + Kernels.OVERREAD_PADDING];
         layer.backwardParameters(kernels, backward, x, 0, dy, 0, samples, grad, 0, scratch);
         // The samples in two blocks (the taps of one product), sample rows a gap apart.
@@ -145,6 +146,33 @@ class BackwardLayoutTest {
                     blocks * rowOut * first, first, 0, 1, tail, ones, gradFeatureMajor, 0);
         }
         assertSame(what + ": parameter gradient", grad, gradFeatureMajor);
+
+        // The same blocks with the input in column slabs (as Backprop stashes it): 24 columns
+        // wide, so that slabs end inside a site's panel and the last slab is partial, and
+        // Tuning's width (four 512-bit vectors).
+        for (int slab : new int[]{24, Tuning.DENSE_GRADIENT_SLAB}) {
+            int slabs = (rowIn + slab - 1) / slab;
+            int slabStride = first * slab;
+            int blockStride = slabs * slabStride;
+            float[] xSlabs = values(random, 2 * blockStride + Kernels.OVERREAD_PADDING);
+            for (int b = 0; b < samples; b++) {
+                int block = b / first;
+                int column = b % first;
+                for (int k = 0; k < rowIn; k++) {
+                    xSlabs[block * blockStride + (k / slab) * slabStride + column * slab + k % slab] = x[b * rowIn + k];
+                }
+            }
+            float[] gradSlabs = gradStart.clone();
+            if (blocks > 0) {
+                layer.backwardParametersFeatureMajor(kernels, xSlabs, 0, slab, blockStride, slab, slabStride, dyBlocks, 0,
+                        first, rowOut * first, blocks, first, ones, gradSlabs, 0);
+            }
+            if (tail > 0) {
+                layer.backwardParametersFeatureMajor(kernels, xSlabs, blocks * blockStride, slab, 0, slab, slabStride,
+                        dyBlocks, blocks * rowOut * first, first, 0, 1, tail, ones, gradSlabs, 0);
+            }
+            assertSame(what + ": parameter gradient, input in slabs of " + slab, grad, gradSlabs);
+        }
     }
 
     private static Tensor random(SplittableRandom random, int[] shape) {
