@@ -71,19 +71,9 @@ public final class LocalEnergies {
     private final int[] firstOfRow;
     private final double[] logPsi; // per packed configuration of the current chunk
     private final double[] sigmaChunk; // a chunk of an NdArray batch, widened to double
-    // float32 model
-    private final ARNN model32;
-    private final float[] input32;
-    private final Tensor inputTensor32;
-    private final Tensor outTensor32;
-    private final Workspace workspace32;
-    // float64 model
-    private final ARNN64 model64;
-    private final double[] input64;
-    private final Tensor64 inputTensor64;
-    private final Tensor64 outTensor64;
-    private final Workspace64 workspace64;
-    // changed sites
+    /** {@link Evaluation#FULL_FORWARD}'s model input and output, else null. */
+    private final FullForward fullForward;
+    // Evaluation.CHANGED_SITES, else null
     private final ConnectedLogPsi connected32;
     private final ConnectedLogPsi64 connected64;
     private final int[] counts;
@@ -139,49 +129,16 @@ public final class LocalEnergies {
             this.ratios = new double[configurations];
             this.connected32 = model instanceof ARNN m ? ConnectedLogPsi.of(m, chunkRows) : null;
             this.connected64 = model instanceof ARNN64 m ? ConnectedLogPsi64.of(m, chunkRows) : null;
-            model32 = null;
-            input32 = null;
-            inputTensor32 = null;
-            outTensor32 = null;
-            workspace32 = null;
-            model64 = null;
-            input64 = null;
-            inputTensor64 = null;
-            outTensor64 = null;
-            workspace64 = null;
-            return;
-        }
-        this.counts = null;
-        this.ratios = null;
-        this.connected32 = null;
-        this.connected64 = null;
-        int inputSize = Math.multiplyExact(configurations, n);
-        int outSize = Math.toIntExact((long) configurations * perConfiguration);
-        switch (model) {
-            case ARNN m -> {
-                model32 = m;
-                input32 = new float[inputSize];
-                inputTensor32 = Tensor.wrap(input32, configurations, n);
-                outTensor32 = Tensor.zeros(configurations, n, hilbert.localSize());
-                workspace32 = m.newWorkspace();
-                model64 = null;
-                input64 = null;
-                inputTensor64 = null;
-                outTensor64 = null;
-                workspace64 = null;
-            }
-            case ARNN64 m -> {
-                model64 = m;
-                input64 = new double[inputSize];
-                inputTensor64 = Tensor64.wrap(input64, configurations, n);
-                outTensor64 = Tensor64.zeros(configurations, n, hilbert.localSize());
-                workspace64 = m.newWorkspace();
-                model32 = null;
-                input32 = null;
-                inputTensor32 = null;
-                outTensor32 = null;
-                workspace32 = null;
-            }
+            this.fullForward = null;
+        } else {
+            this.counts = null;
+            this.ratios = null;
+            this.connected32 = null;
+            this.connected64 = null;
+            this.fullForward = switch (model) {
+                case ARNN m -> new FullForward32(m, configurations);
+                case ARNN64 m -> new FullForward64(m, configurations);
+            };
         }
     }
 
@@ -309,18 +266,11 @@ public final class LocalEnergies {
             int count = connections.count(b);
             int from = b * slots * n;
             int to = total * n;
-            int len = count * n;
-            if (model32 != null) {
-                for (int e = 0; e < len; e++) {
-                    input32[to + e] = (float) conf[from + e];
-                }
-            } else {
-                System.arraycopy(conf, from, input64, to, len);
-            }
+            fullForward.put(conf, from, to, count * n);
             total += count;
         }
         firstOfRow[rows] = total;
-        evaluateLogPsi(total);
+        fullForward.logPsi(total, logPsi);
         double[] el = connections.elements();
         for (int b = 0; b < rows; b++) {
             int first = firstOfRow[b];
@@ -392,33 +342,94 @@ public final class LocalEnergies {
         }
     }
 
-    /** logPsi of the first {@code total} packed configurations into {@link #logPsi}, in one model call. */
-    private void evaluateLogPsi(int total) {
-        int n = hilbert.size();
-        int ls = hilbert.localSize();
-        if (model32 != null) {
-            Tensor in = inputTensor32.slice(0, total);
-            Tensor out = outTensor32.slice(0, total);
-            model32.conditionalsLogPsi(in, out, workspace32);
-            float[] c = outTensor32.array();
-            for (int q = 0; q < total; q++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += c[(q * n + i) * ls + hilbert.localIndexOrNegative(input32[q * n + i])];
-                }
-                logPsi[q] = s;
+    /**
+     * {@link Evaluation#FULL_FORWARD}'s buffers in the model's precision: the packed connected
+     * configurations of a chunk, their log-conditionals and the model's workspace.
+     */
+    private sealed interface FullForward permits FullForward32, FullForward64 {
+        /** Copies {@code len} local values from {@code conf[from ..]} to packed position {@code to}. */
+        void put(double[] conf, int from, int to, int len);
+
+        /** logPsi of the first {@code total} packed configurations into {@code out}, in one model call. */
+        void logPsi(int total, double[] out);
+    }
+
+    private static final class FullForward32 implements FullForward {
+        private final ARNN model;
+        private final HilbertSpace hilbert;
+        private final float[] input;
+        private final Tensor inputTensor;
+        private final Tensor outTensor;
+        private final Workspace workspace;
+
+        FullForward32(ARNN model, int configurations) {
+            this.model = model;
+            this.hilbert = model.hilbert();
+            int n = hilbert.size();
+            this.input = new float[Math.multiplyExact(configurations, n)];
+            this.inputTensor = Tensor.wrap(input, configurations, n);
+            this.outTensor = Tensor.zeros(configurations, n, hilbert.localSize());
+            this.workspace = model.newWorkspace();
+        }
+
+        @Override
+        public void put(double[] conf, int from, int to, int len) {
+            for (int e = 0; e < len; e++) {
+                input[to + e] = (float) conf[from + e];
             }
-        } else {
-            Tensor64 in = inputTensor64.slice(0, total);
-            Tensor64 out = outTensor64.slice(0, total);
-            model64.conditionalsLogPsi(in, out, workspace64);
-            double[] c = outTensor64.array();
+        }
+
+        @Override
+        public void logPsi(int total, double[] out) {
+            int n = hilbert.size();
+            int ls = hilbert.localSize();
+            model.conditionalsLogPsi(inputTensor.slice(0, total), outTensor.slice(0, total), workspace);
+            float[] c = outTensor.array();
             for (int q = 0; q < total; q++) {
                 double s = 0;
                 for (int i = 0; i < n; i++) {
-                    s += c[(q * n + i) * ls + hilbert.localIndexOrNegative((float) input64[q * n + i])];
+                    s += c[(q * n + i) * ls + hilbert.localIndexOrNegative(input[q * n + i])];
                 }
-                logPsi[q] = s;
+                out[q] = s;
+            }
+        }
+    }
+
+    private static final class FullForward64 implements FullForward {
+        private final ARNN64 model;
+        private final HilbertSpace hilbert;
+        private final double[] input;
+        private final Tensor64 inputTensor;
+        private final Tensor64 outTensor;
+        private final Workspace64 workspace;
+
+        FullForward64(ARNN64 model, int configurations) {
+            this.model = model;
+            this.hilbert = model.hilbert();
+            int n = hilbert.size();
+            this.input = new double[Math.multiplyExact(configurations, n)];
+            this.inputTensor = Tensor64.wrap(input, configurations, n);
+            this.outTensor = Tensor64.zeros(configurations, n, hilbert.localSize());
+            this.workspace = model.newWorkspace();
+        }
+
+        @Override
+        public void put(double[] conf, int from, int to, int len) {
+            System.arraycopy(conf, from, input, to, len);
+        }
+
+        @Override
+        public void logPsi(int total, double[] out) {
+            int n = hilbert.size();
+            int ls = hilbert.localSize();
+            model.conditionalsLogPsi(inputTensor.slice(0, total), outTensor.slice(0, total), workspace);
+            double[] c = outTensor.array();
+            for (int q = 0; q < total; q++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += c[(q * n + i) * ls + hilbert.localIndexOrNegative((float) input[q * n + i])];
+                }
+                out[q] = s;
             }
         }
     }
