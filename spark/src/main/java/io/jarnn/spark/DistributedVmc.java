@@ -212,22 +212,23 @@ public final class DistributedVmc implements StepStrategy {
             int p = m.parameterCount();
             NdArray configurations = m.dtype() == DType.FLOAT32 ? Tensor.zeros(rows, sites) : Tensor64.zeros(rows, sites);
             m.sampler().withChunkSize(ranges.chunkSize()).sample(stepSeed, first, configurations, null);
-            double[] sigma = new double[rows * sites];
-            for (int i = 0; i < sigma.length; i++) {
-                sigma[i] = configurations.getDouble(i);
-            }
             double[] energies = new double[rows];
-            EnergyEstimator.of(hamiltonian.create()).localEnergies(m, sigma, rows, energies);
-            // A fresh Jacobian: widened (a copy) or taken as it is, then centred in place by StepMoments.
-            double[] o = switch (m.logPsiJacobian(configurations)) {
-                case Tensor t -> PrecisionConversion.widen(t).array();
-                case Tensor64 t -> t.array();
-            };
+            EnergyEstimator.of(hamiltonian.create()).localEnergies(m, doubles(configurations), rows, energies);
+            // A fresh Jacobian, centred in place by StepMoments.
+            double[] o = doubles(m.logPsiJacobian(configurations));
             if (gather) {
                 double[] raw = o.clone();
                 return new Share(StepMoments.of(first, rows, p, energies, o, false), energies, raw);
             }
             return new Share(StepMoments.of(first, rows, p, energies, o, withS), null, null);
+        }
+
+        /** The values of a fresh array in double: widened (a copy) or the float64 array itself. */
+        private static double[] doubles(NdArray a) {
+            return switch (a) {
+                case Tensor t -> PrecisionConversion.widen(t).array();
+                case Tensor64 t -> t.array();
+            };
         }
     }
 
