@@ -900,14 +900,7 @@ public final class ARNN implements AutoregressiveModel {
 
     /** A per-site cache for {@code batch} configurations, starting at site 0. */
     public SiteCache newCache(int batch) {
-        Shapes.requireAtLeast("batch", batch, 1);
-        LayerCache[] caches = new LayerCache[layers.size()];
-        for (int l = 0; l < caches.length; l++) {
-            caches[l] = layers.get(l).newCache(batch);
-        }
-        SiteCache cache = new SiteCache(this, batch, caches, maxWidth);
-        cache.reset();
-        return cache;
+        return siteCache(batch, false);
     }
 
     /**
@@ -915,10 +908,15 @@ public final class ARNN implements AutoregressiveModel {
      * for {@link ConnectedLogPsi}, which restarts it at later sites.
      */
     SiteCache newHistoryCache(int batch) {
+        return siteCache(batch, true);
+    }
+
+    private SiteCache siteCache(int batch, boolean history) {
         Shapes.requireAtLeast("batch", batch, 1);
         LayerCache[] caches = new LayerCache[layers.size()];
         for (int l = 0; l < caches.length; l++) {
-            caches[l] = layers.get(l).newHistoryCache(batch);
+            MaskedLayer layer = layers.get(l);
+            caches[l] = history ? layer.newHistoryCache(batch) : layer.newCache(batch);
         }
         SiteCache cache = new SiteCache(this, batch, caches, maxWidth);
         cache.reset();
