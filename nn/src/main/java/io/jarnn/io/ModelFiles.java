@@ -68,11 +68,8 @@ public final class ModelFiles {
      */
     public static void save(Path path, AutoregressiveModel model) throws IOException {
         Objects.requireNonNull(path, "path");
-        if (model == null) {
-            throw new IllegalArgumentException("model: expected an ARNN but got null");
-        }
-        requireLoadable(model.config(), ReadLimits.DEFAULT);
-        NpzArchive.write(path, model.parameters(), Map.of(CONFIG_ENTRY, ModelConfigJson.write(model.config())));
+        Map<String, String> texts = configEntry(model);
+        NpzArchive.write(path, model.parameters(), texts);
     }
 
     /**
@@ -82,11 +79,20 @@ public final class ModelFiles {
      */
     public static void save(OutputStream out, AutoregressiveModel model) throws IOException {
         Objects.requireNonNull(out, "out");
+        Map<String, String> texts = configEntry(model);
+        NpzArchive.write(out, model.parameters(), texts);
+    }
+
+    /**
+     * The text entry of {@code model}'s file, its configuration, once the model is known to be
+     * one {@link #load(Path)} accepts: the check both savers make before writing anything.
+     */
+    private static Map<String, String> configEntry(AutoregressiveModel model) {
         if (model == null) {
             throw new IllegalArgumentException("model: expected an ARNN but got null");
         }
         requireLoadable(model.config(), ReadLimits.DEFAULT);
-        NpzArchive.write(out, model.parameters(), Map.of(CONFIG_ENTRY, ModelConfigJson.write(model.config())));
+        return Map.of(CONFIG_ENTRY, ModelConfigJson.write(model.config()));
     }
 
     /** The bytes of {@code model}'s file, as {@link #save(OutputStream, AutoregressiveModel)} writes them. */
