@@ -62,8 +62,7 @@ final class ExecutorModels {
     /** The model of {@code sha256}, read with {@code read} if this JVM does not hold it (once, however many tasks ask). */
     static Loaded get(String sha256, Supplier<AutoregressiveModel> read) {
         synchronized (MODELS) {
-            SoftReference<Loaded> ref = MODELS.get(sha256);
-            Loaded l = ref == null ? null : ref.get();
+            Loaded l = held(sha256);
             if (l != null) {
                 return l;
             }
@@ -72,8 +71,7 @@ final class ExecutorModels {
         // that a model is read once.
         synchronized (READING) {
             synchronized (MODELS) {
-                SoftReference<Loaded> ref = MODELS.get(sha256);
-                Loaded l = ref == null ? null : ref.get();
+                Loaded l = held(sha256);
                 if (l != null) {
                     return l;
                 }
@@ -85,8 +83,7 @@ final class ExecutorModels {
     /** Records {@code model} as the model of {@code sha256} (the driver, which has it already). */
     static Loaded put(String sha256, AutoregressiveModel model) {
         synchronized (MODELS) {
-            SoftReference<Loaded> ref = MODELS.get(sha256);
-            Loaded l = ref == null ? null : ref.get();
+            Loaded l = held(sha256);
             if (l == null) {
                 l = new Loaded(model);
                 MODELS.put(sha256, new SoftReference<>(l));
@@ -98,6 +95,12 @@ final class ExecutorModels {
             }
             return l;
         }
+    }
+
+    /** The model of {@code sha256} if this JVM still holds it, else null; the caller holds {@link #MODELS}' lock. */
+    private static Loaded held(String sha256) {
+        SoftReference<Loaded> ref = MODELS.get(sha256);
+        return ref == null ? null : ref.get();
     }
 
     /** How many models this JVM holds (tests). */
