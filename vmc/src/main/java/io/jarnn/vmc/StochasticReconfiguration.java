@@ -84,7 +84,8 @@ public final class StochasticReconfiguration {
     private double[] q = new double[0];
     private double[] dir = new double[0];
     private double[] nv = new double[0];
-    private double[] transposed = new double[0];
+    private double[] packed = new double[0];
+    private double[] mean = new double[0];
 
     private Form lastForm;
     private int lastIterations;
@@ -221,7 +222,6 @@ public final class StochasticReconfiguration {
             throw new IllegalArgumentException("o, energies, delta: expected lengths n*P = " + ((long) n * p) + ", n = " + n
                     + ", P = " + p + " but got " + o.length + ", " + energies.length + ", " + delta.length);
         }
-        centreColumns(o, n, p);
         if (eps.length != n) {
             eps = new double[n];
         }
@@ -234,6 +234,11 @@ public final class StochasticReconfiguration {
             eps[b] = energies[b] - mean;
         }
         Form used = formFor(n, p);
+        if (used == Form.DENSE) {
+            centreAndPack(o, n, p);
+        } else {
+            centreColumns(o, n, p);
+        }
         lastIterations = 0;
         lastResidual = 0;
         switch (used) {
@@ -288,58 +293,132 @@ public final class StochasticReconfiguration {
      * matrix, see {@link #solveSystem}). Allocates the transposed copy of a.
      */
     public static void gram(double[] a, int rows, int cols, double[] g) {
-        double[] transposed = new double[Math.multiplyExact(rows, cols)];
-        GramProduct.transpose(a, rows, cols, transposed);
-        new GramProduct().gram(a, transposed, rows, cols, g, 1);
+        new GramProduct().gram(a, rows, cols, g);
     }
 
-    /** Obar^T (P x n) into the reused buffer {@link #transposed}. */
-    private double[] transpose(double[] o, int n, int p) {
-        if (transposed.length < o.length) {
-            transposed = new double[o.length];
-        }
-        GramProduct.transpose(o, n, p, transposed);
-        return transposed;
-    }
-
-    /** The reused square buffer, at least size^2 doubles. */
-    private double[] square(int size) {
-        long length = (long) size * size;
+    /**
+     * The reused square buffer for a padded system of {@code size} unknowns:
+     * {@link GramProduct#padded}(size)^2 doubles, the upper block triangle (the row panels from
+     * their diagonal on) zeroed.
+     */
+    private double[] paddedSquare(int size) {
+        int ld = GramProduct.padded(size);
+        long length = (long) ld * ld;
         if (matrix.length < length) {
             matrix = new double[Math.toIntExact(length)];
+        }
+        for (int r0 = 0; r0 < ld; r0 += GramProduct.PANEL) {
+            for (int r = r0; r < r0 + GramProduct.PANEL; r++) {
+                java.util.Arrays.fill(matrix, r * ld + r0, (r + 1) * ld, 0);
+            }
         }
         return matrix;
     }
 
+    /** The reused packed buffer, at least {@code length} doubles. */
+    private double[] packedBuffer(int length) {
+        if (packed.length < length) {
+            packed = new double[length];
+        }
+        return packed;
+    }
+
+    /** The reused right-hand side of a padded system of {@code size} unknowns, zeroed. */
+    private double[] paddedRhs(int size) {
+        int ld = GramProduct.padded(size);
+        if (nv.length != ld) {
+            nv = new double[ld];
+        }
+        java.util.Arrays.fill(nv, 0);
+        return nv;
+    }
+
+    /**
+     * DENSE's one pass over the Jacobian after its column means: each row centred in place, copied
+     * into the packed panels of {@link #packed} ({@link GramProduct#pack}'s layout) and added into
+     * the right-hand side {@code nv} = n F = 2 Obar^T eps (each entry summed in ascending rows).
+     */
+    private void centreAndPack(double[] o, int n, int p) {
+        columnMeans(o, n, p);
+        int panels = Math.ceilDiv(p, GramProduct.PANEL);
+        double[] pk = packedBuffer(GramProduct.packedLength(n, p));
+        double[] rhs = paddedRhs(p);
+        double[] m = mean;
+        for (int q = panels - 1; q >= 0 && (q + 1) * GramProduct.PANEL > p; q--) {
+            // The padded columns of the last panel.
+            for (int b = 0; b < n; b++) {
+                java.util.Arrays.fill(pk, q * n * GramProduct.PANEL + b * GramProduct.PANEL + (p - q * GramProduct.PANEL),
+                        q * n * GramProduct.PANEL + (b + 1) * GramProduct.PANEL, 0);
+            }
+        }
+        for (int b = 0; b < n; b++) {
+            int row = b * p;
+            double twoEps = 2 * eps[b];
+            for (int q = 0; q < panels; q++) {
+                int e0 = q * GramProduct.PANEL;
+                int width = Math.min(GramProduct.PANEL, p - e0);
+                int dst = q * n * GramProduct.PANEL + b * GramProduct.PANEL;
+                for (int c = 0; c < width; c++) {
+                    double v = o[row + e0 + c] - m[e0 + c];
+                    o[row + e0 + c] = v;
+                    pk[dst + c] = v;
+                    rhs[e0 + c] = Math.fma(twoEps, v, rhs[e0 + c]);
+                }
+            }
+        }
+    }
+
+    /** The column means of the (n, P) row-major {@code o} into {@link #mean}. */
+    private void columnMeans(double[] o, int n, int p) {
+        if (mean.length != p) {
+            mean = new double[p];
+        }
+        java.util.Arrays.fill(mean, 0);
+        for (int b = 0; b < n; b++) {
+            int row = b * p;
+            for (int e = 0; e < p; e++) {
+                mean[e] += o[row + e];
+            }
+        }
+        for (int e = 0; e < p; e++) {
+            mean[e] /= n;
+        }
+    }
+
+    /**
+     * (S + lambda I) delta = F solved as the same system times n, (Obar^T Obar + lambda n I) delta
+     * = 2 Obar^T eps: no pass scales the Gram matrix. Padded to whole panels: the padded rows and
+     * columns of the Gram matrix are zero, so the padded system is block diagonal with lambda n I
+     * in the padding and the padded unknowns come out zero.
+     */
     private void solveDense(double[] o, int n, int p, double[] delta) {
-        force(o, n, p);
-        double[] s = square(p);
-        gramProduct.gram(o, transpose(o, n, p), n, p, s, threads);
-        double inv = 1.0 / n;
-        for (int i = 0; i < p * p; i++) {
-            s[i] *= inv;
+        // centreAndPack (in solve) filled packed and the right-hand side nv.
+        double[] s = paddedSquare(p);
+        int ld = GramProduct.padded(p);
+        gramProduct.upper(packed, packed, n, p, s, 0, ld, threads);
+        double shift = diagShift * n;
+        for (int i = 0; i < ld; i++) {
+            s[i * ld + i] += shift;
         }
-        for (int i = 0; i < p; i++) {
-            s[i * p + i] += diagShift;
-        }
-        System.arraycopy(force, 0, delta, 0, p);
-        choleskySolve(s, p, delta);
+        choleskySolve(s, p, ld, nv);
+        System.arraycopy(nv, 0, delta, 0, p);
     }
 
     private void solveMinSr(double[] o, int n, int p, double[] delta) {
-        double[] t = square(n);
-        gramProduct.gram(transpose(o, n, p), o, p, n, t, threads); // Obar Obar^T = (Obar^T)^T (Obar^T)
+        double[] pk = packedBuffer(GramProduct.packedLength(p, n));
+        GramProduct.packTransposed(o, n, p, pk);
+        double[] t = paddedSquare(n);
+        int ld = GramProduct.padded(n);
+        gramProduct.upper(pk, pk, p, n, t, 0, ld, threads); // Obar Obar^T = (Obar^T)^T (Obar^T)
         double shift = diagShift * n;
-        for (int i = 0; i < n; i++) {
-            t[i * n + i] += shift;
+        for (int i = 0; i < ld; i++) {
+            t[i * ld + i] += shift;
         }
-        if (nv.length != n) {
-            nv = new double[n];
-        }
+        double[] rhs = paddedRhs(n);
         for (int b = 0; b < n; b++) {
-            nv[b] = 2 * eps[b];
+            rhs[b] = 2 * eps[b];
         }
-        choleskySolve(t, n, nv);
+        choleskySolve(t, n, ld, rhs);
         java.util.Arrays.fill(delta, 0);
         for (int b = 0; b < n; b++) {
             double y = nv[b];
@@ -363,21 +442,30 @@ public final class StochasticReconfiguration {
             throw new IllegalArgumentException("s, f, delta: expected lengths P*P = " + ((long) p * p) + ", P = " + p
                     + ", P but got " + s.length + ", " + f.length + ", " + delta.length);
         }
-        double[] m = square(p);
-        System.arraycopy(s, 0, m, 0, p * p);
+        double[] m = paddedSquare(p);
+        int ld = GramProduct.padded(p);
         for (int i = 0; i < p; i++) {
-            m[i * p + i] += diagShift;
+            System.arraycopy(s, i * p + i, m, i * ld + i, p - i);
         }
-        System.arraycopy(f, 0, delta, 0, p);
+        for (int i = 0; i < ld; i++) {
+            m[i * ld + i] += diagShift;
+        }
+        double[] rhs = paddedRhs(p);
+        System.arraycopy(f, 0, rhs, 0, p);
         lastIterations = 0;
         lastResidual = 0;
-        choleskySolve(m, p, delta);
+        choleskySolve(m, p, ld, rhs);
+        System.arraycopy(rhs, 0, delta, 0, p);
         lastForm = Form.DENSE;
     }
 
-    /** Solves a x = b for the shifted (size x size) {@code a}, b overwritten by x. */
-    private void choleskySolve(double[] a, int size, double[] b) {
-        if (!cholesky.factor(a, size, threads)) {
+    /**
+     * Solves a x = b for the shifted, padded {@code a} (its upper triangle; row stride ld, the
+     * padding lambda times the identity), b (length ld, zero in the padding) overwritten by x.
+     * Only the first {@code size} unknowns are checked: the padded ones are zero.
+     */
+    private void choleskySolve(double[] a, int size, int ld, double[] b) {
+        if (!cholesky.factor(a, ld, ld, threads)) {
             throw new ArithmeticException("stochastic reconfiguration: the shifted " + size + " x " + size
                     + " matrix is not positive definite (non-finite Jacobian or local energies?)");
         }
