@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Register-blocked: eight rows of C times three vectors of columns (24 accumulators, three
  * vectors of B and a broadcast of A: 28 of AVX-512's 32 registers) stay in registers for the
  * whole depth; per depth step 3 vector loads and 8 broadcasts feed 24 fused multiply-adds, enough
- * independent chains to keep both FMA pipes busy through their 4-cycle latency. Rows left over
- * run one at a time across the three vectors, columns left over one vector (eight rows, then
+ * independent chains to keep both FMA pipes busy through their 4-cycle latency. A call of fewer
+ * than eight rows (a triangular solve's single row) runs each row across eight vectors at a time
+ * (eight chains). Rows left over then run one at a time across the three vectors, columns left over one vector (eight rows, then
  * single rows) and, past the last whole vector, one scalar chain each. Every accumulator lane
  * performs the scalar reference's fused multiply-adds in its order, so any blocking gives the
  * same bits.
@@ -36,6 +37,16 @@ public final class VectorGramKernels implements GramKernels {
     public void accumulateTransposedProduct(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                                             int depth, float[] c, int cOff, int cRowStride, int rows, int cols) {
         int j = 0;
+        if (rows < ROWS) {
+            // Too few rows for the 8-row block (a single row: a triangular solve's row update):
+            // eight vectors of one row are eight independent chains, where three would wait on
+            // the fused multiply-add's latency.
+            for (; j + 8 * L <= cols; j += 8 * L) {
+                for (int r = 0; r < rows; r++) {
+                    row1x8(a, aOff + r, aStride, b, bOff + j, bStride, depth, c, cOff + r * cRowStride + j);
+                }
+            }
+        }
         for (; j + 3 * L <= cols; j += 3 * L) {
             int r = 0;
             for (; r + ROWS <= rows; r += ROWS) {
@@ -156,6 +167,39 @@ public final class VectorGramKernels implements GramKernels {
         c70.intoArray(c, cOff + 7 * cs);
         c71.intoArray(c, cOff + 7 * cs + L);
         c72.intoArray(c, cOff + 7 * cs + 2 * L);
+    }
+
+    /** One row of C times eight vectors: eight independent chains. */
+    private static void row1x8(float[] a, int aOff, int as, float[] b, int bOff, int bs, int depth,
+                               float[] c, int cOff) {
+        FloatVector c0 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c1 = FloatVector.fromArray(S, c, cOff + L);
+        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, c, cOff + 3 * L);
+        FloatVector c4 = FloatVector.fromArray(S, c, cOff + 4 * L);
+        FloatVector c5 = FloatVector.fromArray(S, c, cOff + 5 * L);
+        FloatVector c6 = FloatVector.fromArray(S, c, cOff + 6 * L);
+        FloatVector c7 = FloatVector.fromArray(S, c, cOff + 7 * L);
+        for (int k = 0; k < depth; k++) {
+            int bk = bOff + k * bs;
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k * as]);
+            c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, bk + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
+            c3 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c3);
+            c4 = x.fma(FloatVector.fromArray(S, b, bk + 4 * L), c4);
+            c5 = x.fma(FloatVector.fromArray(S, b, bk + 5 * L), c5);
+            c6 = x.fma(FloatVector.fromArray(S, b, bk + 6 * L), c6);
+            c7 = x.fma(FloatVector.fromArray(S, b, bk + 7 * L), c7);
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + L);
+        c2.intoArray(c, cOff + 2 * L);
+        c3.intoArray(c, cOff + 3 * L);
+        c4.intoArray(c, cOff + 4 * L);
+        c5.intoArray(c, cOff + 5 * L);
+        c6.intoArray(c, cOff + 6 * L);
+        c7.intoArray(c, cOff + 7 * L);
     }
 
     /** One row of C times three vectors. */

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * {@link VectorGramKernels#accumulateTransposedProduct} must be BITWISE equal to the scalar
  * reference, which fixes one fused multiply-add per depth row in ascending order for every
- * output element: the register blocking (8 rows x 3 vectors, single rows, 8 x 1 and 1 x 1
- * vectors, scalar columns past the last vector) may change nothing. Shapes straddle the row
+ * output element: the register blocking (8 rows x 3 vectors, 1 x 8 vectors for calls of fewer
+ * than 8 rows, single rows, 8 x 1 and 1 x 1 vectors, scalar columns past the last vector) may change nothing. Shapes straddle the row
  * block and one, two and three vectors of the running species; operands sit at offsets inside
  * guarded arrays with strides wider than the rows they hold, and nothing outside the output may
  * change.
@@ -26,9 +26,13 @@ class GramKernelsEquivalenceTest {
     private static final int LANES = VectorLanes.FLOATS.length();
     /** Around the 8-row block: remainders, one and two blocks, two blocks and a remainder. */
     private static final int[] ROWS = {1, 2, 7, 8, 9, 16, 17, 24};
-    /** Around one, two and three vectors (the 3-vector block, the 1-vector blocks, the scalar tail). */
+    /**
+     * Around one, two, three and eight vectors (the 3-vector block, the 1-vector blocks, the
+     * scalar tail; single rows' 8-vector blocks and what is left after them).
+     */
     private static final int[] COLS = IntStream.of(1, 2, LANES - 1, LANES, LANES + 1, 2 * LANES + 3, 3 * LANES - 1,
-            3 * LANES, 3 * LANES + 1, 4 * LANES + 2, 6 * LANES, 7 * LANES + 5).filter(n -> n > 0).distinct().sorted().toArray();
+            3 * LANES, 3 * LANES + 1, 4 * LANES + 2, 6 * LANES, 7 * LANES + 5, 8 * LANES, 8 * LANES + 1, 11 * LANES + 3,
+            16 * LANES + 2 * LANES - 1).filter(n -> n > 0).distinct().sorted().toArray();
     private static final int[] DEPTHS = {0, 1, 5, 33};
 
     static List<int[]> shapes() {

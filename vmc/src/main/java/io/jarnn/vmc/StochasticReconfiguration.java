@@ -17,12 +17,13 @@ package io.jarnn.vmc;
  *
  * <p>Three exact forms of the same solution ({@link Form}):
  * <ul>
- * <li>{@link Form#DENSE}: S + lambda I formed (P x P, {@link #gram}) and solved by Cholesky;
- *     about n P^2 + P^3/3 multiply-adds.</li>
+ * <li>{@link Form#DENSE}: the upper triangle of S + lambda I formed (P x P, {@link GramProduct}
+ *     on the packed centred Jacobian) and solved by Cholesky on it in place
+ *     ({@link BlockedCholesky}); about n P^2 / 2 + P^3/6 multiply-adds.</li>
  * <li>{@link Form#MINSR}: by the push-through identity (A^T A + c I)^-1 A^T = A^T (A A^T + c I)^-1,
  *     with A = Obar / sqrt(n),
  *     <pre>  delta = Obar^T (Obar Obar^T + lambda n I)^-1 (2 eps)  </pre>
- *     an n x n Cholesky; about n^2 P + n^3/3. Exactly the DENSE solution for lambda > 0 (not the
+ *     an n x n Cholesky; about n^2 P / 2 + n^3/6. Exactly the DENSE solution for lambda > 0 (not the
  *     minSR approximation of a pseudo-inverse: the shift is kept).</li>
  * <li>{@link Form#CG}: conjugate gradients on (S + lambda I) x = F with S v = Obar^T (Obar v) / n,
  *     never forming S (one pass over Obar per iteration, each row's dot product and update
@@ -37,16 +38,19 @@ package io.jarnn.vmc;
  * forms reuse each loaded block. Measured (thread CPU time on a loaded 2-vCPU machine) on the
  * VmcStep system, an untrained (1024, 930) float64 Jacobian at shift 0.01: CG took 9, 24, 32,
  * 42, 50, 71 and 92 iterations to the tolerances 1e-2, 1e-3, ..., 1e-6, 1e-8, 1e-10, about
- * 0.85 ms each plus 4 ms, against 56 ms for the dense solve; its direction was within 2.3e-3 of
- * the dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 626)
- * the system gets harder as the model learns: 65 to 71 iterations to 1e-4, 75 to 94 to 1e-5,
- * i.e. about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes. At 1e-5 the
- * trajectory is as good as the dense one (mean energy of steps 81-100 within 4.7e-4 of the
- * exact, dense 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this size: 90 iterations cost
- * more than the Gram product and the factorisation. A direct form whose matrix would have more
- * than {@link #DIRECT_MAX}^2 entries is never taken (memory). So P &lt;= n gives DENSE, P &gt; n
- * MINSR, until a direct form's matrix is too large: then CG; with a looser tolerance CG comes
- * earlier (at 1e-5 from about n = P = 1300).
+ * 0.9 ms each, about 13 times the time of one of the Gram product's multiply-adds (16 ms for its
+ * 4.4e8), so {@link #CG_COST_PER_MULTIPLY_ADD} is 12; its direction was within 2.3e-3 of the
+ * dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 626) the
+ * system gets harder as the model learns: 65 to 71 iterations to 1e-4, 75 to 120 to 1e-5, i.e.
+ * about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes; starting from the
+ * previous step's solution (NetKet's default) saved nothing there (its residual is as large as
+ * F's: each step's samples and model are new) and a Jacobi preconditioner took 1.5 to 2.3 times
+ * the iterations. At 1e-5 the trajectory is as good as the dense one (mean energy of steps
+ * 81-100 within 4.7e-4 of the exact, dense 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this
+ * size: 90 iterations cost several times the Gram product and the factorisation. A direct form
+ * whose matrix would have more than {@link #DIRECT_MAX}^2 entries is never taken (memory). So
+ * P &lt;= n gives DENSE, P &gt; n MINSR, until a direct form's matrix is too large: then CG; with
+ * a loose tolerance CG comes earlier (at 1e-2 from about n = P = 1300).
  *
  * <p>Mutable: keeps its matrices and vectors between calls (sized for the last n, P) and the
  * diagnostics of the last solve. One per driver, not thread-safe.
@@ -63,8 +67,8 @@ public final class StochasticReconfiguration {
      * trajectory: 65 to 71 to 1e-4, 75 to 94 to 1e-5; an untrained model takes half as many).
      */
     static final double CG_ITERATIONS_PER_DECADE = 18;
-    /** Time of one of CG's streamed multiply-adds in units of a cache-blocked one (measured: about 6). */
-    static final double CG_COST_PER_MULTIPLY_ADD = 6;
+    /** Time of one of CG's streamed multiply-adds in units of a cache-blocked one (measured: 12 to 14). */
+    static final double CG_COST_PER_MULTIPLY_ADD = 12;
     /** NetKet's default {@code diag_shift}. */
     public static final double DEFAULT_DIAG_SHIFT = 0.01;
     public static final double DEFAULT_CG_TOLERANCE = 1e-10;
@@ -177,13 +181,13 @@ public final class StochasticReconfiguration {
 
     /**
      * The estimated time of a form in cache-blocked multiply-adds: DENSE the Gram product's upper
-     * triangle n P (P + 1) / 2 and the Cholesky factorisation P^3 / 3; MINSR the same with n and P
+     * triangle n P (P + 1) / 2 and the Cholesky factorisation P^3 / 6; MINSR the same with n and P
      * swapped; CG {@link #cgIterationsEstimate} iterations of 2 n P streamed multiply-adds.
      */
     static double estimatedCost(Form form, int n, int p, double cgTolerance) {
         return switch (form) {
-            case DENSE -> (double) n * p * (p + 1) / 2 + (double) p * p * p / 3;
-            case MINSR -> (double) p * n * (n + 1) / 2 + (double) n * n * n / 3;
+            case DENSE -> (double) n * p * (p + 1) / 2 + (double) p * p * p / 6;
+            case MINSR -> (double) p * n * (n + 1) / 2 + (double) n * n * n / 6;
             case CG -> cgIterationsEstimate(cgTolerance) * 2.0 * n * p * CG_COST_PER_MULTIPLY_ADD;
             case AUTO -> throw new IllegalArgumentException("form: expected DENSE, MINSR or CG but got AUTO");
         };

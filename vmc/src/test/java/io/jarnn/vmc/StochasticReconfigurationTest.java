@@ -104,9 +104,12 @@ class StochasticReconfigurationTest {
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX + 1));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(4096, 100_000));
         assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.CG).formFor(10, 5));
-        // a looser CG tolerance takes fewer iterations: at 1e-5 (90) CG wins from about n = P = 1300
-        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000, 1e-5));
-        assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.AUTO, 1e-5, 0).formFor(2000, 2000));
+        // a looser CG tolerance takes fewer iterations: at 1e-2 (36) CG wins from about n = P = 1300,
+        // at 1e-5 (90) not below DIRECT_MAX
+        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000, 1e-2));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1200, 1200, 1e-2));
+        assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.AUTO, 1e-2, 0).formFor(2000, 2000));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(2000, 2000, 1e-5));
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 930, 1e-5));
         assertEquals(Form.DENSE, new StochasticReconfiguration(0.01, Form.AUTO, 1e-10, 0).formFor(1024, 930));
     }
