@@ -41,11 +41,11 @@ package io.jarnn.vmc;
  * 0.9 ms each, about 13 times the time of one of the Gram product's multiply-adds (16 ms for its
  * 4.4e8), so {@link #CG_COST_PER_MULTIPLY_ADD} is 12; its direction was within 2.3e-3 of the
  * dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 626) the
- * system gets harder as the model learns: 65 to 71 iterations to 1e-4, 75 to 120 to 1e-5, i.e.
+ * system gets harder as the model learns: 65 to 71 iterations to 1e-4, 68 to 117 to 1e-5, i.e.
  * about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes; starting from the
- * previous step's solution (NetKet's default) saved nothing there (its residual is as large as
- * F's: each step's samples and model are new) and a Jacobi preconditioner took 1.5 to 2.3 times
- * the iterations. At 1e-5 the trajectory is as good as the dense one (mean energy of steps
+ * previous step's solution (NetKet's default) saved nothing there (5 fewer to 11 more
+ * iterations: each step's samples and model are new, so its residual is about as large as F)
+ * and a Jacobi preconditioner took 1.4 to 2.6 times the iterations. At 1e-5 the trajectory is as good as the dense one (mean energy of steps
  * 81-100 within 4.7e-4 of the exact, dense 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this
  * size: 90 iterations cost several times the Gram product and the factorisation. A direct form
  * whose matrix would have more than {@link #DIRECT_MAX}^2 entries is never taken (memory). So
@@ -482,8 +482,9 @@ public final class StochasticReconfiguration {
     }
 
     /**
-     * Conjugate gradients from x0 = 0, unpreconditioned: a Jacobi (diagonal) preconditioner was
-     * tried on the demo's Jacobian and took four times the iterations to the same residual.
+     * Conjugate gradients from x0 = 0, unpreconditioned: along the demo's trajectory a Jacobi
+     * (diagonal) preconditioner took 1.4 to 2.6 times the iterations to the same residual, and a
+     * warm start from the previous step's solution saved none (see the class comment).
      */
     private void solveCg(double[] o, int n, int p, double[] x) {
         force(o, n, p);
