@@ -118,11 +118,27 @@ final class BlockedCholesky {
         }
         for (int i = n - 1; i >= 0; i--) {
             int row = i * ld;
-            double s = b[i];
-            for (int j = i + 1; j < n; j++) {
-                s = Math.fma(-u[row + j], b[j], s);
-            }
-            b[i] = s / u[row + i];
+            b[i] = (b[i] - rowDot(u, row, b, i + 1, n)) / u[row + i];
         }
+    }
+
+    /**
+     * sum_{j in [from, to)} u[row + j] b[j] in four interleaved chains of fused multiply-adds
+     * (added in a fixed order), so that the back substitution's dot products do not wait on one
+     * multiply-add after another.
+     */
+    private static double rowDot(double[] u, int row, double[] b, int from, int to) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
+            s0 = Math.fma(u[row + j], b[j], s0);
+            s1 = Math.fma(u[row + j + 1], b[j + 1], s1);
+            s2 = Math.fma(u[row + j + 2], b[j + 2], s2);
+            s3 = Math.fma(u[row + j + 3], b[j + 3], s3);
+        }
+        for (; j < to; j++) {
+            s0 = Math.fma(u[row + j], b[j], s0);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }
