@@ -40,13 +40,14 @@ package io.jarnn.vmc;
  * 42, 50, 71 and 92 iterations to the tolerances 1e-2, 1e-3, ..., 1e-6, 1e-8, 1e-10, about
  * 0.9 ms each, about 13 times the time of one of the Gram product's multiply-adds (16 ms for its
  * 4.4e8), so {@link #CG_COST_PER_MULTIPLY_ADD} is 12; its direction was within 2.3e-3 of the
- * dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 626) the
+ * dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 634) the
  * system gets harder as the model learns: 65 to 71 iterations to 1e-4, 68 to 117 to 1e-5, i.e.
  * about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes; starting from the
  * previous step's solution (NetKet's default) saved nothing there (5 fewer to 11 more
  * iterations: each step's samples and model are new, so its residual is about as large as F)
- * and a Jacobi preconditioner took 1.4 to 2.6 times the iterations. At 1e-5 the trajectory is as good as the dense one (mean energy of steps
- * 81-100 within 4.7e-4 of the exact, dense 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this
+ * and a Jacobi preconditioner took 1.4 to 2.6 times the iterations. At 1e-5 the trajectory is
+ * as good as the dense one (mean energy of steps 81-100 within 4.7e-4 of the exact, dense
+ * 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this
  * size: 90 iterations cost several times the Gram product and the factorisation. A direct form
  * whose matrix would have more than {@link #DIRECT_MAX}^2 entries is never taken (memory). So
  * P &lt;= n gives DENSE, P &gt; n MINSR, until a direct form's matrix is too large: then CG; with
@@ -294,7 +295,7 @@ public final class StochasticReconfiguration {
      * g = a^T a for a (rows x cols) row-major into g (cols x cols), by the same blocked product as
      * the dense solve ({@link GramProduct}, single-threaded; bitwise the same on any thread count).
      * Public for partial sums of S computed elsewhere (a Spark partition's share of the Gram
-     * matrix, see {@link #solveSystem}). Allocates the transposed copy of a.
+     * matrix, see {@link #solveSystem}). Allocates a packed copy of a and the padded product.
      */
     public static void gram(double[] a, int rows, int cols, double[] g) {
         new GramProduct().gram(a, rows, cols, g);
