@@ -1,177 +1,144 @@
 package io.jarnn.vmc;
 
-import io.jarnn.kernels.Kernels64;
-
-import java.util.stream.IntStream;
+import io.jarnn.kernels.GramKernels64;
 
 /**
- * Cholesky factorisation A = L L^T of a symmetric positive definite double matrix and the solve
- * of A x = b, for stochastic reconfiguration's shifted Gram matrices.
+ * Cholesky factorisation A = U^T U of a symmetric positive definite double matrix, in place on
+ * its upper triangle, and the solve of A x = b, for stochastic reconfiguration's shifted Gram
+ * matrices (which {@link GramProduct} computes as an upper triangle: nothing is mirrored).
  *
- * <p>Left-looking by block columns of {@link #BLOCK}: each block column of A (from its diagonal
- * down) first receives the product of the finished columns of L with their transposed block,
- * {@code A[j.., J] -= L[j.., 0..j) L[J, 0..j)^T}, through the kernels module's float64 matrix
- * product ({@link Kernels64#accumulateTaps}; this is where nearly all of the P^3/3 multiply-adds
- * are), then its diagonal block is factored and the rows below it solved against that block,
- * both in plain loops (B^2 work per row). L's transpose is kept negated beside L so that the
- * product reads both operands row-major and subtracts by accumulating. Every entry is one fixed
- * sequence of operations, so the factor is bitwise the same on every run, kernel (vector or
- * scalar, bitwise equal) and machine.
+ * <p>Right-looking by block rows of {@link #BLOCK}: the block row's rows are finished one after
+ * the other, each over its whole width (row i takes the fused multiply-adds of the block's
+ * earlier rows through the kernels module's {@link GramKernels64#accumulateTransposedProduct},
+ * one row of C += A^T B with A the column -U[j0..i, i] and B those rows, then is divided by its
+ * pivot, the square root of its diagonal entry), and the trailing matrix below and right of it then receives
+ * {@code A[J2, J2] -= U[J, J2]^T U[J, J2]} on its upper triangle through {@link GramProduct}
+ * (nearly all of the P^3/6 multiply-adds), the block row packed into panels once negated (the A
+ * side) and once as it is (the B side). Every entry therefore sees one chain of fused
+ * multiply-adds in ascending k,
+ * <pre>
+ *   U[i, j] = (A[i, j] - sum_{k &lt; i} U[k, i] U[k, j]) / U[i, i],   U[i, i] = sqrt(A[i, i] - sum_{k &lt; i} U[k, i]^2)
+ * </pre>
+ * whatever the blocking, kernel (vector or scalar, bitwise equal) or thread count, so the factor
+ * is bitwise the same on every run and machine.
  *
- * <p>Mutable: keeps L and its negated transpose (2 P^2 doubles) between calls. Not thread-safe.
+ * <p>Mutable: keeps the packed block rows between calls and a reference to the last factored
+ * matrix (for {@link #solve}). Not thread-safe.
  */
 final class BlockedCholesky {
-    /** Columns per block: the product's output width, a multiple of the kernel's column blocks. */
-    static final int BLOCK = 64;
-    /** Block-column updates of at least this many multiply-adds are split over threads. */
-    static final long PARALLEL_MIN = 1L << 21;
+    /** Rows per block row: the trailing update's depth, a multiple of {@link GramProduct#PANEL}. */
+    static final int BLOCK = 2 * GramProduct.PANEL;
 
-    private final Kernels64 kernels = Kernels64.active();
-    private double[] lower = new double[0];
-    private double[] negatedUpper = new double[0];
+    private final GramProduct product = new GramProduct();
+    private final GramKernels64 kernels = GramKernels64.active();
+    /** -U[k, i] for the rows k of the block row above row i. */
+    private final double[] column = new double[BLOCK];
+    private double[] negated = new double[0];
+    private double[] positive = new double[0];
+    private double[] factor;
     private int size;
+    private int ld;
 
     /**
-     * Factors the row-major (size x size) {@code a}, of which only the lower triangle (diagonal
-     * included) is read; {@code a}'s lower triangle is overwritten by the partial updates.
+     * Factors the row-major {@code a} (row stride {@code ld}) in place: its upper triangle
+     * (diagonal included) of the leading size x size block is read and replaced by U; the
+     * entries below the diagonal are neither read nor written. {@code a} must have room for
+     * {@link GramProduct#padded}{@code (size)} rows and columns (the trailing updates run on whole
+     * panels; the padding receives nothing but zero products). The products run on up to
+     * {@code threads} threads of the common pool (the result does not depend on it).
      *
-     * The products run on up to {@code threads} threads of the common pool, each on its own rows
-     * (the result does not depend on it).
-     *
-     * @return false if a is not numerically positive definite (a pivot &lt;= 0 or not finite)
+     * @return false if a is not numerically positive definite (a pivot &lt;= 0 or not finite);
+     *         a is then partly overwritten
      */
-    boolean factor(double[] a, int size, int threads) {
-        long square = (long) size * size;
-        if (lower.length < square) {
-            lower = new double[Math.toIntExact(square)];
-            negatedUpper = new double[Math.toIntExact(square)];
+    boolean factor(double[] a, int size, int ld, int threads) {
+        int padded = GramProduct.padded(size);
+        if (ld < padded || a.length < (long) padded * ld) {
+            throw new IllegalArgumentException("a, ld: expected ld >= " + padded + " and at least " + ((long) padded * ld)
+                    + " doubles for size " + size + " but got ld " + ld + " and " + a.length);
         }
+        int packed = GramProduct.packedLength(BLOCK, size);
+        if (negated.length < packed) {
+            negated = new double[packed];
+            positive = new double[packed];
+        }
+        this.factor = a;
         this.size = size;
-        double[] l = lower;
-        double[] u = negatedUpper;
+        this.ld = ld;
         for (int j0 = 0; j0 < size; j0 += BLOCK) {
-            int jb = Math.min(BLOCK, size - j0);
-            if (j0 > 0) {
-                // a[r, j0 + c] += sum_{k < j0} L[r, k] * (-L[j0 + c, k])  for r >= j0, c < jb
-                int rows = size - j0;
-                int tasks = threads <= 1 || (long) rows * j0 * jb < PARALLEL_MIN ? 1 : Math.min(threads, rows / 4);
-                if (tasks <= 1) {
-                    update(a, size, j0, jb, j0, rows);
-                } else {
-                    int first = j0;
-                    int per = (rows / tasks + 3) / 4 * 4;
-                    IntStream.range(0, tasks).parallel().forEach(t -> {
-                        int from = first + t * per;
-                        int to = Math.min(size, from + per);
-                        if (from < to) {
-                            update(a, size, first, jb, from, to - from);
-                        }
-                    });
+            int j1 = Math.min(size, j0 + BLOCK);
+            for (int i = j0; i < j1; i++) {
+                int row = i * ld;
+                if (i > j0) {
+                    // a[i, i..] += sum_{k in [j0, i)} (-U[k, i]) U[k, i..]: one row of C += A^T B.
+                    for (int k = j0; k < i; k++) {
+                        column[k - j0] = -a[k * ld + i];
+                    }
+                    kernels.accumulateTransposedProduct(column, 0, 1, a, j0 * ld + i, ld, i - j0,
+                            a, row + i, ld, 1, size - i);
                 }
-            }
-            // The diagonal block: unblocked Cholesky of the updated a[J, J].
-            for (int c = 0; c < jb; c++) {
-                int col = j0 + c;
-                double d = a[col * size + col];
-                for (int k = j0; k < col; k++) {
-                    double x = l[col * size + k];
-                    d -= x * x;
-                }
+                double d = a[row + i];
                 if (!(d > 0) || !Double.isFinite(d)) {
                     return false;
                 }
                 double pivot = Math.sqrt(d);
-                l[col * size + col] = pivot;
-                for (int r = col + 1; r < j0 + jb; r++) {
-                    double s = a[r * size + col];
-                    for (int k = j0; k < col; k++) {
-                        s -= l[r * size + k] * l[col * size + k];
-                    }
-                    l[r * size + col] = s / pivot;
+                a[row + i] = pivot;
+                for (int j = i + 1; j < size; j++) {
+                    a[row + j] /= pivot;
                 }
             }
-            // The rows below: L[r, J] L[J, J]^T = a[r, J], a forward substitution per row, four
-            // rows at a time so that four independent chains of multiply-adds overlap (each entry
-            // keeps its own order of operations: the same bits as one row at a time).
-            int below = j0 + jb;
-            for (; below + 4 <= size; below += 4) {
-                int row0 = below * size;
-                int row1 = row0 + size;
-                int row2 = row1 + size;
-                int row3 = row2 + size;
-                for (int c = 0; c < jb; c++) {
-                    int col = j0 + c;
-                    int pivotRow = col * size;
-                    double s0 = a[row0 + col];
-                    double s1 = a[row1 + col];
-                    double s2 = a[row2 + col];
-                    double s3 = a[row3 + col];
-                    for (int k = j0; k < col; k++) {
-                        double x = l[pivotRow + k];
-                        s0 -= l[row0 + k] * x;
-                        s1 -= l[row1 + k] * x;
-                        s2 -= l[row2 + k] * x;
-                        s3 -= l[row3 + k] * x;
-                    }
-                    double pivot = l[pivotRow + col];
-                    l[row0 + col] = s0 / pivot;
-                    l[row1 + col] = s1 / pivot;
-                    l[row2 + col] = s2 / pivot;
-                    l[row3 + col] = s3 / pivot;
-                }
-            }
-            for (; below < size; below++) {
-                int row = below * size;
-                for (int c = 0; c < jb; c++) {
-                    int col = j0 + c;
-                    double s = a[row + col];
-                    for (int k = j0; k < col; k++) {
-                        s -= l[row + k] * l[col * size + k];
-                    }
-                    l[row + col] = s / l[col * size + col];
-                }
-            }
-            for (int k = j0; k < j0 + jb; k++) {
-                for (int r = k; r < size; r++) {
-                    u[k * size + r] = -l[r * size + k];
-                }
+            if (j1 < size) {
+                // A[j1.., j1..] += (-U[J, j1..])^T U[J, j1..] on its upper triangle.
+                int depth = j1 - j0;
+                int width = size - j1;
+                GramProduct.pack(a, j0 * ld + j1, ld, depth, width, true, negated);
+                GramProduct.pack(a, j0 * ld + j1, ld, depth, width, false, positive);
+                product.upper(negated, positive, depth, width, a, j1 * ld + j1, ld, threads);
             }
         }
         return true;
     }
 
-    /** a[r, j0 + c] += sum_{k < j0} L[r, k] * (-L[j0 + c, k]) for the rows r in [from, from + rows), c &lt; jb. */
-    private void update(double[] a, int size, int j0, int jb, int from, int rows) {
-        kernels.accumulateTaps(lower, from * size, size, 0, 1, j0,
-                negatedUpper, j0, 0, size,
-                a, from * size + j0, size, rows, jb);
+    /** Entry (r, c), r &lt;= c, of the last factor U (for tests). */
+    double upper(int r, int c) {
+        return factor[r * ld + c];
     }
 
-    /** Entry (r, c) of the last factor L (for tests). */
-    double lower(int r, int c) {
-        return lower[r * size + c];
-    }
-
-    /** Solves A x = b with the last factor, b (length size) overwritten by x. */
+    /** Solves A x = b with the last factor (U^T y = b, then U x = y), b (length size) overwritten by x. */
     void solve(double[] b) {
-        double[] l = lower;
+        double[] u = factor;
         int n = size;
         for (int i = 0; i < n; i++) {
-            double s = b[i];
-            int row = i * n;
-            for (int k = 0; k < i; k++) {
-                s -= l[row + k] * b[k];
+            int row = i * ld;
+            double y = b[i] / u[row + i];
+            b[i] = y;
+            double minusY = -y;
+            for (int j = i + 1; j < n; j++) {
+                b[j] = Math.fma(minusY, u[row + j], b[j]);
             }
-            b[i] = s / l[row + i];
         }
-        double[] u = negatedUpper;
         for (int i = n - 1; i >= 0; i--) {
-            double s = b[i];
-            int row = i * n;
-            for (int k = i + 1; k < n; k++) {
-                s += u[row + k] * b[k]; // u[i, k] = -L[k, i]
-            }
-            b[i] = s / l[i * n + i];
+            int row = i * ld;
+            b[i] = (b[i] - rowDot(u, row, b, i + 1, n)) / u[row + i];
         }
+    }
+
+    /**
+     * sum_{j in [from, to)} u[row + j] b[j] in four interleaved chains of fused multiply-adds
+     * (added in a fixed order), so that the back substitution's dot products do not wait on one
+     * multiply-add after another.
+     */
+    private static double rowDot(double[] u, int row, double[] b, int from, int to) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
+            s0 = Math.fma(u[row + j], b[j], s0);
+            s1 = Math.fma(u[row + j + 1], b[j + 1], s1);
+            s2 = Math.fma(u[row + j + 2], b[j + 2], s2);
+            s3 = Math.fma(u[row + j + 3], b[j + 3], s3);
+        }
+        for (; j < to; j++) {
+            s0 = Math.fma(u[row + j], b[j], s0);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -1,107 +1,163 @@
 package io.jarnn.vmc;
 
-import io.jarnn.kernels.Kernels64;
+import io.jarnn.kernels.GramKernels64;
 
 import java.util.stream.IntStream;
 
 /**
- * The Gram matrix {@code g = a^T a} of a row-major (rows x cols) double matrix: the symmetric
- * rank-k product that stochastic reconfiguration forms as S (a = the centred Jacobian, P x P) or
- * as the minSR matrix (a = its transpose, n x n).
+ * The upper triangle of a symmetric product {@code C += A^T B} (A = B: a Gram matrix), for
+ * stochastic reconfiguration's S = Obar^T Obar (or the minSR matrix Obar Obar^T) and the trailing
+ * updates of {@link BlockedCholesky}.
  *
- * <p>Computed through the kernels module's float64 matrix product
- * ({@link Kernels64#accumulateTaps} with one tap, {@code Y += X W}) with X = a^T (a transposed copy)
- * and W = a, tile by tile over the upper block triangle only (tiles of {@link #TILE_ROWS} rows of
- * g by {@link #TILE_COLUMNS} columns, each summed over the rows of a in slices of
- * {@link #DEPTH} so that the slice of W a tile reads stays in the level-2 cache); the lower
- * triangle is then mirrored from the upper. Each entry g[i, j] (i &lt;= j) is one chain of fused
- * multiply-adds over the rows of a in ascending order, whatever the tiling, the kernel
- * implementation (vector or scalar, which are bitwise equal) or the number of threads: tiles are
- * spread over threads, never a tile's sum, so the result is bitwise the same for any thread count.
+ * <p>Both operands are first packed into panels of {@link #PANEL} columns, each panel stored
+ * depth row after depth row and padded with zero columns to a whole panel ({@link #pack},
+ * {@link #packTransposed}): a panel's rows are then contiguous for the kernel's vector loads
+ * (B) and broadcasts (A), whatever the matrix's width, and a padded C of
+ * {@link #padded}{@code (cols)} rows and columns needs no tail code: the padded columns are zero,
+ * so the padded part of C receives zeros. The product runs through the kernels module's
+ * {@link GramKernels64#accumulateTransposedProduct} tile by tile: column panel by column panel,
+ * the depth in slices of {@link #DEPTH} (a slice of one B panel, 24 KB, stays in the level-1
+ * cache while every row panel above the diagonal is multiplied into it; the slices of those row
+ * panels, up to 1 MB for P = 1000, in the level-2 cache), for the row panels on or above the
+ * diagonal only. Each entry c[i, j] is one chain of fused multiply-adds over the depth in
+ * ascending order, whatever the tiling, the kernel implementation (vector or scalar, bitwise
+ * equal) or the number of threads: column panels (never a sum) are spread over threads, so the
+ * result is bitwise the same for any thread count.
  *
  * <p>Stateless apart from the kernels; thread-safe.
  */
 final class GramProduct {
-    /** Rows of g per tile: a multiple of the kernel's 4-row blocks. */
-    static final int TILE_ROWS = 64;
-    /** Columns of g per tile. */
-    static final int TILE_COLUMNS = 256;
-    /** Rows of a summed per kernel call: a W slice of DEPTH x TILE_COLUMNS doubles is 512 KB. */
-    static final int DEPTH = 256;
+    /**
+     * Columns per packed panel: three vectors of eight doubles (AVX-512), the kernel's register
+     * block, and a multiple of its eight-row blocks, so that a panel's rows split into whole row
+     * blocks on the A side.
+     */
+    static final int PANEL = 24;
+    /** Depth rows per kernel call: a B panel's slice is DEPTH x PANEL doubles, 24 KB. */
+    static final int DEPTH = 128;
     /** Products of at least this many multiply-adds are split over threads. */
-    static final long PARALLEL_MIN = 1L << 24;
+    static final long PARALLEL_MIN = 1L << 22;
 
-    private final Kernels64 kernels = Kernels64.active();
+    private final GramKernels64 kernels = GramKernels64.active();
+
+    /** cols rounded up to whole panels: the width of a packed matrix and of its padded product. */
+    static int padded(int cols) {
+        return Math.ceilDiv(cols, PANEL) * PANEL;
+    }
+
+    /** Doubles of a packed (depth, cols) matrix. */
+    static int packedLength(int depth, int cols) {
+        return Math.multiplyExact(depth, padded(cols));
+    }
 
     /**
-     * g[0 .. cols^2) = a^T a, a row-major (rows x cols) and {@code aTransposed} its transpose
-     * (cols x rows, see {@link #transpose}), g row-major (cols x cols), on up to {@code threads}
-     * threads of the common pool (the result does not depend on it).
+     * packed = a (depth x cols, row-major, row stride {@code aStride} from {@code aOff}) in panels:
+     * column c of depth row k at {@code (c / PANEL) * depth * PANEL + k * PANEL + c % PANEL}, the
+     * padded columns zero; negated when {@code negate} (the A side of a subtracting update).
      */
-    void gram(double[] a, double[] aTransposed, int rows, int cols, double[] g, int threads) {
-        long size = (long) rows * cols;
-        java.util.Arrays.fill(g, 0, cols * cols, 0);
-        int rowTiles = (cols + TILE_ROWS - 1) / TILE_ROWS;
-        int columnTiles = (cols + TILE_COLUMNS - 1) / TILE_COLUMNS;
-        // The tiles on or above the diagonal: (row tile, column tile) with the column tile's end
-        // past the row tile's start.
-        int[] tiles = new int[rowTiles * columnTiles];
-        int count = 0;
-        for (int rt = 0; rt < rowTiles; rt++) {
-            for (int ct = (rt * TILE_ROWS) / TILE_COLUMNS; ct < columnTiles; ct++) {
-                tiles[count++] = rt * columnTiles + ct;
-            }
-        }
-        long work = size * cols / 2;
-        int tasks = threads <= 1 || work < PARALLEL_MIN ? 1 : Math.min(threads, count);
-        double[] x = aTransposed;
-        if (tasks == 1) {
-            for (int t = 0; t < count; t++) {
-                tile(x, a, rows, cols, g, tiles[t] / columnTiles, tiles[t] % columnTiles);
-            }
-        } else {
-            int tileCount = count;
-            IntStream.range(0, tasks).parallel().forEach(task -> {
-                for (int t = task; t < tileCount; t += tasks) {
-                    tile(x, a, rows, cols, g, tiles[t] / columnTiles, tiles[t] % columnTiles);
-                }
-            });
-        }
-        for (int i = 0; i < cols; i++) {
-            for (int j = i + 1; j < cols; j++) {
-                g[j * cols + i] = g[i * cols + j];
-            }
-        }
-    }
-
-    /** Adds to g the tile's entries (i, j), i in the row tile, j &gt;= the row tile's start in the column tile. */
-    private void tile(double[] x, double[] a, int rows, int cols, double[] g, int rowTile, int columnTile) {
-        int i0 = rowTile * TILE_ROWS;
-        int i1 = Math.min(cols, i0 + TILE_ROWS);
-        int j0 = Math.max(i0, columnTile * TILE_COLUMNS);
-        int j1 = Math.min(cols, (columnTile + 1) * TILE_COLUMNS);
-        for (int k0 = 0; k0 < rows; k0 += DEPTH) {
-            int depth = Math.min(DEPTH, rows - k0);
-            // g[i, j] += sum_{k in slice} a^T[i, k] a[k, j]
-            kernels.accumulateTaps(x, i0 * rows + k0, rows, 0, 1, depth,
-                    a, k0 * cols + j0, 0, cols,
-                    g, i0 * cols + j0, cols, i1 - i0, j1 - j0);
-        }
-    }
-
-    /** t (cols x rows) = a^T for a (rows x cols), both row-major, in cache-sized blocks. */
-    static void transpose(double[] a, int rows, int cols, double[] t) {
-        final int block = 32;
-        for (int r0 = 0; r0 < rows; r0 += block) {
-            int r1 = Math.min(rows, r0 + block);
-            for (int c0 = 0; c0 < cols; c0 += block) {
-                int c1 = Math.min(cols, c0 + block);
-                for (int r = r0; r < r1; r++) {
-                    int row = r * cols;
-                    for (int c = c0; c < c1; c++) {
-                        t[c * rows + r] = a[row + c];
+    static void pack(double[] a, int aOff, int aStride, int depth, int cols, boolean negate, double[] packed) {
+        int panels = Math.ceilDiv(cols, PANEL);
+        for (int q = 0; q < panels; q++) {
+            int c0 = q * PANEL;
+            int width = Math.min(PANEL, cols - c0);
+            int base = q * depth * PANEL;
+            for (int k = 0; k < depth; k++) {
+                int src = aOff + k * aStride + c0;
+                int dst = base + k * PANEL;
+                if (negate) {
+                    for (int c = 0; c < width; c++) {
+                        packed[dst + c] = -a[src + c];
                     }
+                } else {
+                    System.arraycopy(a, src, packed, dst, width);
                 }
+                for (int c = width; c < PANEL; c++) {
+                    packed[dst + c] = 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * packed = a^T in panels, for a (rows x cols) row-major: the packed matrix has depth cols and
+     * rows columns, row r of a becoming column r ({@code (r / PANEL) * cols * PANEL + k * PANEL + r % PANEL}).
+     */
+    static void packTransposed(double[] a, int rows, int cols, double[] packed) {
+        int panels = Math.ceilDiv(rows, PANEL);
+        for (int q = 0; q < panels; q++) {
+            int r0 = q * PANEL;
+            int height = Math.min(PANEL, rows - r0);
+            int base = q * cols * PANEL;
+            if (height < PANEL) {
+                java.util.Arrays.fill(packed, base, base + cols * PANEL, 0);
+            }
+            for (int r = 0; r < height; r++) {
+                int src = (r0 + r) * cols;
+                int dst = base + r;
+                for (int k = 0; k < cols; k++) {
+                    packed[dst + k * PANEL] = a[src + k];
+                }
+            }
+        }
+    }
+
+    /**
+     * c[i, j] += sum_k a[k, i] b[k, j] for the entries on or above the diagonal in blocks: every
+     * (row panel, column panel) pair with the row panel not after the column panel (so the
+     * diagonal panels' entries below the diagonal are computed too). {@code aPacked} and
+     * {@code bPacked} are packed (depth, cols) matrices ({@link #pack}; the same array for a
+     * Gram matrix); c is row-major with row stride {@code ldc} from {@code cOff} and must have
+     * room for {@link #padded}{@code (cols)} rows and columns. On up to {@code threads} threads of
+     * the common pool; the result does not depend on it.
+     */
+    void upper(double[] aPacked, double[] bPacked, int depth, int cols, double[] c, int cOff, int ldc, int threads) {
+        int panels = Math.ceilDiv(cols, PANEL);
+        long work = (long) depth * cols * cols / 2;
+        int tasks = threads <= 1 || work < PARALLEL_MIN ? 1 : Math.min(threads, panels);
+        if (tasks == 1) {
+            columnPanels(aPacked, bPacked, depth, panels, c, cOff, ldc, 0, 1);
+        } else {
+            IntStream.range(0, tasks).parallel().forEach(task ->
+                    columnPanels(aPacked, bPacked, depth, panels, c, cOff, ldc, task, tasks));
+        }
+    }
+
+    /**
+     * The column panels q = panels - 1 - task, then every {@code tasks}-th below it (from the
+     * last, which has the most row panels, dealt out in turn), depth slice by depth slice: a
+     * slice of every panel (DEPTH x padded cols, 960 KB for P = 1000) stays in the level-2
+     * cache for all the tiles that read it, a slice of the column panel in the level-1 cache for
+     * its row panels; c's tiles go to memory and back once per slice.
+     */
+    private void columnPanels(double[] aPacked, double[] bPacked, int depth, int panels, double[] c, int cOff,
+                              int ldc, int task, int tasks) {
+        int panelLength = depth * PANEL;
+        for (int k0 = 0; k0 < depth; k0 += DEPTH) {
+            int slice = Math.min(DEPTH, depth - k0);
+            for (int q = panels - 1 - task; q >= 0; q -= tasks) {
+                for (int rp = 0; rp <= q; rp++) {
+                    kernels.accumulateTransposedProduct(aPacked, rp * panelLength + k0 * PANEL, PANEL,
+                            bPacked, q * panelLength + k0 * PANEL, PANEL, slice,
+                            c, cOff + rp * PANEL * ldc + q * PANEL, ldc, PANEL, PANEL);
+                }
+            }
+        }
+    }
+
+    /**
+     * g (cols x cols, row-major, both triangles) = a^T a for a (rows x cols) row-major, through
+     * the packed upper product; single-threaded, allocates its packed copy and padded product.
+     */
+    void gram(double[] a, int rows, int cols, double[] g) {
+        double[] packed = new double[packedLength(rows, cols)];
+        pack(a, 0, cols, rows, cols, false, packed);
+        int ld = padded(cols);
+        double[] upper = new double[Math.multiplyExact(ld, ld)];
+        upper(packed, packed, rows, cols, upper, 0, ld, 1);
+        for (int i = 0; i < cols; i++) {
+            for (int j = i; j < cols; j++) {
+                g[i * cols + j] = upper[i * ld + j];
+                g[j * cols + i] = upper[i * ld + j];
             }
         }
     }

@@ -17,12 +17,13 @@ package io.jarnn.vmc;
  *
  * <p>Three exact forms of the same solution ({@link Form}):
  * <ul>
- * <li>{@link Form#DENSE}: S + lambda I formed (P x P, {@link #gram}) and solved by Cholesky;
- *     about n P^2 + P^3/3 multiply-adds.</li>
+ * <li>{@link Form#DENSE}: the upper triangle of S + lambda I formed (P x P, {@link GramProduct}
+ *     on the packed centred Jacobian) and solved by Cholesky on it in place
+ *     ({@link BlockedCholesky}); about n P^2 / 2 + P^3/6 multiply-adds.</li>
  * <li>{@link Form#MINSR}: by the push-through identity (A^T A + c I)^-1 A^T = A^T (A A^T + c I)^-1,
  *     with A = Obar / sqrt(n),
  *     <pre>  delta = Obar^T (Obar Obar^T + lambda n I)^-1 (2 eps)  </pre>
- *     an n x n Cholesky; about n^2 P + n^3/3. Exactly the DENSE solution for lambda > 0 (not the
+ *     an n x n Cholesky; about n^2 P / 2 + n^3/6. Exactly the DENSE solution for lambda > 0 (not the
  *     minSR approximation of a pseudo-inverse: the shift is kept).</li>
  * <li>{@link Form#CG}: conjugate gradients on (S + lambda I) x = F with S v = Obar^T (Obar v) / n,
  *     never forming S (one pass over Obar per iteration, each row's dot product and update
@@ -37,16 +38,20 @@ package io.jarnn.vmc;
  * forms reuse each loaded block. Measured (thread CPU time on a loaded 2-vCPU machine) on the
  * VmcStep system, an untrained (1024, 930) float64 Jacobian at shift 0.01: CG took 9, 24, 32,
  * 42, 50, 71 and 92 iterations to the tolerances 1e-2, 1e-3, ..., 1e-6, 1e-8, 1e-10, about
- * 0.85 ms each plus 4 ms, against 56 ms for the dense solve; its direction was within 2.3e-3 of
- * the dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 626)
- * the system gets harder as the model learns: 65 to 71 iterations to 1e-4, 75 to 94 to 1e-5,
- * i.e. about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes. At 1e-5 the
- * trajectory is as good as the dense one (mean energy of steps 81-100 within 4.7e-4 of the
- * exact, dense 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this size: 90 iterations cost
- * more than the Gram product and the factorisation. A direct form whose matrix would have more
- * than {@link #DIRECT_MAX}^2 entries is never taken (memory). So P &lt;= n gives DENSE, P &gt; n
- * MINSR, until a direct form's matrix is too large: then CG; with a looser tolerance CG comes
- * earlier (at 1e-5 from about n = P = 1300).
+ * 0.9 ms each, about 13 times the time of one of the Gram product's multiply-adds (16 ms for its
+ * 4.4e8), so {@link #CG_COST_PER_MULTIPLY_ADD} is 12; its direction was within 2.3e-3 of the
+ * dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 634) the
+ * system gets harder as the model learns: 65 to 71 iterations to 1e-4, 68 to 117 to 1e-5, i.e.
+ * about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes; starting from the
+ * previous step's solution (NetKet's default) saved nothing there (5 fewer to 11 more
+ * iterations: each step's samples and model are new, so its residual is about as large as F)
+ * and a Jacobi preconditioner took 1.4 to 2.6 times the iterations. At 1e-5 the trajectory is
+ * as good as the dense one (mean energy of steps 81-100 within 4.7e-4 of the exact, dense
+ * 4.9e-4; at 1e-4 5.8e-4), but CG does not win at this
+ * size: 90 iterations cost several times the Gram product and the factorisation. A direct form
+ * whose matrix would have more than {@link #DIRECT_MAX}^2 entries is never taken (memory). So
+ * P &lt;= n gives DENSE, P &gt; n MINSR, until a direct form's matrix is too large: then CG; with
+ * a loose tolerance CG comes earlier (at 1e-2 from about n = P = 1300).
  *
  * <p>Mutable: keeps its matrices and vectors between calls (sized for the last n, P) and the
  * diagnostics of the last solve. One per driver, not thread-safe.
@@ -63,8 +68,8 @@ public final class StochasticReconfiguration {
      * trajectory: 65 to 71 to 1e-4, 75 to 94 to 1e-5; an untrained model takes half as many).
      */
     static final double CG_ITERATIONS_PER_DECADE = 18;
-    /** Time of one of CG's streamed multiply-adds in units of a cache-blocked one (measured: about 6). */
-    static final double CG_COST_PER_MULTIPLY_ADD = 6;
+    /** Time of one of CG's streamed multiply-adds in units of a cache-blocked one (measured: 12 to 14). */
+    static final double CG_COST_PER_MULTIPLY_ADD = 12;
     /** NetKet's default {@code diag_shift}. */
     public static final double DEFAULT_DIAG_SHIFT = 0.01;
     public static final double DEFAULT_CG_TOLERANCE = 1e-10;
@@ -84,7 +89,8 @@ public final class StochasticReconfiguration {
     private double[] q = new double[0];
     private double[] dir = new double[0];
     private double[] nv = new double[0];
-    private double[] transposed = new double[0];
+    private double[] packed = new double[0];
+    private double[] mean = new double[0];
 
     private Form lastForm;
     private int lastIterations;
@@ -176,13 +182,13 @@ public final class StochasticReconfiguration {
 
     /**
      * The estimated time of a form in cache-blocked multiply-adds: DENSE the Gram product's upper
-     * triangle n P (P + 1) / 2 and the Cholesky factorisation P^3 / 3; MINSR the same with n and P
+     * triangle n P (P + 1) / 2 and the Cholesky factorisation P^3 / 6; MINSR the same with n and P
      * swapped; CG {@link #cgIterationsEstimate} iterations of 2 n P streamed multiply-adds.
      */
     static double estimatedCost(Form form, int n, int p, double cgTolerance) {
         return switch (form) {
-            case DENSE -> (double) n * p * (p + 1) / 2 + (double) p * p * p / 3;
-            case MINSR -> (double) p * n * (n + 1) / 2 + (double) n * n * n / 3;
+            case DENSE -> (double) n * p * (p + 1) / 2 + (double) p * p * p / 6;
+            case MINSR -> (double) p * n * (n + 1) / 2 + (double) n * n * n / 6;
             case CG -> cgIterationsEstimate(cgTolerance) * 2.0 * n * p * CG_COST_PER_MULTIPLY_ADD;
             case AUTO -> throw new IllegalArgumentException("form: expected DENSE, MINSR or CG but got AUTO");
         };
@@ -221,7 +227,6 @@ public final class StochasticReconfiguration {
             throw new IllegalArgumentException("o, energies, delta: expected lengths n*P = " + ((long) n * p) + ", n = " + n
                     + ", P = " + p + " but got " + o.length + ", " + energies.length + ", " + delta.length);
         }
-        centreColumns(o, n, p);
         if (eps.length != n) {
             eps = new double[n];
         }
@@ -234,6 +239,11 @@ public final class StochasticReconfiguration {
             eps[b] = energies[b] - mean;
         }
         Form used = formFor(n, p);
+        if (used == Form.DENSE) {
+            centreAndPack(o, n, p);
+        } else {
+            centreColumns(o, n, p);
+        }
         lastIterations = 0;
         lastResidual = 0;
         switch (used) {
@@ -285,61 +295,135 @@ public final class StochasticReconfiguration {
      * g = a^T a for a (rows x cols) row-major into g (cols x cols), by the same blocked product as
      * the dense solve ({@link GramProduct}, single-threaded; bitwise the same on any thread count).
      * Public for partial sums of S computed elsewhere (a Spark partition's share of the Gram
-     * matrix, see {@link #solveSystem}). Allocates the transposed copy of a.
+     * matrix, see {@link #solveSystem}). Allocates a packed copy of a and the padded product.
      */
     public static void gram(double[] a, int rows, int cols, double[] g) {
-        double[] transposed = new double[Math.multiplyExact(rows, cols)];
-        GramProduct.transpose(a, rows, cols, transposed);
-        new GramProduct().gram(a, transposed, rows, cols, g, 1);
+        new GramProduct().gram(a, rows, cols, g);
     }
 
-    /** Obar^T (P x n) into the reused buffer {@link #transposed}. */
-    private double[] transpose(double[] o, int n, int p) {
-        if (transposed.length < o.length) {
-            transposed = new double[o.length];
-        }
-        GramProduct.transpose(o, n, p, transposed);
-        return transposed;
-    }
-
-    /** The reused square buffer, at least size^2 doubles. */
-    private double[] square(int size) {
-        long length = (long) size * size;
+    /**
+     * The reused square buffer for a padded system of {@code size} unknowns:
+     * {@link GramProduct#padded}(size)^2 doubles, the upper block triangle (the row panels from
+     * their diagonal on) zeroed.
+     */
+    private double[] paddedSquare(int size) {
+        int ld = GramProduct.padded(size);
+        long length = (long) ld * ld;
         if (matrix.length < length) {
             matrix = new double[Math.toIntExact(length)];
+        }
+        for (int r0 = 0; r0 < ld; r0 += GramProduct.PANEL) {
+            for (int r = r0; r < r0 + GramProduct.PANEL; r++) {
+                java.util.Arrays.fill(matrix, r * ld + r0, (r + 1) * ld, 0);
+            }
         }
         return matrix;
     }
 
+    /** The reused packed buffer, at least {@code length} doubles. */
+    private double[] packedBuffer(int length) {
+        if (packed.length < length) {
+            packed = new double[length];
+        }
+        return packed;
+    }
+
+    /** The reused right-hand side of a padded system of {@code size} unknowns, zeroed. */
+    private double[] paddedRhs(int size) {
+        int ld = GramProduct.padded(size);
+        if (nv.length != ld) {
+            nv = new double[ld];
+        }
+        java.util.Arrays.fill(nv, 0);
+        return nv;
+    }
+
+    /**
+     * DENSE's one pass over the Jacobian after its column means: each row centred in place, copied
+     * into the packed panels of {@link #packed} ({@link GramProduct#pack}'s layout) and added into
+     * the right-hand side {@code nv} = n F = 2 Obar^T eps (each entry summed in ascending rows).
+     */
+    private void centreAndPack(double[] o, int n, int p) {
+        columnMeans(o, n, p);
+        int panels = Math.ceilDiv(p, GramProduct.PANEL);
+        double[] pk = packedBuffer(GramProduct.packedLength(n, p));
+        double[] rhs = paddedRhs(p);
+        double[] m = mean;
+        for (int q = panels - 1; q >= 0 && (q + 1) * GramProduct.PANEL > p; q--) {
+            // The padded columns of the last panel.
+            for (int b = 0; b < n; b++) {
+                java.util.Arrays.fill(pk, q * n * GramProduct.PANEL + b * GramProduct.PANEL + (p - q * GramProduct.PANEL),
+                        q * n * GramProduct.PANEL + (b + 1) * GramProduct.PANEL, 0);
+            }
+        }
+        for (int b = 0; b < n; b++) {
+            int row = b * p;
+            double twoEps = 2 * eps[b];
+            for (int q = 0; q < panels; q++) {
+                int e0 = q * GramProduct.PANEL;
+                int width = Math.min(GramProduct.PANEL, p - e0);
+                int dst = q * n * GramProduct.PANEL + b * GramProduct.PANEL;
+                for (int c = 0; c < width; c++) {
+                    double v = o[row + e0 + c] - m[e0 + c];
+                    o[row + e0 + c] = v;
+                    pk[dst + c] = v;
+                    rhs[e0 + c] = Math.fma(twoEps, v, rhs[e0 + c]);
+                }
+            }
+        }
+    }
+
+    /** The column means of the (n, P) row-major {@code o} into {@link #mean}. */
+    private void columnMeans(double[] o, int n, int p) {
+        if (mean.length != p) {
+            mean = new double[p];
+        }
+        java.util.Arrays.fill(mean, 0);
+        for (int b = 0; b < n; b++) {
+            int row = b * p;
+            for (int e = 0; e < p; e++) {
+                mean[e] += o[row + e];
+            }
+        }
+        for (int e = 0; e < p; e++) {
+            mean[e] /= n;
+        }
+    }
+
+    /**
+     * (S + lambda I) delta = F solved as the same system times n, (Obar^T Obar + lambda n I) delta
+     * = 2 Obar^T eps: no pass scales the Gram matrix. Padded to whole panels: the padded rows and
+     * columns of the Gram matrix are zero, so the padded system is block diagonal with lambda n I
+     * in the padding and the padded unknowns come out zero.
+     */
     private void solveDense(double[] o, int n, int p, double[] delta) {
-        force(o, n, p);
-        double[] s = square(p);
-        gramProduct.gram(o, transpose(o, n, p), n, p, s, threads);
-        double inv = 1.0 / n;
-        for (int i = 0; i < p * p; i++) {
-            s[i] *= inv;
+        // centreAndPack (in solve) filled packed and the right-hand side nv.
+        double[] s = paddedSquare(p);
+        int ld = GramProduct.padded(p);
+        gramProduct.upper(packed, packed, n, p, s, 0, ld, threads);
+        double shift = diagShift * n;
+        for (int i = 0; i < ld; i++) {
+            s[i * ld + i] += shift;
         }
-        for (int i = 0; i < p; i++) {
-            s[i * p + i] += diagShift;
-        }
-        System.arraycopy(force, 0, delta, 0, p);
-        choleskySolve(s, p, delta);
+        choleskySolve(s, p, ld, nv);
+        System.arraycopy(nv, 0, delta, 0, p);
     }
 
     private void solveMinSr(double[] o, int n, int p, double[] delta) {
-        double[] t = square(n);
-        gramProduct.gram(transpose(o, n, p), o, p, n, t, threads); // Obar Obar^T = (Obar^T)^T (Obar^T)
+        double[] pk = packedBuffer(GramProduct.packedLength(p, n));
+        GramProduct.packTransposed(o, n, p, pk);
+        double[] t = paddedSquare(n);
+        int ld = GramProduct.padded(n);
+        gramProduct.upper(pk, pk, p, n, t, 0, ld, threads); // Obar Obar^T = (Obar^T)^T (Obar^T)
         double shift = diagShift * n;
-        for (int i = 0; i < n; i++) {
-            t[i * n + i] += shift;
+        for (int i = 0; i < ld; i++) {
+            t[i * ld + i] += shift;
         }
-        if (nv.length != n) {
-            nv = new double[n];
-        }
+        double[] rhs = paddedRhs(n);
         for (int b = 0; b < n; b++) {
-            nv[b] = 2 * eps[b];
+            rhs[b] = 2 * eps[b];
         }
-        choleskySolve(t, n, nv);
+        choleskySolve(t, n, ld, rhs);
         java.util.Arrays.fill(delta, 0);
         for (int b = 0; b < n; b++) {
             double y = nv[b];
@@ -363,21 +447,30 @@ public final class StochasticReconfiguration {
             throw new IllegalArgumentException("s, f, delta: expected lengths P*P = " + ((long) p * p) + ", P = " + p
                     + ", P but got " + s.length + ", " + f.length + ", " + delta.length);
         }
-        double[] m = square(p);
-        System.arraycopy(s, 0, m, 0, p * p);
+        double[] m = paddedSquare(p);
+        int ld = GramProduct.padded(p);
         for (int i = 0; i < p; i++) {
-            m[i * p + i] += diagShift;
+            System.arraycopy(s, i * p + i, m, i * ld + i, p - i);
         }
-        System.arraycopy(f, 0, delta, 0, p);
+        for (int i = 0; i < ld; i++) {
+            m[i * ld + i] += diagShift;
+        }
+        double[] rhs = paddedRhs(p);
+        System.arraycopy(f, 0, rhs, 0, p);
         lastIterations = 0;
         lastResidual = 0;
-        choleskySolve(m, p, delta);
+        choleskySolve(m, p, ld, rhs);
+        System.arraycopy(rhs, 0, delta, 0, p);
         lastForm = Form.DENSE;
     }
 
-    /** Solves a x = b for the shifted (size x size) {@code a}, b overwritten by x. */
-    private void choleskySolve(double[] a, int size, double[] b) {
-        if (!cholesky.factor(a, size, threads)) {
+    /**
+     * Solves a x = b for the shifted, padded {@code a} (its upper triangle; row stride ld, the
+     * padding lambda times the identity), b (length ld, zero in the padding) overwritten by x.
+     * Only the first {@code size} unknowns are checked: the padded ones are zero.
+     */
+    private void choleskySolve(double[] a, int size, int ld, double[] b) {
+        if (!cholesky.factor(a, ld, ld, threads)) {
             throw new ArithmeticException("stochastic reconfiguration: the shifted " + size + " x " + size
                     + " matrix is not positive definite (non-finite Jacobian or local energies?)");
         }
@@ -390,8 +483,9 @@ public final class StochasticReconfiguration {
     }
 
     /**
-     * Conjugate gradients from x0 = 0, unpreconditioned: a Jacobi (diagonal) preconditioner was
-     * tried on the demo's Jacobian and took four times the iterations to the same residual.
+     * Conjugate gradients from x0 = 0, unpreconditioned: along the demo's trajectory a Jacobi
+     * (diagonal) preconditioner took 1.4 to 2.6 times the iterations to the same residual, and a
+     * warm start from the previous step's solution saved none (see the class comment).
      */
     private void solveCg(double[] o, int n, int p, double[] x) {
         force(o, n, p);

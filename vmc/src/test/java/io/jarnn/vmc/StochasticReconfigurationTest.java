@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,9 +104,12 @@ class StochasticReconfigurationTest {
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(100_000, StochasticReconfiguration.DIRECT_MAX + 1));
         assertEquals(Form.CG, StochasticReconfiguration.automaticForm(4096, 100_000));
         assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.CG).formFor(10, 5));
-        // a looser CG tolerance takes fewer iterations: at 1e-5 (90) CG wins from about n = P = 1300
-        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000, 1e-5));
-        assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.AUTO, 1e-5, 0).formFor(2000, 2000));
+        // a looser CG tolerance takes fewer iterations: at 1e-2 (36) CG wins from about n = P = 1300,
+        // at 1e-5 (90) not below DIRECT_MAX
+        assertEquals(Form.CG, StochasticReconfiguration.automaticForm(2000, 2000, 1e-2));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1200, 1200, 1e-2));
+        assertEquals(Form.CG, new StochasticReconfiguration(0.01, Form.AUTO, 1e-2, 0).formFor(2000, 2000));
+        assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(2000, 2000, 1e-5));
         assertEquals(Form.DENSE, StochasticReconfiguration.automaticForm(1024, 930, 1e-5));
         assertEquals(Form.DENSE, new StochasticReconfiguration(0.01, Form.AUTO, 1e-10, 0).formFor(1024, 930));
     }
@@ -141,8 +145,9 @@ class StochasticReconfigurationTest {
 
     /**
      * The Gram product equals, bit for bit, one fused multiply-add chain per entry over the rows
-     * in ascending order, on 1 and 3 threads, on shapes that cut its tiles (rows and columns not
-     * multiples of the tile sizes, several depth slices).
+     * in ascending order, on 1 and 3 threads, on shapes that cut its tiles (columns not a
+     * multiple of the panel, several depth slices), on its upper block triangle (the diagonal
+     * panels whole) with the padding zero; the public {@code gram} gives both triangles.
      */
     @ParameterizedTest(name = "rows={0} cols={1}")
     @CsvSource({"257, 600", "600, 67", "3, 5", "513, 300"})
@@ -152,28 +157,44 @@ class StochasticReconfigurationTest {
         for (int i = 0; i < a.length; i++) {
             a[i] = random.nextGaussian();
         }
-        double[] t = new double[a.length];
-        GramProduct.transpose(a, rows, cols, t);
+        double[] packed = new double[GramProduct.packedLength(rows, cols)];
+        java.util.Arrays.fill(packed, Double.NaN);
+        GramProduct.pack(a, 0, cols, rows, cols, false, packed);
+        int ld = GramProduct.padded(cols);
         for (int threads : new int[] {1, 3}) {
-            double[] g = new double[cols * cols];
-            java.util.Arrays.fill(g, Double.NaN);
-            new GramProduct().gram(a, t, rows, cols, g, threads);
-            for (int i = 0; i < cols; i++) {
-                for (int j = i; j < cols; j++) {
+            double[] g = new double[ld * ld];
+            new GramProduct().upper(packed, packed, rows, cols, g, 0, ld, threads);
+            for (int i = 0; i < ld; i++) {
+                for (int j = i / GramProduct.PANEL * GramProduct.PANEL; j < ld; j++) {
                     double chain = 0;
-                    for (int b = 0; b < rows; b++) {
+                    for (int b = 0; i < cols && j < cols && b < rows; b++) {
                         chain = Math.fma(a[b * cols + i], a[b * cols + j], chain);
                     }
-                    assertEquals(chain, g[i * cols + j], 0, "g[" + i + ", " + j + "], " + threads + " threads");
-                    assertEquals(chain, g[j * cols + i], 0, "g[" + j + ", " + i + "] (mirror), " + threads + " threads");
+                    assertEquals(0, Double.compare(chain, g[i * ld + j]), "g[" + i + ", " + j + "], " + threads
+                            + " threads: " + g[i * ld + j] + ", the chain " + chain);
                 }
+            }
+        }
+        double[] full = new double[cols * cols];
+        StochasticReconfiguration.gram(a, rows, cols, full);
+        for (int i = 0; i < cols; i++) {
+            for (int j = i; j < cols; j++) {
+                double chain = 0;
+                for (int b = 0; b < rows; b++) {
+                    chain = Math.fma(a[b * cols + i], a[b * cols + j], chain);
+                }
+                assertEquals(chain, full[i * cols + j], 0, "gram[" + i + ", " + j + "]");
+                assertEquals(chain, full[j * cols + i], 0, "gram[" + j + ", " + i + "] (mirror)");
             }
         }
     }
 
-    /** The blocked Cholesky solve against LU, across several blocks; a matrix that is not positive definite is refused. */
+    /**
+     * The blocked Cholesky solve against LU, across several blocks, reading the upper triangle
+     * only (NaN below it and in the padding); a matrix that is not positive definite is refused.
+     */
     @ParameterizedTest(name = "size={0}")
-    @CsvSource({"1", "63", "64", "65", "200"})
+    @CsvSource({"1", "47", "48", "49", "200"})
     void blockedCholeskySolvesAndRefusesIndefiniteMatrices(int size) {
         SplittableRandom random = new SplittableRandom(size);
         int rows = size + 5;
@@ -197,8 +218,9 @@ class StochasticReconfigurationTest {
         }
         DMatrixRMaj x = new DMatrixRMaj(size, 1);
         assertTrue(CommonOps_DDRM.solve(new DMatrixRMaj(size, size, true, a), new DMatrixRMaj(size, 1, true, rhs), x));
+        int ld = GramProduct.padded(size) + 3;
         BlockedCholesky cholesky = new BlockedCholesky();
-        assertTrue(cholesky.factor(a.clone(), size, 1));
+        assertTrue(cholesky.factor(upperPadded(a, size, ld), size, ld, 1));
         double[] solved = rhs.clone();
         cholesky.solve(solved);
         for (int i = 0; i < size; i++) {
@@ -206,14 +228,13 @@ class StochasticReconfigurationTest {
         }
         double[] threaded = rhs.clone();
         BlockedCholesky other = new BlockedCholesky();
-        assertTrue(other.factor(a.clone(), size, 3));
+        assertTrue(other.factor(upperPadded(a, size, ld), size, ld, 3));
         other.solve(threaded);
         for (int i = 0; i < size; i++) {
             assertEquals(solved[i], threaded[i], 0, "x[" + i + "] on 3 threads");
         }
-        // Every entry of L is the fixed sequence of operations the class comment states: bit for
-        // bit the plain left-looking loops below (sizes whose rows below a block are not a
-        // multiple of four, so both the grouped and the single-row substitution run).
+        // Every entry of U is the one fused multiply-add chain the class comment states, bit for
+        // bit, whatever the blocks (sizes that end inside a block and inside a panel).
         for (int n : new int[] {size, 71, 130}) {
             double[] m = new double[n * n];
             for (int i = 0; i < n; i++) {
@@ -221,55 +242,61 @@ class StochasticReconfigurationTest {
                     m[i * n + j] = a[(i % size) * size + j % size] + (i == j ? 1 : 0);
                 }
             }
-            double[] expected = referenceFactor(m, n, BlockedCholesky.BLOCK);
-            BlockedCholesky blocked = new BlockedCholesky();
-            assertTrue(blocked.factor(m.clone(), n, 1));
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j <= i; j++) {
-                    assertEquals(expected[i * n + j], blocked.lower(i, j), 0, "L[" + i + ", " + j + "] of size " + n);
+            double[] expected = referenceFactor(m, n);
+            int ldn = GramProduct.padded(n);
+            for (int threads : new int[] {1, 3}) {
+                BlockedCholesky blocked = new BlockedCholesky();
+                assertTrue(blocked.factor(upperPadded(m, n, ldn), n, ldn, threads));
+                for (int i = 0; i < n; i++) {
+                    for (int j = i; j < n; j++) {
+                        assertEquals(0, Double.compare(expected[i * n + j], blocked.upper(i, j)), "U[" + i + ", " + j
+                                + "] of size " + n + ", " + threads + " threads: " + blocked.upper(i, j) + ", expected "
+                                + expected[i * n + j]);
+                    }
                 }
             }
         }
         double[] indefinite = a.clone();
         int last = size - 1;
         indefinite[last * size + last] = -1;
-        assertTrue(!cholesky.factor(indefinite, size, 1), "a negative last pivot");
+        assertTrue(!cholesky.factor(upperPadded(indefinite, size, ld), size, ld, 1), "a negative last pivot");
+        assertThrows(IllegalArgumentException.class, () -> cholesky.factor(new double[size * size], size,
+                GramProduct.padded(size) - 1, 1));
+    }
+
+    /** The upper triangle of the (size x size) a in a (padded(size) x ld) array, NaN elsewhere. */
+    private static double[] upperPadded(double[] a, int size, int ld) {
+        double[] m = new double[GramProduct.padded(size) * ld];
+        java.util.Arrays.fill(m, Double.NaN);
+        for (int i = 0; i < size; i++) {
+            for (int j = i; j < size; j++) {
+                m[i * ld + j] = a[i * size + j];
+            }
+        }
+        return m;
     }
 
     /**
-     * L of a by BlockedCholesky's order of operations, one entry at a time: for each block column,
-     * the earlier columns' fused multiply-adds in ascending order (the kernel's product), then the
-     * block's own columns by plain multiply and subtract, ascending.
+     * U of a (A = U^T U) one entry at a time, row by row: U[i, j] = (a[i, j] + sum_{k < i}
+     * (-U[k, i]) U[k, j], one fused multiply-add each in ascending k) / U[i, i], the diagonal's
+     * square root.
      */
-    private static double[] referenceFactor(double[] a0, int n, int block) {
-        double[] a = a0.clone();
-        double[] l = new double[n * n];
-        for (int j0 = 0; j0 < n; j0 += block) {
-            int jb = Math.min(block, n - j0);
-            for (int r = j0; r < n; r++) {
-                for (int c = j0; c < j0 + jb; c++) {
-                    double y = a[r * n + c];
-                    for (int k = 0; k < j0; k++) {
-                        y = Math.fma(l[r * n + k], -l[c * n + k], y);
-                    }
-                    a[r * n + c] = y;
+    private static double[] referenceFactor(double[] a, int n) {
+        double[] u = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                double s = a[i * n + j];
+                for (int k = 0; k < i; k++) {
+                    s = Math.fma(-u[k * n + i], u[k * n + j], s);
                 }
+                u[i * n + j] = s;
             }
-            for (int c = j0; c < j0 + jb; c++) {
-                double d = a[c * n + c];
-                for (int k = j0; k < c; k++) {
-                    d -= l[c * n + k] * l[c * n + k];
-                }
-                l[c * n + c] = Math.sqrt(d);
-                for (int r = c + 1; r < n; r++) {
-                    double s = a[r * n + c];
-                    for (int k = j0; k < c; k++) {
-                        s -= l[r * n + k] * l[c * n + k];
-                    }
-                    l[r * n + c] = s / l[c * n + c];
-                }
+            double pivot = Math.sqrt(u[i * n + i]);
+            u[i * n + i] = pivot;
+            for (int j = i + 1; j < n; j++) {
+                u[i * n + j] /= pivot;
             }
         }
-        return l;
+        return u;
     }
 }
