@@ -28,7 +28,9 @@ import io.jarnn.nn.Workspace64;
  * {@link ConnectedLogPsi} (relative 1e-4 in float32, 1e-10 in float64, on the log-ratios), not
  * bit for bit: the sums run in another order. Every buffer (connections, model input,
  * log-conditionals, the model's workspace or evaluator) is allocated here, once, for
- * {@link #capacityRows()} rows: a VMC step reuses this object and allocates nothing per row.
+ * {@link #capacityRows()} rows: a VMC step reuses this object and allocates nothing per row,
+ * and the next step's model (same configuration, new parameters) takes it over through
+ * {@link #setModel}, so a run allocates these buffers once.
  *
  * <p>VMC samples from {@code |psi|^2}, so the model must have {@code machinePow = 2} (its
  * conditionals are then the Born probabilities); another is refused. The model's Hilbert space
@@ -62,7 +64,7 @@ public final class LocalEnergies {
     private static final long MAX_CHUNK_ELEMENTS = 1L << 24;
 
     private final Operator operator;
-    private final AutoregressiveModel model;
+    private AutoregressiveModel model;
     private final Evaluation evaluation;
     private final HilbertSpace hilbert;
     private final int capacityRows;
@@ -148,6 +150,27 @@ public final class LocalEnergies {
 
     public AutoregressiveModel model() {
         return model;
+    }
+
+    /**
+     * Evaluates {@code model} from now on: a model of the same configuration as the current one
+     * ({@link io.jarnn.nn.ARNNConfig#equals}: layers, Hilbert space, machinePow, precision), e.g.
+     * the next VMC step's, reusing every buffer. The models stay immutable; this object is the
+     * caller's workspace.
+     *
+     * @throws IllegalArgumentException for null or a model of another configuration
+     */
+    public void setModel(AutoregressiveModel model) {
+        if (model == null || !model.config().equals(this.model.config())) {
+            throw new IllegalArgumentException("model: expected a model of configuration " + this.model.config()
+                    + " but got " + (model == null ? "null" : model.config()));
+        }
+        switch (model) {
+            case ARNN m when connected32 != null -> connected32.setModel(m);
+            case ARNN64 m when connected64 != null -> connected64.setModel(m);
+            default -> fullForward.setModel(model);
+        }
+        this.model = model;
     }
 
     public Evaluation evaluation() {
@@ -352,10 +375,13 @@ public final class LocalEnergies {
 
         /** logPsi of the first {@code total} packed configurations into {@code out}, in one model call. */
         void logPsi(int total, double[] out);
+
+        /** Evaluates {@code model} (same configuration) from now on. */
+        void setModel(AutoregressiveModel model);
     }
 
     private static final class FullForward32 implements FullForward {
-        private final ARNN model;
+        private ARNN model;
         private final HilbertSpace hilbert;
         private final float[] input;
         private final Tensor inputTensor;
@@ -370,6 +396,11 @@ public final class LocalEnergies {
             this.inputTensor = Tensor.wrap(input, configurations, n);
             this.outTensor = Tensor.zeros(configurations, n, hilbert.localSize());
             this.workspace = model.newWorkspace();
+        }
+
+        @Override
+        public void setModel(AutoregressiveModel model) {
+            this.model = (ARNN) model;
         }
 
         @Override
@@ -396,7 +427,7 @@ public final class LocalEnergies {
     }
 
     private static final class FullForward64 implements FullForward {
-        private final ARNN64 model;
+        private ARNN64 model;
         private final HilbertSpace hilbert;
         private final double[] input;
         private final Tensor64 inputTensor;
@@ -411,6 +442,11 @@ public final class LocalEnergies {
             this.inputTensor = Tensor64.wrap(input, configurations, n);
             this.outTensor = Tensor64.zeros(configurations, n, hilbert.localSize());
             this.workspace = model.newWorkspace();
+        }
+
+        @Override
+        public void setModel(AutoregressiveModel model) {
+            this.model = (ARNN64) model;
         }
 
         @Override
