@@ -202,12 +202,13 @@ public final class HilbertSpace {
 
     /** Local index of {@code value}, or -1 when it is not a local state (NaN never is). */
     public int localIndexOrNegative(float value) {
-        for (int k = 0; k < localValues.length; k++) {
-            if (localValues[k] == value) {
-                return k;
-            }
+        // No early exit, for the reason given at isLocalValue: the sampler's per-site index sums
+        // of a constrained space call this once per row and site on random states.
+        int index = -1;
+        for (int k = localValues.length - 1; k >= 0; k--) {
+            index = localValues[k] == value ? k : index;
         }
-        return -1;
+        return index;
     }
 
     /**

@@ -1079,6 +1079,18 @@ public final class ARNN implements AutoregressiveModel {
         int[] before = cache.indexSums();
         float[] p = cache.probabilities();
         float pow = machinePow();
+        // Most sites of a long chain restrict no row: the lowest allowed index only falls as the
+        // prefix sum grows and the highest only rises as it shrinks, so the rows with the
+        // smallest and the largest sums decide whether any row needs the correction.
+        int least = Integer.MAX_VALUE;
+        int most = Integer.MIN_VALUE;
+        for (int b = 0; b < batch; b++) {
+            least = Math.min(least, before[b]);
+            most = Math.max(most, before[b]);
+        }
+        if (SectorRule.allAllowed(SectorRule.lowest(h, index, least), SectorRule.highest(h, index, most), ls)) {
+            return;
+        }
         for (int b = 0; b < batch; b++) {
             int lo = SectorRule.lowest(h, index, before[b]);
             int hi = SectorRule.highest(h, index, before[b]);

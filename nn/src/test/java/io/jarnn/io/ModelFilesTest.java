@@ -229,6 +229,25 @@ class ModelFilesTest {
         assertMentions(e, "hilbert.N", "activations per sample", "ReadLimits.maxElements");
     }
 
+    @Test
+    void aModelThatCouldNotBeLoadedIsRefusedBeforeAnythingIsWritten() throws IOException {
+        // Conv1d parameters do not depend on N, so such a model can be built; its file could not
+        // be loaded (one sample's activations exceed ReadLimits.maxElements), so neither saver writes.
+        ARNN model = ARNN.initialise(
+                ARNNConv1D.builder(HilbertSpace.spin(0.5, 20_000_000)).layers(2).features(16).kernelSize(2).config(), 3);
+        Path file = dir.resolve("unloadable.npz");
+        IllegalArgumentException toFile = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(file, model));
+        assertMentions(toFile, "hilbert.N", "activations per sample", "ReadLimits.maxElements");
+        assertFalse(Files.exists(file), "no file, not even an empty one");
+        try (var listing = Files.list(dir)) {
+            assertEquals(List.of(), listing.toList(), "no temporary file left beside it");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        IllegalArgumentException toStream = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(out, model));
+        assertEquals(toFile.getMessage(), toStream.getMessage());
+        assertEquals(0, out.size(), "no byte written to the stream");
+    }
+
     // ---------------------------------------------------------------- unreadable files
 
     private Path savedModelBytes() throws IOException {
