@@ -1019,20 +1019,38 @@ public final class ARNN implements AutoregressiveModel {
      * sums. Does not advance the cache.
      */
     void logitsInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
+        logitsFrom(cache, sigma, sigmaOff, index, 0);
+    }
+
+    /**
+     * {@link #logitsInto} from layer {@code first} on, for a history cache with a baseline
+     * ({@link ConnectedLogPsi}): layers below {@code first} are not evaluated at {@code index}
+     * (their outputs there are the baseline's), so layer {@code first}'s input at {@code index}
+     * is restored from its baseline instead of pushed. With {@code first} = the number of
+     * layers no layer runs and the activations are left as they are (the caller supplies the
+     * logits). The index sums are updated in every case.
+     */
+    void logitsFrom(SiteCache cache, float[] sigma, int sigmaOff, int index, int first) {
         int n = hilbert().size();
         int batch = cache.batch();
         float[] act = cache.activations();
         LayerCache[] caches = cache.layerCaches();
-        boolean constrained = hilbert().isConstrained();
-        if (index > 0) {
-            if (constrained) {
-                // Before the push, which reads the same sigma entries: one pass over them.
-                addToIndexSums(cache, sigma, sigmaOff + index - 1);
-            }
-            caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
+        if (index > 0 && hilbert().isConstrained()) {
+            // Before the push, which reads the same sigma entries: one pass over them.
+            addToIndexSums(cache, sigma, sigmaOff + index - 1);
         }
-        caches[0].computeSite(kernels, index, act, 0);
-        for (int l = 1; l < caches.length; l++) {
+        if (first == caches.length) {
+            return;
+        }
+        if (first == 0) {
+            if (index > 0) {
+                caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
+            }
+        } else {
+            caches[first].restoreBaseline(index);
+        }
+        caches[first].computeSite(kernels, index, act, 0);
+        for (int l = first + 1; l < caches.length; l++) {
             int width = layers.get(l - 1).outFeatures();
             kernels.selu(act, 0, act, 0, width * batch);
             caches[l].push(index, act, 0, batch, 1);

@@ -36,6 +36,22 @@ import java.util.Arrays;
  * transverse-field Ising chain of 20 sites with three kernel-3 layers (R = 6) a sample costs about
  * 120 site evaluations instead of 420.
  *
+ * <p>Within a pass each layer runs only where its outputs can differ from the base's: layer l's
+ * outputs depend on the sites up to R_0 + ... + R_l back (R_l its own reach), so past
+ * {@code last + R_0 + ... + R_l} (last: the pass's last changed site) they are the base's. There
+ * a site starts at the first layer that still sees a change, whose input at that position is
+ * restored from the cache's baseline, a copy of the base's inputs kept by {@link #setBase}
+ * ({@link LayerCache#saveBaseline}): one block copy instead of the layers below. For the chain
+ * above, per pass, layer 0 runs at 2 sites, layer 1 at 4 and layer 2 at 6 instead of 6 each (a
+ * third fewer multiply-adds, half the selu exponentials). The skipped outputs are the ones a
+ * recomputation would give bit for bit (same inputs, same products), so the result does not
+ * change. On a constrained space a pass whose index sum changed runs past every layer's window
+ * to the last site: there the base's logits, kept by {@link #setBase}, are renormalised under
+ * the pass's sector rule.
+ *
+ * <p>{@link #setModel} takes a model of the same configuration (the next VMC step's) into the
+ * same buffers.
+ *
  * <p>Accuracy: the per-site path adds the products in another order than the full forward, and
  * the ratio is a sum over the window instead of a difference of two sums over N sites. The
  * result agrees with {@code logPsi(sigma') - logPsi(sigma)} from {@link ARNN#conditionalsLogPsi}
@@ -48,13 +64,19 @@ import java.util.Arrays;
  * once, here: {@link #setBase} and {@link #logRatios} allocate nothing.
  */
 public final class ConnectedLogPsi {
-    private final ARNN model;
+    private ARNN model;
     private final HilbertSpace hilbert;
     private final int batch;
     private final int sites;
     private final int localSize;
     /** How many sites after the last changed one may see it (N when unbounded). */
     private final int reach;
+    /**
+     * Per layer l, how many sites after the last changed one its outputs may differ: the
+     * reaches of layers 0..l summed, at most N. Past that a pass takes the layer's outputs from
+     * the base (the cache's baseline) instead of computing them.
+     */
+    private final int[] layerReach;
     private final SiteCache cache;
     /** The configurations the cache evaluates, (batch, N): the base, then each pass's. */
     private final float[] rows;
@@ -68,6 +90,11 @@ public final class ConnectedLogPsi {
     private final float[] baseConditionals;
     /** The base's chosen log-conditionals, (batch, N). */
     private final float[] baseChosen;
+    /**
+     * The base's logits of every site, (N, localSize, batch) (constrained spaces only): a pass
+     * whose changed index sum reaches past the network's window renormalises them.
+     */
+    private final float[] baseLogits;
     /** Per base row, the local-index sums of its first j sites, (batch, N + 1) (constrained spaces). */
     private final int[] prefixSums;
     /** One site's log-conditionals, feature-major (localSize, batch). */
@@ -79,6 +106,7 @@ public final class ConnectedLogPsi {
     // Per connected configuration (row * slots + k), grown to the largest slots seen.
     private int[] firstChanged = new int[0];
     private int[] windowEnd = new int[0];
+    private int[] lastChanged = new int[0];
     private int[] order = new int[0];
     private int[] rank = new int[0];
     private final int[] groupStart;
@@ -91,7 +119,8 @@ public final class ConnectedLogPsi {
         this.batch = batch;
         this.sites = hilbert.size();
         this.localSize = hilbert.localSize();
-        this.reach = reach(model);
+        this.layerReach = layerReach(model);
+        this.reach = layerReach[layerReach.length - 1];
         this.cache = model.newHistoryCache(batch);
         this.rows = new float[Math.multiplyExact(batch, sites)];
         this.base = new float[rows.length];
@@ -100,6 +129,8 @@ public final class ConnectedLogPsi {
         this.baseConditionals = new float[Math.multiplyExact(rows.length, localSize)];
         this.baseChosen = new float[rows.length];
         this.prefixSums = new int[hilbert.isConstrained() ? Math.multiplyExact(batch, sites + 1) : 0];
+        this.baseLogits = new float[hilbert.isConstrained()
+                ? Math.multiplyExact(Math.multiplyExact(sites, localSize), batch) : 0];
         this.logConditionals = new float[Math.multiplyExact(batch, localSize)];
         this.groupStart = new int[sites + 2];
         this.active = new int[batch];
@@ -119,6 +150,23 @@ public final class ConnectedLogPsi {
         return model;
     }
 
+    /**
+     * Evaluates {@code model} from now on, a model of the same configuration as the current
+     * one (e.g. after a parameter update: same layers, Hilbert space and machinePow), reusing
+     * every buffer. The base is forgotten: call {@link #setBase} next.
+     *
+     * @throws IllegalArgumentException for null or a model of another configuration
+     */
+    public void setModel(ARNN model) {
+        if (model == null || !model.config().equals(this.model.config())) {
+            throw new IllegalArgumentException("model: expected a model of configuration " + this.model.config()
+                    + " but got " + (model == null ? "null" : model.config()));
+        }
+        cache.bind(model);
+        this.model = model;
+        baseRows = -1;
+    }
+
     /** The most base configurations {@link #setBase} takes. */
     public int batch() {
         return batch;
@@ -133,21 +181,23 @@ public final class ConnectedLogPsi {
         return reach;
     }
 
-    private static int reach(ARNN model) {
+    /** {@link #layerReach}: per layer, the reaches of the layers up to it summed, at most N. */
+    private static int[] layerReach(ARNN model) {
         int n = model.hilbert().size();
+        int[] reach = new int[model.layers().size()];
         long sum = 0;
-        for (MaskedLayer layer : model.layers()) {
-            switch (layer.spec()) {
+        for (int l = 0; l < reach.length; l++) {
+            switch (model.layers().get(l).spec()) {
                 case MaskedConv1DSpec c -> sum += (long) (c.kernelSize() - 1) * c.dilation();
                 // Output (r, c) reads (r - rowShift(i), c + columnOffset(j)): at most rowShift(0)
                 // rows up and leftPadding() columns left, i.e. that many sites back in raster order.
                 case MaskedConv2DSpec c -> sum += (long) c.rowShift(0) * c.side() + c.leftPadding();
-                default -> {
-                    return n;
-                }
+                default -> sum += n;
             }
+            sum = Math.min(n, sum);
+            reach[l] = (int) sum;
         }
-        return (int) Math.min(n, sum);
+        return reach;
     }
 
     /**
@@ -193,7 +243,11 @@ public final class ConnectedLogPsi {
         }
         cache.reset();
         for (int j = 0; j < sites; j++) {
-            siteLogConditionals(j);
+            siteLogConditionals(j, 0);
+            if (hilbert.isConstrained()) {
+                int block = localSize * batch;
+                System.arraycopy(cache.activations(), 0, baseLogits, j * block, block);
+            }
             for (int b = 0; b < count; b++) {
                 for (int k = 0; k < localSize; k++) {
                     baseConditionals[(b * sites + j) * localSize + k] = logConditionals[k * batch + b];
@@ -210,6 +264,12 @@ public final class ConnectedLogPsi {
             }
             logPsi[logPsiOff + b] = sum;
             baseZero[b] = sum == Double.NEGATIVE_INFINITY;
+        }
+        // Every layer's inputs at every position are now the base's: what a pass restores where
+        // the layers below have the base's outputs (layer 0's input is sigma itself).
+        LayerCache[] caches = cache.layerCaches();
+        for (int l = 1; l < caches.length; l++) {
+            caches[l].saveBaseline();
         }
     }
 
@@ -241,6 +301,7 @@ public final class ConnectedLogPsi {
         if (firstChanged.length < total) {
             firstChanged = new int[total];
             windowEnd = new int[total];
+            lastChanged = new int[total];
             order = new int[total];
             rank = new int[total];
         }
@@ -318,9 +379,11 @@ public final class ConnectedLogPsi {
         if (first < 0) {
             firstChanged[q] = sites;
             windowEnd[q] = -1;
+            lastChanged[q] = -1;
             return;
         }
         firstChanged[q] = first;
+        lastChanged[q] = last;
         // On a constrained space a changed index sum changes the sector rule at every later site.
         boolean bounded = changedSum == 0 || !hilbert.isConstrained();
         windowEnd[q] = bounded ? (int) Math.min(sites - 1L, (long) last + reach) : sites - 1;
@@ -335,12 +398,14 @@ public final class ConnectedLogPsi {
                          int outOff) {
         Arrays.fill(active, -1);
         int end = d;
+        int last = d;
         for (int g = from; g < to; g++) {
             int q = order[g];
             if (rank[q] == pass) {
                 int b = q / slots;
                 active[b] = q;
                 end = Math.max(end, windowEnd[q]);
+                last = Math.max(last, lastChanged[q]);
             }
         }
         // Each active row from d to the pass's end (the sites the pass pushes or reads).
@@ -375,8 +440,14 @@ public final class ConnectedLogPsi {
             }
         }
         cache.seek(d + 1);
+        // Layer l's outputs can differ from the base's up to site last + layerReach[l] only:
+        // from there on each site starts at the first layer that still sees a change.
+        int firstLayer = 0;
         for (int j = d + 1; j <= end; j++) {
-            siteLogConditionals(j);
+            while (firstLayer < layerReach.length && j > last + layerReach[firstLayer]) {
+                firstLayer++;
+            }
+            siteLogConditionals(j, firstLayer);
             for (int b = 0; b < baseRows; b++) {
                 int q = active[b];
                 if (q >= 0 && j <= windowEnd[q]) {
@@ -389,13 +460,19 @@ public final class ConnectedLogPsi {
     }
 
     /**
-     * Pushes site j - 1 of {@link #rows} through the cache and leaves site j's log-conditionals,
-     * feature-major (localSize, batch), in {@link #logConditionals}: the model's normalisation,
-     * with the sector rule on a constrained space.
+     * Pushes site j - 1 of {@link #rows} through the cache from layer {@code firstLayer} on (the
+     * layers below have the base's outputs at j; all layers: the base's logits, kept by
+     * {@link #setBase}) and leaves site j's log-conditionals, feature-major (localSize, batch), in
+     * {@link #logConditionals}: the model's normalisation, with the sector rule on a constrained
+     * space.
      */
-    private void siteLogConditionals(int j) {
-        model.logitsInto(cache, rows, 0, j);
+    private void siteLogConditionals(int j, int firstLayer) {
+        model.logitsFrom(cache, rows, 0, j, firstLayer);
         float[] act = cache.activations();
+        int block = localSize * batch;
+        if (firstLayer == layerReach.length) {
+            System.arraycopy(baseLogits, j * block, act, 0, block);
+        }
         float pow = model.machinePow();
         model.kernels().logNormalizeColumns(act, 0, batch, logConditionals, 0, batch, localSize, batch, pow);
         if (hilbert.isConstrained()) {

@@ -29,4 +29,24 @@ interface LayerCache {
      * {@code y[yOff + c * batch + b]}. Every input the site depends on must have been pushed.
      */
     void computeSite(Kernels kernels, int site, float[] y, int yOff);
+
+    /**
+     * Computes from now on with {@code layer}'s parameters: a layer of the same spec (a model
+     * after a parameter update), so that a cache outlives the immutable model it was made for.
+     * The pushed inputs stay.
+     *
+     * @throws IllegalArgumentException for a layer of another spec
+     */
+    void bind(MaskedLayer layer);
+
+    /**
+     * History caches ({@link MaskedLayer#newHistoryCache}) only: keeps a copy of every position
+     * pushed so far, the baseline that {@link #restoreBaseline} returns positions to.
+     *
+     * @throws IllegalStateException for a per-site cache
+     */
+    void saveBaseline();
+
+    /** Rewrites position {@code position}'s inputs with the baseline's ({@link #saveBaseline}). */
+    void restoreBaseline(int position);
 }

@@ -358,81 +358,153 @@ public final class MaskedConv1D extends MaskedLayer {
 
     @Override
     LayerCache newCache(int batch) {
-        return new WindowCache(batch, kernelSize);
+        return new WindowCache(this, batch, false);
     }
 
     /**
-     * Rings long enough that no site's slot is ever reused ({@code ceil(N/d) + K - 1} entries per
-     * residue class, the last K - 1 always zero: the sites before 0), so a pass may restart at
-     * any site after rewriting the sites from there on.
+     * Every position kept in its own slot, never reused (see {@link WindowCache}), so a pass may
+     * restart at any site after rewriting the sites from there on.
      */
     @Override
     LayerCache newHistoryCache(int batch) {
-        return new WindowCache(batch, Math.addExact((sites + dilation - 1) / dilation, kernelSize - 1));
+        return new WindowCache(this, batch, true);
     }
 
     /**
-     * Keeps only the receptive window of the whole batch, feature-major. Sites are split by
-     * residue modulo d: the window of site t, {@code t - (K-1)*d, ..., t - d, t}, lies entirely
-     * in t's residue class, where it is K consecutive entries. Each class is a ring of K slots
-     * stored twice over (entry q in slots {@code q mod K} and {@code q mod K + K}), so every
-     * window is one contiguous run of K slots of (in, batch) floats, its taps exactly one slot
-     * apart: the site is a single {@link Kernels#accumulateTaps} call on full batch vectors,
-     * with the weights ordered (out, K', in). A push is one block copy (two with the twin).
-     * Per-site cost is independent of N. A ring of {@code entries} >= K slots works the same way
-     * (entry q in slots {@code q mod entries} and {@code q mod entries + entries}); the
-     * per-site path uses K, a history cache more (see {@link #newHistoryCache}).
+     * Keeps the receptive window (or, as a history cache, every position) of the whole batch,
+     * feature-major. Sites are split by residue modulo d: the window of site t,
+     * {@code t - (K-1)*d, ..., t - d, t}, lies entirely in t's residue class, where it is K
+     * consecutive entries, so every window is one contiguous run of K slots of (in, batch)
+     * floats, its taps exactly one slot apart: the site is a single
+     * {@link Kernels#accumulateTaps} call on full batch vectors, with the weights ordered
+     * (out, K', in). Per-site cost is independent of N.
+     *
+     * <p>The per-site cache keeps a ring of K slots per class stored twice over (entry q in slots
+     * {@code q mod K} and {@code q mod K + K}, two block copies per push), so that a window never
+     * wraps. A history cache keeps each class as a line instead: K - 1 zero slots (the entries
+     * before position 0, never written), then entry q in slot {@code q + K - 1}, one copy per
+     * push. The outputs start from a block of (out, batch) copies of the bias, one block copy
+     * instead of a fill per output.
      */
-    private final class WindowCache implements LayerCache {
+    private static final class WindowCache implements LayerCache {
+        private MaskedConv1D layer;
         private final int batch;
         private final int slot;
-        private final int entries;
-        private final int ringLength;
+        private final int kernelSize;
+        private final int dilation;
+        private final boolean history;
+        /** Slots per residue class: 2K for the ring, ceil(N/d) + K - 1 for the history line. */
+        private final int classSlots;
         private final float[] rings;
+        /** The layer's bias, (out, batch): output c of every row. */
+        private final float[] biasBlock;
+        /** A history cache's saved slots ({@link #saveBaseline}), null before. */
+        private float[] baseline;
 
-        WindowCache(int batch, int entries) {
+        WindowCache(MaskedConv1D layer, int batch, boolean history) {
             this.batch = batch;
-            this.slot = Math.multiplyExact(batch, in);
-            this.entries = entries;
-            this.ringLength = Math.multiplyExact(2 * entries, slot);
+            this.history = history;
+            this.kernelSize = layer.kernelSize;
+            this.dilation = layer.dilation;
+            this.slot = Math.multiplyExact(batch, layer.in);
+            int sites = layer.sites;
+            this.classSlots = history ? Math.addExact((sites + dilation - 1) / dilation, kernelSize - 1) : 2 * kernelSize;
             // Only residue classes of sites that exist: with d > N each site is its own class.
             int classes = Math.min(dilation, sites);
-            this.rings = new float[Math.addExact(Math.multiplyExact(classes, ringLength), Kernels.OVERREAD_PADDING)];
+            this.rings = new float[Math.addExact(Math.multiplyExact(Math.multiplyExact(classes, classSlots), slot),
+                    Kernels.OVERREAD_PADDING)];
+            this.biasBlock = new float[Math.multiplyExact(batch, layer.out)];
+            this.layer = layer;
+            fillBias();
+        }
+
+        @Override
+        public void bind(MaskedLayer other) {
+            if (!(other instanceof MaskedConv1D c) || !c.spec.equals(layer.spec)) {
+                throw new IllegalArgumentException("layer: expected a " + layer.spec + " but got "
+                        + (other == null ? "null" : other.spec()));
+            }
+            layer = c;
+            fillBias();
+        }
+
+        private void fillBias() {
+            for (int o = 0; o < layer.out; o++) {
+                Arrays.fill(biasBlock, o * batch, (o + 1) * batch, layer.bias[o]);
+            }
         }
 
         @Override
         public void reset() {
-            // Sites before 0 are read as zeros, so the rings start zeroed.
-            Arrays.fill(rings, 0f);
+            if (!history) {
+                // Sites before 0 are read as zeros, so the rings start zeroed.
+                Arrays.fill(rings, 0f);
+            }
+            // A history line's leading K - 1 slots are never written, and every other slot a
+            // site reads is pushed before it: nothing to clear.
+        }
+
+        /** Where position {@code position}'s slot starts (the ring's first copy). */
+        private int slotStart(int position) {
+            int q = position / dilation;
+            int entry = history ? q + kernelSize - 1 : q % kernelSize;
+            return ((position % dilation) * classSlots + entry) * slot;
         }
 
         @Override
         public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
-            int first = (position % dilation) * ringLength + (position / dilation % entries) * slot;
+            int first = slotStart(position);
             if (sampleStride == 1 && featureStride == batch) {
                 System.arraycopy(src, srcOff, rings, first, slot);
             } else {
+                int in = layer.in;
                 for (int a = 0; a < in; a++) {
                     for (int b = 0; b < batch; b++) {
                         rings[first + a * batch + b] = src[srcOff + a * featureStride + b * sampleStride];
                     }
                 }
             }
-            System.arraycopy(rings, first, rings, first + entries * slot, slot);
+            if (!history) {
+                System.arraycopy(rings, first, rings, first + kernelSize * slot, slot);
+            }
         }
 
         @Override
         public void computeSite(Kernels kernels, int site, float[] y, int yOff) {
-            for (int c = 0; c < out; c++) {
-                Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[c]);
-            }
-            // Window entry q - (K-1) of the residue ring, i.e. slot (q + 1) mod K when the ring
-            // has K entries. Then y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in
-            // ascending (t, a) order.
+            MaskedConv1D l = layer;
+            System.arraycopy(biasBlock, 0, y, yOff, biasBlock.length);
+            // The window's first entry, q - (K-1): slot q of the history line (its K - 1 zero
+            // slots shift the entries), or slot (q + 1) mod K of the ring. Then
+            // y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in ascending (t, a) order.
             int q = site / dilation;
-            int start = (site % dilation) * ringLength + Math.floorMod(q - kernelSize + 1, entries) * slot;
-            kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
-                    rings, start, slot, batch, y, yOff, batch, out, batch);
+            int entry = history ? q : Math.floorMod(q - kernelSize + 1, kernelSize);
+            int start = ((site % dilation) * classSlots + entry) * slot;
+            kernels.accumulateTaps(l.weightsByOutput, 0, l.taps * l.in, l.in, l.taps, l.in,
+                    rings, start, slot, batch, y, yOff, batch, l.out, batch);
+        }
+
+        @Override
+        public void saveBaseline() {
+            requireHistory();
+            if (baseline == null) {
+                baseline = new float[rings.length];
+            }
+            System.arraycopy(rings, 0, baseline, 0, rings.length);
+        }
+
+        @Override
+        public void restoreBaseline(int position) {
+            if (baseline == null) {
+                throw new IllegalStateException("no baseline: call saveBaseline first");
+            }
+            int first = slotStart(position);
+            System.arraycopy(baseline, first, rings, first, slot);
+        }
+
+        private void requireHistory() {
+            if (!history) {
+                throw new IllegalStateException("a baseline needs a history cache (newHistoryCache)");
+            }
         }
     }
 

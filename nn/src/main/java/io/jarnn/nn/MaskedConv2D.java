@@ -267,13 +267,13 @@ public final class MaskedConv2D extends MaskedLayer {
 
     @Override
     LayerCache newCache(int batch) {
-        return new RowsCache(batch, Math.min(spec.rowsKept(), side));
+        return new RowsCache(batch, Math.min(spec.rowsKept(), side), false);
     }
 
     /** Every image row kept, so no site's slot is ever reused (see {@link MaskedLayer#newHistoryCache}). */
     @Override
     LayerCache newHistoryCache(int batch) {
-        return new RowsCache(batch, side);
+        return new RowsCache(batch, side, true);
     }
 
     /**
@@ -292,8 +292,15 @@ public final class MaskedConv2D extends MaskedLayer {
         private final int rowFloats;
         private final int rowsKept;
         private final float[] rings;
+        /** Whether every image row is kept (a history cache: no slot reused). */
+        private final boolean history;
+        /** The layer whose parameters {@link #computeSite} uses ({@link #bind}). */
+        private MaskedConv2D layer = MaskedConv2D.this;
+        /** A history cache's saved slots ({@link #saveBaseline}), null before. */
+        private float[] baseline;
 
-        RowsCache(int batch, int rowsKept) {
+        RowsCache(int batch, int rowsKept, boolean history) {
+            this.history = history;
             this.batch = batch;
             this.slot = Math.multiplyExact(batch, in);
             this.rowFloats = Math.multiplyExact(spec.leftPadding() + side + spec.rightPadding(), slot);
@@ -308,7 +315,7 @@ public final class MaskedConv2D extends MaskedLayer {
 
         @Override
         public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
-            int first = (position / side % rowsKept) * rowFloats + (spec.leftPadding() + position % side) * slot;
+            int first = slotStart(position);
             if (sampleStride == 1 && featureStride == batch) {
                 System.arraycopy(src, srcOff, rings, first, slot);
             } else {
@@ -320,8 +327,14 @@ public final class MaskedConv2D extends MaskedLayer {
             }
         }
 
+        private int slotStart(int position) {
+            return (position / side % rowsKept) * rowFloats + (spec.leftPadding() + position % side) * slot;
+        }
+
         @Override
         public void computeSite(Kernels kernels, int site, float[] y, int yOff) {
+            float[] bias = layer.bias;
+            float[] weightsByOutput = layer.weightsByOutput;
             for (int c = 0; c < out; c++) {
                 Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[c]);
             }
@@ -338,6 +351,35 @@ public final class MaskedConv2D extends MaskedLayer {
                 kernels.accumulateTaps(weightsByOutput, spec.firstTapOfRow(i) * in, taps * in, in, count, in,
                         rings, start, dilationWidth * slot, batch, y, yOff, batch, out, batch);
             }
+        }
+    
+        @Override
+        public void bind(MaskedLayer other) {
+            if (!(other instanceof MaskedConv2D c) || !c.spec.equals(spec)) {
+                throw new IllegalArgumentException("layer: expected a " + spec + " but got "
+                        + (other == null ? "null" : other.spec()));
+            }
+            layer = c;
+        }
+
+        @Override
+        public void saveBaseline() {
+            if (!history) {
+                throw new IllegalStateException("a baseline needs a history cache (newHistoryCache)");
+            }
+            if (baseline == null) {
+                baseline = new float[rings.length];
+            }
+            System.arraycopy(rings, 0, baseline, 0, rings.length);
+        }
+
+        @Override
+        public void restoreBaseline(int position) {
+            if (baseline == null) {
+                throw new IllegalStateException("no baseline: call saveBaseline first");
+            }
+            int first = slotStart(position);
+            System.arraycopy(baseline, first, rings, first, slot);
         }
     }
 

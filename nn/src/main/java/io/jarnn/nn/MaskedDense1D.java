@@ -399,6 +399,10 @@ public final class MaskedDense1D extends MaskedLayer {
     private final class DenseCache implements LayerCache {
         private final int batch;
         private final float[] inputs;
+        /** The layer whose parameters {@link #computeSite} uses ({@link #bind}). */
+        private MaskedDense1D layer = MaskedDense1D.this;
+        /** The saved inputs ({@link #saveBaseline}), null before. */
+        private float[] baseline;
 
         DenseCache(int batch) {
             this.batch = batch;
@@ -427,9 +431,36 @@ public final class MaskedDense1D extends MaskedLayer {
         @Override
         public void computeSite(Kernels kernels, int site, float[] y, int yOff) {
             for (int c = 0; c < out; c++) {
-                Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, bias[site * out + c]);
+                Arrays.fill(y, yOff + c * batch, yOff + (c + 1) * batch, layer.bias[site * out + c]);
             }
-            accumulateSite(kernels, site, inputs, 0, batch, y, yOff);
+            layer.accumulateSite(kernels, site, inputs, 0, batch, y, yOff);
+        }
+    
+        @Override
+        public void bind(MaskedLayer other) {
+            if (!(other instanceof MaskedDense1D d) || !d.spec.equals(spec)) {
+                throw new IllegalArgumentException("layer: expected a " + spec + " but got "
+                        + (other == null ? "null" : other.spec()));
+            }
+            layer = d;
+        }
+
+        /** Every position is kept, so this cache serves as a history cache as it is. */
+        @Override
+        public void saveBaseline() {
+            if (baseline == null) {
+                baseline = new float[inputs.length];
+            }
+            System.arraycopy(inputs, 0, baseline, 0, inputs.length);
+        }
+
+        @Override
+        public void restoreBaseline(int position) {
+            if (baseline == null) {
+                throw new IllegalStateException("no baseline: call saveBaseline first");
+            }
+            int from = position * in * batch;
+            System.arraycopy(baseline, from, inputs, from, in * batch);
         }
     }
 

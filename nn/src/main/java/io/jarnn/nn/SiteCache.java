@@ -10,7 +10,7 @@ import java.util.Arrays;
  * thread at a time), reusable after {@link #reset()}. The model itself stays immutable.
  */
 public final class SiteCache {
-    private final ARNN model;
+    private ARNN model;
     private final int batch;
     private final LayerCache[] layerCaches;
     private final float[] activations;
@@ -49,6 +49,24 @@ public final class SiteCache {
 
     ARNN model() {
         return model;
+    }
+
+    /**
+     * Evaluates with {@code model}'s parameters from now on: a model of the same configuration
+     * (the next step's, after a parameter update), so that the cache's buffers serve every
+     * model of a run. The pushed inputs stay; the model itself is not changed.
+     *
+     * @throws IllegalArgumentException for a model of another configuration
+     */
+    void bind(ARNN model) {
+        if (model == null || !model.config().equals(this.model.config())) {
+            throw new IllegalArgumentException("model: expected a model of configuration " + this.model.config()
+                    + " but got " + (model == null ? "null" : model.config()));
+        }
+        for (int l = 0; l < layerCaches.length; l++) {
+            layerCaches[l].bind(model.layers().get(l));
+        }
+        this.model = model;
     }
 
     LayerCache[] layerCaches() {

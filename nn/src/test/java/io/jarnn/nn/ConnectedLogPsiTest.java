@@ -68,26 +68,10 @@ class ConnectedLogPsiTest {
      * double), and the base logPsi against the full forward's.
      */
     private static void checkAgainstFullForward(ARNN model, int batch, int rows, long seed) {
-        HilbertSpace h = model.hilbert();
-        int n = h.size();
-        Tensor sigma = Build.randomConfigurations(h, rows, seed);
-        double[] base = new double[rows * n];
-        for (int e = 0; e < base.length; e++) {
-            base[e] = sigma.getDouble(e);
-        }
-        double[] connected = new double[rows * SLOTS * n];
-        int[] counts = new int[rows];
-        SplittableRandom random = new SplittableRandom(seed * 31 + n);
-        for (int b = 0; b < rows; b++) {
-            counts[b] = b == 1 ? 0 : SLOTS - b % 3;
-            for (int k = 0; k < SLOTS; k++) {
-                int at = (b * SLOTS + k) * n;
-                System.arraycopy(base, b * n, connected, at, n); // unused slots too, for the full forward
-                if (k < counts[b]) {
-                    modify(h, connected, at, k, random);
-                }
-            }
-        }
+        Connected c = Connected.of(model.hilbert(), rows, seed);
+        double[] base = c.base();
+        double[] connected = c.connected();
+        int[] counts = c.counts();
         ConnectedLogPsi evaluator = ConnectedLogPsi.of(model, batch);
         double[] logPsi = new double[rows];
         double[] ratios = new double[rows * SLOTS];
@@ -109,6 +93,106 @@ class ConnectedLogPsiTest {
                 }
             }
         }
+    }
+
+    /**
+     * Base configurations ({@code rows} x N) and, per row, {@code counts[b]} connected ones in
+     * {@link #SLOTS} slots (unused slots hold the base, for the full forward), made by
+     * {@link #modify}.
+     */
+    private record Connected(double[] base, double[] connected, int[] counts) {
+        static Connected of(HilbertSpace h, int rows, long seed) {
+            int n = h.size();
+            Tensor sigma = Build.randomConfigurations(h, rows, seed);
+            double[] base = new double[rows * n];
+            for (int e = 0; e < base.length; e++) {
+                base[e] = sigma.getDouble(e);
+            }
+            double[] connected = new double[rows * SLOTS * n];
+            int[] counts = new int[rows];
+            SplittableRandom random = new SplittableRandom(seed * 31 + n);
+            for (int b = 0; b < rows; b++) {
+                counts[b] = b == 1 ? 0 : SLOTS - b % 3;
+                for (int k = 0; k < SLOTS; k++) {
+                    int at = (b * SLOTS + k) * n;
+                    System.arraycopy(base, b * n, connected, at, n);
+                    if (k < counts[b]) {
+                        modify(h, connected, at, k, random);
+                    }
+                }
+            }
+            return new Connected(base, connected, counts);
+        }
+
+        /** The ratios of every connected configuration, all evaluated in one call. */
+        double[] ratios(ConnectedLogPsi evaluator) {
+            int rows = counts.length;
+            double[] ratios = new double[rows * SLOTS];
+            evaluator.setBase(base, 0, rows, new double[rows], 0);
+            evaluator.logRatios(connected, 0, SLOTS, counts, ratios, 0);
+            return ratios;
+        }
+    }
+
+    /**
+     * A pass evaluates each layer only where its outputs can differ from the base's and takes
+     * the rest from the base, after other passes have rewritten the cache: each ratio must be,
+     * bit for bit, what the configuration gives evaluated alone (its row's only connection, on a
+     * freshly set base), whatever was evaluated before it.
+     */
+    @Test
+    void eachRatioIsBitwiseTheRatioOfTheConfigurationAlone() {
+        List<ARNN> models = new ArrayList<>();
+        HilbertSpace chain = HilbertSpace.spin(0.5, 24);
+        models.add(Build.model(ARNNConv1D.builder(chain).layers(3).features(5).kernelSize(3).machinePow(2f), 71));
+        models.add(Build.model(ARNNConv1D.builder(HilbertSpace.fock(2, 17)).layers(2).features(4).kernelSize(2)
+                .dilation(3).machinePow(2f), 72));
+        models.add(Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 64)).layers(2).features(3).kernelSize(2, 3)
+                .machinePow(2f), 74));
+        models.add(Build.model(ARNNDense.builder(HilbertSpace.spin(1, 9)).layers(2).features(4).machinePow(2f), 76));
+        models.add(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 12, 0)).layers(2).features(4).kernelSize(2)
+                .machinePow(2f), 82));
+        for (ARNN model : models) {
+            int n = model.hilbert().size();
+            int rows = 4;
+            Connected c = Connected.of(model.hilbert(), rows, 5);
+            ConnectedLogPsi evaluator = ConnectedLogPsi.of(model, rows);
+            double[] together = c.ratios(evaluator);
+            double[] alone = new double[1];
+            for (int b = 0; b < rows; b++) {
+                for (int k = 0; k < c.counts()[b]; k++) {
+                    evaluator.setBase(c.base(), b * n, 1, new double[1], 0);
+                    evaluator.logRatios(c.connected(), (b * SLOTS + k) * n, 1, new int[]{1}, alone, 0);
+                    assertEquals(alone[0], together[b * SLOTS + k], 0, model + ": row " + b + ", connected " + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anotherModelOfTheSameConfigurationReusesTheEvaluator() {
+        HilbertSpace h = HilbertSpace.spin(0.5, 16);
+        ARNNConv1D.Builder builder = ARNNConv1D.builder(h).layers(3).features(4).kernelSize(3).machinePow(2f);
+        ARNN first = Build.model(builder, 1);
+        ARNN second = Build.model(builder, 2);
+        Connected c = Connected.of(h, 5, 3);
+        ConnectedLogPsi evaluator = ConnectedLogPsi.of(first, 5);
+        c.ratios(evaluator);
+        evaluator.setModel(second);
+        assertEquals(second, evaluator.model());
+        IllegalStateException early = assertThrows(IllegalStateException.class,
+                () -> evaluator.logRatios(c.connected(), 0, SLOTS, c.counts(), new double[5 * SLOTS], 0));
+        assertTrue(early.getMessage().startsWith("no base configurations"), early.getMessage());
+        double[] rebound = c.ratios(evaluator);
+        double[] fresh = c.ratios(ConnectedLogPsi.of(second, 5));
+        for (int q = 0; q < fresh.length; q++) {
+            assertEquals(fresh[q], rebound[q], 0, "connection " + q);
+        }
+        ARNN wider = Build.model(ARNNConv1D.builder(h).layers(3).features(5).kernelSize(3).machinePow(2f), 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluator.setModel(wider));
+        assertTrue(e.getMessage().startsWith("model: expected a model of configuration"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> evaluator.setModel(null));
+        assertTrue(e.getMessage().startsWith("model: expected a model of configuration"), e.getMessage());
     }
 
     /**

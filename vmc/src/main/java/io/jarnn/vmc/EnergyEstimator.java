@@ -15,9 +15,11 @@ public interface EnergyEstimator {
 
     /**
      * The local energies of {@code operator} by {@link LocalEnergies} (batched logPsi of the
-     * connected configurations). A {@link LocalEnergies} is bound to one model, and a VMC step
-     * makes a new (immutable) model, so this keeps one and rebuilds it when the model changes:
-     * its buffers are reallocated once per step (not per row or chunk).
+     * connected configurations). A {@link LocalEnergies} is made for one model, and a VMC step
+     * makes a new (immutable) model of the same configuration, so this keeps one, made on the
+     * first call, and hands it each new model ({@link LocalEnergies#setModel}): its buffers are
+     * allocated once per run, not per step. It is made again only for more rows than it holds
+     * or a model of another configuration.
      */
     static EnergyEstimator of(Operator operator) {
         if (operator == null) {
@@ -28,8 +30,11 @@ public interface EnergyEstimator {
 
             @Override
             public void localEnergies(AutoregressiveModel model, double[] configurations, int rows, double[] out) {
-                if (energies == null || energies.model() != model || energies.capacityRows() < rows) {
+                if (energies == null || energies.capacityRows() < rows || model == null
+                        || !energies.model().config().equals(model.config())) {
                     energies = new LocalEnergies(operator, model, rows);
+                } else if (energies.model() != model) {
+                    energies.setModel(model);
                 }
                 energies.compute(configurations, 0, rows, out, 0, null, 0);
             }

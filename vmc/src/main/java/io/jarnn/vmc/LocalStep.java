@@ -6,14 +6,15 @@ import io.jarnn.nn.AutoregressiveModel;
  * {@link VmcDriver}'s step on this machine: samples, local energies ({@link EnergyEstimator}),
  * then the Jacobian and the SR solve, or without SR the logPsi gradient with weights
  * 2 (E_loc - Ebar) / n. Holds the {@link ModelBridge} and the step's buffers, sized on the first
- * step and reused (one instance per driver).
+ * step and reused (one instance per driver): the samples, the Jacobian and the local energies
+ * pass from one part to the next in place, with no copy (float64 models; a float32 model's
+ * samples and Jacobian are widened to double once).
  */
 final class LocalStep implements StepStrategy {
     private final EnergyEstimator energies;
     private ModelBridge bridge;
     private double[] localEnergies;
     private double[] weights;
-    private double[] jacobian;
 
     LocalStep(EnergyEstimator energies) {
         if (energies == null) {
@@ -26,7 +27,7 @@ final class LocalStep implements StepStrategy {
     public StepEstimate estimate(AutoregressiveModel model, long step, long stepSeed, int samples,
                                  StochasticReconfiguration sr, double[] direction) {
         int p = direction.length;
-        size(model, samples, sr != null);
+        size(model, samples);
         long t0 = System.nanoTime();
         bridge.sample(stepSeed);
         long t1 = System.nanoTime();
@@ -47,8 +48,9 @@ final class LocalStep implements StepStrategy {
         }
         double variance = samples > 1 ? ss / (samples - 1) : 0;
         long t2 = System.nanoTime();
+        double[] jacobian = null;
         if (sr != null) {
-            bridge.jacobian(jacobian);
+            jacobian = bridge.jacobian();
         } else {
             for (int b = 0; b < samples; b++) {
                 weights[b] = 2 * (localEnergies[b] - mean) / samples;
@@ -67,17 +69,13 @@ final class LocalStep implements StepStrategy {
     }
 
     /** The bridge on {@code model} and buffers for {@code samples} (made on the first step, or when a size changes). */
-    private void size(AutoregressiveModel model, int samples, boolean withJacobian) {
+    private void size(AutoregressiveModel model, int samples) {
         if (bridge == null || bridge.batch != samples || bridge.parameters != model.parameterCount()) {
             bridge = ModelBridge.of(model, samples);
             localEnergies = new double[samples];
             weights = new double[samples];
-            jacobian = null;
         } else {
             bridge.setModel(model);
-        }
-        if (withJacobian && jacobian == null) {
-            jacobian = new double[Math.multiplyExact(samples, model.parameterCount())];
         }
     }
 }

@@ -13,7 +13,9 @@ import io.jarnn.nn.GradientWorkspace64;
  * parameters, sample, and evaluate the logPsi Jacobian or gradient (the update is
  * {@link ParameterUpdate}'s). One implementation
  * per precision; each owns the buffers of its precision (configurations, Jacobian, scratch),
- * sized once for a batch and reused every step. Not thread-safe (one per driver).
+ * sized once for a batch and reused every step; a float64 model samples into
+ * {@link #configurations} and writes its Jacobian into the array {@link #jacobian()} returns,
+ * with no copy. Not thread-safe (one per driver).
  *
  * <p>Parameters: a float32 model's flat vector widens exactly to double.
  */
@@ -23,6 +25,8 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
     final int parameters;
     /** The samples of the last {@link #sample} call, (batch, N) local values in double. */
     final double[] configurations;
+    /** The Jacobian's (batch, P) array, made on the first {@link #jacobian()} (a driver without SR never needs it). */
+    double[] jacobian;
 
     private ModelBridge(AutoregressiveModel model, int batch) {
         this.batch = batch;
@@ -49,8 +53,11 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
     /** Draws {@code batch} samples of {@code seed}'s sequence into {@link #configurations}. */
     abstract void sample(long seed);
 
-    /** The logPsi Jacobian of the last samples, (batch, P) row-major in double, into {@code out}. */
-    abstract void jacobian(double[] out);
+    /**
+     * The logPsi Jacobian of the last samples, (batch, P) row-major in double: an array of this
+     * bridge, the same every call, rewritten by the next call (the SR solve may centre it in place).
+     */
+    abstract double[] jacobian();
 
     /** {@code sum_b weights[b] d logPsi(sample b) / d theta} of the last samples into {@code out[0 .. P)}. */
     abstract void gradient(double[] weights, double[] out);
@@ -58,7 +65,7 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
     static final class F32 extends ModelBridge {
         private ARNN model;
         private final Tensor samples;
-        private final Tensor jacobian;
+        private Tensor jacobianFloat;
         private final Tensor weights;
         private final float[] flat;
         private final GradientWorkspace workspace;
@@ -67,7 +74,6 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
             super(model, batch);
             this.model = model;
             this.samples = Tensor.zeros(batch, sites);
-            this.jacobian = Tensor.zeros(batch, parameters);
             this.weights = Tensor.zeros(batch);
             this.flat = new float[parameters];
             this.workspace = model.newGradientWorkspace();
@@ -101,12 +107,17 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         }
 
         @Override
-        void jacobian(double[] out) {
-            model.logPsiJacobian(samples, jacobian, workspace);
-            float[] a = jacobian.array();
-            for (int i = 0; i < batch * parameters; i++) {
-                out[i] = a[i];
+        double[] jacobian() {
+            if (jacobian == null) {
+                jacobianFloat = Tensor.zeros(batch, parameters);
+                jacobian = new double[Math.multiplyExact(batch, parameters)];
             }
+            model.logPsiJacobian(samples, jacobianFloat, workspace);
+            float[] a = jacobianFloat.array();
+            for (int i = 0; i < jacobian.length; i++) {
+                jacobian[i] = a[i];
+            }
+            return jacobian;
         }
 
         @Override
@@ -124,16 +135,17 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
 
     static final class F64 extends ModelBridge {
         private ARNN64 model;
+        /** A view of {@link #configurations}: the sampler writes the driver's array directly. */
         private final Tensor64 samples;
-        private final Tensor64 jacobian;
+        /** A view of {@link #jacobian}, null before the first {@link #jacobian()}. */
+        private Tensor64 jacobianTensor;
         private final Tensor64 weights;
         private final GradientWorkspace64 workspace;
 
         F64(ARNN64 model, int batch) {
             super(model, batch);
             this.model = model;
-            this.samples = Tensor64.zeros(batch, sites);
-            this.jacobian = Tensor64.zeros(batch, parameters);
+            this.samples = Tensor64.wrap(configurations, batch, sites);
             this.weights = Tensor64.zeros(batch);
             this.workspace = model.newGradientWorkspace();
         }
@@ -156,13 +168,16 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         @Override
         void sample(long seed) {
             model.sampler().sample(seed, 0, samples, null);
-            System.arraycopy(samples.array(), samples.offset(), configurations, 0, configurations.length);
         }
 
         @Override
-        void jacobian(double[] out) {
-            model.logPsiJacobian(samples, jacobian, workspace);
-            System.arraycopy(jacobian.array(), jacobian.offset(), out, 0, batch * parameters);
+        double[] jacobian() {
+            if (jacobian == null) {
+                jacobian = new double[Math.multiplyExact(batch, parameters)];
+                jacobianTensor = Tensor64.wrap(jacobian, batch, parameters);
+            }
+            model.logPsiJacobian(samples, jacobianTensor, workspace);
+            return jacobian;
         }
 
         @Override

@@ -169,6 +169,56 @@ class LocalEnergiesTest {
     }
 
     /**
+     * The next VMC step's model (same configuration, new parameters) takes over a LocalEnergies:
+     * bit for bit the numbers of a fresh one on that model, in both evaluations and precisions;
+     * a model of another configuration is refused. {@link EnergyEstimator#of} hands each new
+     * model to the one it keeps: once warm, a call with another model of the run allocates
+     * nothing (no buffers made again per step).
+     */
+    @Test
+    void aNewModelOfTheSameConfigurationTakesOverTheBuffers() {
+        HilbertSpace hi = HilbertSpace.spin(0.5, 12);
+        Operator op = new TransverseFieldIsing(hi, Lattice.chain(12, false), 1, 1);
+        int batch = 40;
+        double[] sigma = new double[batch * 12];
+        Tensor t = hi.randomConfigurations(batch, 3);
+        for (int i = 0; i < sigma.length; i++) {
+            sigma[i] = t.getFlat(i);
+        }
+        for (DType dtype : DType.values()) {
+            ARNNConv1D.Builder builder = ARNNConv1D.builder(hi).layers(3).features(4).kernelSize(3).dtype(dtype);
+            AutoregressiveModel first = builder.buildModel(1).withThreads(1);
+            AutoregressiveModel second = builder.buildModel(2).withThreads(1);
+            for (LocalEnergies.Evaluation evaluation : LocalEnergies.Evaluation.values()) {
+                LocalEnergies le = new LocalEnergies(op, first, batch, evaluation);
+                double[] e = new double[batch];
+                le.compute(sigma, 0, batch, e, 0, null, 0);
+                le.setModel(second);
+                assertTrue(le.model() == second, "the new model is the one evaluated");
+                le.compute(sigma, 0, batch, e, 0, null, 0);
+                double[] fresh = new double[batch];
+                new LocalEnergies(op, second, batch, evaluation).compute(sigma, 0, batch, fresh, 0, null, 0);
+                for (int b = 0; b < batch; b++) {
+                    assertEquals(fresh[b], e[b], 0.0, dtype + ", " + evaluation + ": row " + b);
+                }
+                AutoregressiveModel wider = ARNNConv1D.builder(hi).layers(3).features(5).kernelSize(3).dtype(dtype)
+                        .buildModel(1);
+                IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> le.setModel(wider));
+                assertTrue(other.getMessage().startsWith("model: expected a model of configuration"), other.getMessage());
+            }
+            EnergyEstimator estimator = EnergyEstimator.of(op);
+            double[] e = new double[batch];
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 3000 && allocated >= 1024; attempt++) {
+                long before = allocatedBytes();
+                estimator.localEnergies(attempt % 2 == 0 ? first : second, sigma, batch, e);
+                allocated = allocatedBytes() - before;
+            }
+            assertTrue(allocated < 1024, dtype + ": " + allocated + " bytes allocated by a call with the other model");
+        }
+    }
+
+    /**
      * This thread's allocated bytes (com.sun.management.ThreadMXBean), by reflection: the test
      * compiles inside module io.jarnn.vmc, which does not read java.management. Looked up once,
      * so a reading allocates only its boxed result and argument array.
