@@ -10,6 +10,7 @@ import io.jarnn.vmc.Adam;
 import io.jarnn.vmc.BoseHubbard;
 import io.jarnn.vmc.EnergyEstimator;
 import io.jarnn.vmc.Optimizer;
+import io.jarnn.vmc.SampleStatistics;
 import io.jarnn.vmc.Sgd;
 import io.jarnn.vmc.StochasticReconfiguration;
 import io.jarnn.vmc.VmcCheckpoint;
@@ -53,18 +54,8 @@ final class Physics {
     record Estimate(double mean, double error, double variance) {
         /** Mean, standard error sqrt(var / n) and variance (denominator n - 1) of {@code e[0 .. n)}. */
         static Estimate of(double[] e) {
-            int n = e.length;
-            double mean = 0;
-            for (double x : e) {
-                mean += x;
-            }
-            mean /= n;
-            double ss = 0;
-            for (double x : e) {
-                ss += (x - mean) * (x - mean);
-            }
-            double variance = n > 1 ? ss / (n - 1) : 0;
-            return new Estimate(mean, Math.sqrt(variance / n), variance);
+            SampleStatistics s = SampleStatistics.of(e, e.length);
+            return new Estimate(s.mean(), s.standardError(), s.variance());
         }
     }
 

@@ -32,21 +32,13 @@ final class LocalStep implements StepStrategy {
         bridge.sample(stepSeed);
         long t1 = System.nanoTime();
         energies.localEnergies(bridge.model(), bridge.configurations, samples, localEnergies);
-        double mean = 0;
         for (int b = 0; b < samples; b++) {
-            double e = localEnergies[b];
-            if (!Double.isFinite(e)) {
-                return StepEstimate.nonFinite(b, e, t1 - t0, System.nanoTime() - t1);
+            if (!Double.isFinite(localEnergies[b])) {
+                return StepEstimate.nonFinite(b, localEnergies[b], t1 - t0, System.nanoTime() - t1);
             }
-            mean += e;
         }
-        mean /= samples;
-        double ss = 0;
-        for (int b = 0; b < samples; b++) {
-            double d = localEnergies[b] - mean;
-            ss += d * d;
-        }
-        double variance = samples > 1 ? ss / (samples - 1) : 0;
+        SampleStatistics energy = SampleStatistics.of(localEnergies, samples);
+        double mean = energy.mean();
         long t2 = System.nanoTime();
         double[] jacobian = null;
         if (sr != null) {
@@ -65,7 +57,7 @@ final class LocalStep implements StepStrategy {
             iterations = sr.lastIterations();
         }
         long t4 = System.nanoTime();
-        return new StepEstimate(mean, variance, form, iterations, t1 - t0, t2 - t1, t3 - t2, t4 - t3, -1, 0);
+        return new StepEstimate(mean, energy.variance(), form, iterations, t1 - t0, t2 - t1, t3 - t2, t4 - t3, -1, 0);
     }
 
     /** The bridge on {@code model} and buffers for {@code samples} (made on the first step, or when a size changes). */
