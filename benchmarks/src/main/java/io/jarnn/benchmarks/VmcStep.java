@@ -43,8 +43,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@code localEnergies} evaluates E_loc (LocalEnergies: the 21 connected configurations of each
  * sample, by {@code evaluation}: CHANGED_SITES, the default, or FULL_FORWARD, the reference),
  * {@code jacobian} the (1024, 930) logPsi Jacobian, {@code solve} the SR system
- * (S + 0.01 I) delta = F in the form {@code form} (AUTO takes DENSE here at CG tolerance 1e-10,
- * CG at 1e-5; the time includes copying the Jacobian, which the solve centres in place, about
+ * (S + 0.01 I) delta = F in the form {@code form} (AUTO takes DENSE here, at CG tolerance 1e-10
+ * as at 1e-5; the time includes copying the Jacobian, which the solve centres in place, about
  * 1 M doubles), and {@code step} the whole driver step (SGD lr 0.05) including the parameter
  * update (local energies by CHANGED_SITES). Run once: {@code -f 1 -wi 1 -i 1 VmcStep}.
  */
