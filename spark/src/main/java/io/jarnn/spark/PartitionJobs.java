@@ -89,7 +89,7 @@ final class PartitionJobs {
     }
 
     /** The RDD of the indices 0 .. parts-1, one per partition, made once per context and count. */
-    private static synchronized RDD<Integer> indices(SparkContext sc, int parts) {
+    static synchronized RDD<Integer> indices(SparkContext sc, int parts) {
         if (indicesContext != sc) {
             INDICES.clear();
             indicesContext = sc;
