@@ -194,7 +194,7 @@ public final class DistributedVmc implements StepStrategy {
             this.stepSeed = stepSeed;
             this.withS = withS;
             this.gather = gather;
-            this.hook = hook;
+            this.hook = hook == TaskHook.NONE ? null : hook; // one serialised lambda less per task
         }
 
         @Override
