@@ -38,10 +38,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  *   cp="spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt)"
  *   java $(java -cp "$cp" io.jarnn.spark.JvmOptions) -Xms2g -Xmx2g -cp "$cp" \
- *       io.jarnn.spark.bench.SparkOverhead sampling 'local[1]' 6      # or: vmc 'local[2]' 15
+ *       io.jarnn.spark.bench.SparkOverhead sampling 'local[1]' 6      # or: vmc 'local[2]' 15 [WARMUP]
  * </pre>
  * The sampling case is SparkSampling's (1024 samples in 4 tasks against one local sampler call on
- * one thread), the VMC case SparkVmcStep's; each prints two rounds, the second the steadier.
+ * one thread), the VMC case SparkVmcStep's, after WARMUP steps of each driver (default 10; Spark's
+ * own per-job code takes hundreds of jobs to be compiled, so compare e.g. 150 with 600); each
+ * prints two rounds, the second the steadier.
  */
 public final class SparkOverhead {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -104,7 +106,7 @@ public final class SparkOverhead {
             if (what.equals("sampling")) {
                 sampling(spark, listener, jobs, args.length > 3 ? Integer.parseInt(args[3]) : 4);
             } else {
-                vmc(spark, listener, jobs);
+                vmc(spark, listener, jobs, args.length > 3 ? Integer.parseInt(args[3]) : 10);
             }
         } finally {
             spark.stop();
@@ -163,7 +165,7 @@ public final class SparkOverhead {
         }
     }
 
-    private static void vmc(SparkSession spark, Tasks listener, int steps) throws Exception {
+    private static void vmc(SparkSession spark, Tasks listener, int steps, int warmup) throws Exception {
         int n = 20;
         OperatorSource ising = () -> new TransverseFieldIsing(HilbertSpace.spin(0.5, n), Lattice.chain(n, false), 1, 1);
         AutoregressiveModel model = ARNNConv1D.builder(HilbertSpace.spin(0.5, n)).layers(3).features(8).kernelSize(7)
@@ -173,7 +175,7 @@ public final class SparkOverhead {
         VmcDriver distributed = VmcDriver.builder(model, DistributedVmc.on(spark, ising).withPartitions(2))
                 .samples(1024).seed(1).optimizer(new Sgd(0.1))
                 .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO)).build();
-        for (int w = 0; w < 10; w++) {
+        for (int w = 0; w < warmup; w++) {
             local.runStep();
             distributed.runStep();
         }
