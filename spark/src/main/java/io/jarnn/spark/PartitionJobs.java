@@ -27,9 +27,9 @@ import java.util.stream.IntStream;
  * <p>Why not {@code jsc.parallelize(indices).map(f).collect()}: per job, that path runs Spark's
  * closure cleaner on three Scala closures (each reads and parses the class file of the class that
  * declared it, {@code RDD} and {@code SparkContext} among them, and serialises the closure once
- * more to check it), and takes five stack traces for call sites and RDD scopes. Spark's per-job
+ * more to check it), and takes seven stack traces for call sites and RDD scopes. Spark's per-job
  * code runs once per job, so in a run of a few hundred steps it stays in the interpreter or C1,
- * and that came to about 8 ms of driver CPU per VMC step (measured with JFR; issue 17). A class
+ * and that came to about 9 ms of driver CPU per VMC step (SparkOverhead, issue 17). A class
  * that is not a Scala closure is not cleaned, and call-site properties spare the stack walks;
  * the tasks, their retries and their results are Spark's as before.
  */

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  *   cp="spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt)"
  *   java $(java -cp "$cp" io.jarnn.spark.JvmOptions) -Xms2g -Xmx2g -cp "$cp" \
- *       io.jarnn.spark.bench.SparkOverhead sampling 'local[1]' 6      # or: vmc 'local[2]' 15 [WARMUP]
+ *       io.jarnn.spark.bench.SparkOverhead sampling 'local[1]' 6      # or: vmc 'local[2]' 15 [WARMUP], jobs 'local[2]' 200 [parallelize|runJob]
  * </pre>
  * The sampling case is SparkSampling's (1024 samples in 4 tasks against one local sampler call on
  * one thread), the VMC case SparkVmcStep's, after WARMUP steps of each driver (default 10; Spark's
@@ -105,6 +105,8 @@ public final class SparkOverhead {
         try {
             if (what.equals("sampling")) {
                 sampling(spark, listener, jobs, args.length > 3 ? Integer.parseInt(args[3]) : 4);
+            } else if (what.equals("jobs")) {
+                emptyJobs(spark, jobs, args.length > 3 ? args[3] : "both");
             } else {
                 vmc(spark, listener, jobs, args.length > 3 ? Integer.parseInt(args[3]) : 10);
             }
@@ -162,6 +164,40 @@ public final class SparkOverhead {
                             + " process cpu %.1f ms/job%n", spark.sparkContext().master(), partitions, wall / 1e6 / jobs,
                     jobs / (wall / 1e9), cpu / 1e6 / jobs, processCpu / 1e6 / jobs);
             listener.print(jobs);
+        }
+    }
+
+    /**
+     * Spark's own cost of a job of two empty tasks, by the two ways of running one: the RDD API
+     * ({@code parallelize(...).map(f).collect()}, what DistributedVmc did) and the way
+     * DistributedVmc's steps run now ({@code SparkContext.runJob} on a kept index RDD, a task class
+     * that is not a Scala closure, the call site given). Six rounds of {@code jobs} jobs each, so
+     * that the fall of the cost as Spark's per-job code gets compiled shows; {@code which} picks
+     * one way (a prefix) or "both".
+     */
+    private static void emptyJobs(SparkSession spark, int jobs, String which) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                spark.sparkContext());
+        for (String way : new String[] {"parallelize/map/collect", "runJob"}) {
+            if (!which.equals("both") && !way.startsWith(which)) {
+                continue; // one way per JVM, so that neither runs on Spark code the other compiled
+            }
+            for (int round = 0; round < 6; round++) {
+                long c0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                for (int j = 0; j < jobs; j++) {
+                    int results = way.equals("runJob")
+                            ? io.jarnn.spark.PartitionJobsAccess.runEmpty(spark.sparkContext(), 2)
+                            : jsc.parallelize(java.util.List.of(0, 1), 2).map(i -> i).collect().size();
+                    if (results != 2) {
+                        throw new IllegalStateException("expected 2 results but got " + results);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%s, jobs %d-%d: %.2f ms/job wall, %.2f ms/job process cpu%n", way,
+                        round * jobs, (round + 1) * jobs, (System.nanoTime() - t0) / 1e6 / jobs,
+                        (os.getProcessCpuTime() - c0) / 1e6 / jobs);
+            }
         }
     }
 
