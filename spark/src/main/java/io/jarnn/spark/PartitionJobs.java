@@ -4,6 +4,8 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import scala.collection.Iterator;
 import scala.collection.immutable.ArraySeq;
 import scala.reflect.ClassTag$;
@@ -88,16 +90,33 @@ final class PartitionJobs {
         return out;
     }
 
-    /** The RDD of the indices 0 .. parts-1, one per partition, made once per context and count. */
+    /**
+     * The RDD of the indices 0 .. parts-1, one per partition, made once per context and count and
+     * dropped when the context stops (so that a stopped context is not kept alive here).
+     */
     static synchronized RDD<Integer> indices(SparkContext sc, int parts) {
         if (indicesContext != sc) {
             INDICES.clear();
             indicesContext = sc;
+            sc.addSparkListener(new SparkListener() {
+                @Override
+                public void onApplicationEnd(SparkListenerApplicationEnd end) {
+                    forget(sc);
+                }
+            });
         }
         return INDICES.computeIfAbsent(parts, k -> {
             Integer[] values = new Integer[k];
             Arrays.setAll(values, i -> i);
             return JavaSparkContext.fromSparkContext(sc).parallelize(Arrays.asList(values), k).rdd();
         });
+    }
+
+    /** Drops the index RDDs of {@code sc} (its application ended). */
+    static synchronized void forget(SparkContext sc) {
+        if (indicesContext == sc) {
+            INDICES.clear();
+            indicesContext = null;
+        }
     }
 }

@@ -85,5 +85,9 @@ class PartitionJobsTest {
         assertSame(PartitionJobs.indices(sc, 4), PartitionJobs.indices(sc, 4));
         assertEquals(4, PartitionJobs.indices(sc, 4).getNumPartitions());
         assertEquals(5, PartitionJobs.indices(sc, 5).getNumPartitions());
+        var before = PartitionJobs.indices(sc, 4);
+        PartitionJobs.forget(sc); // what the context's end does
+        org.junit.jupiter.api.Assertions.assertNotSame(before, PartitionJobs.indices(sc, 4),
+                "a context's index RDDs are dropped when it ends");
     }
 }
