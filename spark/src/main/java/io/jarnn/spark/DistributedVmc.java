@@ -14,14 +14,11 @@ import io.jarnn.vmc.StochasticReconfiguration;
 import io.jarnn.vmc.VmcCheckpoint;
 import io.jarnn.vmc.VmcDriver;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.Serial;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * {@link VmcDriver}'s step as a Spark job: a {@link StepStrategy}, so that the run loop, the
@@ -134,11 +131,9 @@ public final class DistributedVmc implements StepStrategy {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Share> shares;
         try (ModelShipment shipment = ModelShipment.of(jsc, ModelBytes.of(model), inlineLimit)) {
-            List<Integer> parts = new ArrayList<>(IntStream.range(0, ranges.parts()).boxed().toList());
-            shares = jsc.parallelize(parts, ranges.parts())
-                    .map(new StepPartition(shipment, hamiltonian, ranges, stepSeed,
-                            form == StochasticReconfiguration.Form.DENSE, gather, hook))
-                    .collect();
+            shares = PartitionJobs.run(spark.sparkContext(), ranges.parts(), new StepPartition(shipment, hamiltonian,
+                    ranges, stepSeed, form == StochasticReconfiguration.Form.DENSE, gather, hook), Share.class,
+                    "jarnn VMC step " + step);
         }
         long t1 = System.nanoTime();
         List<StepMoments> moments = shares.stream().map(Share::moments).toList();
@@ -179,7 +174,7 @@ public final class DistributedVmc implements StepStrategy {
     }
 
     /** One partition of a step: sample its range, local energies, Jacobian, its share of the sums. */
-    private static final class StepPartition implements Function<Integer, Share> {
+    private static final class StepPartition extends PartitionJobs.Task<Share> {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -199,11 +194,11 @@ public final class DistributedVmc implements StepStrategy {
             this.stepSeed = stepSeed;
             this.withS = withS;
             this.gather = gather;
-            this.hook = hook;
+            this.hook = hook == TaskHook.NONE ? null : hook; // one serialised lambda less per task
         }
 
         @Override
-        public Share call(Integer part) {
+        Share call(int part) {
             Tasks.runHook(hook);
             AutoregressiveModel m = model.model().model().withThreads(Tasks.threads());
             int rows = ranges.rowCount(part);

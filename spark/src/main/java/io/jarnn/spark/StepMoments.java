@@ -108,16 +108,33 @@ final class StepMoments implements Serializable {
         return Math.toIntExact((long) p * (p + 1) / 2);
     }
 
-    /** s / {@code divisor} as a full P x P row-major matrix (S = s / n). */
+    /** Side of the tiles in which {@link #fullS} mirrors the upper triangle. */
+    private static final int MIRROR_TILE = 64;
+
+    /**
+     * s / {@code divisor} as a full P x P row-major matrix (S = s / n): the upper triangle row by
+     * row, then mirrored tile by tile, so that the column-wise writes of the lower triangle stay
+     * within a few cache lines per tile instead of striding over the whole matrix (P = 626 is
+     * 3 MB; this runs on the driver between the job and the solve, every step).
+     */
     double[] fullS(double divisor) {
         int p = meanO.length;
         double[] full = new double[Math.multiplyExact(p, p)];
         int k = 0;
         for (int i = 0; i < p; i++) {
             for (int j = i; j < p; j++, k++) {
-                double v = s[k] / divisor;
-                full[i * p + j] = v;
-                full[j * p + i] = v;
+                full[i * p + j] = s[k] / divisor;
+            }
+        }
+        for (int i0 = 0; i0 < p; i0 += MIRROR_TILE) {
+            int i1 = Math.min(p, i0 + MIRROR_TILE);
+            for (int j0 = i0; j0 < p; j0 += MIRROR_TILE) {
+                int j1 = Math.min(p, j0 + MIRROR_TILE);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = Math.max(j0, i + 1); j < j1; j++) {
+                        full[j * p + i] = full[i * p + j];
+                    }
+                }
             }
         }
         return full;

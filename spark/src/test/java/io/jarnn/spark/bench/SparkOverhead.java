@@ -38,10 +38,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  *   cp="spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt)"
  *   java $(java -cp "$cp" io.jarnn.spark.JvmOptions) -Xms2g -Xmx2g -cp "$cp" \
- *       io.jarnn.spark.bench.SparkOverhead sampling 'local[1]' 6      # or: vmc 'local[2]' 15
+ *       io.jarnn.spark.bench.SparkOverhead sampling 'local[1]' 6      # or: vmc 'local[2]' 15 [WARMUP], jobs 'local[2]' 200 [parallelize|runJob]
  * </pre>
  * The sampling case is SparkSampling's (1024 samples in 4 tasks against one local sampler call on
- * one thread), the VMC case SparkVmcStep's; each prints two rounds, the second the steadier.
+ * one thread), the VMC case SparkVmcStep's, after WARMUP steps of each driver (default 10; Spark's
+ * own per-job code takes hundreds of jobs to be compiled, so compare e.g. 150 with 600); each
+ * prints two rounds, the second the steadier.
  */
 public final class SparkOverhead {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -103,8 +105,10 @@ public final class SparkOverhead {
         try {
             if (what.equals("sampling")) {
                 sampling(spark, listener, jobs, args.length > 3 ? Integer.parseInt(args[3]) : 4);
+            } else if (what.equals("jobs")) {
+                emptyJobs(spark, jobs, args.length > 3 ? args[3] : "both");
             } else {
-                vmc(spark, listener, jobs);
+                vmc(spark, listener, jobs, args.length > 3 ? Integer.parseInt(args[3]) : 10);
             }
         } finally {
             spark.stop();
@@ -163,7 +167,41 @@ public final class SparkOverhead {
         }
     }
 
-    private static void vmc(SparkSession spark, Tasks listener, int steps) throws Exception {
+    /**
+     * Spark's own cost of a job of two empty tasks, by the two ways of running one: the RDD API
+     * ({@code parallelize(...).map(f).collect()}, what DistributedVmc did) and the way
+     * DistributedVmc's steps run now ({@code SparkContext.runJob} on a kept index RDD, a task class
+     * that is not a Scala closure, the call site given). Six rounds of {@code jobs} jobs each, so
+     * that the fall of the cost as Spark's per-job code gets compiled shows; {@code which} picks
+     * one way (a prefix) or "both".
+     */
+    private static void emptyJobs(SparkSession spark, int jobs, String which) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                spark.sparkContext());
+        for (String way : new String[] {"parallelize/map/collect", "runJob"}) {
+            if (!which.equals("both") && !way.startsWith(which)) {
+                continue; // one way per JVM, so that neither runs on Spark code the other compiled
+            }
+            for (int round = 0; round < 6; round++) {
+                long c0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                for (int j = 0; j < jobs; j++) {
+                    int results = way.equals("runJob")
+                            ? io.jarnn.spark.PartitionJobsAccess.runEmpty(spark.sparkContext(), 2)
+                            : jsc.parallelize(java.util.List.of(0, 1), 2).map(i -> i).collect().size();
+                    if (results != 2) {
+                        throw new IllegalStateException("expected 2 results but got " + results);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%s, jobs %d-%d: %.2f ms/job wall, %.2f ms/job process cpu%n", way,
+                        round * jobs, (round + 1) * jobs, (System.nanoTime() - t0) / 1e6 / jobs,
+                        (os.getProcessCpuTime() - c0) / 1e6 / jobs);
+            }
+        }
+    }
+
+    private static void vmc(SparkSession spark, Tasks listener, int steps, int warmup) throws Exception {
         int n = 20;
         OperatorSource ising = () -> new TransverseFieldIsing(HilbertSpace.spin(0.5, n), Lattice.chain(n, false), 1, 1);
         AutoregressiveModel model = ARNNConv1D.builder(HilbertSpace.spin(0.5, n)).layers(3).features(8).kernelSize(7)
@@ -173,7 +211,7 @@ public final class SparkOverhead {
         VmcDriver distributed = VmcDriver.builder(model, DistributedVmc.on(spark, ising).withPartitions(2))
                 .samples(1024).seed(1).optimizer(new Sgd(0.1))
                 .sr(new StochasticReconfiguration(0.01, StochasticReconfiguration.Form.AUTO)).build();
-        for (int w = 0; w < 10; w++) {
+        for (int w = 0; w < warmup; w++) {
             local.runStep();
             distributed.runStep();
         }

@@ -36,10 +36,16 @@ import java.util.concurrent.TimeUnit;
  * as a Spark job on {@code local[2]} with 2 partitions ({@code spark}: {@link VmcDriver#runStep} on
  * {@link DistributedVmc}'s steps):
  * their ratio is the per-step overhead of Spark. Run: {@code ./jarnn spark-bench SparkVmcStep}.
+ *
+ * <p>The warm-up is a minute (several hundred steps), not JMH's usual seconds: Spark's scheduling
+ * code runs a few times per job, so it takes hundreds of jobs to be compiled (after 150 steps the
+ * Spark threads still spent nearly twice the CPU per step they spend after 600, measured with
+ * thread CPU times on a loaded machine, issue 17); a training run of a few hundred steps reaches
+ * that state early, and the local driver gets the same warm-up.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 5)
+@Warmup(iterations = 6, time = 10)
 @Measurement(iterations = 5, time = 5)
 @Fork(1)
 @State(Scope.Benchmark)

@@ -1,0 +1,64 @@
+package io.jarnn.spark;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A partition's share of the SR sums, and the full S the driver solves with. */
+class StepMomentsTest {
+    /** P across two mirror tiles and a partial third: 64 + 64 + 9. */
+    private static final int P = 137;
+
+    private static double[] random(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = random.nextDouble(-1, 1);
+        }
+        return a;
+    }
+
+    /** S[i][j] = sum_b (O[b,i] - Obar_i)(O[b,j] - Obar_j) / n, straight from the definition. */
+    private static double[] reference(double[] o, int rows) {
+        double[] mean = new double[P];
+        for (int b = 0; b < rows; b++) {
+            for (int e = 0; e < P; e++) {
+                mean[e] += o[b * P + e] / rows;
+            }
+        }
+        double[] s = new double[P * P];
+        for (int i = 0; i < P; i++) {
+            for (int j = 0; j < P; j++) {
+                double sum = 0;
+                for (int b = 0; b < rows; b++) {
+                    sum += (o[b * P + i] - mean[i]) * (o[b * P + j] - mean[j]);
+                }
+                s[i * P + j] = sum / rows;
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void theFullMatrixOfMergedSharesIsSymmetricAndTheDefinitionsS() {
+        int rows = 50;
+        double[] o = random(rows * P, 3);
+        double[] energies = random(rows, 4);
+        double[] expected = reference(o, rows);
+        double[] first = java.util.Arrays.copyOfRange(o, 0, 20 * P);
+        double[] second = java.util.Arrays.copyOfRange(o, 20 * P, rows * P);
+        StepMoments merged = StepMoments.reduce(List.of(
+                StepMoments.of(0, 20, P, java.util.Arrays.copyOfRange(energies, 0, 20), first, true),
+                StepMoments.of(20, rows - 20, P, java.util.Arrays.copyOfRange(energies, 20, rows), second, true)));
+        double[] s = merged.fullS(rows);
+        for (int i = 0; i < P; i++) {
+            for (int j = 0; j < P; j++) {
+                assertEquals(s[i * P + j], s[j * P + i], 0, "S must be exactly symmetric at (" + i + ", " + j + ")");
+                assertEquals(expected[i * P + j], s[i * P + j], 1e-12, "S at (" + i + ", " + j + ")");
+            }
+        }
+    }
+}
