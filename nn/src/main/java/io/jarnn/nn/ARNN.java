@@ -618,6 +618,11 @@ public final class ARNN implements AutoregressiveModel {
         return parameterOffsets;
     }
 
+    /** Positions per block of the planar forward's wavefront, for the gradient's forward to run the same blocks. */
+    int planarBlock() {
+        return planarBlock;
+    }
+
     /** Where each parameter sits in the flat vector and in NetKet's (flax's) layout. */
     @Override
     public ParameterLayout parameterLayout() {

@@ -157,16 +157,34 @@ final class Backprop {
     }
 
     /**
-     * A convolutional chunk in the planar layout of {@link MaskedConv1D#forwardPlanar}: per
-     * sample (features, positions), rows {@code ws.stride} apart, every product vectorised along
-     * the positions. The logits go to rows of localSize for the seed and its gradient back; each
-     * layer's output gradient goes to rows once, for its parameter gradient (and the VJP's
-     * layer outputs). Forward, input gradients and parameter gradients take the operations of
-     * the row-major path in the same order: the same bits.
+     * A convolutional chunk in the planar layout of {@link MaskedConv1D#forwardPlanar}, one
+     * sample after the other ({@link #planarSample}): a sample's planes (about 70 KiB per layer
+     * at N = 1024, 16 features) stay in L2 from its forward to its last parameter product, where
+     * the whole chunk's (64 samples, megabytes per layer) went through memory once per pass. The
+     * parameter gradient continues each element's sum sample by sample, in ascending order: the
+     * sums of one product over the chunk, the same bits.
      */
     private static void planarChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
                                     Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
                                     GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+        for (int r = 0; r < rows; r++) {
+            planarSample(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first + r, ws, w, partial);
+        }
+    }
+
+    /**
+     * One sample of a convolutional chunk, planar: (features, positions) rows {@code ws.stride}
+     * apart, every product vectorised along the positions. The forward runs the wavefront of the
+     * model's own ({@link ARNN#planarBlock}: every layer and its selu on a block of positions
+     * before the next block), keeping every layer's input. The logits go to rows of localSize
+     * for the seed and its gradient back (constrained spaces and cotangents); each layer's
+     * output gradient goes to rows once, for its parameter gradient (and the VJP's layer
+     * outputs). Forward, input gradients and parameter gradients take the operations of the
+     * row-major path in the same order: the same bits.
+     */
+    private static void planarSample(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                     Tensor[] layerOutputs, float[] jac, int jacOff, int sample,
+                                     GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
         int n = m.hilbert().size();
         int ls = m.hilbert().localSize();
         int stride = ws.stride;
@@ -179,14 +197,19 @@ final class Backprop {
         float[] scratch = w.scratch;
 
         float[] x = inputs.array();
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, inputs.offset() + (first + r) * n, a, act[0] + r * stride, n);
-        }
-        for (int l = 0; l < depth; l++) {
-            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
-            layer.forwardPlanar(kernels, a, act[l], rows, a, act[l + 1], stride);
-            if (l + 1 < depth) {
-                kernels.selu(a, act[l + 1], a, act[l + 1], rows * layer.outFeatures() * stride);
+        System.arraycopy(x, inputs.offset() + sample * n, a, act[0], n);
+        int block = m.planarBlock();
+        for (int from = 0; from < n; from += block) {
+            int to = Math.min(n, from + block);
+            for (int l = 0; l < depth; l++) {
+                MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+                layer.forwardPlanarPositions(kernels, a, act[l], a, act[l + 1], stride, from, to);
+                if (l + 1 < depth) {
+                    for (int c = 0; c < layer.outFeatures(); c++) {
+                        int row = act[l + 1] + c * stride + from;
+                        kernels.selu(a, row, a, row, to - from);
+                    }
+                }
             }
         }
 
@@ -195,19 +218,16 @@ final class Backprop {
         if (cot == null && !m.hilbert().isConstrained()) {
             // The seed along the positions, in place in the planar layout.
             float[] chosen = w.chosenIndices;
-            for (int e = 0; e < rows * n; e++) {
-                chosen[e] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + first * n + e]);
+            for (int e = 0; e < n; e++) {
+                chosen[e] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + sample * n + e]);
             }
-            for (int r = 0; r < rows; r++) {
-                boolean one = jac != null;
-                backward.logNormalizeColumnsBackwardChosen(a, act[depth] + r * ls * stride, stride, chosen, r * n,
-                        one ? ONE : weights, one ? 0 : weightsOff + first + r, 0, g, r * ls * stride, stride, ls, n,
-                        m.machinePow());
-            }
+            boolean one = jac != null;
+            backward.logNormalizeColumnsBackwardChosen(a, act[depth], stride, chosen, 0,
+                    one ? ONE : weights, one ? 0 : weightsOff + sample, 0, g, 0, stride, ls, n, m.machinePow());
         } else {
-            toRows(backward, a, act[depth], stride, n, rows, ls, scratch, 0);
-            seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
-            toPlanar(backward, other, 0, n, rows, ls, g, 0, stride);
+            toRows(backward, a, act[depth], stride, n, 1, ls, scratch, 0);
+            seed(m, inputs, weights, weightsOff, cot, jac != null, sample, 1, scratch, 0, w.chosen, other);
+            toPlanar(backward, other, 0, n, 1, ls, g, 0, stride);
         }
 
         int count = m.parameterCount();
@@ -216,22 +236,25 @@ final class Backprop {
             MaskedConv1D layer = (MaskedConv1D) layers.get(l);
             int in = layer.inFeatures();
             int out = layer.outFeatures();
-            toRows(backward, g, 0, stride, n, rows, out, scratch, 0);
+            boolean tapColumns = layer.tapColumnsPay(Tuning.VECTOR_FLOATS);
+            if (layerOutputs != null || !tapColumns) {
+                toRows(backward, g, 0, stride, n, 1, out, scratch, 0);
+            }
             if (layerOutputs != null) {
                 Tensor t = layerOutputs[l];
-                System.arraycopy(scratch, 0, t.array(), t.offset() + first * n * out, rows * n * out);
+                System.arraycopy(scratch, 0, t.array(), t.offset() + sample * n * out, n * out);
             }
-            if (partial != null) {
-                layer.backwardParametersPlanar(kernels, backward, a, act[l], stride, scratch, 0, rows, partial, params[l]);
+            float[] into = partial != null ? partial : jac;
+            int at = partial != null ? params[l] : jacOff + sample * count + params[l];
+            if (tapColumns) {
+                layer.backwardParametersPlanarTapColumns(kernels, backward, a, act[l], stride, g, 0, w.shifted, w.tile,
+                        into, at);
             } else {
-                for (int r = 0; r < rows; r++) {
-                    layer.backwardParametersPlanar(kernels, backward, a, act[l] + r * in * stride, stride,
-                            scratch, r * n * out, 1, jac, jacOff + (first + r) * count + params[l]);
-                }
+                layer.backwardParametersPlanar(kernels, backward, a, act[l], stride, scratch, 0, 1, into, at);
             }
             if (l > 0) {
-                layer.backwardInputPlanar(kernels, g, 0, rows, other, 0, stride);
-                backward.seluBackward(a, act[l], other, 0, other, 0, rows * in * stride);
+                layer.backwardInputPlanar(kernels, g, 0, 1, other, 0, stride);
+                backward.seluBackward(a, act[l], other, 0, other, 0, in * stride);
                 float[] t = g;
                 g = other;
                 other = t;

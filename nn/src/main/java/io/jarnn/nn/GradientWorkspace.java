@@ -28,7 +28,12 @@ public final class GradientWorkspace {
     final int chunkRows;
     /** Samples per block a worker's buffers hold: the model's {@link ARNN#chunkRows()}. */
     final int blockRows;
-    /** Floats of the widest activation or gradient of a block. */
+    /**
+     * Samples the activation and gradient buffers hold: a block's, or one for the planar
+     * layout, whose chunks run sample by sample ({@link Backprop}).
+     */
+    private final int bufferRows;
+    /** Floats of the widest activation or gradient of a block (or of a sample, planar). */
     private final int chunkFloats;
     /** How {@link Backprop} lays a chunk out: the layout of the model's own full forward. */
     enum Layout {
@@ -70,7 +75,8 @@ public final class GradientWorkspace {
             chunkRows = model.chunkRows();
         }
         blockRows = model.chunkRows();
-        chunkFloats = Math.multiplyExact(blockRows, Math.multiplyExact(stride, width));
+        bufferRows = layout == Layout.PLANAR ? 1 : blockRows;
+        chunkFloats = Math.multiplyExact(bufferRows, Math.multiplyExact(stride, width));
         int depth = layers.size();
         inputStash = new int[depth + 1];
         gradientStash = new int[depth];
@@ -92,7 +98,7 @@ public final class GradientWorkspace {
         activationOffsets = new int[layers.size() + 1];
         for (int l = 0; l < layers.size(); l++) {
             activationOffsets[l + 1] = Math.addExact(activationOffsets[l],
-                    Math.multiplyExact(blockRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
+                    Math.multiplyExact(bufferRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
         }
     }
 
@@ -174,6 +180,13 @@ public final class GradientWorkspace {
         final float[] chosenIndices;
         /** A dense chunk's layer inputs and output gradients, block by block (see {@link #inputStash}). */
         final float[] stash;
+        /**
+         * A convolution's output gradient shifted by each tap, and its parameter-gradient tile
+         * ({@link MaskedConv1D#backwardParametersPlanarTapColumns}), for the layers that take
+         * it; empty otherwise.
+         */
+        final float[] shifted;
+        final float[] tile;
         /** Ones, at least a chunk's rows and padding: the feature-major bias gradient's sums as products. */
         final float[] ones;
         private float[] partial;
@@ -183,17 +196,27 @@ public final class GradientWorkspace {
             int n = model.hilbert().size();
             int ls = model.hilbert().localSize();
             int logits = activationOffsets[activationOffsets.length - 1];
-            activations = new float[Math.addExact(Math.addExact(logits, blockRows * stride * ls), Kernels.OVERREAD_PADDING)];
+            activations = new float[Math.addExact(Math.addExact(logits, bufferRows * stride * ls), Kernels.OVERREAD_PADDING)];
             int wide = Math.addExact(chunkFloats, Kernels.OVERREAD_PADDING);
             ones = new float[blockRows + Kernels.OVERREAD_PADDING];
             Arrays.fill(ones, 1f);
             gradient = new float[wide];
             other = new float[wide];
             // The dense parameter gradient's sample rows have a gap after each.
-            scratch = new float[Math.addExact(wide, blockRows * Tuning.PLANAR_ROW_GAP)];
-            chosen = new int[blockRows * n];
-            chosenIndices = new float[blockRows * n];
+            scratch = new float[Math.addExact(wide, bufferRows * Tuning.PLANAR_ROW_GAP)];
+            chosen = new int[bufferRows * n];
+            chosenIndices = new float[bufferRows * n];
             stash = new float[Math.addExact(stashFloats, Kernels.OVERREAD_PADDING)];
+            int shiftedFloats = 0;
+            int tileFloats = 0;
+            for (MaskedLayer l : model.layers()) {
+                if (layout == Layout.PLANAR && l instanceof MaskedConv1D c && c.tapColumnsPay(Tuning.VECTOR_FLOATS)) {
+                    shiftedFloats = Math.max(shiftedFloats, Math.multiplyExact(n, c.tapColumnsWidth()));
+                    tileFloats = Math.max(tileFloats, Math.multiplyExact(c.inFeatures(), c.taps() * c.outFeatures()));
+                }
+            }
+            shifted = new float[Math.addExact(shiftedFloats, Kernels.OVERREAD_PADDING)];
+            tile = new float[Math.addExact(tileFloats, Kernels.OVERREAD_PADDING)];
         }
 
         /**

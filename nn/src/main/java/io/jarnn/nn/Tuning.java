@@ -77,6 +77,13 @@ final class Tuning {
      */
     static final int DENSE_GRADIENT_SLAB = 64;
 
+    /**
+     * Floats per vector the backward's choice of product shape assumes (512-bit vectors): a
+     * convolution's parameter gradient takes all its taps in one product when their columns
+     * fill fewer vectors ({@link MaskedConv1D#tapColumnsPay}). Either shape gives the same bits.
+     */
+    static final int VECTOR_FLOATS = 16;
+
     /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
     static final int SAMPLER_CHUNK = 64;
 }
