@@ -370,8 +370,16 @@ final class Backprop {
         for (int l = 0; l < layers.size(); l++) {
             MaskedDense1D layer = (MaskedDense1D) layers.get(l);
             int slab = Tuning.DENSE_GRADIENT_SLAB;
+            if (layer.panelGroup() > 1) {
+                // A narrow layer in tiles of several sites, each summed apart and added: in
+                // either mode the same bits as its sums accumulated in place from zero.
+                featureMajorPanelGroups(kernels, layer, rows, full, blocks, l, ws, w, into, intoOff + params[l]);
+                featureMajorPanels(kernels, layer, layer.spec().sites(), rows, full, blocks, l, ws, w, into,
+                        intoOff + params[l]);
+                continue;
+            }
             if (panelByPanel) {
-                featureMajorPanels(kernels, layer, rows, full, blocks, l, ws, w, into, intoOff + params[l]);
+                featureMajorPanels(kernels, layer, 0, rows, full, blocks, l, ws, w, into, intoOff + params[l]);
                 continue;
             }
             float[] partial = into;
@@ -391,18 +399,19 @@ final class Backprop {
     }
 
     /**
-     * Layer l's part of {@link #featureMajorParameters} panel by panel: per site (then the bias)
-     * the same products as the whole-partial path into a zeroed buffer, then added to
-     * {@code into} at {@code layerOff}: each element is the same partial sum, added once.
+     * Layer l's part of {@link #featureMajorParameters} panel by panel: per site from
+     * {@code firstSite} on (then the bias) the same products as the whole-partial path into a
+     * zeroed buffer, then added to {@code into} at {@code layerOff}: each element is the same
+     * partial sum, added once.
      */
-    private static void featureMajorPanels(Kernels kernels, MaskedDense1D layer, int rows, int full, int blocks, int l,
-                                           GradientWorkspace ws, GradientWorkspace.Worker w, float[] into,
-                                           int layerOff) {
+    private static void featureMajorPanels(Kernels kernels, MaskedDense1D layer, int firstSite, int rows, int full,
+                                           int blocks, int l, GradientWorkspace ws, GradientWorkspace.Worker w,
+                                           float[] into, int layerOff) {
         int slab = Tuning.DENSE_GRADIENT_SLAB;
         float[] panel = w.panel();
         int sites = layer.spec().sites();
         int tail = rows - full * ws.blockRows;
-        for (int j = 0; j <= sites; j++) {
+        for (int j = firstSite; j <= sites; j++) {
             boolean bias = j == sites;
             if (bias && !layer.spec().useBias()) {
                 break;
@@ -436,6 +445,76 @@ final class Backprop {
             int at = layerOff + layer.panelOffset(j);
             for (int e = 0; e < size; e++) {
                 into[at + e] += panel[e];
+            }
+        }
+    }
+
+    /**
+     * The panels of a narrow layer ({@link MaskedDense1D#panelGroup} sites per group) for
+     * {@link #featureMajorParameters}: each group's shared columns (its first site's panel
+     * columns, which every later site of the group also has) as tiles of all the group's rows
+     * of dY^T times one slab's columns, then each later site's remaining columns alone. Every
+     * tile is summed from zero over the chunk's blocks in order ({@link #panelTile}) and added
+     * to {@code into} at once, as {@link #featureMajorPanels} adds a site's panel: the same bits.
+     */
+    private static void featureMajorPanelGroups(Kernels kernels, MaskedDense1D layer, int rows, int full, int blocks,
+                                                int l, GradientWorkspace ws, GradientWorkspace.Worker w, float[] into,
+                                                int layerOff) {
+        int slab = Tuning.DENSE_GRADIENT_SLAB;
+        int sites = layer.spec().sites();
+        int group = layer.panelGroup();
+        for (int j0 = 0; j0 < sites; j0 += group) {
+            int g = Math.min(group, sites - j0);
+            int shared = layer.panelRows(j0);
+            for (int c0 = 0; c0 < shared; c0 += slab) {
+                panelTile(kernels, layer, j0, g, c0, Math.min(slab, shared - c0), rows, full, blocks, l, ws, w, into,
+                        layerOff);
+            }
+            for (int j = j0 + 1; j < j0 + g; j++) {
+                int k = layer.panelRows(j);
+                for (int c0 = shared; c0 < k; c0 = (c0 / slab + 1) * slab) {
+                    panelTile(kernels, layer, j, 1, c0, Math.min((c0 / slab + 1) * slab, k) - c0, rows, full, blocks,
+                            l, ws, w, into, layerOff);
+                }
+            }
+        }
+    }
+
+    /**
+     * Columns {@code [c0, c0 + width)} (within one slab) of the panels of sites
+     * {@code j0 .. j0 + g - 1}: summed from zero over the chunk's full blocks, then its partial
+     * one, in the worker's panel buffer (g x out rows of {@code width}), then added to each
+     * site's panel in {@code into}.
+     */
+    private static void panelTile(Kernels kernels, MaskedDense1D layer, int j0, int g, int c0, int width, int rows,
+                                  int full, int blocks, int l, GradientWorkspace ws, GradientWorkspace.Worker w,
+                                  float[] into, int layerOff) {
+        int slab = Tuning.DENSE_GRADIENT_SLAB;
+        int out = layer.outFeatures();
+        int tileRows = g * out;
+        float[] tile = w.panel();
+        Arrays.fill(tile, 0, tileRows * width, 0f);
+        if (full > 0) {
+            int xBlock = ws.inputStash(l, 1) - ws.inputStash(l, 0);
+            int dyBlock = ws.gradientStash(l, 1) - ws.gradientStash(l, 0);
+            layer.accumulateColumnsFeatureMajor(kernels, j0 * out, tileRows, c0, width, w.stash, ws.inputStash(l, 0),
+                    slab, xBlock, slab, ws.slabStride(), w.stash, ws.gradientStash(l, 0), ws.blockRows, dyBlock, full,
+                    ws.blockRows, tile, 0, width);
+        }
+        if (full < blocks) {
+            int tail = rows - full * ws.blockRows;
+            layer.accumulateColumnsFeatureMajor(kernels, j0 * out, tileRows, c0, width, w.stash,
+                    ws.inputStash(l, full), slab, 0, slab, ws.slabStride(), w.stash, ws.gradientStash(l, full), tail,
+                    0, 1, tail, tile, 0, width);
+        }
+        for (int j = j0; j < j0 + g; j++) {
+            int k = layer.panelRows(j);
+            for (int c = 0; c < out; c++) {
+                int at = layerOff + layer.panelOffset(j) + c * k + c0;
+                int from = ((j - j0) * out + c) * width;
+                for (int e = 0; e < width; e++) {
+                    into[at + e] += tile[from + e];
+                }
             }
         }
     }

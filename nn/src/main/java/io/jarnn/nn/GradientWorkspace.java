@@ -53,6 +53,15 @@ public final class GradientWorkspace {
     private Worker[] workers = new Worker[0];
 
     GradientWorkspace(ARNN model) {
+        this(model, false);
+    }
+
+    /**
+     * With {@code rowMajor}, the row-major layout whatever the layers, in chunks of the size the
+     * model's own layout takes: its results must be bitwise those of that layout (the tests
+     * hold every layout to it).
+     */
+    GradientWorkspace(ARNN model, boolean rowMajor) {
         this.model = model;
         this.specs = model.config().layerSpecs();
         int n = model.hilbert().size();
@@ -61,7 +70,12 @@ public final class GradientWorkspace {
         for (MaskedLayer l : layers) {
             width = Math.max(width, l.outFeatures());
         }
-        if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
+        if (rowMajor) {
+            layout = Layout.ROW_MAJOR;
+            stride = n;
+            chunkRows = layers.stream().allMatch(l -> l instanceof MaskedDense1D)
+                    ? Math.multiplyExact(model.chunkRows(), Tuning.DENSE_GRADIENT_BLOCKS) : model.chunkRows();
+        } else if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
             layout = Layout.PLANAR;
             stride = n + Tuning.PLANAR_ROW_GAP;
             chunkRows = model.chunkRows();
@@ -74,7 +88,8 @@ public final class GradientWorkspace {
             stride = n;
             chunkRows = model.chunkRows();
         }
-        blockRows = model.chunkRows();
+        // A row-major chunk is one block.
+        blockRows = layout == Layout.ROW_MAJOR ? chunkRows : model.chunkRows();
         bufferRows = layout == Layout.PLANAR ? 1 : blockRows;
         chunkFloats = Math.multiplyExact(bufferRows, Math.multiplyExact(stride, width));
         int depth = layers.size();
@@ -233,6 +248,8 @@ public final class GradientWorkspace {
                                 sites * d.outFeatures()));
                     }
                 }
+                // At least a tile of a narrow layer's site group (six rows of a slab).
+                floats = Math.max(floats, 6 * Tuning.DENSE_GRADIENT_SLAB);
                 panel = new float[Math.addExact(floats, Kernels.OVERREAD_PADDING)];
             }
             return panel;
