@@ -824,8 +824,12 @@ public final class ARNN implements AutoregressiveModel {
         }
         out.requireShape("out", batch, parameterCount());
         Backprop.jacobian(this, inputs, out.array(), out.offset(), requireGradientWorkspace(workspace));
+        // The message only for a row that fails: building it for every row allocated 48 bytes per sample.
+        int count = parameterCount();
         for (int b = 0; b < batch; b++) {
-            requireFiniteGradient(out.array(), out.offset() + b * parameterCount(), "the Jacobian row of sample " + b);
+            if (!allFinite(out.array(), out.offset() + b * count, count)) {
+                requireFiniteGradient(out.array(), out.offset() + b * count, "the Jacobian row of sample " + b);
+            }
         }
     }
 
@@ -884,6 +888,15 @@ public final class ARNN implements AutoregressiveModel {
     }
 
     /** Throws for the first non-finite entry of a flat gradient, naming its NetKet key. */
+    private static boolean allFinite(float[] a, int off, int count) {
+        for (int e = off; e < off + count; e++) {
+            if (!Float.isFinite(a[e])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void requireFiniteGradient(float[] grad, int off, String what) {
         int count = parameterCount();
         for (int e = 0; e < count; e++) {
