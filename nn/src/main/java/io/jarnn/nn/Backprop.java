@@ -205,9 +205,15 @@ final class Backprop {
                 MaskedConv1D layer = (MaskedConv1D) layers.get(l);
                 layer.forwardPlanarPositions(kernels, a, act[l], a, act[l + 1], stride, from, to);
                 if (l + 1 < depth) {
-                    for (int c = 0; c < layer.outFeatures(); c++) {
-                        int row = act[l + 1] + c * stride + from;
-                        kernels.selu(a, row, a, row, to - from);
+                    if (to - from == n) {
+                        // One block: the whole plane in one call (gaps too: never read for a
+                        // result), rather than a short call per row at a small N.
+                        kernels.selu(a, act[l + 1], a, act[l + 1], layer.outFeatures() * stride);
+                    } else {
+                        for (int c = 0; c < layer.outFeatures(); c++) {
+                            int row = act[l + 1] + c * stride + from;
+                            kernels.selu(a, row, a, row, to - from);
+                        }
                     }
                 }
             }

@@ -340,7 +340,8 @@ public final class MaskedConv1D extends MaskedLayer {
      * multiply-add, three times over). Either path gives the same bits.
      */
     boolean tapColumnsPay(int lanes) {
-        return (taps * out + lanes - 1) / lanes < taps * ((out + lanes - 1) / lanes);
+        return sites >= Tuning.CONV_TAP_COLUMNS_MIN_SITES
+                && (taps * out + lanes - 1) / lanes < taps * ((out + lanes - 1) / lanes);
     }
 
     /** Columns of {@link #backwardParametersPlanarTapColumns}'s shifted output gradient: every tap's, and the bias's when no tap is unshifted. */
@@ -377,7 +378,9 @@ public final class MaskedConv1D extends MaskedLayer {
         }
         for (int k = 0; k < taps; k++) {
             for (int a = 0; a < in; a++) {
-                System.arraycopy(grad, gradOff + (k * in + a) * out, tile, a * columns + k * out, out);
+                for (int c = 0; c < out; c++) {
+                    tile[a * columns + k * out + c] = grad[gradOff + (k * in + a) * out + c];
+                }
             }
         }
         // Positions every tap reaches, then each tap's last ones (up to N - 1 - shift_k).
@@ -394,7 +397,9 @@ public final class MaskedConv1D extends MaskedLayer {
         }
         for (int k = 0; k < taps; k++) {
             for (int a = 0; a < in; a++) {
-                System.arraycopy(tile, a * columns + k * out, grad, gradOff + (k * in + a) * out, out);
+                for (int c = 0; c < out; c++) {
+                    grad[gradOff + (k * in + a) * out + c] = tile[a * columns + k * out + c];
+                }
             }
         }
         if (useBias) {

@@ -84,6 +84,13 @@ final class Tuning {
      */
     static final int VECTOR_FLOATS = 16;
 
+    /**
+     * Fewest sites for which a convolution's parameter gradient takes its taps as columns: the
+     * shifted copies and the gathered tile cost a fixed amount per sample that a short sequence
+     * (the demo's N = 20) does not win back.
+     */
+    static final int CONV_TAP_COLUMNS_MIN_SITES = 128;
+
     /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
     static final int SAMPLER_CHUNK = 64;
 }

@@ -24,7 +24,7 @@ class GradientAllocationTest {
         List<ARNN> models = List.of(
                 Build.model(ARNNDense.builder(HilbertSpace.spin(0.5, 10)).layers(3).features(4).bias(true)
                         .machinePow(2f), 31),
-                Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 40)).layers(3).features(4).kernelSize(3)
+                Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 130)).layers(3).features(4).kernelSize(3)
                         .bias(true).machinePow(2f), 32));
         for (ARNN m : models) {
             ARNN model = m.withThreads(1);

@@ -33,6 +33,9 @@ class GradientLayoutTest {
                 noisy(Build.model(ARNNDense.builder(HilbertSpace.spin(0.5, 12, 0)).layers(2).features(3), 4)),
                 noisy(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 70)).layers(3).features(4).kernelSize(3)
                         .dilation(2), 5)),
+                // Long enough for the taps as columns (Tuning.CONV_TAP_COLUMNS_MIN_SITES), hidden and last layers.
+                noisy(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 130)).layers(3).features(3).kernelSize(3)
+                        .dilation(2), 8)),
                 noisy(Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 33)).layers(2).features(16).kernelSize(4)
                         .bias(false), 6)),
                 noisy(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 14, 0)).layers(2).features(3)
