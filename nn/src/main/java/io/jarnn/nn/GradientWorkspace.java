@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * Caller-owned scratch for gradients, Jacobians and vector-Jacobian products of one model shape
  * (see {@link ARNN#newGradientWorkspace()}): per worker, the inputs of every layer of one chunk
+ * (of one sample for planar convolutions, whose chunks run sample by sample)
  * (what the backward pass needs of the forward, in the layout of the model's own forward: see
  * {@link Layout}), two gradient buffers, the layers' scratch, the
  * chunk's partial parameter gradient and the local indices of its configurations. Allocated on
