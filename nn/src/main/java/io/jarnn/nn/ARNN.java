@@ -888,17 +888,35 @@ public final class ARNN implements AutoregressiveModel {
     }
 
     /** Throws for the first non-finite entry of a flat gradient, naming its NetKet key. */
+    /**
+     * Whether {@code a[off .. off + count)} are all finite: {@code x - x} is 0 for a finite x and
+     * NaN otherwise, and four sums of it, with no branch per element, run at the pace of the
+     * loads, where a test and branch per element took a fourteenth of a small model's Jacobian.
+     */
     private static boolean allFinite(float[] a, int off, int count) {
-        for (int e = off; e < off + count; e++) {
-            if (!Float.isFinite(a[e])) {
-                return false;
-            }
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int e = off;
+        int end = off + count;
+        for (; e + 4 <= end; e += 4) {
+            s0 += a[e] - a[e];
+            s1 += a[e + 1] - a[e + 1];
+            s2 += a[e + 2] - a[e + 2];
+            s3 += a[e + 3] - a[e + 3];
         }
-        return true;
+        for (; e < end; e++) {
+            s0 += a[e] - a[e];
+        }
+        return s0 + s1 + s2 + s3 == 0f;
     }
 
     private void requireFiniteGradient(float[] grad, int off, String what) {
         int count = parameterCount();
+        if (allFinite(grad, off, count)) {
+            return;
+        }
         for (int e = 0; e < count; e++) {
             if (!Float.isFinite(grad[off + e])) {
                 ParameterLayout pl = parameterLayout();
