@@ -618,6 +618,11 @@ public final class ARNN implements AutoregressiveModel {
         return parameterOffsets;
     }
 
+    /** Positions per block of the planar forward's wavefront, for the gradient's forward to run the same blocks. */
+    int planarBlock() {
+        return planarBlock;
+    }
+
     /** Where each parameter sits in the flat vector and in NetKet's (flax's) layout. */
     @Override
     public ParameterLayout parameterLayout() {
@@ -819,8 +824,12 @@ public final class ARNN implements AutoregressiveModel {
         }
         out.requireShape("out", batch, parameterCount());
         Backprop.jacobian(this, inputs, out.array(), out.offset(), requireGradientWorkspace(workspace));
+        // The message only for a row that fails: building it for every row allocated 48 bytes per sample.
+        int count = parameterCount();
         for (int b = 0; b < batch; b++) {
-            requireFiniteGradient(out.array(), out.offset() + b * parameterCount(), "the Jacobian row of sample " + b);
+            if (!allFinite(out.array(), out.offset() + b * count, count)) {
+                requireFiniteGradient(out.array(), out.offset() + b * count, "the Jacobian row of sample " + b);
+            }
         }
     }
 
@@ -879,8 +888,35 @@ public final class ARNN implements AutoregressiveModel {
     }
 
     /** Throws for the first non-finite entry of a flat gradient, naming its NetKet key. */
+    /**
+     * Whether {@code a[off .. off + count)} are all finite: {@code x - x} is 0 for a finite x and
+     * NaN otherwise, and four sums of it, with no branch per element, run at the pace of the
+     * loads, where a test and branch per element took a fourteenth of a small model's Jacobian.
+     */
+    private static boolean allFinite(float[] a, int off, int count) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int e = off;
+        int end = off + count;
+        for (; e + 4 <= end; e += 4) {
+            s0 += a[e] - a[e];
+            s1 += a[e + 1] - a[e + 1];
+            s2 += a[e + 2] - a[e + 2];
+            s3 += a[e + 3] - a[e + 3];
+        }
+        for (; e < end; e++) {
+            s0 += a[e] - a[e];
+        }
+        return s0 + s1 + s2 + s3 == 0f;
+    }
+
     private void requireFiniteGradient(float[] grad, int off, String what) {
         int count = parameterCount();
+        if (allFinite(grad, off, count)) {
+            return;
+        }
         for (int e = 0; e < count; e++) {
             if (!Float.isFinite(grad[off + e])) {
                 ParameterLayout pl = parameterLayout();

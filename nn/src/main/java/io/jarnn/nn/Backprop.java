@@ -157,16 +157,34 @@ final class Backprop {
     }
 
     /**
-     * A convolutional chunk in the planar layout of {@link MaskedConv1D#forwardPlanar}: per
-     * sample (features, positions), rows {@code ws.stride} apart, every product vectorised along
-     * the positions. The logits go to rows of localSize for the seed and its gradient back; each
-     * layer's output gradient goes to rows once, for its parameter gradient (and the VJP's
-     * layer outputs). Forward, input gradients and parameter gradients take the operations of
-     * the row-major path in the same order: the same bits.
+     * A convolutional chunk in the planar layout of {@link MaskedConv1D#forwardPlanar}, one
+     * sample after the other ({@link #planarSample}): a sample's planes (about 70 KiB per layer
+     * at N = 1024, 16 features) stay in L2 from its forward to its last parameter product, where
+     * the whole chunk's (64 samples, megabytes per layer) went through memory once per pass. The
+     * parameter gradient continues each element's sum sample by sample, in ascending order: the
+     * sums of one product over the chunk, the same bits.
      */
     private static void planarChunk(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
                                     Tensor[] layerOutputs, float[] jac, int jacOff, int first, int rows,
                                     GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
+        for (int r = 0; r < rows; r++) {
+            planarSample(m, inputs, weights, weightsOff, cot, layerOutputs, jac, jacOff, first + r, ws, w, partial);
+        }
+    }
+
+    /**
+     * One sample of a convolutional chunk, planar: (features, positions) rows {@code ws.stride}
+     * apart, every product vectorised along the positions. The forward runs the wavefront of the
+     * model's own ({@link ARNN#planarBlock}: every layer and its selu on a block of positions
+     * before the next block), keeping every layer's input. The logits go to rows of localSize
+     * for the seed and its gradient back (constrained spaces and cotangents); each layer's
+     * output gradient goes to rows once, for its parameter gradient (and the VJP's layer
+     * outputs). Forward, input gradients and parameter gradients take the operations of the
+     * row-major path in the same order: the same bits.
+     */
+    private static void planarSample(ARNN m, Tensor inputs, float[] weights, int weightsOff, Tensor cot,
+                                     Tensor[] layerOutputs, float[] jac, int jacOff, int sample,
+                                     GradientWorkspace ws, GradientWorkspace.Worker w, float[] partial) {
         int n = m.hilbert().size();
         int ls = m.hilbert().localSize();
         int stride = ws.stride;
@@ -179,14 +197,25 @@ final class Backprop {
         float[] scratch = w.scratch;
 
         float[] x = inputs.array();
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, inputs.offset() + (first + r) * n, a, act[0] + r * stride, n);
-        }
-        for (int l = 0; l < depth; l++) {
-            MaskedConv1D layer = (MaskedConv1D) layers.get(l);
-            layer.forwardPlanar(kernels, a, act[l], rows, a, act[l + 1], stride);
-            if (l + 1 < depth) {
-                kernels.selu(a, act[l + 1], a, act[l + 1], rows * layer.outFeatures() * stride);
+        System.arraycopy(x, inputs.offset() + sample * n, a, act[0], n);
+        int block = m.planarBlock();
+        for (int from = 0; from < n; from += block) {
+            int to = Math.min(n, from + block);
+            for (int l = 0; l < depth; l++) {
+                MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+                layer.forwardPlanarPositions(kernels, a, act[l], a, act[l + 1], stride, from, to);
+                if (l + 1 < depth) {
+                    if (to - from == n) {
+                        // One block: the whole plane in one call (gaps too: never read for a
+                        // result), rather than a short call per row at a small N.
+                        kernels.selu(a, act[l + 1], a, act[l + 1], layer.outFeatures() * stride);
+                    } else {
+                        for (int c = 0; c < layer.outFeatures(); c++) {
+                            int row = act[l + 1] + c * stride + from;
+                            kernels.selu(a, row, a, row, to - from);
+                        }
+                    }
+                }
             }
         }
 
@@ -195,19 +224,16 @@ final class Backprop {
         if (cot == null && !m.hilbert().isConstrained()) {
             // The seed along the positions, in place in the planar layout.
             float[] chosen = w.chosenIndices;
-            for (int e = 0; e < rows * n; e++) {
-                chosen[e] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + first * n + e]);
+            for (int e = 0; e < n; e++) {
+                chosen[e] = LocalStates.indexOrNegative(m.hilbert(), x[inputs.offset() + sample * n + e]);
             }
-            for (int r = 0; r < rows; r++) {
-                boolean one = jac != null;
-                backward.logNormalizeColumnsBackwardChosen(a, act[depth] + r * ls * stride, stride, chosen, r * n,
-                        one ? ONE : weights, one ? 0 : weightsOff + first + r, 0, g, r * ls * stride, stride, ls, n,
-                        m.machinePow());
-            }
+            boolean one = jac != null;
+            backward.logNormalizeColumnsBackwardChosen(a, act[depth], stride, chosen, 0,
+                    one ? ONE : weights, one ? 0 : weightsOff + sample, 0, g, 0, stride, ls, n, m.machinePow());
         } else {
-            toRows(backward, a, act[depth], stride, n, rows, ls, scratch, 0);
-            seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, other);
-            toPlanar(backward, other, 0, n, rows, ls, g, 0, stride);
+            toRows(backward, a, act[depth], stride, n, 1, ls, scratch, 0);
+            seed(m, inputs, weights, weightsOff, cot, jac != null, sample, 1, scratch, 0, w.chosen, other);
+            toPlanar(backward, other, 0, n, 1, ls, g, 0, stride);
         }
 
         int count = m.parameterCount();
@@ -216,22 +242,25 @@ final class Backprop {
             MaskedConv1D layer = (MaskedConv1D) layers.get(l);
             int in = layer.inFeatures();
             int out = layer.outFeatures();
-            toRows(backward, g, 0, stride, n, rows, out, scratch, 0);
+            boolean tapColumns = layer.tapColumnsPay(Tuning.VECTOR_FLOATS);
+            if (layerOutputs != null || !tapColumns) {
+                toRows(backward, g, 0, stride, n, 1, out, scratch, 0);
+            }
             if (layerOutputs != null) {
                 Tensor t = layerOutputs[l];
-                System.arraycopy(scratch, 0, t.array(), t.offset() + first * n * out, rows * n * out);
+                System.arraycopy(scratch, 0, t.array(), t.offset() + sample * n * out, n * out);
             }
-            if (partial != null) {
-                layer.backwardParametersPlanar(kernels, backward, a, act[l], stride, scratch, 0, rows, partial, params[l]);
+            float[] into = partial != null ? partial : jac;
+            int at = partial != null ? params[l] : jacOff + sample * count + params[l];
+            if (tapColumns) {
+                layer.backwardParametersPlanarTapColumns(kernels, backward, a, act[l], stride, g, 0, w.shifted, w.tile,
+                        into, at);
             } else {
-                for (int r = 0; r < rows; r++) {
-                    layer.backwardParametersPlanar(kernels, backward, a, act[l] + r * in * stride, stride,
-                            scratch, r * n * out, 1, jac, jacOff + (first + r) * count + params[l]);
-                }
+                layer.backwardParametersPlanar(kernels, backward, a, act[l], stride, scratch, 0, 1, into, at);
             }
             if (l > 0) {
-                layer.backwardInputPlanar(kernels, g, 0, rows, other, 0, stride);
-                backward.seluBackward(a, act[l], other, 0, other, 0, rows * in * stride);
+                layer.backwardInputPlanar(kernels, g, 0, 1, other, 0, stride);
+                backward.seluBackward(a, act[l], other, 0, other, 0, in * stride);
                 float[] t = g;
                 g = other;
                 other = t;
@@ -347,8 +376,16 @@ final class Backprop {
         for (int l = 0; l < layers.size(); l++) {
             MaskedDense1D layer = (MaskedDense1D) layers.get(l);
             int slab = Tuning.DENSE_GRADIENT_SLAB;
+            if (layer.panelGroup() > 1) {
+                // A narrow layer in tiles of several sites, each summed apart and added: in
+                // either mode the same bits as its sums accumulated in place from zero.
+                featureMajorPanelGroups(kernels, layer, rows, full, blocks, l, ws, w, into, intoOff + params[l]);
+                featureMajorPanels(kernels, layer, layer.spec().sites(), rows, full, blocks, l, ws, w, into,
+                        intoOff + params[l]);
+                continue;
+            }
             if (panelByPanel) {
-                featureMajorPanels(kernels, layer, rows, full, blocks, l, ws, w, into, intoOff + params[l]);
+                featureMajorPanels(kernels, layer, 0, rows, full, blocks, l, ws, w, into, intoOff + params[l]);
                 continue;
             }
             float[] partial = into;
@@ -368,18 +405,19 @@ final class Backprop {
     }
 
     /**
-     * Layer l's part of {@link #featureMajorParameters} panel by panel: per site (then the bias)
-     * the same products as the whole-partial path into a zeroed buffer, then added to
-     * {@code into} at {@code layerOff}: each element is the same partial sum, added once.
+     * Layer l's part of {@link #featureMajorParameters} panel by panel: per site from
+     * {@code firstSite} on (then the bias) the same products as the whole-partial path into a
+     * zeroed buffer, then added to {@code into} at {@code layerOff}: each element is the same
+     * partial sum, added once.
      */
-    private static void featureMajorPanels(Kernels kernels, MaskedDense1D layer, int rows, int full, int blocks, int l,
-                                           GradientWorkspace ws, GradientWorkspace.Worker w, float[] into,
-                                           int layerOff) {
+    private static void featureMajorPanels(Kernels kernels, MaskedDense1D layer, int firstSite, int rows, int full,
+                                           int blocks, int l, GradientWorkspace ws, GradientWorkspace.Worker w,
+                                           float[] into, int layerOff) {
         int slab = Tuning.DENSE_GRADIENT_SLAB;
         float[] panel = w.panel();
         int sites = layer.spec().sites();
         int tail = rows - full * ws.blockRows;
-        for (int j = 0; j <= sites; j++) {
+        for (int j = firstSite; j <= sites; j++) {
             boolean bias = j == sites;
             if (bias && !layer.spec().useBias()) {
                 break;
@@ -413,6 +451,76 @@ final class Backprop {
             int at = layerOff + layer.panelOffset(j);
             for (int e = 0; e < size; e++) {
                 into[at + e] += panel[e];
+            }
+        }
+    }
+
+    /**
+     * The panels of a narrow layer ({@link MaskedDense1D#panelGroup} sites per group) for
+     * {@link #featureMajorParameters}: each group's shared columns (its first site's panel
+     * columns, which every later site of the group also has) as tiles of all the group's rows
+     * of dY^T times one slab's columns, then each later site's remaining columns alone. Every
+     * tile is summed from zero over the chunk's blocks in order ({@link #panelTile}) and added
+     * to {@code into} at once, as {@link #featureMajorPanels} adds a site's panel: the same bits.
+     */
+    private static void featureMajorPanelGroups(Kernels kernels, MaskedDense1D layer, int rows, int full, int blocks,
+                                                int l, GradientWorkspace ws, GradientWorkspace.Worker w, float[] into,
+                                                int layerOff) {
+        int slab = Tuning.DENSE_GRADIENT_SLAB;
+        int sites = layer.spec().sites();
+        int group = layer.panelGroup();
+        for (int j0 = 0; j0 < sites; j0 += group) {
+            int g = Math.min(group, sites - j0);
+            int shared = layer.panelRows(j0);
+            for (int c0 = 0; c0 < shared; c0 += slab) {
+                panelTile(kernels, layer, j0, g, c0, Math.min(slab, shared - c0), rows, full, blocks, l, ws, w, into,
+                        layerOff);
+            }
+            for (int j = j0 + 1; j < j0 + g; j++) {
+                int k = layer.panelRows(j);
+                for (int c0 = shared; c0 < k; c0 = (c0 / slab + 1) * slab) {
+                    panelTile(kernels, layer, j, 1, c0, Math.min((c0 / slab + 1) * slab, k) - c0, rows, full, blocks,
+                            l, ws, w, into, layerOff);
+                }
+            }
+        }
+    }
+
+    /**
+     * Columns {@code [c0, c0 + width)} (within one slab) of the panels of sites
+     * {@code j0 .. j0 + g - 1}: summed from zero over the chunk's full blocks, then its partial
+     * one, in the worker's panel buffer (g x out rows of {@code width}), then added to each
+     * site's panel in {@code into}.
+     */
+    private static void panelTile(Kernels kernels, MaskedDense1D layer, int j0, int g, int c0, int width, int rows,
+                                  int full, int blocks, int l, GradientWorkspace ws, GradientWorkspace.Worker w,
+                                  float[] into, int layerOff) {
+        int slab = Tuning.DENSE_GRADIENT_SLAB;
+        int out = layer.outFeatures();
+        int tileRows = g * out;
+        float[] tile = w.panel();
+        Arrays.fill(tile, 0, tileRows * width, 0f);
+        if (full > 0) {
+            int xBlock = ws.inputStash(l, 1) - ws.inputStash(l, 0);
+            int dyBlock = ws.gradientStash(l, 1) - ws.gradientStash(l, 0);
+            layer.accumulateColumnsFeatureMajor(kernels, j0 * out, tileRows, c0, width, w.stash, ws.inputStash(l, 0),
+                    slab, xBlock, slab, ws.slabStride(), w.stash, ws.gradientStash(l, 0), ws.blockRows, dyBlock, full,
+                    ws.blockRows, tile, 0, width);
+        }
+        if (full < blocks) {
+            int tail = rows - full * ws.blockRows;
+            layer.accumulateColumnsFeatureMajor(kernels, j0 * out, tileRows, c0, width, w.stash,
+                    ws.inputStash(l, full), slab, 0, slab, ws.slabStride(), w.stash, ws.gradientStash(l, full), tail,
+                    0, 1, tail, tile, 0, width);
+        }
+        for (int j = j0; j < j0 + g; j++) {
+            int k = layer.panelRows(j);
+            for (int c = 0; c < out; c++) {
+                int at = layerOff + layer.panelOffset(j) + c * k + c0;
+                int from = ((j - j0) * out + c) * width;
+                for (int e = 0; e < width; e++) {
+                    into[at + e] += tile[from + e];
+                }
             }
         }
     }

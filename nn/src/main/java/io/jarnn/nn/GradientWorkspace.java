@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * Caller-owned scratch for gradients, Jacobians and vector-Jacobian products of one model shape
  * (see {@link ARNN#newGradientWorkspace()}): per worker, the inputs of every layer of one chunk
+ * (of one sample for planar convolutions, whose chunks run sample by sample)
  * (what the backward pass needs of the forward, in the layout of the model's own forward: see
  * {@link Layout}), two gradient buffers, the layers' scratch, the
  * chunk's partial parameter gradient and the local indices of its configurations. Allocated on
@@ -28,7 +29,12 @@ public final class GradientWorkspace {
     final int chunkRows;
     /** Samples per block a worker's buffers hold: the model's {@link ARNN#chunkRows()}. */
     final int blockRows;
-    /** Floats of the widest activation or gradient of a block. */
+    /**
+     * Samples the activation and gradient buffers hold: a block's, or one for the planar
+     * layout, whose chunks run sample by sample ({@link Backprop}).
+     */
+    private final int bufferRows;
+    /** Floats of the widest activation or gradient of a block (or of a sample, planar). */
     private final int chunkFloats;
     /** How {@link Backprop} lays a chunk out: the layout of the model's own full forward. */
     enum Layout {
@@ -48,6 +54,15 @@ public final class GradientWorkspace {
     private Worker[] workers = new Worker[0];
 
     GradientWorkspace(ARNN model) {
+        this(model, false);
+    }
+
+    /**
+     * With {@code rowMajor}, the row-major layout whatever the layers, in chunks of the size the
+     * model's own layout takes: its results must be bitwise those of that layout (the tests
+     * hold every layout to it).
+     */
+    GradientWorkspace(ARNN model, boolean rowMajor) {
         this.model = model;
         this.specs = model.config().layerSpecs();
         int n = model.hilbert().size();
@@ -56,7 +71,12 @@ public final class GradientWorkspace {
         for (MaskedLayer l : layers) {
             width = Math.max(width, l.outFeatures());
         }
-        if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
+        if (rowMajor) {
+            layout = Layout.ROW_MAJOR;
+            stride = n;
+            chunkRows = layers.stream().allMatch(l -> l instanceof MaskedDense1D)
+                    ? Math.multiplyExact(model.chunkRows(), Tuning.DENSE_GRADIENT_BLOCKS) : model.chunkRows();
+        } else if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
             layout = Layout.PLANAR;
             stride = n + Tuning.PLANAR_ROW_GAP;
             chunkRows = model.chunkRows();
@@ -69,8 +89,10 @@ public final class GradientWorkspace {
             stride = n;
             chunkRows = model.chunkRows();
         }
-        blockRows = model.chunkRows();
-        chunkFloats = Math.multiplyExact(blockRows, Math.multiplyExact(stride, width));
+        // A row-major chunk is one block.
+        blockRows = layout == Layout.ROW_MAJOR ? chunkRows : model.chunkRows();
+        bufferRows = layout == Layout.PLANAR ? 1 : blockRows;
+        chunkFloats = Math.multiplyExact(bufferRows, Math.multiplyExact(stride, width));
         int depth = layers.size();
         inputStash = new int[depth + 1];
         gradientStash = new int[depth];
@@ -92,7 +114,7 @@ public final class GradientWorkspace {
         activationOffsets = new int[layers.size() + 1];
         for (int l = 0; l < layers.size(); l++) {
             activationOffsets[l + 1] = Math.addExact(activationOffsets[l],
-                    Math.multiplyExact(blockRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
+                    Math.multiplyExact(bufferRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
         }
     }
 
@@ -174,6 +196,13 @@ public final class GradientWorkspace {
         final float[] chosenIndices;
         /** A dense chunk's layer inputs and output gradients, block by block (see {@link #inputStash}). */
         final float[] stash;
+        /**
+         * A convolution's output gradient shifted by each tap, and its parameter-gradient tile
+         * ({@link MaskedConv1D#backwardParametersPlanarTapColumns}), for the layers that take
+         * it; empty otherwise.
+         */
+        final float[] shifted;
+        final float[] tile;
         /** Ones, at least a chunk's rows and padding: the feature-major bias gradient's sums as products. */
         final float[] ones;
         private float[] partial;
@@ -183,17 +212,27 @@ public final class GradientWorkspace {
             int n = model.hilbert().size();
             int ls = model.hilbert().localSize();
             int logits = activationOffsets[activationOffsets.length - 1];
-            activations = new float[Math.addExact(Math.addExact(logits, blockRows * stride * ls), Kernels.OVERREAD_PADDING)];
+            activations = new float[Math.addExact(Math.addExact(logits, bufferRows * stride * ls), Kernels.OVERREAD_PADDING)];
             int wide = Math.addExact(chunkFloats, Kernels.OVERREAD_PADDING);
             ones = new float[blockRows + Kernels.OVERREAD_PADDING];
             Arrays.fill(ones, 1f);
             gradient = new float[wide];
             other = new float[wide];
             // The dense parameter gradient's sample rows have a gap after each.
-            scratch = new float[Math.addExact(wide, blockRows * Tuning.PLANAR_ROW_GAP)];
-            chosen = new int[blockRows * n];
-            chosenIndices = new float[blockRows * n];
+            scratch = new float[Math.addExact(wide, bufferRows * Tuning.PLANAR_ROW_GAP)];
+            chosen = new int[bufferRows * n];
+            chosenIndices = new float[bufferRows * n];
             stash = new float[Math.addExact(stashFloats, Kernels.OVERREAD_PADDING)];
+            int shiftedFloats = 0;
+            int tileFloats = 0;
+            for (MaskedLayer l : model.layers()) {
+                if (layout == Layout.PLANAR && l instanceof MaskedConv1D c && c.tapColumnsPay(Tuning.VECTOR_FLOATS)) {
+                    shiftedFloats = Math.max(shiftedFloats, Math.multiplyExact(n, c.tapColumnsWidth()));
+                    tileFloats = Math.max(tileFloats, Math.multiplyExact(c.inFeatures(), c.taps() * c.outFeatures()));
+                }
+            }
+            shifted = new float[Math.addExact(shiftedFloats, Kernels.OVERREAD_PADDING)];
+            tile = new float[Math.addExact(tileFloats, Kernels.OVERREAD_PADDING)];
         }
 
         /**
@@ -210,6 +249,8 @@ public final class GradientWorkspace {
                                 sites * d.outFeatures()));
                     }
                 }
+                // At least a tile of a narrow layer's site group (six rows of a slab).
+                floats = Math.max(floats, 6 * Tuning.DENSE_GRADIENT_SLAB);
                 panel = new float[Math.addExact(floats, Kernels.OVERREAD_PADDING)];
             }
             return panel;

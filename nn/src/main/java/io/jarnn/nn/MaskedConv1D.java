@@ -334,6 +334,81 @@ public final class MaskedConv1D extends MaskedLayer {
     }
 
     /**
+     * Whether {@link #backwardParametersPlanarTapColumns} pays here: when the taps' output
+     * columns side by side ({@code K' * out}) fill fewer vectors of {@code lanes} than one product
+     * per tap does (a last layer of localSize outputs: its 2 columns used 2 lanes of 16 per fused
+     * multiply-add, three times over). Either path gives the same bits.
+     */
+    boolean tapColumnsPay(int lanes) {
+        return sites >= Tuning.CONV_TAP_COLUMNS_MIN_SITES
+                && (taps * out + lanes - 1) / lanes < taps * ((out + lanes - 1) / lanes);
+    }
+
+    /** Columns of {@link #backwardParametersPlanarTapColumns}'s shifted output gradient: every tap's, and the bias's when no tap is unshifted. */
+    int tapColumnsWidth() {
+        return taps * out + (useBias && shift(taps - 1) != 0 ? out : 0);
+    }
+
+    /**
+     * {@link #backwardParametersPlanar} of one sample with all taps in one product, from the
+     * output gradient in the planar layout (dy (out, stride) at {@code dyOff}): dy goes once to
+     * {@code shifted}, row u holding {@code dy[c, u + shift_k]} at column {@code k * out + c} for
+     * every tap k ({@link #tapColumnsWidth} columns, rows up to N; a bias block of shift 0 when
+     * no tap has it), and {@code dkernel[k, a, c] += sum_u x[a, u] shifted[u, k*out + c]} is one
+     * product over the positions all taps share (then a short one per tap for the last
+     * positions only the nearer taps reach), accumulated in {@code tile} ((in, K' x out), the
+     * gradient's entries gathered and scattered back). Each element continues its sum from its
+     * value in {@code grad} over the same positions in ascending order: bitwise
+     * {@link #backwardParametersPlanar}. Buffers: {@code shifted} N times the width floats,
+     * {@code tile} in times K' x out, each with {@link Kernels#OVERREAD_PADDING} more.
+     */
+    void backwardParametersPlanarTapColumns(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
+                                            int stride, float[] dy, int dyOff, float[] shifted, float[] tile,
+                                            float[] grad, int gradOff) {
+        int width = tapColumnsWidth();
+        int columns = taps * out;
+        for (int k = 0; k < taps; k++) {
+            int length = sites - shift(k);
+            if (length > 0) {
+                backward.transpose(dy, dyOff + shift(k), stride, out, length, shifted, k * out, width);
+            }
+        }
+        if (width > columns) {
+            backward.transpose(dy, dyOff, stride, out, sites, shifted, columns, width);
+        }
+        for (int k = 0; k < taps; k++) {
+            for (int a = 0; a < in; a++) {
+                for (int c = 0; c < out; c++) {
+                    tile[a * columns + k * out + c] = grad[gradOff + (k * in + a) * out + c];
+                }
+            }
+        }
+        // Positions every tap reaches, then each tap's last ones (up to N - 1 - shift_k).
+        int common = Math.max(0, sites - shift(0));
+        if (common > 0) {
+            kernels.accumulateTaps(x, xOff, stride, 0, 1, common, shifted, 0, 0, width, tile, 0, columns, in, columns);
+        }
+        for (int k = 0; k < taps; k++) {
+            int end = sites - shift(k);
+            if (end > common) {
+                kernels.accumulateTaps(x, xOff + common, stride, 0, 1, end - common, shifted, common * width + k * out,
+                        0, width, tile, k * out, columns, in, out);
+            }
+        }
+        for (int k = 0; k < taps; k++) {
+            for (int a = 0; a < in; a++) {
+                for (int c = 0; c < out; c++) {
+                    grad[gradOff + (k * in + a) * out + c] = tile[a * columns + k * out + c];
+                }
+            }
+        }
+        if (useBias) {
+            int unshifted = width > columns ? columns : (taps - 1) * out;
+            backward.accumulateColumnSums(shifted, unshifted, width, sites, out, grad, gradOff + weightsByOutput.length);
+        }
+    }
+
+    /**
      * {@code dkernel[k, a, c] += sum_s sum_{t >= shift_k} x[s, a, t - shift_k] dy[s, t, c]}, x's
      * feature rows {@code rowStride} apart and its samples {@code sampleStride} apart, dy
      * row-major: per tap one product whose reduction runs over the samples (as its taps) and the

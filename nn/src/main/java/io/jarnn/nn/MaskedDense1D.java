@@ -365,14 +365,47 @@ public final class MaskedDense1D extends MaskedLayer {
                                    int slabWidth, int xSlabStride, float[] dy, int dyOff, int dyRowStride,
                                    int dyBlockStride, int blocks, int samples, float[] grad, int panelOff) {
         int k = spec.panelRows(j);
-        for (int c0 = 0, s = 0; c0 < k; c0 += slabWidth, s++) {
+        for (int c0 = 0; c0 < k; c0 += slabWidth) {
             int width = Math.min(slabWidth, k - c0);
-            kernels.accumulateTaps(dy, dyOff + j * out * dyRowStride, dyRowStride, dyBlockStride, blocks, samples,
-                    x, xOff + s * xSlabStride, xBlockStride, xRowStride, grad, panelOff + c0, k, out, width);
+            accumulateColumnsFeatureMajor(kernels, j * out, out, c0, width, x, xOff, xRowStride, xBlockStride,
+                    slabWidth, xSlabStride, dy, dyOff, dyRowStride, dyBlockStride, blocks, samples, grad,
+                    panelOff + c0, k);
             if (k - c0 <= slabWidth) {
                 break;
             }
         }
+    }
+
+    /**
+     * {@code y[r, e] += sum_t sum_b dY^T_t[row0 + r, b] X_t[b, c0 + e]} for {@code r < rows},
+     * {@code e < width}, y's rows {@code yRowStride} apart: a block of the parameter product
+     * (rows of dY^T, i.e. (site, channel) pairs, times input columns; the columns within one
+     * slab), block after block (the taps of one product) and each block's samples in ascending
+     * order. (One product per block, to keep a block's slab in L1 across the row tiles, measured
+     * no faster.)
+     */
+    void accumulateColumnsFeatureMajor(Kernels kernels, int row0, int rows, int c0, int width, float[] x, int xOff,
+                                       int xRowStride, int xBlockStride, int slabWidth, int xSlabStride,
+                                       float[] dy, int dyOff, int dyRowStride, int dyBlockStride, int blocks,
+                                       int samples, float[] y, int yOff, int yRowStride) {
+        int xAt = xOff + c0 / slabWidth * xSlabStride + c0 % slabWidth;
+        kernels.accumulateTaps(dy, dyOff + row0 * dyRowStride, dyRowStride, dyBlockStride, blocks, samples,
+                x, xAt, xBlockStride, xRowStride, y, yOff, yRowStride, rows, width);
+    }
+
+    /**
+     * Sites per group of a narrow layer's parameter product ({@link Backprop}): enough that a
+     * group's output channels make six rows of dY^T, the tallest register tile (a last layer of
+     * two outputs: three sites, where one site's two rows loaded four input vectors for eight
+     * fused multiply-adds); one site for layers of six or more outputs.
+     */
+    int panelGroup() {
+        return out >= 6 ? 1 : 6 / out;
+    }
+
+    /** Rows of site j's panel: {@code K_j}, the inputs that reach it. */
+    int panelRows(int j) {
+        return spec.panelRows(j);
     }
 
     /** The bias gradient of {@link #backwardParametersFeatureMajor}, (N, out) accumulated at {@code biasOff}. */

@@ -77,6 +77,20 @@ final class Tuning {
      */
     static final int DENSE_GRADIENT_SLAB = 64;
 
+    /**
+     * Floats per vector the backward's choice of product shape assumes (512-bit vectors): a
+     * convolution's parameter gradient takes all its taps in one product when their columns
+     * fill fewer vectors ({@link MaskedConv1D#tapColumnsPay}). Either shape gives the same bits.
+     */
+    static final int VECTOR_FLOATS = 16;
+
+    /**
+     * Fewest sites for which a convolution's parameter gradient takes its taps as columns: the
+     * shifted copies and the gathered tile cost a fixed amount per sample that a short sequence
+     * (the demo's N = 20) does not win back.
+     */
+    static final int CONV_TAP_COLUMNS_MIN_SITES = 128;
+
     /** Default rows per sampler chunk: full column blocks, and enough chunks to share out. */
     static final int SAMPLER_CHUNK = 64;
 }

@@ -67,11 +67,25 @@ class BackwardLayoutTest {
         int count = layer.parameterCount();
         float[] grad = values(random, count);
         float[] gradPlanar = grad.clone();
+        float[] gradTapColumns = grad.clone();
         float[] scratch = new float[samples * sites * Math.max(in, out) + Kernels.OVERREAD_PADDING];
         layer.backwardParameters(kernels, backward, x, 0, dy, 0, samples, grad, 0, scratch);
         float[] xPlanar = toPlanar(x, samples, sites, in, stride, random);
         layer.backwardParametersPlanar(kernels, backward, xPlanar, 0, stride, dy, 0, samples, gradPlanar, 0);
         assertSame(what + ": parameter gradient", grad, gradPlanar);
+
+        // All taps in one product, sample by sample from the planar output gradient, as Backprop
+        // runs a layer whose taps' columns fill fewer vectors (any shape: the same bits). The
+        // buffers start as NaN: nothing is read that was not written first.
+        float[] shifted = new float[sites * layer.tapColumnsWidth() + Kernels.OVERREAD_PADDING];
+        float[] tile = new float[in * layer.taps() * out + Kernels.OVERREAD_PADDING];
+        java.util.Arrays.fill(shifted, Float.NaN);
+        java.util.Arrays.fill(tile, Float.NaN);
+        for (int s = 0; s < samples; s++) {
+            layer.backwardParametersPlanarTapColumns(kernels, backward, xPlanar, s * in * stride, stride, dyPlanar,
+                    s * out * stride, shifted, tile, gradTapColumns, 0);
+        }
+        assertSame(what + ": parameter gradient, taps as columns", grad, gradTapColumns);
     }
 
     static List<Arguments> denseLayers() {
