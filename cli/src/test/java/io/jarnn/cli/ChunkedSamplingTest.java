@@ -1,5 +1,7 @@
 package io.jarnn.cli;
 
+import io.jarnn.core.DType;
+import io.jarnn.core.NdArray;
 import io.jarnn.core.Tensor;
 import io.jarnn.core.Tensor64;
 import io.jarnn.nn.ARNN;
@@ -11,19 +13,34 @@ import io.jarnn.nn.Samples64;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The promise of {@link ChunkedSampling}: the blocks, put together, are exactly the samples of
  * one DirectSampler call, and no block is larger than asked. This also guards its reliance on
- * DirectSampler's per-chunk stream derivation.
+ * DirectSampler's per-chunk stream derivation. And its writer thread: blocks are written while
+ * the next is sampled, a block is never sampled into while it is written, and a failure on
+ * either side or an interrupt ends the run with no block written after it returns.
  */
 class ChunkedSamplingTest {
 
@@ -122,5 +139,155 @@ class ChunkedSamplingTest {
         DirectSampler sampler = DirectSampler.of(model);
         assertFalse(sampler.sample(200, 1, false).configurations()
                 .contentEquals(sampler.sample(200, 2, false).configurations()));
+    }
+
+    /** Rows of block {@code k}: its first element is k, so each block is recognisable. */
+    private static void fillBlock(long first, NdArray c, int blockRows) {
+        Arrays.fill(((Tensor) c).array(), ((Tensor) c).offset(), ((Tensor) c).offset() + c.size(),
+                first / blockRows);
+    }
+
+    /** No thread of ChunkedSampling is left running (it must have been joined before sample returned). */
+    private static void assertNoWriterThread() {
+        List<String> alive = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .map(Thread::getName).filter(name -> name.equals("jarnn-block-writer")).toList();
+        assertEquals(List.of(), alive, "writer threads still running");
+    }
+
+    /**
+     * The write of block 0 waits for the sampling of block 1 to start: with serial sampling
+     * and writing it would wait forever (here: fail after 10 s).
+     */
+    @Test
+    void theNextBlockIsSampledWhileABlockIsWritten() throws IOException {
+        CountDownLatch secondBlockSampled = new CountDownLatch(1);
+        Thread caller = Thread.currentThread();
+        List<Boolean> writtenOnCaller = Collections.synchronizedList(new ArrayList<>());
+        ChunkedSampling.sample(DType.FLOAT32, 3, 40, 10, false, (first, c, lp) -> {
+            fillBlock(first, c, 10);
+            if (first == 10) {
+                secondBlockSampled.countDown();
+            }
+        }, (first, c, lp) -> {
+            writtenOnCaller.add(Thread.currentThread() == caller);
+            if (first == 0) {
+                try {
+                    assertTrue(secondBlockSampled.await(10, TimeUnit.SECONDS),
+                            "block 1 was not sampled while block 0 was being written");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        assertEquals(List.of(false, false, false, false), writtenOnCaller, "blocks written on the calling thread");
+        assertNoWriterThread();
+    }
+
+    /**
+     * A slow writer sees each block unchanged from the start of its write to its end, and the
+     * blocks together are still one call's samples: the sampler fills the other buffer meanwhile.
+     */
+    @Test
+    void aBlockIsNotSampledIntoWhileItIsWritten() throws IOException {
+        ARNN model = ModelFixtures.conv();
+        DirectSampler sampler = DirectSampler.of(model).withChunkSize(16).withThreads(1);
+        int n = 16 * 20 + 5;
+        int sites = model.hilbert().size();
+        Samples expected = sampler.sample(n, 77, true);
+        Tensor configurations = Tensor.zeros(n, sites);
+        ChunkedSampling.sample(sampler, 77, n, true, 1, (first, block, blockLp) -> {
+            Tensor c = (Tensor) block;
+            float[] before = c.toArray();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertArrayEquals(before, c.toArray(), "block at row " + first + " changed while it was written");
+            System.arraycopy(c.array(), c.offset(), configurations.array(), (int) first * sites, c.size());
+        });
+        assertTrue(expected.configurations().contentEquals(configurations), "configurations differ from one call");
+    }
+
+    /**
+     * The writer fails on block 2 (a full disk): the run throws that very exception, samples at
+     * most one block beyond it, and writes nothing after it.
+     */
+    @Test
+    void aFailureOfTheWriterEndsTheRunWithItsException() {
+        IOException full = new IOException("No space left on device");
+        AtomicInteger sampled = new AtomicInteger();
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        // Preemptively: a writer failure that never reached the sampler would leave it waiting forever.
+        IOException thrown = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(IOException.class,
+                () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, true, (first, c, lp) -> sampled.incrementAndGet(),
+                        (first, c, lp) -> {
+                            written.add(first);
+                            if (first == 20) {
+                                throw full;
+                            }
+                        })));
+        assertSame(full, thrown);
+        assertNoWriterThread();
+        assertEquals(List.of(0L, 10L, 20L), written);
+        assertTrue(sampled.get() <= 4, sampled + " blocks sampled: the sampler went on after the writer failed");
+    }
+
+    /**
+     * The sampler fails on block 3 (a non-finite probability, say): the exception comes out only
+     * once the writer has stopped, and no block is written from then on, so the caller can
+     * delete the temporary files without racing a write.
+     */
+    @Test
+    void aFailureOfTheSamplerStopsTheWriterBeforeItIsThrown() throws InterruptedException {
+        IllegalStateException bad = new IllegalStateException("not finite");
+        AtomicBoolean writing = new AtomicBoolean();
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        IllegalStateException thrown = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(
+                IllegalStateException.class, () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, false, (first, c, lp) -> {
+                    if (first == 30) {
+                        throw bad;
+                    }
+                }, (first, c, lp) -> {
+                    writing.set(true);
+                    try {
+                        Thread.sleep(30);
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    written.add(first);
+                    writing.set(false);
+                })));
+        assertSame(bad, thrown);
+        assertTrue(!writing.get(), "a block was still being written when the failure was thrown");
+        List<Long> atReturn = List.copyOf(written);
+        Thread.sleep(100);
+        assertEquals(atReturn, List.copyOf(written), "blocks written after the run had failed");
+        assertTrue(atReturn.size() <= 3, "written " + atReturn);
+        assertNoWriterThread();
+    }
+
+    /**
+     * An interrupt of the calling thread ends the run between blocks with an
+     * InterruptedIOException (the status stays set), as the serial writes did (an interrupted
+     * FileChannel write throws ClosedByInterruptException).
+     */
+    @Test
+    void anInterruptEndsTheRunBetweenBlocks() {
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        try {
+            assertThrows(InterruptedIOException.class, () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, false,
+                    (first, c, lp) -> {
+                        if (first == 20) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, (first, c, lp) -> written.add(first)));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status was cleared");
+        } finally {
+            Thread.interrupted();
+        }
+        assertNoWriterThread();
+        assertTrue(written.size() <= 3, "written after the interrupt: " + written);
+        assertNotEquals(100, written.size());
     }
 }

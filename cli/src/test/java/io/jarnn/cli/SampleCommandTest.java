@@ -11,10 +11,12 @@ import picocli.CommandLine;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SampleCommandTest {
@@ -171,6 +174,69 @@ class SampleCommandTest {
                 "--out", file("s.npy"));
         assertTrue(again instanceof IOException, String.valueOf(again));
         assertArrayEquals(oldSamples, Files.readAllBytes(dir.resolve("s.npy")), "a failure leaves the old pair");
+        assertArrayEquals(oldLogProb, Files.readAllBytes(dir.resolve("s.log_prob.npy")));
+    }
+
+    /**
+     * A full disk in the middle of a run of many blocks, met by the writer thread while the
+     * sampler is on the next block: exit with the disk's error, the previous pair as it was,
+     * no temporary file.
+     */
+    @Test
+    void aFullDiskMidRunOnTheWriterThreadLeavesThePreviousPair() throws IOException {
+        Cli.run("sample", model().toString(), "--samples", "10", "--log-prob", "--out", file("s.npy")).assertOk();
+        byte[] oldSamples = Files.readAllBytes(dir.resolve("s.npy"));
+        byte[] oldLogProb = Files.readAllBytes(dir.resolve("s.log_prob.npy"));
+        SampleCommand command = new SampleCommand(new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(OutputStream.nullOutputStream()));
+        // Blocks of 1024 rows of 8 sites are 32 KiB: the samples fill the disk in their fourth block of twenty.
+        command.outputFilter = out -> fillsUpAfter(out, 100_000);
+        String m = model().toString();
+        // Preemptively: a writer failure that never reached the sampler would leave it waiting forever.
+        Exception e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> runDirectly(command, m, "--samples",
+                "20000", "--log-prob", "--threads", "1", "--out", file("s.npy")));
+        assertTrue(e instanceof IOException && ErrorMessages.describe(e).contains("No space left on device"),
+                String.valueOf(e));
+        assertEquals(List.of("model.npz", "s.log_prob.npy", "s.npy"), ModelFixtures.list(dir));
+        assertArrayEquals(oldSamples, Files.readAllBytes(dir.resolve("s.npy")));
+        assertArrayEquals(oldLogProb, Files.readAllBytes(dir.resolve("s.log_prob.npy")));
+    }
+
+    /**
+     * The thread running the command is interrupted mid-run (here by its own writer, once
+     * 100 kB are written): the run ends with an InterruptedIOException, the previous pair as it
+     * was, no temporary file.
+     */
+    @Test
+    void anInterruptedRunLeavesThePreviousPair() throws Exception {
+        Cli.run("sample", model().toString(), "--samples", "10", "--log-prob", "--out", file("s.npy")).assertOk();
+        byte[] oldSamples = Files.readAllBytes(dir.resolve("s.npy"));
+        byte[] oldLogProb = Files.readAllBytes(dir.resolve("s.log_prob.npy"));
+        SampleCommand command = new SampleCommand(new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(OutputStream.nullOutputStream()));
+        AtomicReference<Thread> runner = new AtomicReference<>();
+        command.outputFilter = out -> new FilterOutputStream(out) {
+            private long written;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                written += len;
+                if (written > 100_000) {
+                    runner.get().interrupt();
+                }
+                out.write(b, off, len);
+            }
+        };
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> failure.set(runDirectly(command, model.toString(), "--samples", "200000",
+                "--log-prob", "--threads", "1", "--out", file("s.npy"))));
+        runner.set(thread);
+        thread.start();
+        thread.join(60_000);
+        assertTrue(!thread.isAlive(), "the interrupted run did not end");
+        assertTrue(failure.get() instanceof InterruptedIOException, String.valueOf(failure.get()));
+        assertEquals(List.of("model.npz", "s.log_prob.npy", "s.npy"), ModelFixtures.list(dir));
+        assertArrayEquals(oldSamples, Files.readAllBytes(dir.resolve("s.npy")));
         assertArrayEquals(oldLogProb, Files.readAllBytes(dir.resolve("s.log_prob.npy")));
     }
 

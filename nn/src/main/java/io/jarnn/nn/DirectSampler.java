@@ -213,8 +213,13 @@ public final class DirectSampler implements ExactSampler {
             int sigmaOff = configurations.offset() + first * n;
             // Unsampled sites must hold valid values for the naive path's full forward.
             Arrays.fill(sigma, sigmaOff, sigmaOff + rows * n, localValues[0]);
-            Arrays.fill(productOfChosen, 0, rows, 1.0);
-            Arrays.fill(logOfChosen, 0, rows, 0.0);
+            // The probability of each drawn sample is tracked only when asked for: it does not
+            // change the draws, and its multiply, branch and stores run for every row and site.
+            boolean tracking = logProbabilities != null;
+            if (tracking) {
+                Arrays.fill(productOfChosen, 0, rows, 1.0);
+                Arrays.fill(logOfChosen, 0, rows, 0.0);
+            }
             SiteCache cache = path == Path.CACHED ? cacheFor(rows) : null;
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
             // Probabilities of the current site, feature-major: p[k * rows + b].
@@ -232,6 +237,9 @@ public final class DirectSampler implements ExactSampler {
                                 + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
                     }
                     sigma[sigmaOff + b * n + index] = localValues[k];
+                    if (!tracking) {
+                        continue;
+                    }
                     double product = productOfChosen[b] * p[k * rows + b];
                     if (product < PRODUCT_FLOOR) {
                         logOfChosen[b] += Math.log(product);

@@ -104,6 +104,17 @@ class DirectSamplerTest {
         assertTrue(!one.configurations().contentEquals(other.configurations()), "another seed gave the same samples");
     }
 
+    /** Tracking the log-probabilities (or not) leaves the draws alone: the same samples either way. */
+    @Test
+    void askingForLogProbabilitiesDoesNotChangeTheSamples() {
+        ARNN model = Build.model(ARNNConv1D.builder(HilbertSpace.spin(1, 30)).layers(2).features(6).kernelSize(3), 10);
+        DirectSampler sampler = DirectSampler.of(model).withChunkSize(16);
+        Samples with = sampler.sample(70, 5, true);
+        Samples without = sampler.sample(70, 5, false);
+        assertTrue(with.configurations().contentEquals(without.configurations()),
+                "the samples differ with and without log-probabilities");
+    }
+
     @Test
     void reusedSamplerGivesTheSameSamplesAgain() {
         ARNN model = Build.model(ARNNDense.builder(HilbertSpace.spin(1, 12)).layers(2).features(8), 9);

@@ -112,6 +112,20 @@ public final class AtomicFileSet implements Closeable {
     }
 
     /**
+     * Pushes what was written so far to the device: flushes every stream and forces its
+     * temporary file's data. For a long write whose data is produced while it is written (by
+     * another thread): the device then works during the run instead of all at once in
+     * {@link #commit}, which is left only the rest to force. Nothing is put in place. Call it
+     * from the thread that writes the streams.
+     */
+    public void forceWritten() throws IOException {
+        requireOpen();
+        for (Staged s : staged) {
+            s.force();
+        }
+    }
+
+    /**
      * Finishes every file and puts the set in place by the protocol in the class comment.
      *
      * @throws IllegalStateException if the primary was not {@linkplain #create created}
@@ -285,6 +299,17 @@ public final class AtomicFileSet implements Closeable {
             this.temp = temp;
             this.channel = channel;
             this.out = new BufferedOutputStream(new ChannelStream(target, channel), 1 << 16);
+        }
+
+        void force() throws IOException {
+            out.flush();
+            try {
+                channel.force(false);
+            } catch (FileSystemException e) {
+                throw e;
+            } catch (IOException e) {
+                throw ChannelStream.naming(target, e);
+            }
         }
 
         void finish() throws IOException {

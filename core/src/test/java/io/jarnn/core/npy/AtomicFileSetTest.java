@@ -113,6 +113,35 @@ class AtomicFileSetTest {
         assertEquals("old", read(companion()));
     }
 
+    /**
+     * forceWritten pushes what the streams hold to the temporary files (and the device) and
+     * puts nothing in place; the set then goes on and commits as usual, and is closed after.
+     */
+    @Test
+    void forceWrittenFlushesTheTemporariesAndPutsNothingInPlace() throws IOException {
+        writeSet("old");
+        try (AtomicFileSet set = AtomicFileSet.of(primary())) {
+            OutputStream main = set.create(primary());
+            OutputStream lp = set.create(companion());
+            main.write("new ".getBytes(StandardCharsets.UTF_8));
+            lp.write("new".getBytes(StandardCharsets.UTF_8));
+            set.forceWritten();
+            List<String> temporaries = listing().stream().filter(n -> n.endsWith(".tmp")).toList();
+            assertEquals(2, temporaries.size(), temporaries.toString());
+            List<Long> sizes = new ArrayList<>();
+            for (String t : temporaries) {
+                sizes.add(Files.size(dir.resolve(t)));
+            }
+            assertEquals(List.of(3L, 4L), sizes.stream().sorted().toList(), "bytes on disk after forceWritten");
+            assertEquals("old", read(primary()), "nothing is put in place before the commit");
+            main.write("set".getBytes(StandardCharsets.UTF_8));
+            set.commit();
+            assertThrows(IllegalStateException.class, set::forceWritten, "a committed set");
+        }
+        assertEquals("new set", read(primary()));
+        assertEquals("new", read(companion()));
+    }
+
     @Test
     void staleFilesGoWithTheOldPrimary() throws IOException {
         writeSet("old");
