@@ -473,8 +473,8 @@ public final class MaskedConv1D extends MaskedLayer {
         private final float[] rings;
         /** The layer's bias, (out, batch): output c of every row. */
         private final float[] biasBlock;
-        /** A history cache's saved slots ({@link #saveBaseline}), null before. */
-        private float[] baseline;
+        /** A history cache's saved slots ({@link #saveBaseline}). */
+        private final InputSnapshot baseline = new InputSnapshot();
 
         WindowCache(MaskedConv1D layer, int batch, boolean history) {
             this.batch = batch;
@@ -561,19 +561,12 @@ public final class MaskedConv1D extends MaskedLayer {
         @Override
         public void saveBaseline() {
             requireHistory();
-            if (baseline == null) {
-                baseline = new float[rings.length];
-            }
-            System.arraycopy(rings, 0, baseline, 0, rings.length);
+            baseline.save(rings);
         }
 
         @Override
         public void restoreBaseline(int position) {
-            if (baseline == null) {
-                throw new IllegalStateException("no baseline: call saveBaseline first");
-            }
-            int first = slotStart(position);
-            System.arraycopy(baseline, first, rings, first, slot);
+            baseline.restore(rings, slotStart(position), slot);
         }
 
         private void requireHistory() {

@@ -296,8 +296,8 @@ public final class MaskedConv2D extends MaskedLayer {
         private final boolean history;
         /** The layer whose parameters {@link #computeSite} uses ({@link #bind}). */
         private MaskedConv2D layer = MaskedConv2D.this;
-        /** A history cache's saved slots ({@link #saveBaseline}), null before. */
-        private float[] baseline;
+        /** A history cache's saved slots ({@link #saveBaseline}). */
+        private final InputSnapshot baseline = new InputSnapshot();
 
         RowsCache(int batch, int rowsKept, boolean history) {
             this.history = history;
@@ -367,19 +367,12 @@ public final class MaskedConv2D extends MaskedLayer {
             if (!history) {
                 throw new IllegalStateException("a baseline needs a history cache (newHistoryCache)");
             }
-            if (baseline == null) {
-                baseline = new float[rings.length];
-            }
-            System.arraycopy(rings, 0, baseline, 0, rings.length);
+            baseline.save(rings);
         }
 
         @Override
         public void restoreBaseline(int position) {
-            if (baseline == null) {
-                throw new IllegalStateException("no baseline: call saveBaseline first");
-            }
-            int first = slotStart(position);
-            System.arraycopy(baseline, first, rings, first, slot);
+            baseline.restore(rings, slotStart(position), slot);
         }
     }
 

@@ -435,7 +435,7 @@ public final class MaskedDense1D extends MaskedLayer {
         /** The layer whose parameters {@link #computeSite} uses ({@link #bind}). */
         private MaskedDense1D layer = MaskedDense1D.this;
         /** The saved inputs ({@link #saveBaseline}), null before. */
-        private float[] baseline;
+        private final InputSnapshot baseline = new InputSnapshot();
 
         DenseCache(int batch) {
             this.batch = batch;
@@ -481,19 +481,12 @@ public final class MaskedDense1D extends MaskedLayer {
         /** Every position is kept, so this cache serves as a history cache as it is. */
         @Override
         public void saveBaseline() {
-            if (baseline == null) {
-                baseline = new float[inputs.length];
-            }
-            System.arraycopy(inputs, 0, baseline, 0, inputs.length);
+            baseline.save(inputs);
         }
 
         @Override
         public void restoreBaseline(int position) {
-            if (baseline == null) {
-                throw new IllegalStateException("no baseline: call saveBaseline first");
-            }
-            int from = position * in * batch;
-            System.arraycopy(baseline, from, inputs, from, in * batch);
+            baseline.restore(inputs, position * in * batch, in * batch);
         }
     }
 
