@@ -800,21 +800,24 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     }
 
     /**
-     * The two-input permutations of one stage of a 16 x 16 register transpose: for rows r and
-     * r + h ((r & h) == 0), {@code lo} takes r's lanes outside the h-blocks to swap and r + h's
-     * swapped in, {@code hi} the reverse (indexes L and above select from the second vector).
-     * Four stages (h = 8, 4, 2, 1) swap the off-diagonal blocks at every scale. Built only for
-     * 16 lanes; other widths transpose in scalar (a copy either way).
+     * The two-input permutations of one stage of a square register transpose (16 x 16, or 8 x 8
+     * with 8 lanes): for rows r and r + h ((r & h) == 0), {@code lo} takes r's lanes outside
+     * the h-blocks to swap and r + h's swapped in, {@code hi} the reverse (indexes L and above
+     * select from the second vector). log2(L) stages (h = L/2, ..., 2, 1) swap the off-diagonal
+     * blocks at every scale. Built only for 16 and 8 lanes; other widths transpose in scalar (a
+     * copy either way).
      */
     private static final boolean SIXTEEN = L == 16;
+    /** 256-bit floats (or 512-bit doubles): 8 x 8 tiles, three stages, in 8 + 2 of 16 registers. */
+    private static final boolean EIGHT = L == 8;
     private static final VectorShuffle<Float> LO8 = SIXTEEN ? stage(8, true) : null;
     private static final VectorShuffle<Float> HI8 = SIXTEEN ? stage(8, false) : null;
-    private static final VectorShuffle<Float> LO4 = SIXTEEN ? stage(4, true) : null;
-    private static final VectorShuffle<Float> HI4 = SIXTEEN ? stage(4, false) : null;
-    private static final VectorShuffle<Float> LO2 = SIXTEEN ? stage(2, true) : null;
-    private static final VectorShuffle<Float> HI2 = SIXTEEN ? stage(2, false) : null;
-    private static final VectorShuffle<Float> LO1 = SIXTEEN ? stage(1, true) : null;
-    private static final VectorShuffle<Float> HI1 = SIXTEEN ? stage(1, false) : null;
+    private static final VectorShuffle<Float> LO4 = SIXTEEN || EIGHT ? stage(4, true) : null;
+    private static final VectorShuffle<Float> HI4 = SIXTEEN || EIGHT ? stage(4, false) : null;
+    private static final VectorShuffle<Float> LO2 = SIXTEEN || EIGHT ? stage(2, true) : null;
+    private static final VectorShuffle<Float> HI2 = SIXTEEN || EIGHT ? stage(2, false) : null;
+    private static final VectorShuffle<Float> LO1 = SIXTEEN || EIGHT ? stage(1, true) : null;
+    private static final VectorShuffle<Float> HI1 = SIXTEEN || EIGHT ? stage(1, false) : null;
 
     private static VectorShuffle<Float> stage(int h, boolean lo) {
         int[] index = new int[L];
@@ -837,6 +840,19 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                             dstRowStride);
                 }
                 for (int r = r0; r < r0 + 16; r++) {
+                    for (int c = c0; c < cols; c++) {
+                        dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c];
+                    }
+                }
+            }
+        } else if (EIGHT) {
+            for (; r0 + 8 <= rows; r0 += 8) {
+                int c0 = 0;
+                for (; c0 + 8 <= cols; c0 += 8) {
+                    transpose8(src, srcOff + r0 * srcRowStride + c0, srcRowStride, dst, dstOff + c0 * dstRowStride + r0,
+                            dstRowStride);
+                }
+                for (int r = r0; r < r0 + 8; r++) {
                     for (int c = c0; c < cols; c++) {
                         dst[dstOff + c * dstRowStride + r] = src[srcOff + r * srcRowStride + c];
                     }
@@ -988,6 +1004,72 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         v13.intoArray(dst, dstOff + 13 * ds);
         v14.intoArray(dst, dstOff + 14 * ds);
         v15.intoArray(dst, dstOff + 15 * ds);
+    }
+
+    /**
+     * One 8 x 8 tile, in registers ({@link #transpose16}'s last three stages): eight row loads,
+     * three stages of two-input permutations, eight stores. Eight lanes are AVX2's floats: there
+     * the scalar copy took a sixth of a convolution's gradient.
+     */
+    private static void transpose8(float[] src, int srcOff, int ss, float[] dst, int dstOff, int ds) {
+        FloatVector v0 = FloatVector.fromArray(S, src, srcOff);
+        FloatVector v1 = FloatVector.fromArray(S, src, srcOff + ss);
+        FloatVector v2 = FloatVector.fromArray(S, src, srcOff + 2 * ss);
+        FloatVector v3 = FloatVector.fromArray(S, src, srcOff + 3 * ss);
+        FloatVector v4 = FloatVector.fromArray(S, src, srcOff + 4 * ss);
+        FloatVector v5 = FloatVector.fromArray(S, src, srcOff + 5 * ss);
+        FloatVector v6 = FloatVector.fromArray(S, src, srcOff + 6 * ss);
+        FloatVector v7 = FloatVector.fromArray(S, src, srcOff + 7 * ss);
+        {
+            FloatVector t0 = v0.rearrange(LO4, v4);
+            v4 = v0.rearrange(HI4, v4);
+            v0 = t0;
+            FloatVector t1 = v1.rearrange(LO4, v5);
+            v5 = v1.rearrange(HI4, v5);
+            v1 = t1;
+            FloatVector t2 = v2.rearrange(LO4, v6);
+            v6 = v2.rearrange(HI4, v6);
+            v2 = t2;
+            FloatVector t3 = v3.rearrange(LO4, v7);
+            v7 = v3.rearrange(HI4, v7);
+            v3 = t3;
+        }
+        {
+            FloatVector t0 = v0.rearrange(LO2, v2);
+            v2 = v0.rearrange(HI2, v2);
+            v0 = t0;
+            FloatVector t1 = v1.rearrange(LO2, v3);
+            v3 = v1.rearrange(HI2, v3);
+            v1 = t1;
+            FloatVector t4 = v4.rearrange(LO2, v6);
+            v6 = v4.rearrange(HI2, v6);
+            v4 = t4;
+            FloatVector t5 = v5.rearrange(LO2, v7);
+            v7 = v5.rearrange(HI2, v7);
+            v5 = t5;
+        }
+        {
+            FloatVector t0 = v0.rearrange(LO1, v1);
+            v1 = v0.rearrange(HI1, v1);
+            v0 = t0;
+            FloatVector t2 = v2.rearrange(LO1, v3);
+            v3 = v2.rearrange(HI1, v3);
+            v2 = t2;
+            FloatVector t4 = v4.rearrange(LO1, v5);
+            v5 = v4.rearrange(HI1, v5);
+            v4 = t4;
+            FloatVector t6 = v6.rearrange(LO1, v7);
+            v7 = v6.rearrange(HI1, v7);
+            v6 = t6;
+        }
+        v0.intoArray(dst, dstOff);
+        v1.intoArray(dst, dstOff + ds);
+        v2.intoArray(dst, dstOff + 2 * ds);
+        v3.intoArray(dst, dstOff + 3 * ds);
+        v4.intoArray(dst, dstOff + 4 * ds);
+        v5.intoArray(dst, dstOff + 5 * ds);
+        v6.intoArray(dst, dstOff + 6 * ds);
+        v7.intoArray(dst, dstOff + 7 * ds);
     }
 
     @Override

@@ -351,8 +351,8 @@ final class Backprop {
             }
             if (l > 0) {
                 int dx = ws.gradientStash(l - 1, block);
-                layer.backwardInputFeatureMajor(kernels, stash, g, cols, stash, dx);
-                backward.seluBackward(a, act[l], stash, dx, stash, dx, rows * n * in);
+                // With the selu's backward site by site, while each site's rows are in L1.
+                layer.backwardInputFeatureMajor(kernels, stash, g, cols, stash, dx, a, act[l]);
             }
         }
     }
@@ -448,10 +448,8 @@ final class Backprop {
                             ws.slabStride(), w.stash, ws.gradientStash(l, full), tail, 0, 1, tail, panel, 0);
                 }
             }
-            int at = layerOff + layer.panelOffset(j);
-            for (int e = 0; e < size; e++) {
-                into[at + e] += panel[e];
-            }
+            // One rounded addition per element, vectorised: the panel is one row of its sums.
+            kernels.backward().accumulateColumnSums(panel, 0, size, 1, size, into, layerOff + layer.panelOffset(j));
         }
     }
 
@@ -513,14 +511,12 @@ final class Backprop {
                     ws.inputStash(l, full), slab, 0, slab, ws.slabStride(), w.stash, ws.gradientStash(l, full), tail,
                     0, 1, tail, tile, 0, width);
         }
+        BackwardKernels backward = kernels.backward();
         for (int j = j0; j < j0 + g; j++) {
             int k = layer.panelRows(j);
             for (int c = 0; c < out; c++) {
-                int at = layerOff + layer.panelOffset(j) + c * k + c0;
-                int from = ((j - j0) * out + c) * width;
-                for (int e = 0; e < width; e++) {
-                    into[at + e] += tile[from + e];
-                }
+                backward.accumulateColumnSums(tile, ((j - j0) * out + c) * width, width, 1, width, into,
+                        layerOff + layer.panelOffset(j) + c * k + c0);
             }
         }
     }
