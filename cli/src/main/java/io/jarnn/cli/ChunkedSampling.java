@@ -29,10 +29,10 @@ import java.io.IOException;
  */
 final class ChunkedSampling {
     /**
-     * Bytes the block buffers may take together: as many blocks as fit (at least 2, at most
-     * {@link #MAX_BUFFERS}). 10^6 samples of 100 sites on two threads make blocks of 0.8 MB, so
-     * 16 buffers, a tenth of a second of sampling; blocks of 10^4 sites get two, each of them
-     * seconds of sampling.
+     * Bytes the block buffers may take together, and no more than an eighth of the heap: as
+     * many blocks as fit (at least 2, at most {@link #MAX_BUFFERS}). 10^6 samples of 100 sites
+     * on two threads make blocks of 0.8 MB, so 16 buffers, a tenth of a second of sampling;
+     * blocks of 10^4 sites get two, each of them seconds of sampling.
      */
     static final long BUFFER_BYTES = 32L << 20;
     /** Most block buffers: beyond a few tenths of a second of sampling, more only cost memory. */
@@ -83,14 +83,18 @@ final class ChunkedSampling {
         }
         int blockRows = (int) Math.min(n, (long) chunksPerBlock * sampler.chunkSize());
         int sites = sampler.model().hilbert().size();
-        sample(sampler.dtype(), sites, n, blockRows, buffers(sampler.dtype(), blockRows, sites),
+        long budget = Math.min(BUFFER_BYTES, Runtime.getRuntime().maxMemory() / 8);
+        sample(sampler.dtype(), sites, n, blockRows, buffers(sampler.dtype(), blockRows, sites, budget),
                 withLogProbabilities, (first, c, lp) -> sampler.sample(seed, first, c, lp), blocks);
     }
 
-    /** Block buffers for blocks of (rows, sites) in {@code dtype}: as many as fit in {@link #BUFFER_BYTES}, 2 to {@link #MAX_BUFFERS}. */
-    static int buffers(DType dtype, int rows, int sites) {
+    /**
+     * Block buffers for blocks of (rows, sites) in {@code dtype}, with their log-probabilities:
+     * as many as fit in {@code budget} bytes, 2 to {@link #MAX_BUFFERS}.
+     */
+    static int buffers(DType dtype, int rows, int sites, long budget) {
         long blockBytes = (long) dtype.bytes() * rows * (sites + 1L);
-        return (int) Math.max(2, Math.min(MAX_BUFFERS, BUFFER_BYTES / blockBytes));
+        return (int) Math.max(2, Math.min(MAX_BUFFERS, budget / blockBytes));
     }
 
     /**

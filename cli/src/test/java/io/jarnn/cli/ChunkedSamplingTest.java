@@ -324,11 +324,18 @@ class ChunkedSamplingTest {
         assertNoWriterThread();
     }
 
-    /** Buffers fill 32 MiB: many for blocks of 100 sites, two for blocks of 10^4 sites (seconds of sampling each). */
+    /**
+     * Buffers fill their budget (32 MiB, or an eighth of the heap): many for blocks of 100 sites,
+     * two for blocks of 10^4 sites (seconds of sampling each), and in a 20 MB heap (2.5 MB) three
+     * blocks of 0.8 MB.
+     */
     @Test
-    void bufferCountFollowsTheBlockSize() {
-        assertEquals(16, ChunkedSampling.buffers(DType.FLOAT32, 2048, 100));
-        assertEquals(2, ChunkedSampling.buffers(DType.FLOAT32, 2048, 10_000));
-        assertEquals(4, ChunkedSampling.buffers(DType.FLOAT64, 16 * 1024, 63));
+    void bufferCountFollowsTheBlockSizeAndTheBudget() {
+        long budget = ChunkedSampling.BUFFER_BYTES;
+        assertEquals(16, ChunkedSampling.buffers(DType.FLOAT32, 2048, 100, budget));
+        assertEquals(2, ChunkedSampling.buffers(DType.FLOAT32, 2048, 10_000, budget));
+        assertEquals(4, ChunkedSampling.buffers(DType.FLOAT64, 16 * 1024, 63, budget));
+        assertEquals(3, ChunkedSampling.buffers(DType.FLOAT32, 2048, 100, (20L << 20) / 8));
+        assertEquals(2, ChunkedSampling.buffers(DType.FLOAT64, 2048, 100, (20L << 20) / 8));
     }
 }
