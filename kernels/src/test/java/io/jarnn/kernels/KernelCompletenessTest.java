@@ -26,8 +26,7 @@ class KernelCompletenessTest {
         KernelCompleteness.assertEveryKernelHasACase("the kernel unit tests", Stream.of(
                         AccumulateTapsEquivalenceTest.equivalenceCases(),
                         SeluEquivalenceTest.equivalenceCases(),
-                        RowNormalisationEquivalenceTest.equivalenceCases(),
-                        DrawEquivalenceTest.equivalenceCases())
+                        RowNormalisationEquivalenceTest.equivalenceCases())
                 .flatMap(s -> s));
     }
 
