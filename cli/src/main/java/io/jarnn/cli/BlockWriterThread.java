@@ -8,10 +8,12 @@ import java.io.InterruptedIOException;
 /**
  * One thread that hands blocks to a {@link ChunkedSampling.Blocks} consumer (which writes them
  * to disk) in order, while the thread that submits them samples the next: the write of block k
- * overlaps the sampling of block k + 1. The submitter owns two block buffers and alternates
- * between them, so at most two blocks are in flight: one being written, one queued. Before it
- * fills a buffer again it {@linkplain #awaitWritten waits} until the block that last used it is
- * written.
+ * overlaps the sampling of block k + 1. The submitter owns {@code capacity} block buffers and
+ * cycles through them, so at most that many blocks are in flight: one being written, the rest
+ * queued. Before it fills a buffer again it {@linkplain #awaitWritten waits} until the block
+ * that last used it is written. More than two let sampling run on while the consumer stalls
+ * for a while (forcing the file to the device every 64 MiB, a tenth of a second, when a block
+ * of 100 sites takes a hundredth).
  *
  * <p>A failure of the consumer (a full disk) stops the thread and is thrown, the same exception
  * object, by the submitter's next {@link #awaitWritten}; a failure of the submitter, or an
@@ -20,13 +22,13 @@ import java.io.InterruptedIOException;
  * more, so the caller may discard its output (an {@code AtomicFileSet} deletes its temporaries)
  * without racing a write.
  *
- * <p>The hand-off is a monitor with two counters and two slots: it allocates nothing per block.
+ * <p>The hand-off is a monitor with two counters and a ring of slots: it allocates nothing per block.
  */
 final class BlockWriterThread implements AutoCloseable {
-    /** Blocks queued for the writer, by submission number modulo 2 (the submitter's buffer alternation). */
-    private final long[] firstRows = new long[2];
-    private final NdArray[] configurations = new NdArray[2];
-    private final NdArray[] logProbabilities = new NdArray[2];
+    /** Blocks queued for the writer, by submission number modulo the capacity (the submitter's buffer cycle). */
+    private final long[] firstRows;
+    private final NdArray[] configurations;
+    private final NdArray[] logProbabilities;
     private final ChunkedSampling.Blocks blocks;
     private final Thread thread;
     // Guarded by this.
@@ -35,32 +37,41 @@ final class BlockWriterThread implements AutoCloseable {
     private boolean closing;
     private Throwable failure;
 
-    private BlockWriterThread(ChunkedSampling.Blocks blocks) {
+    private BlockWriterThread(ChunkedSampling.Blocks blocks, int capacity) {
         this.blocks = blocks;
+        this.firstRows = new long[capacity];
+        this.configurations = new NdArray[capacity];
+        this.logProbabilities = new NdArray[capacity];
         this.thread = new Thread(this::writeAll, "jarnn-block-writer");
         // A stuck device must not keep the JVM alive after the command is over (Ctrl-C included).
         thread.setDaemon(true);
     }
 
-    /** Starts a writer thread handing each submitted block to {@code blocks}. */
-    static BlockWriterThread start(ChunkedSampling.Blocks blocks) {
-        BlockWriterThread writer = new BlockWriterThread(blocks);
+    /**
+     * Starts a writer thread handing each submitted block to {@code blocks}, with up to
+     * {@code capacity} (at least 1) blocks submitted and not yet written.
+     */
+    static BlockWriterThread start(ChunkedSampling.Blocks blocks, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: expected >= 1 but got " + capacity);
+        }
+        BlockWriterThread writer = new BlockWriterThread(blocks, capacity);
         writer.thread.start();
         return writer;
     }
 
     /**
      * Queues a block; its arrays must stay untouched until {@link #awaitWritten} says it is
-     * written. At most two blocks may be unwritten at a time.
+     * written. At most the capacity may be unwritten at a time.
      */
     synchronized void submit(long firstRow, NdArray blockConfigurations, NdArray blockLogProbabilities) {
         if (closing) {
             throw new IllegalStateException("the block writer is closed");
         }
-        if (submitted - written >= 2) {
-            throw new IllegalStateException("two blocks are already waiting to be written; awaitWritten first");
+        if (submitted - written >= firstRows.length) {
+            throw new IllegalStateException(firstRows.length + " blocks are already waiting to be written; awaitWritten first");
         }
-        int slot = (int) (submitted & 1);
+        int slot = (int) (submitted % firstRows.length);
         firstRows[slot] = firstRow;
         configurations[slot] = blockConfigurations;
         logProbabilities[slot] = blockLogProbabilities;
@@ -148,7 +159,7 @@ final class BlockWriterThread implements AutoCloseable {
                         // be written after close returns.
                         return;
                     }
-                    int slot = (int) (written & 1);
+                    int slot = (int) (written % firstRows.length);
                     firstRow = firstRows[slot];
                     c = configurations[slot];
                     lp = logProbabilities[slot];

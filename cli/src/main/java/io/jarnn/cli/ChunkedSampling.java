@@ -18,12 +18,26 @@ import java.io.IOException;
  * depend on how it was cut up, on {@code --threads}, or on whether it was sampled from Java or
  * from the command line.
  *
- * <p>Sampling and writing overlap: the calling thread samples block k + 1 into one of two
- * buffers while a {@link BlockWriterThread} hands block k, in the other, to the consumer. The
- * sampler's threads no longer wait for each block's write (at 400 MB per 10^6 samples of 100
- * sites, the write is a part of the run that a second sampling thread cannot shorten).
+ * <p>Sampling and writing overlap: the calling thread samples block k + 1 into one of a few
+ * buffers while a {@link BlockWriterThread} hands block k, in another, to the consumer. The
+ * sampler's threads do not wait for each block's write (at 400 MB per 10^6 samples of 100
+ * sites, the write is a part of the run that a second sampling thread cannot shorten), nor,
+ * with blocks small enough that several fit in {@link #BUFFER_BYTES}, for the consumer's
+ * periodic force to the device: a tenth of a second per 64 MiB, during which two buffers of
+ * 100 sites (a hundredth of a second each) had left both sampling threads idle, five times per
+ * 10^6 samples.
  */
 final class ChunkedSampling {
+    /**
+     * Bytes the block buffers may take together, and no more than an eighth of the heap: as
+     * many blocks as fit (at least 2, at most {@link #MAX_BUFFERS}). 10^6 samples of 100 sites
+     * on two threads make blocks of 0.8 MB, so 16 buffers, a tenth of a second of sampling;
+     * blocks of 10^4 sites get two, each of them seconds of sampling.
+     */
+    static final long BUFFER_BYTES = 32L << 20;
+    /** Most block buffers: beyond a few tenths of a second of sampling, more only cost memory. */
+    static final int MAX_BUFFERS = 16;
+
     private ChunkedSampling() {
     }
 
@@ -51,8 +65,8 @@ final class ChunkedSampling {
     /**
      * Samples rows {@code 0 .. n-1} of {@code seed}'s sequence in blocks of {@code chunksPerBlock}
      * sampler chunks (the last block may be shorter) and hands each block to {@code blocks}.
-     * Allocates two (block rows, N) buffers, and two (block rows,) if {@code withLogProbabilities},
-     * in the sampler's dtype (one of each when there is one block). Returns when every block is
+     * Allocates {@link #buffers} (block rows, N) buffers, and as many (block rows,) if
+     * {@code withLogProbabilities}, in the sampler's dtype (no more than there are blocks). Returns when every block is
      * written; throws the first failure of the sampler or of {@code blocks}, and then no block is
      * being written any more.
      *
@@ -68,25 +82,43 @@ final class ChunkedSampling {
             throw new IllegalArgumentException("n: expected >= 1 but got " + n);
         }
         int blockRows = (int) Math.min(n, (long) chunksPerBlock * sampler.chunkSize());
-        sample(sampler.dtype(), sampler.model().hilbert().size(), n, blockRows, withLogProbabilities,
-                (first, c, lp) -> sampler.sample(seed, first, c, lp), blocks);
+        int sites = sampler.model().hilbert().size();
+        long budget = Math.min(BUFFER_BYTES, Runtime.getRuntime().maxMemory() / 8);
+        sample(sampler.dtype(), sites, n, blockRows, buffers(sampler.dtype(), blockRows, sites, budget),
+                withLogProbabilities, (first, c, lp) -> sampler.sample(seed, first, c, lp), blocks);
     }
 
-    /** The block loop of {@link #sample(ExactSampler, long, long, boolean, int, Blocks)} on any source. */
-    static void sample(DType dtype, int sites, long n, int blockRows, boolean withLogProbabilities, BlockSource source,
-                       Blocks blocks) throws IOException {
+    /**
+     * Block buffers for blocks of (rows, sites) in {@code dtype}, with their log-probabilities:
+     * as many as fit in {@code budget} bytes, 2 to {@link #MAX_BUFFERS}.
+     */
+    static int buffers(DType dtype, int rows, int sites, long budget) {
+        long blockBytes = (long) dtype.bytes() * rows * (sites + 1L);
+        return (int) Math.max(2, Math.min(MAX_BUFFERS, budget / blockBytes));
+    }
+
+    /**
+     * The block loop of {@link #sample(ExactSampler, long, long, boolean, int, Blocks)} on any
+     * source, with {@code bufferCount} (at least 2) block buffers: the source runs up to that
+     * many blocks minus one ahead of the consumer.
+     */
+    static void sample(DType dtype, int sites, long n, int blockRows, int bufferCount, boolean withLogProbabilities,
+                       BlockSource source, Blocks blocks) throws IOException {
+        if (bufferCount < 2) {
+            throw new IllegalArgumentException("bufferCount: expected >= 2 but got " + bufferCount);
+        }
         long blockCount = (n + blockRows - 1) / blockRows;
-        BlockBuffer[] buffers = new BlockBuffer[(int) Math.min(2, blockCount)];
+        BlockBuffer[] buffers = new BlockBuffer[(int) Math.min(bufferCount, blockCount)];
         for (int i = 0; i < buffers.length; i++) {
             buffers[i] = new BlockBuffer(dtype, blockRows, sites, withLogProbabilities);
         }
-        try (BlockWriterThread writer = BlockWriterThread.start(blocks)) {
+        try (BlockWriterThread writer = BlockWriterThread.start(blocks, buffers.length)) {
             for (long k = 0; k < blockCount; k++) {
                 long first = k * blockRows;
                 int rows = (int) Math.min(blockRows, n - first);
                 BlockBuffer buffer = buffers[(int) (k % buffers.length)];
-                // Block k - 2 used this buffer: it must be on disk before the buffer is sampled into again.
-                writer.awaitWritten(Math.max(0, k - 1));
+                // Block k - B used this buffer: it must be on disk before the buffer is sampled into again.
+                writer.awaitWritten(Math.max(0, k - buffers.length + 1));
                 NdArray c = buffer.configurations(rows);
                 NdArray lp = buffer.logProbabilities(rows);
                 source.sample(first, c, lp);

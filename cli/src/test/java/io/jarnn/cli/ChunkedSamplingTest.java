@@ -163,7 +163,7 @@ class ChunkedSamplingTest {
         CountDownLatch secondBlockSampled = new CountDownLatch(1);
         Thread caller = Thread.currentThread();
         List<Boolean> writtenOnCaller = Collections.synchronizedList(new ArrayList<>());
-        ChunkedSampling.sample(DType.FLOAT32, 3, 40, 10, false, (first, c, lp) -> {
+        ChunkedSampling.sample(DType.FLOAT32, 3, 40, 10, 2, false, (first, c, lp) -> {
             fillBlock(first, c, 10);
             if (first == 10) {
                 secondBlockSampled.countDown();
@@ -220,7 +220,7 @@ class ChunkedSamplingTest {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         // Preemptively: a writer failure that never reached the sampler would leave it waiting forever.
         IOException thrown = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(IOException.class,
-                () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, true, (first, c, lp) -> sampled.incrementAndGet(),
+                () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, 2, true, (first, c, lp) -> sampled.incrementAndGet(),
                         (first, c, lp) -> {
                             written.add(first);
                             if (first == 20) {
@@ -244,7 +244,7 @@ class ChunkedSamplingTest {
         AtomicBoolean writing = new AtomicBoolean();
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         IllegalStateException thrown = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(
-                IllegalStateException.class, () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, false, (first, c, lp) -> {
+                IllegalStateException.class, () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, 2, false, (first, c, lp) -> {
                     if (first == 30) {
                         throw bad;
                     }
@@ -276,7 +276,7 @@ class ChunkedSamplingTest {
     void anInterruptEndsTheRunBetweenBlocks() {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         try {
-            assertThrows(InterruptedIOException.class, () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, false,
+            assertThrows(InterruptedIOException.class, () -> ChunkedSampling.sample(DType.FLOAT32, 3, 1000, 10, 2, false,
                     (first, c, lp) -> {
                         if (first == 20) {
                             Thread.currentThread().interrupt();
@@ -289,5 +289,53 @@ class ChunkedSamplingTest {
         assertNoWriterThread();
         assertTrue(written.size() <= 3, "written after the interrupt: " + written);
         assertNotEquals(100, written.size());
+    }
+
+    /**
+     * With four buffers the source runs up to three blocks ahead of a consumer that stalls (as
+     * it does for a force to the device): block 0's write waits for block 3 to be sampled, which
+     * two buffers would never allow (here: fail after 10 s); and block 4 is sampled only once
+     * block 0 is written, into block 0's buffer.
+     */
+    @Test
+    void theSourceRunsAheadOfAStalledConsumerByAllButOneBuffer() {
+        CountDownLatch fourthBlockSampled = new CountDownLatch(1);
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> ChunkedSampling.sample(DType.FLOAT32, 3, 100, 10, 4, false,
+                (first, c, lp) -> {
+                    if (first == 30) {
+                        fourthBlockSampled.countDown();
+                    }
+                    if (first == 40) {
+                        assertTrue(written.contains(0L), "block 4 sampled into block 0's buffer before block 0 was written");
+                    }
+                }, (first, c, lp) -> {
+                    if (first == 0) {
+                        try {
+                            assertTrue(fourthBlockSampled.await(10, TimeUnit.SECONDS),
+                                    "block 3 was not sampled while block 0 was being written");
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                    written.add(first);
+                }));
+        assertEquals(10, written.size());
+        assertNoWriterThread();
+    }
+
+    /**
+     * Buffers fill their budget (32 MiB, or an eighth of the heap): many for blocks of 100 sites,
+     * two for blocks of 10^4 sites (seconds of sampling each), and in a 20 MB heap (2.5 MB) three
+     * blocks of 0.8 MB.
+     */
+    @Test
+    void bufferCountFollowsTheBlockSizeAndTheBudget() {
+        long budget = ChunkedSampling.BUFFER_BYTES;
+        assertEquals(16, ChunkedSampling.buffers(DType.FLOAT32, 2048, 100, budget));
+        assertEquals(2, ChunkedSampling.buffers(DType.FLOAT32, 2048, 10_000, budget));
+        assertEquals(4, ChunkedSampling.buffers(DType.FLOAT64, 16 * 1024, 63, budget));
+        assertEquals(3, ChunkedSampling.buffers(DType.FLOAT32, 2048, 100, (20L << 20) / 8));
+        assertEquals(2, ChunkedSampling.buffers(DType.FLOAT64, 2048, 100, (20L << 20) / 8));
     }
 }
