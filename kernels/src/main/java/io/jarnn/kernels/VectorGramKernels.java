@@ -18,11 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>256 bits or fewer (AVX2, 16 registers): six rows times two vectors, 12 accumulators and
  *     two vectors of B, leaving C2 room for the broadcasts it hoists (up to three at a time):
  *     no register spills (C2's code read back). 12 chains still cover two FMA pipes' 4-cycle
- *     latency. The 8 x 3 block spills about 14 accumulators there, and 4 rows x 3 vectors
- *     (16 registers exactly) spills two per depth step, each then waiting on a store and a
- *     reload: on Zen 3 one packed 24 x 24 tile of depth 64 ran at 9.6 (8 x 3), 9.0 (4 x 3)
- *     and 19.3 (6 x 2) billion double multiply-adds per second, the last at the machine's
- *     peak.</li>
+ *     latency. There the 8 x 3 block's loop moves 28 registers to and from the stack per depth
+ *     step, and 4 rows x 3 vectors (16 registers exactly) still spills two accumulators, whose
+ *     chains then wait on a store and a reload every step: on Zen 3 one packed 24 x 24 tile of
+ *     depth 64 ran at 9.6 (8 x 3), 9.0 (4 x 3) and 19.3 (6 x 2) billion double multiply-adds
+ *     per second of CPU time, the last the machine's peak.</li>
  * </ul>
  * A call of fewer rows than a block (a triangular solve's single row) runs each row across eight
  * vectors at a time (eight chains). Rows left over then run one at a time across the block's
