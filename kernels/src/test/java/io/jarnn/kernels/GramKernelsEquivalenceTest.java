@@ -16,47 +16,78 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * {@link VectorGramKernels#accumulateTransposedProduct} must be BITWISE equal to the scalar
  * reference, which fixes one fused multiply-add per depth row in ascending order for every
- * output element: the register blocking (8 rows x 3 vectors, 1 x 8 vectors for calls of fewer
- * than 8 rows, single rows, 8 x 1 and 1 x 1 vectors, scalar columns past the last vector) may change nothing. Shapes straddle the row
- * block and one, two and three vectors of the running species; operands sit at offsets inside
- * guarded arrays with strides wider than the rows they hold, and nothing outside the output may
- * change.
+ * output element: the register blocking may change nothing. Both register blocks run at every
+ * vector width ({@link VectorGramKernels#accumulate}: 8 rows x 3 vectors, AVX-512's, and 6 rows
+ * x 2 vectors, AVX2's), each with its tails (1 x 8 vectors for calls of fewer rows than a block,
+ * single rows across the block's vectors, 8 x 1 and 1 x 1 vectors, scalar columns past the last
+ * vector), as does the selected one through the public method. Shapes straddle both row blocks
+ * and one, two and three vectors of the running species; operands sit at offsets inside guarded
+ * arrays with strides wider than the rows they hold, and nothing outside the output may change.
  */
 class GramKernelsEquivalenceTest {
     private static final int LANES = VectorLanes.FLOATS.length();
-    /** Around the 8-row block: remainders, one and two blocks, two blocks and a remainder. */
-    private static final int[] ROWS = {1, 2, 7, 8, 9, 16, 17, 24};
     /**
-     * Around one, two, three and eight vectors (the 3-vector block, the 1-vector blocks, the
-     * scalar tail; single rows' 8-vector blocks and what is left after them).
+     * Around the 6- and 8-row blocks: remainders, one and two blocks, two blocks and a remainder
+     * (24: four 6-row or three 8-row blocks, a packed panel's rows).
      */
-    private static final int[] COLS = IntStream.of(1, 2, LANES - 1, LANES, LANES + 1, 2 * LANES + 3, 3 * LANES - 1,
-            3 * LANES, 3 * LANES + 1, 4 * LANES + 2, 6 * LANES, 7 * LANES + 5, 8 * LANES, 8 * LANES + 1, 11 * LANES + 3,
-            16 * LANES + 2 * LANES - 1).filter(n -> n > 0).distinct().sorted().toArray();
+    private static final int[] ROWS = {1, 2, 5, 6, 7, 8, 9, 12, 13, 16, 17, 24};
+    /**
+     * Around one, two, three and eight vectors (the 2- and 3-vector blocks, the 1-vector blocks,
+     * the scalar tail; single rows' 8-vector blocks and what is left after them).
+     */
+    private static final int[] COLS = IntStream.of(1, 2, LANES - 1, LANES, LANES + 1, 2 * LANES - 1, 2 * LANES,
+            2 * LANES + 1, 2 * LANES + 3, 3 * LANES - 1, 3 * LANES, 3 * LANES + 1, 4 * LANES + 2, 5 * LANES + 1, 6 * LANES,
+            7 * LANES + 5, 8 * LANES, 8 * LANES + 1, 11 * LANES + 3, 16 * LANES + 2 * LANES - 1)
+            .filter(n -> n > 0).distinct().sorted().toArray();
     private static final int[] DEPTHS = {0, 1, 5, 33};
 
-    static List<int[]> shapes() {
-        List<int[]> list = new ArrayList<>();
-        for (int depth : DEPTHS) {
-            for (int rows : ROWS) {
-                for (int cols : COLS) {
-                    list.add(new int[] {depth, rows, cols});
+    /** The implementations compared with the scalar reference. */
+    enum Variant {
+        /** The public method: the block {@link VectorGramKernels#EIGHT_BY_THREE} selects for this width. */
+        SELECTED,
+        EIGHT_BY_THREE,
+        SIX_BY_TWO;
+
+        void run(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int depth,
+                 float[] c, int cOff, int cStride, int rows, int cols) {
+            switch (this) {
+                case SELECTED -> VectorGramKernels.INSTANCE.accumulateTransposedProduct(a, aOff, aStride, b, bOff, bStride,
+                        depth, c, cOff, cStride, rows, cols);
+                case EIGHT_BY_THREE -> VectorGramKernels.accumulate(true, a, aOff, aStride, b, bOff, bStride, depth,
+                        c, cOff, cStride, rows, cols);
+                case SIX_BY_TWO -> VectorGramKernels.accumulate(false, a, aOff, aStride, b, bOff, bStride, depth,
+                        c, cOff, cStride, rows, cols);
+            }
+        }
+    }
+
+    static List<Object[]> shapes() {
+        List<Object[]> list = new ArrayList<>();
+        for (Variant variant : Variant.values()) {
+            for (int depth : DEPTHS) {
+                for (int rows : ROWS) {
+                    for (int cols : COLS) {
+                        list.add(new Object[] {variant, depth, rows, cols});
+                    }
                 }
             }
         }
         return list;
     }
 
-    @ParameterizedTest(name = "depth, rows, cols = {0}")
+    @ParameterizedTest(name = "{0}: depth {1}, rows {2}, cols {3}")
     @MethodSource("shapes")
-    void vectorIsBitwiseTheScalarReference(int[] shape) {
-        assertEquivalent(shape[0], shape[1], shape[2], shape[0] * 1009L + shape[1] * 31L + shape[2]);
+    void vectorIsBitwiseTheScalarReference(Variant variant, int depth, int rows, int cols) {
+        assertEquivalent(variant, depth, rows, cols, depth * 1009L + rows * 31L + cols);
     }
 
     @Test
     void largeShapesAreBitwiseEqualToo() {
-        assertEquivalent(257, 24, 24, 1);
-        assertEquivalent(130, 40, 3 * LANES * 3 + 7, 2);
+        for (Variant variant : Variant.values()) {
+            assertEquivalent(variant, 257, 24, 24, 1);
+            assertEquivalent(variant, 130, 40, 3 * LANES * 3 + 7, 2);
+            assertEquivalent(variant, 129, 29, 2 * LANES * 5 + LANES + 3, 3);
+        }
     }
 
     /** The kernels of the interface are the one method these cases call. */
@@ -85,7 +116,7 @@ class GramKernelsEquivalenceTest {
      * whose row stride leaves a gap, all surrounded by guards: the vector result must be the
      * scalar one bit for bit, and every element outside the output must keep its value.
      */
-    private static void assertEquivalent(int depth, int rows, int cols, long seed) {
+    private static void assertEquivalent(Variant variant, int depth, int rows, int cols, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int aOff = 3;
         int aStride = rows + 2;
@@ -100,9 +131,8 @@ class GramKernelsEquivalenceTest {
         float[] vector = c.clone();
         ScalarGramKernels.INSTANCE.accumulateTransposedProduct(a, aOff, aStride, b, bOff, bStride, depth,
                 scalar, cOff, cStride, rows, cols);
-        VectorGramKernels.INSTANCE.accumulateTransposedProduct(a, aOff, aStride, b, bOff, bStride, depth,
-                vector, cOff, cStride, rows, cols);
-        String shape = "depth " + depth + ", rows " + rows + ", cols " + cols + " (" + LANES + " lanes)";
+        variant.run(a, aOff, aStride, b, bOff, bStride, depth, vector, cOff, cStride, rows, cols);
+        String shape = variant + ": depth " + depth + ", rows " + rows + ", cols " + cols + " (" + LANES + " lanes)";
         for (int i = 0; i < c.length; i++) {
             int rel = i - cOff;
             boolean inside = rel >= 0 && rel / cStride < rows && rel % cStride < cols;
