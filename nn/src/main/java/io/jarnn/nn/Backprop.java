@@ -94,13 +94,19 @@ final class Backprop {
         }
     }
 
-    /** Rows of d logPsi(sigma_b) / d theta, (batch, P) at {@code jacobianOff}. */
-    static void jacobian(ARNN m, Tensor inputs, float[] jacobian, int jacobianOff, GradientWorkspace ws) {
+    /**
+     * Rows of d logPsi(sigma_b) / d theta, (batch, P) at {@code jacobianOff}; returns the first
+     * row with an entry that is not finite, or -1. A convolutional (planar) chunk zeroes and
+     * checks each sample's row right around its products, while the row is in cache, rather
+     * than in a pass of its own over the whole Jacobian before and after.
+     */
+    static int jacobian(ARNN m, Tensor inputs, float[] jacobian, int jacobianOff, GradientWorkspace ws) {
         int batch = inputs.dim(0);
         int chunkRows = ws.chunkRows;
         int chunks = (batch + chunkRows - 1) / chunkRows;
         int workers = ParallelChunks.workers(chunks, m.threads());
         ws.ensureWorkers(workers);
+        ws.clearNonFiniteRows();
         if (workers <= 1) {
             for (int c = 0; c < chunks; c++) {
                 chunk(m, inputs, ONE, 0, null, null, jacobian, jacobianOff, c, batch, ws, ws.worker(0), null, null, 0);
@@ -109,6 +115,18 @@ final class Backprop {
             ParallelChunks.run(chunks, m.threads(), (w, c) -> chunk(m, inputs, ONE, 0, null, null, jacobian, jacobianOff, c,
                     batch, ws, ws.worker(w), null, null, 0));
         }
+        int count = m.parameterCount();
+        int first = Integer.MAX_VALUE;
+        if (ws.layout == GradientWorkspace.Layout.PLANAR) {
+            first = ws.firstNonFiniteRow();
+        } else {
+            for (int b = 0; b < batch && first == Integer.MAX_VALUE; b++) {
+                if (!ARNN.allFinite(jacobian, jacobianOff + b * count, count)) {
+                    first = b;
+                }
+            }
+        }
+        return first == Integer.MAX_VALUE ? -1 : first;
     }
 
     private static void add(float[] partial, float[] grad, int gradOff, int count) {
@@ -133,7 +151,8 @@ final class Backprop {
         int count = m.parameterCount();
         if (partial != null) {
             Arrays.fill(partial, 0, count, 0f);
-        } else if (jac != null) {
+        } else if (jac != null && ws.layout != GradientWorkspace.Layout.PLANAR) {
+            // A planar chunk zeroes each sample's row itself (planarSample).
             Arrays.fill(jac, jacOff + first * count, jacOff + (first + rows) * count, 0f);
         }
         switch (ws.layout) {
@@ -238,6 +257,9 @@ final class Backprop {
 
         int count = m.parameterCount();
         int[] params = m.parameterOffsets();
+        if (jac != null) {
+            Arrays.fill(jac, jacOff + sample * count, jacOff + (sample + 1) * count, 0f);
+        }
         for (int l = depth - 1; l >= 0; l--) {
             MaskedConv1D layer = (MaskedConv1D) layers.get(l);
             int in = layer.inFeatures();
@@ -265,6 +287,9 @@ final class Backprop {
                 g = other;
                 other = t;
             }
+        }
+        if (jac != null && sample < w.firstNonFiniteRow && !ARNN.allFinite(jac, jacOff + sample * count, count)) {
+            w.firstNonFiniteRow = sample;
         }
     }
 

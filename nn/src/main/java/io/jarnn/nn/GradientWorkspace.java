@@ -78,7 +78,7 @@ public final class GradientWorkspace {
                     ? Math.multiplyExact(model.chunkRows(), Tuning.DENSE_GRADIENT_BLOCKS) : model.chunkRows();
         } else if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
             layout = Layout.PLANAR;
-            stride = n + Tuning.PLANAR_ROW_GAP;
+            stride = n < Tuning.PLANAR_ROW_GAP_MIN_SITES ? n : n + Tuning.PLANAR_ROW_GAP;
             chunkRows = model.chunkRows();
         } else if (layers.stream().allMatch(l -> l instanceof MaskedDense1D)) {
             layout = Layout.FEATURE_MAJOR;
@@ -175,6 +175,26 @@ public final class GradientWorkspace {
         }
     }
 
+    /** Forgets the non-finite Jacobian rows the workers found (a worker made later starts clear). */
+    void clearNonFiniteRows() {
+        for (Worker w : workers) {
+            if (w != null) {
+                w.firstNonFiniteRow = Integer.MAX_VALUE;
+            }
+        }
+    }
+
+    /** The first non-finite Jacobian row any worker found since {@link #clearNonFiniteRows}, or Integer.MAX_VALUE. */
+    int firstNonFiniteRow() {
+        int first = Integer.MAX_VALUE;
+        for (Worker w : workers) {
+            if (w != null) {
+                first = Math.min(first, w.firstNonFiniteRow);
+            }
+        }
+        return first;
+    }
+
     /** Worker {@code w}'s buffers, allocated by that worker on first use. */
     Worker worker(int w) {
         Worker mine = workers[w];
@@ -207,6 +227,8 @@ public final class GradientWorkspace {
         final float[] ones;
         private float[] partial;
         private float[] panel;
+        /** The first sample of a Jacobian whose row is not finite, as this worker found them (planar chunks). */
+        int firstNonFiniteRow = Integer.MAX_VALUE;
 
         Worker() {
             int n = model.hilbert().size();
