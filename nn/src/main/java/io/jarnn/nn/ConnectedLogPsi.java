@@ -155,7 +155,8 @@ public final class ConnectedLogPsi {
         this.groupStart = new int[sites + 2];
         this.active = new int[batch];
         this.baseZero = new boolean[batch];
-        this.table = useTable ? ContextTable.forModel(model, reach) : null;
+        // A sector rule reads every earlier site: no table of conditionals on a constrained space.
+        this.table = useTable && !hilbert.isConstrained() ? ContextTable.forModel(model, reach, localSize) : null;
         this.baseCodes = new int[table != null ? rows.length : 0];
     }
 

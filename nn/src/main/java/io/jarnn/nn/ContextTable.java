@@ -3,14 +3,17 @@ package io.jarnn.nn;
 import java.util.List;
 
 /**
- * The log-conditionals of a convolutional model of short reach R, tabulated by context: site
- * j's conditional depends only on the local indices of the sites {@code max(0, j - R) .. j - 1}
- * (its context), and for j &gt;= R on them alone, not on j (every layer applies the same weights
- * at every site, and the window of a site past R never reaches the zeros before site 0). So
- * {@code localSize^R} contexts of the interior and the shorter prefixes of the first R sites
- * give every conditional of every configuration. {@link ConnectedLogPsi} fills the table by
- * evaluating each context through the same per-site path it would run for a configuration, so
- * an entry is bitwise the conditional that path gives at any site with that context.
+ * What a convolutional model of short reach R computes at a site, tabulated by context: site
+ * j's activations and conditionals depend only on the local indices of the sites
+ * {@code max(0, j - R) .. j - 1} (its context), and for j &gt;= R on them alone, not on j (every
+ * layer applies the same weights at every site, and the window of a site past R never reaches
+ * the zeros before site 0). So {@code localSize^R} contexts of the interior and the shorter
+ * prefixes of the first R sites give every site of every configuration. Each (level, code) row
+ * holds {@code width} values: {@link ConnectedLogPsi} keeps the log-conditionals (localSize),
+ * evaluated through its per-site path, and a planar Jacobian ({@link Backprop}) every layer's
+ * activations, evaluated through its own forward; each fills its table with the very
+ * operations it would run for a configuration, so an entry is bitwise what that path gives at
+ * any site with that context.
  *
  * <p>Level {@code j < R} holds the {@code localSize^j} prefixes of site j (the sites 0 .. j - 1),
  * level R the {@code localSize^R} contexts of every site from R on. A context's code reads its
@@ -27,16 +30,19 @@ final class ContextTable {
 
     private final int localSize;
     private final int reach;
+    /** Values per (level, code) row. */
+    private final int width;
     /** {@code localSize^reach}: the contexts of the interior, the modulus of {@link #next}. */
     private final int contexts;
     /** Per level, the index of its first code in {@link #values}' rows. */
     private final int[] levelStart;
-    /** Per (level, code) row, the log-conditional of every local state: (rows, localSize). */
+    /** Per (level, code) row, its {@link #width} values: (rows, width). */
     private final float[] values;
 
-    private ContextTable(int localSize, int reach) {
+    private ContextTable(int localSize, int reach, int width) {
         this.localSize = localSize;
         this.reach = reach;
+        this.width = width;
         this.levelStart = new int[reach + 2];
         int power = 1;
         for (int j = 0; j <= reach; j++) {
@@ -44,22 +50,23 @@ final class ContextTable {
             power *= localSize;
         }
         this.contexts = power / localSize;
-        this.values = new float[Math.multiplyExact(levelStart[reach + 1], localSize)];
+        this.values = new float[Math.multiplyExact(levelStart[reach + 1], width)];
     }
 
     /**
-     * A table for {@code model} when one applies: every layer a {@link MaskedConv1D}, an
-     * unconstrained space (a sector rule reads every earlier site), a reach shorter than the
-     * chain and at most {@link #MAX_CONTEXTS} contexts; else null.
+     * A table of {@code width} values per context for {@code model} when one applies: every
+     * layer a {@link MaskedConv1D}, a reach shorter than the chain and at most
+     * {@link #MAX_CONTEXTS} contexts; else null. (A sector rule reads every earlier site: the
+     * conditionals of a constrained space are not a function of the context, its activations are.)
      */
-    static ContextTable forModel(ARNN model, int reach) {
+    static ContextTable forModel(ARNN model, int reach, int width) {
         List<MaskedLayer> layers = model.layers();
         for (MaskedLayer layer : layers) {
             if (!(layer instanceof MaskedConv1D)) {
                 return null;
             }
         }
-        if (model.hilbert().isConstrained() || reach >= model.hilbert().size()) {
+        if (reach >= model.hilbert().size()) {
             return null;
         }
         int localSize = model.hilbert().localSize();
@@ -70,7 +77,7 @@ final class ContextTable {
                 return null;
             }
         }
-        return new ContextTable(localSize, reach);
+        return new ContextTable(localSize, reach, width);
     }
 
     int reach() {
@@ -119,10 +126,10 @@ final class ContextTable {
 
     /** Where the row of site j's context {@code code} starts in {@link #values()}. */
     int row(int site, int code) {
-        return (levelStart[Math.min(site, reach)] + code) * localSize;
+        return (levelStart[Math.min(site, reach)] + code) * width;
     }
 
-    /** The log-conditionals, (level codes, localSize) rows: read at {@link #row} + local index. */
+    /** The values, (level codes, width) rows: read at {@link #row} + the value's index. */
     float[] values() {
         return values;
     }

@@ -52,6 +52,16 @@ public final class GradientWorkspace {
     /** Start of layer l's input in {@link Worker#activations}; entry L is the logits. */
     final int[] activationOffsets;
     private Worker[] workers = new Worker[0];
+    /**
+     * A planar model of short reach: every layer's activations at a position by its context
+     * ({@link ContextTable}; row layout {@link #forwardTableOffsets}), which a Jacobian's samples
+     * copy instead of running the forward; null for other models.
+     */
+    final ContextTable forwardTable;
+    /** Where layer l's outputs start in a {@link #forwardTable} row: the widths of the layers before it summed. */
+    final int[] forwardTableOffsets;
+    /** The model whose activations {@link #forwardTable} holds (null before it is first filled). */
+    ARNN forwardTableModel;
 
     GradientWorkspace(ARNN model) {
         this(model, false);
@@ -116,6 +126,16 @@ public final class GradientWorkspace {
             activationOffsets[l + 1] = Math.addExact(activationOffsets[l],
                     Math.multiplyExact(bufferRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
         }
+        forwardTableOffsets = new int[depth + 1];
+        long reach = 0;
+        for (int l = 0; l < depth; l++) {
+            forwardTableOffsets[l + 1] = forwardTableOffsets[l] + layers.get(l).outFeatures();
+            if (layers.get(l) instanceof MaskedConv1D c) {
+                reach += (long) (c.kernelSize() - 1) * c.dilation();
+            }
+        }
+        forwardTable = layout == Layout.PLANAR
+                ? ContextTable.forModel(model, (int) Math.min(n, reach), forwardTableOffsets[depth]) : null;
     }
 
     /**
