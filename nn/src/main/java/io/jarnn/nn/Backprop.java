@@ -94,13 +94,25 @@ final class Backprop {
         }
     }
 
-    /** Rows of d logPsi(sigma_b) / d theta, (batch, P) at {@code jacobianOff}. */
-    static void jacobian(ARNN m, Tensor inputs, float[] jacobian, int jacobianOff, GradientWorkspace ws) {
+    /**
+     * Rows of d logPsi(sigma_b) / d theta, (batch, P) at {@code jacobianOff}; returns the first
+     * row with an entry that is not finite, or -1. A convolutional (planar) chunk zeroes and
+     * checks each sample's row right around its products, while the row is in cache, rather
+     * than in a pass of its own over the whole Jacobian before and after.
+     */
+    static int jacobian(ARNN m, Tensor inputs, float[] jacobian, int jacobianOff, GradientWorkspace ws) {
         int batch = inputs.dim(0);
         int chunkRows = ws.chunkRows;
         int chunks = (batch + chunkRows - 1) / chunkRows;
         int workers = ParallelChunks.workers(chunks, m.threads());
         ws.ensureWorkers(workers);
+        ws.clearNonFiniteRows();
+        ContextTable table = ws.forwardTable;
+        // The table costs R + 1 positions of the forward per context; it replaces N per sample.
+        if (table != null && ws.forwardTableModel != m
+                && (long) table.contexts() * (table.reach() + 1) < (long) batch * m.hilbert().size()) {
+            fillForwardTable(m, ws);
+        }
         if (workers <= 1) {
             for (int c = 0; c < chunks; c++) {
                 chunk(m, inputs, ONE, 0, null, null, jacobian, jacobianOff, c, batch, ws, ws.worker(0), null, null, 0);
@@ -108,6 +120,114 @@ final class Backprop {
         } else {
             ParallelChunks.run(chunks, m.threads(), (w, c) -> chunk(m, inputs, ONE, 0, null, null, jacobian, jacobianOff, c,
                     batch, ws, ws.worker(w), null, null, 0));
+        }
+        int count = m.parameterCount();
+        int first = Integer.MAX_VALUE;
+        if (ws.layout == GradientWorkspace.Layout.PLANAR) {
+            first = ws.firstNonFiniteRow();
+        } else {
+            for (int b = 0; b < batch && first == Integer.MAX_VALUE; b++) {
+                if (!ARNN.allFinite(jacobian, jacobianOff + b * count, count)) {
+                    first = b;
+                }
+            }
+        }
+        return first == Integer.MAX_VALUE ? -1 : first;
+    }
+
+    /**
+     * Fills {@code ws.forwardTable} with {@code m}'s activations: each context, as a sample whose
+     * first R sites hold it, through {@link #planarForward} over positions 0 .. R (all a site up
+     * to R reads), and every layer's outputs at position j recorded for the prefix of length j
+     * (position R: the whole context), in worker 0's planes (on the calling thread, before any
+     * worker starts).
+     */
+    private static void fillForwardTable(ARNN m, GradientWorkspace ws) {
+        ContextTable t = ws.forwardTable;
+        int n = m.hilbert().size();
+        int r = t.reach();
+        int stride = ws.stride;
+        int[] act = ws.activationOffsets;
+        int[] offsets = ws.forwardTableOffsets;
+        float[] a = ws.worker(0).activations;
+        float[] values = t.values();
+        float[] localValues = LocalStates.values(m.hilbert());
+        List<MaskedLayer> layers = m.layers();
+        for (int c = 0; c < t.contexts(); c++) {
+            for (int i = 0; i < n; i++) {
+                a[act[0] + i] = i < r ? localValues[t.digit(c, i)] : localValues[0];
+            }
+            planarForward(m, a, act, stride, r + 1);
+            for (int j = 0; j <= r; j++) {
+                if (j == r || t.firstWithPrefix(c, j)) {
+                    int row = t.row(j, j == r ? c : t.prefix(c, j));
+                    for (int l = 0; l < layers.size(); l++) {
+                        int out = layers.get(l).outFeatures();
+                        for (int f = 0; f < out; f++) {
+                            values[row + offsets[l] + f] = a[act[l + 1] + f * stride + j];
+                        }
+                    }
+                }
+            }
+        }
+        ws.forwardTableModel = m;
+    }
+
+    /**
+     * The planar forward of the sample in {@code a}'s input plane over positions
+     * {@code [0, end)}: the wavefront of the model's own ({@link ARNN#planarBlock}: every layer
+     * and its selu on a block of positions before the next block), every layer's input kept.
+     */
+    private static void planarForward(ARNN m, float[] a, int[] act, int stride, int end) {
+        int n = m.hilbert().size();
+        Kernels kernels = m.kernels();
+        List<MaskedLayer> layers = m.layers();
+        int depth = layers.size();
+        int block = m.planarBlock();
+        for (int from = 0; from < end; from += block) {
+            int to = Math.min(end, from + block);
+            for (int l = 0; l < depth; l++) {
+                MaskedConv1D layer = (MaskedConv1D) layers.get(l);
+                layer.forwardPlanarPositions(kernels, a, act[l], a, act[l + 1], stride, from, to);
+                if (l + 1 < depth) {
+                    if (to - from == n) {
+                        // One block: the whole plane in one call (gaps too: never read for a
+                        // result), rather than a short call per row at a small N.
+                        kernels.selu(a, act[l + 1], a, act[l + 1], layer.outFeatures() * stride);
+                    } else {
+                        for (int c = 0; c < layer.outFeatures(); c++) {
+                            int row = act[l + 1] + c * stride + from;
+                            kernels.selu(a, row, a, row, to - from);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #planarForward} from {@code ws.forwardTable}: position p's activations of every
+     * layer copied from the row of its context (the sample's local indices before p).
+     */
+    private static void tableForward(ARNN m, GradientWorkspace ws, float[] x, int xOff, float[] a) {
+        ContextTable t = ws.forwardTable;
+        float[] values = t.values();
+        int[] offsets = ws.forwardTableOffsets;
+        int[] act = ws.activationOffsets;
+        int stride = ws.stride;
+        int n = m.hilbert().size();
+        List<MaskedLayer> layers = m.layers();
+        int code = 0;
+        for (int p = 0; p < n; p++) {
+            int row = t.row(p, code);
+            for (int l = 0; l < layers.size(); l++) {
+                int out = layers.get(l).outFeatures();
+                int at = act[l + 1] + p;
+                for (int f = 0; f < out; f++) {
+                    a[at + f * stride] = values[row + offsets[l] + f];
+                }
+            }
+            code = t.next(code, LocalStates.indexOrNegative(m.hilbert(), x[xOff + p]));
         }
     }
 
@@ -133,7 +253,8 @@ final class Backprop {
         int count = m.parameterCount();
         if (partial != null) {
             Arrays.fill(partial, 0, count, 0f);
-        } else if (jac != null) {
+        } else if (jac != null && ws.layout != GradientWorkspace.Layout.PLANAR) {
+            // A planar chunk zeroes each sample's row itself (planarSample).
             Arrays.fill(jac, jacOff + first * count, jacOff + (first + rows) * count, 0f);
         }
         switch (ws.layout) {
@@ -198,25 +319,10 @@ final class Backprop {
 
         float[] x = inputs.array();
         System.arraycopy(x, inputs.offset() + sample * n, a, act[0], n);
-        int block = m.planarBlock();
-        for (int from = 0; from < n; from += block) {
-            int to = Math.min(n, from + block);
-            for (int l = 0; l < depth; l++) {
-                MaskedConv1D layer = (MaskedConv1D) layers.get(l);
-                layer.forwardPlanarPositions(kernels, a, act[l], a, act[l + 1], stride, from, to);
-                if (l + 1 < depth) {
-                    if (to - from == n) {
-                        // One block: the whole plane in one call (gaps too: never read for a
-                        // result), rather than a short call per row at a small N.
-                        kernels.selu(a, act[l + 1], a, act[l + 1], layer.outFeatures() * stride);
-                    } else {
-                        for (int c = 0; c < layer.outFeatures(); c++) {
-                            int row = act[l + 1] + c * stride + from;
-                            kernels.selu(a, row, a, row, to - from);
-                        }
-                    }
-                }
-            }
+        if (ws.forwardTableModel == m) {
+            tableForward(m, ws, x, inputs.offset() + sample * n, a);
+        } else {
+            planarForward(m, a, act, stride, n);
         }
 
         float[] g = w.gradient;
@@ -238,6 +344,9 @@ final class Backprop {
 
         int count = m.parameterCount();
         int[] params = m.parameterOffsets();
+        if (jac != null) {
+            Arrays.fill(jac, jacOff + sample * count, jacOff + (sample + 1) * count, 0f);
+        }
         for (int l = depth - 1; l >= 0; l--) {
             MaskedConv1D layer = (MaskedConv1D) layers.get(l);
             int in = layer.inFeatures();
@@ -265,6 +374,9 @@ final class Backprop {
                 g = other;
                 other = t;
             }
+        }
+        if (jac != null && sample < w.firstNonFiniteRow && !ARNN.allFinite(jac, jacOff + sample * count, count)) {
+            w.firstNonFiniteRow = sample;
         }
     }
 

@@ -49,6 +49,16 @@ import java.util.Arrays;
  * to the last site: there the base's logits, kept by {@link #setBase}, are renormalised under
  * the pass's sector rule.
  *
+ * <p>A convolutional model of short reach on an unconstrained space skips the cache altogether
+ * ({@link ContextTable}): site j's conditional depends only on the R sites before it (fewer
+ * before site R), the same function of them at every site from R on, so the model is evaluated
+ * once per context (localSize^R of them, at most {@link ContextTable#MAX_CONTEXTS}) through the
+ * same per-site path, on the first {@link #setBase} after a model change, and every conditional
+ * of the base and of the windows is looked up by the context it sees; the windows are summed in
+ * the same order, so the results are the cache path's, bit for bit. For the chain above (R = 6,
+ * 64 contexts) that is 7 site evaluations of one block per model, where the cache path took
+ * about 120 per sample.
+ *
  * <p>{@link #setModel} takes a model of the same configuration (the next VMC step's) into the
  * same buffers.
  *
@@ -112,8 +122,18 @@ public final class ConnectedLogPsi {
     private final int[] groupStart;
     /** Per row of a pass, its connected configuration (row * slots + k), or -1. */
     private final int[] active;
+    /**
+     * The model's conditionals by context ({@link ContextTable}) when its reach is short enough,
+     * else null: then {@link #setBase} and {@link #logRatios} look them up instead of running
+     * the cache, the same bits.
+     */
+    private final ContextTable table;
+    /** Whether {@link #table} holds the current model's conditionals (filled on the first {@link #setBase}). */
+    private boolean tableFilled;
+    /** With a table, each base row's context code at every site, (batch, N). */
+    private final int[] baseCodes;
 
-    private ConnectedLogPsi(ARNN model, int batch) {
+    private ConnectedLogPsi(ARNN model, int batch, boolean useTable) {
         this.model = model;
         this.hilbert = model.hilbert();
         this.batch = batch;
@@ -135,6 +155,9 @@ public final class ConnectedLogPsi {
         this.groupStart = new int[sites + 2];
         this.active = new int[batch];
         this.baseZero = new boolean[batch];
+        // A sector rule reads every earlier site: no table of conditionals on a constrained space.
+        this.table = useTable && !hilbert.isConstrained() ? ContextTable.forModel(model, reach, localSize) : null;
+        this.baseCodes = new int[table != null ? rows.length : 0];
     }
 
     /** An evaluator of {@code model} for up to {@code batch} base configurations at a time. */
@@ -143,7 +166,24 @@ public final class ConnectedLogPsi {
             throw new IllegalArgumentException("model: expected a model but got null");
         }
         Shapes.requireAtLeast("batch", batch, 1);
-        return new ConnectedLogPsi(model, batch);
+        return new ConnectedLogPsi(model, batch, true);
+    }
+
+    /**
+     * An evaluator that runs the cache for every model, never a {@link ContextTable}: the
+     * reference the table's results are held to, bit for bit.
+     */
+    static ConnectedLogPsi withoutContextTable(ARNN model, int batch) {
+        if (model == null) {
+            throw new IllegalArgumentException("model: expected a model but got null");
+        }
+        Shapes.requireAtLeast("batch", batch, 1);
+        return new ConnectedLogPsi(model, batch, false);
+    }
+
+    /** Whether this evaluator looks the conditionals up by context ({@link ContextTable}). */
+    boolean tabulated() {
+        return table != null;
     }
 
     public ARNN model() {
@@ -165,6 +205,7 @@ public final class ConnectedLogPsi {
         cache.bind(model);
         this.model = model;
         baseRows = -1;
+        tableFilled = false;
     }
 
     /** The most base configurations {@link #setBase} takes. */
@@ -229,8 +270,13 @@ public final class ConnectedLogPsi {
         // Rows past count evaluate a valid configuration too (their results are not read).
         Arrays.fill(base, count * sites, base.length, (float) hilbert.localValues()[0]);
         Arrays.fill(baseIndices, count * sites, base.length, 0);
-        System.arraycopy(base, 0, rows, 0, rows.length);
         baseRows = count;
+        if (table != null) {
+            setBaseFromTable(count);
+            sumBase(count, logPsi, logPsiOff);
+            return;
+        }
+        System.arraycopy(base, 0, rows, 0, rows.length);
         if (hilbert.isConstrained()) {
             for (int b = 0; b < batch; b++) {
                 int sum = 0;
@@ -257,6 +303,17 @@ public final class ConnectedLogPsi {
                 baseChosen[b * sites + j] = chosen;
             }
         }
+        sumBase(count, logPsi, logPsiOff);
+        // Every layer's inputs at every position are now the base's: what a pass restores where
+        // the layers below have the base's outputs (layer 0's input is sigma itself).
+        LayerCache[] caches = cache.layerCaches();
+        for (int l = 1; l < caches.length; l++) {
+            caches[l].saveBaseline();
+        }
+    }
+
+    /** logPsi of each base row, the sum of its chosen log-conditionals in ascending site order. */
+    private void sumBase(int count, double[] logPsi, int logPsiOff) {
         for (int b = 0; b < count; b++) {
             double sum = 0;
             for (int j = 0; j < sites; j++) {
@@ -265,12 +322,69 @@ public final class ConnectedLogPsi {
             logPsi[logPsiOff + b] = sum;
             baseZero[b] = sum == Double.NEGATIVE_INFINITY;
         }
-        // Every layer's inputs at every position are now the base's: what a pass restores where
-        // the layers below have the base's outputs (layer 0's input is sigma itself).
-        LayerCache[] caches = cache.layerCaches();
-        for (int l = 1; l < caches.length; l++) {
-            caches[l].saveBaseline();
+    }
+
+    /**
+     * {@link #setBase}'s conditionals from the table (filled first if the model is new): each
+     * site's row by its context, checked as the cache path checks them, sites in the same order.
+     */
+    private void setBaseFromTable(int count) {
+        if (!tableFilled) {
+            fillTable();
         }
+        float[] t = table.values();
+        for (int b = 0; b < count; b++) {
+            int code = 0;
+            for (int j = 0; j < sites; j++) {
+                baseCodes[b * sites + j] = code;
+                code = table.next(code, baseIndices[b * sites + j]);
+            }
+        }
+        for (int j = 0; j < sites; j++) {
+            for (int b = 0; b < count; b++) {
+                int at = table.row(j, baseCodes[b * sites + j]);
+                System.arraycopy(t, at, baseConditionals, (b * sites + j) * localSize, localSize);
+                float chosen = t[at + baseIndices[b * sites + j]];
+                requireAllowedFinite(chosen, b, j, base, b * sites);
+                baseChosen[b * sites + j] = chosen;
+            }
+        }
+    }
+
+    /**
+     * Evaluates every context of the table through the cache, {@link #batch} at a time: row b
+     * of a block holds context c's local values at sites 0 .. R - 1 (the rest: the first local
+     * value, never read for a site up to R), and site j's log-conditionals of the first row of
+     * each prefix (site R: of every row) go to the table. Leaves {@link #rows} and the cache
+     * holding the last block.
+     */
+    private void fillTable() {
+        int r = table.reach();
+        int contexts = table.contexts();
+        float[] localValues = LocalStates.values(hilbert);
+        float[] t = table.values();
+        for (int c0 = 0; c0 < contexts; c0 += batch) {
+            int count = Math.min(batch, contexts - c0);
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < sites; i++) {
+                    rows[b * sites + i] = b < count && i < r ? localValues[table.digit(c0 + b, i)] : localValues[0];
+                }
+            }
+            cache.reset();
+            for (int j = 0; j <= r; j++) {
+                siteLogConditionals(j, 0);
+                for (int b = 0; b < count; b++) {
+                    int code = c0 + b;
+                    if (j == r || table.firstWithPrefix(code, j)) {
+                        int at = table.row(j, j == r ? code : table.prefix(code, j));
+                        for (int k = 0; k < localSize; k++) {
+                            t[at + k] = logConditionals[k * batch + b];
+                        }
+                    }
+                }
+            }
+        }
+        tableFilled = true;
     }
 
     /**
@@ -323,6 +437,10 @@ public final class ConnectedLogPsi {
                 groupStart[firstChanged[q] + 1]++;
             }
         }
+        if (table != null) {
+            tableRatios(configurations, off, slots, counts, out, outOff);
+            return;
+        }
         // Counting sort by first changed site (group N: identical to the base), rows ascending.
         for (int d = 0; d <= sites; d++) {
             groupStart[d + 1] += groupStart[d];
@@ -353,6 +471,49 @@ public final class ConnectedLogPsi {
                 runPass(configurations, off, slots, d, from, to, pass, out, outOff);
             }
         }
+    }
+
+    /**
+     * {@link #logRatios} from the table: each configuration's window summed as a pass sums it,
+     * (c_d - base_d) and then (c_j - base_j) for j = d + 1 .. its window's end in ascending
+     * order, c_j looked up by the configuration's context at j (from the base's at d on).
+     */
+    private void tableRatios(double[] configurations, int off, int slots, int[] counts, double[] out, int outOff) {
+        float[] t = table.values();
+        for (int b = 0; b < baseRows; b++) {
+            for (int k = 0; k < counts[b]; k++) {
+                int q = b * slots + k;
+                int d = firstChanged[q];
+                if (d == sites) {
+                    out[outOff + q] = 0;
+                    continue;
+                }
+                int at = off + q * sites;
+                int index = indexAt(configurations, at, b, d);
+                double sum = (double) baseConditionals[(b * sites + d) * localSize + index] - baseChosen[b * sites + d];
+                int code = table.next(baseCodes[b * sites + d], index);
+                for (int j = d + 1; j <= windowEnd[q]; j++) {
+                    index = indexAt(configurations, at, b, j);
+                    float c = t[table.row(j, code) + index];
+                    if (Float.isNaN(c) || Float.isInfinite(c)) {
+                        // Only the diagnosis reads the row: the configuration, from site d on.
+                        for (int i = 0; i < sites; i++) {
+                            rows[b * sites + i] = i < d ? base[b * sites + i] : (float) configurations[at + i];
+                        }
+                        requireAllowedFinite(c, b, j, rows, b * sites);
+                    }
+                    sum += (double) c - baseChosen[b * sites + j];
+                    code = table.next(code, index);
+                }
+                out[outOff + q] = sum;
+            }
+        }
+    }
+
+    /** Local index of site j of the configuration at {@code at} (base row b's where it agrees; else checked by classify). */
+    private int indexAt(double[] configurations, int at, int b, int j) {
+        double v = configurations[at + j];
+        return v == base[b * sites + j] ? baseIndices[b * sites + j] : LocalStates.indexOrNegative(hilbert, (float) v);
     }
 
     /** First and last changed site of configuration q (of base row b), and its window's end. */

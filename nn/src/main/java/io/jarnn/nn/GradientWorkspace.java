@@ -52,6 +52,16 @@ public final class GradientWorkspace {
     /** Start of layer l's input in {@link Worker#activations}; entry L is the logits. */
     final int[] activationOffsets;
     private Worker[] workers = new Worker[0];
+    /**
+     * A planar model of short reach: every layer's activations at a position by its context
+     * ({@link ContextTable}; row layout {@link #forwardTableOffsets}), which a Jacobian's samples
+     * copy instead of running the forward; null for other models.
+     */
+    final ContextTable forwardTable;
+    /** Where layer l's outputs start in a {@link #forwardTable} row: the widths of the layers before it summed. */
+    final int[] forwardTableOffsets;
+    /** The model whose activations {@link #forwardTable} holds (null before it is first filled). */
+    ARNN forwardTableModel;
 
     GradientWorkspace(ARNN model) {
         this(model, false);
@@ -78,7 +88,7 @@ public final class GradientWorkspace {
                     ? Math.multiplyExact(model.chunkRows(), Tuning.DENSE_GRADIENT_BLOCKS) : model.chunkRows();
         } else if (layers.stream().allMatch(l -> l instanceof MaskedConv1D)) {
             layout = Layout.PLANAR;
-            stride = n + Tuning.PLANAR_ROW_GAP;
+            stride = n < Tuning.PLANAR_ROW_GAP_MIN_SITES ? n : n + Tuning.PLANAR_ROW_GAP;
             chunkRows = model.chunkRows();
         } else if (layers.stream().allMatch(l -> l instanceof MaskedDense1D)) {
             layout = Layout.FEATURE_MAJOR;
@@ -116,6 +126,16 @@ public final class GradientWorkspace {
             activationOffsets[l + 1] = Math.addExact(activationOffsets[l],
                     Math.multiplyExact(bufferRows, Math.multiplyExact(stride, layers.get(l).inFeatures())));
         }
+        forwardTableOffsets = new int[depth + 1];
+        long reach = 0;
+        for (int l = 0; l < depth; l++) {
+            forwardTableOffsets[l + 1] = forwardTableOffsets[l] + layers.get(l).outFeatures();
+            if (layers.get(l) instanceof MaskedConv1D c) {
+                reach += (long) (c.kernelSize() - 1) * c.dilation();
+            }
+        }
+        forwardTable = layout == Layout.PLANAR
+                ? ContextTable.forModel(model, (int) Math.min(n, reach), forwardTableOffsets[depth]) : null;
     }
 
     /**
@@ -175,6 +195,26 @@ public final class GradientWorkspace {
         }
     }
 
+    /** Forgets the non-finite Jacobian rows the workers found (a worker made later starts clear). */
+    void clearNonFiniteRows() {
+        for (Worker w : workers) {
+            if (w != null) {
+                w.firstNonFiniteRow = Integer.MAX_VALUE;
+            }
+        }
+    }
+
+    /** The first non-finite Jacobian row any worker found since {@link #clearNonFiniteRows}, or Integer.MAX_VALUE. */
+    int firstNonFiniteRow() {
+        int first = Integer.MAX_VALUE;
+        for (Worker w : workers) {
+            if (w != null) {
+                first = Math.min(first, w.firstNonFiniteRow);
+            }
+        }
+        return first;
+    }
+
     /** Worker {@code w}'s buffers, allocated by that worker on first use. */
     Worker worker(int w) {
         Worker mine = workers[w];
@@ -207,6 +247,8 @@ public final class GradientWorkspace {
         final float[] ones;
         private float[] partial;
         private float[] panel;
+        /** The first sample of a Jacobian whose row is not finite, as this worker found them (planar chunks). */
+        int firstNonFiniteRow = Integer.MAX_VALUE;
 
         Worker() {
             int n = model.hilbert().size();

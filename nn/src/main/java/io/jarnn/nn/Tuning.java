@@ -43,6 +43,14 @@ final class Tuning {
     static final int PLANAR_ROW_GAP = 16;
 
     /**
+     * Fewest sites for which the gradient's planar rows take {@link #PLANAR_ROW_GAP}: a shorter
+     * chain's planes (a few KiB per sample) sit in L1 however they are aligned, and there the
+     * gaps would be most of what selu and its backward run over, a whole plane per call (at
+     * N = 20, 36 elements per row of 20). The layout does not change a result's bits.
+     */
+    static final int PLANAR_ROW_GAP_MIN_SITES = 256;
+
+    /**
      * Floats of one layer's plane that a block of positions of the planar full forward may
      * cover (16 KiB): every layer runs on a block of positions before the next block, and a
      * block's input and output planes with the weights stay in a 48 KiB L1. 256 positions at

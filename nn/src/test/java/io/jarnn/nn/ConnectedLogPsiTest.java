@@ -64,15 +64,20 @@ class ConnectedLogPsiTest {
 
     /**
      * Base configurations and, per row, up to {@link #SLOTS} connected ones; the ratios from
-     * {@link ConnectedLogPsi} against the differences of the full forward's logPsi (summed in
-     * double), and the base logPsi against the full forward's.
+     * {@link ConnectedLogPsi} (with and without a {@link ContextTable}) against the differences
+     * of the full forward's logPsi (summed in double), and the base logPsi against the full
+     * forward's.
      */
     private static void checkAgainstFullForward(ARNN model, int batch, int rows, long seed) {
+        checkAgainstFullForward(model, ConnectedLogPsi.of(model, batch), rows, seed);
+        checkAgainstFullForward(model, ConnectedLogPsi.withoutContextTable(model, batch), rows, seed);
+    }
+
+    private static void checkAgainstFullForward(ARNN model, ConnectedLogPsi evaluator, int rows, long seed) {
         Connected c = Connected.of(model.hilbert(), rows, seed);
         double[] base = c.base();
         double[] connected = c.connected();
         int[] counts = c.counts();
-        ConnectedLogPsi evaluator = ConnectedLogPsi.of(model, batch);
         double[] logPsi = new double[rows];
         double[] ratios = new double[rows * SLOTS];
         evaluator.setBase(base, 0, rows, logPsi, 0);
@@ -153,10 +158,16 @@ class ConnectedLogPsiTest {
         models.add(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 12, 0)).layers(2).features(4).kernelSize(2)
                 .machinePow(2f), 82));
         for (ARNN model : models) {
+            eachRatioAlone(model, ConnectedLogPsi.of(model, 4));
+            eachRatioAlone(model, ConnectedLogPsi.withoutContextTable(model, 4));
+        }
+    }
+
+    private static void eachRatioAlone(ARNN model, ConnectedLogPsi evaluator) {
+        {
             int n = model.hilbert().size();
             int rows = 4;
             Connected c = Connected.of(model.hilbert(), rows, 5);
-            ConnectedLogPsi evaluator = ConnectedLogPsi.of(model, rows);
             double[] together = c.ratios(evaluator);
             double[] alone = new double[1];
             for (int b = 0; b < rows; b++) {
@@ -167,6 +178,79 @@ class ConnectedLogPsiTest {
                 }
             }
         }
+    }
+
+    /**
+     * A conv1d model of short reach on an unconstrained space looks its conditionals up by
+     * context ({@link ContextTable}): the base logPsi and every ratio are bit for bit the cache
+     * path's, on spin-1/2, Fock and spin-1 chains, dilated or not, with the exclusive first
+     * layer's edge, a reach just short of the chain and one at the table's limit (4096
+     * contexts), in batches that split the contexts unevenly, and again after {@code setModel}
+     * (the table refilled for the new parameters).
+     */
+    @Test
+    void theContextTableGivesTheCachePathsBits() {
+        List<ARNNConv1D.Builder> builders = List.of(
+                ARNNConv1D.builder(HilbertSpace.spin(0.5, 24)).layers(3).features(5).kernelSize(3),
+                ARNNConv1D.builder(HilbertSpace.fock(2, 17)).layers(2).features(4).kernelSize(2).dilation(3),
+                ARNNConv1D.builder(HilbertSpace.spin(1, 15)).layers(1).kernelSize(4),
+                ARNNConv1D.builder(HilbertSpace.spin(0.5, 7)).layers(2).features(3).kernelSize(4),
+                ARNNConv1D.builder(HilbertSpace.spin(0.5, 16)).layers(3).features(3).kernelSize(5));
+        for (ARNNConv1D.Builder builder : builders) {
+            ARNN first = Build.model(builder.machinePow(2f), 61);
+            ARNN second = Build.model(builder.machinePow(2f), 62);
+            for (int[] shape : new int[][]{{7, 5, 1}, {3, 3, 2}}) {
+                ConnectedLogPsi tabulated = ConnectedLogPsi.of(first, shape[0]);
+                ConnectedLogPsi cached = ConnectedLogPsi.withoutContextTable(first, shape[0]);
+                assertTrue(tabulated.tabulated(), first + ": reach " + tabulated.reach() + " is tabulated");
+                Connected c = Connected.of(first.hilbert(), shape[1], shape[2]);
+                assertSameBits(c, cached, tabulated, first.toString());
+                tabulated.setModel(second);
+                cached.setModel(second);
+                assertSameBits(c, cached, tabulated, second + " after setModel");
+            }
+        }
+    }
+
+    private static void assertSameBits(Connected c, ConnectedLogPsi expected, ConnectedLogPsi actual, String what) {
+        int rows = c.counts().length;
+        double[] logPsiExpected = new double[rows];
+        double[] logPsiActual = new double[rows];
+        double[] ratiosExpected = new double[rows * SLOTS];
+        double[] ratiosActual = new double[rows * SLOTS];
+        expected.setBase(c.base(), 0, rows, logPsiExpected, 0);
+        expected.logRatios(c.connected(), 0, SLOTS, c.counts(), ratiosExpected, 0);
+        actual.setBase(c.base(), 0, rows, logPsiActual, 0);
+        actual.logRatios(c.connected(), 0, SLOTS, c.counts(), ratiosActual, 0);
+        for (int b = 0; b < rows; b++) {
+            assertEquals(Double.doubleToRawLongBits(logPsiExpected[b]), Double.doubleToRawLongBits(logPsiActual[b]),
+                    what + ": logPsi of row " + b + " " + logPsiExpected[b] + " vs " + logPsiActual[b]);
+            for (int k = 0; k < c.counts()[b]; k++) {
+                int q = b * SLOTS + k;
+                assertEquals(Double.doubleToRawLongBits(ratiosExpected[q]), Double.doubleToRawLongBits(ratiosActual[q]),
+                        what + ": row " + b + ", connected " + k + " " + ratiosExpected[q] + " vs " + ratiosActual[q]);
+            }
+        }
+    }
+
+    /** The table needs a translation-invariant reach shorter than the chain, few contexts and no sector rule. */
+    @Test
+    void onlyShortReachConvolutionsOnUnconstrainedSpacesAreTabulated() {
+        HilbertSpace h = HilbertSpace.spin(0.5, 20);
+        assertTrue(ConnectedLogPsi.of(Build.model(ARNNConv1D.builder(h).layers(3).features(3).kernelSize(5), 1), 4)
+                .tabulated(), "reach 12: 4096 contexts");
+        assertTrue(!ConnectedLogPsi.of(Build.model(ARNNConv1D.builder(h).layers(3).features(3).kernelSize(7), 1), 4)
+                .tabulated(), "reach 18: 2^18 contexts");
+        assertTrue(!ConnectedLogPsi.of(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 6)).layers(3).features(3)
+                .kernelSize(3), 1), 4).tabulated(), "reach 6 on 6 sites");
+        assertTrue(!ConnectedLogPsi.of(Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 12, 0)).layers(2)
+                .features(3).kernelSize(2), 1), 4).tabulated(), "a sector");
+        assertTrue(!ConnectedLogPsi.of(Build.model(ARNNDense.builder(h).layers(2).features(3), 1), 4).tabulated(),
+                "dense");
+        assertTrue(!ConnectedLogPsi.of(Build.model(ARNNConv2D.builder(HilbertSpace.spin(0.5, 64)).layers(2).features(3)
+                .kernelSize(2, 3), 1), 4).tabulated(), "conv2d");
+        assertTrue(!ConnectedLogPsi.withoutContextTable(Build.model(ARNNConv1D.builder(h).layers(1).kernelSize(3), 1), 4)
+                .tabulated(), "withoutContextTable");
     }
 
     @Test
@@ -340,16 +424,19 @@ class ConnectedLogPsiTest {
                 connected[(b * 20 + k) * 20 + k] *= -1;
             }
         }
-        ConnectedLogPsi evaluator = ConnectedLogPsi.of(model, rows);
-        double[] logPsi = new double[rows];
-        double[] ratios = new double[rows * 20];
-        long allocated = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 3000 && allocated >= 1024; attempt++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            evaluator.setBase(base, 0, rows, logPsi, 0);
-            evaluator.logRatios(connected, 0, 20, counts, ratios, 0);
-            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        for (ConnectedLogPsi evaluator : List.of(ConnectedLogPsi.of(model, rows),
+                ConnectedLogPsi.withoutContextTable(model, rows))) {
+            double[] logPsi = new double[rows];
+            double[] ratios = new double[rows * 20];
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 3000 && allocated >= 1024; attempt++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                evaluator.setBase(base, 0, rows, logPsi, 0);
+                evaluator.logRatios(connected, 0, 20, counts, ratios, 0);
+                allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            }
+            assertTrue(allocated < 1024, allocated + " bytes allocated by warm calls (tabulated: "
+                    + evaluator.tabulated() + ")");
         }
-        assertTrue(allocated < 1024, allocated + " bytes allocated by warm calls");
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -92,6 +93,41 @@ class GradientLayoutTest {
                 assertSameBits(what + ": VJP", expected, actual);
                 for (int l = 0; l < outExpected.length; l++) {
                     assertSameBits(what + ": VJP, layer " + l + " output", outExpected[l].array(), outActual[l].array());
+                }
+            }
+        }
+    }
+
+    /**
+     * A conv1d model of short reach copies its Jacobian's forward from a table of every layer's
+     * activations by context ({@link ContextTable}): bitwise the row-major path, on one thread
+     * and three, on spin-1/2 and Fock chains (dilated), in a sector (the activations do not see
+     * the sector rule), and for a second model of the same shape in the same workspace (the
+     * table filled again).
+     */
+    @Test
+    void theJacobianForwardByContextIsTheRowMajorOneBitwise() {
+        List<ARNNConfig.Builder<?>> builders = List.of(
+                ARNNConv1D.builder(HilbertSpace.spin(0.5, 20)).layers(3).features(5).kernelSize(3),
+                ARNNConv1D.builder(HilbertSpace.fock(2, 17)).layers(2).features(4).kernelSize(2).dilation(3),
+                ARNNConv1D.builder(HilbertSpace.spin(0.5, 14, 0)).layers(2).features(3).kernelSize(3));
+        for (ARNNConfig.Builder<?> builder : builders) {
+            GradientWorkspace ws = null;
+            for (long seed : new long[]{21, 22}) {
+                ARNN base = noisy(Build.model(builder, seed));
+                if (ws == null) {
+                    ws = base.newGradientWorkspace();
+                }
+                int batch = 400;
+                Tensor sigma = Build.randomConfigurations(base.hilbert(), batch, seed);
+                for (int threads : new int[]{1, 3}) {
+                    ARNN model = base.withThreads(threads);
+                    Tensor expected = Tensor.zeros(batch, model.parameterCount());
+                    Tensor actual = Tensor.zeros(batch, model.parameterCount());
+                    model.logPsiJacobian(sigma, expected, new GradientWorkspace(model, true));
+                    model.logPsiJacobian(sigma, actual, ws);
+                    assertTrue(ws.forwardTableModel == model, model + ": the forward by context was taken");
+                    assertSameBits(model + " on " + threads + " threads: Jacobian", expected.array(), actual.array());
                 }
             }
         }

@@ -103,6 +103,24 @@ class NonFiniteResultTest {
     }
 
     /**
+     * A Jacobian of overflowing activations is refused naming its first row, on one thread or
+     * two (each planar sample's row is checked where it is computed, the first bad row kept
+     * across the workers), in the planar layout and the others (dense).
+     */
+    @Test
+    void theJacobianNamesItsFirstNonFiniteRowOnAnyThreadCount() {
+        ARNN dense = Build.model(ARNNDense.builder(SPINS).layers(3).features(4), 42);
+        for (ARNN model : java.util.List.of(MODEL, dense)) {
+            ARNN big = scaled(model, OVERFLOWING);
+            Tensor sigma = Build.randomConfigurations(SPINS, 300, 4);
+            String one = failure(() -> big.withThreads(1).logPsiJacobian(sigma));
+            String two = failure(() -> big.withThreads(2).logPsiJacobian(sigma));
+            assertTrue(one.startsWith("the Jacobian row of sample 0 is not finite"), one);
+            assertEquals(one, two);
+        }
+    }
+
+    /**
      * Weights that are large but whose activations stay representable give finite results; in
      * float64 these include the factors that overflow single precision (1e16, 1e30).
      */
