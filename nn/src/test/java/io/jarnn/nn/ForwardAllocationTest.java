@@ -39,9 +39,11 @@ class ForwardAllocationTest {
                 Tensor out = Tensor.zeros(batch, model.hilbert().size(), model.hilbert().localSize());
                 Workspace workspace = model.newWorkspace();
                 // Until C2 has compiled the kernels the Vector API boxes every vector: repeat
-                // until warm, then require a call that allocates nothing.
+                // until warm (bounded by a time, see WarmUpDeadline), then require a call that
+                // allocates nothing.
                 long allocated = Long.MAX_VALUE;
-                for (int attempt = 0; attempt < 5000 && allocated >= LIMIT; attempt++) {
+                WarmUpDeadline deadline = WarmUpDeadline.start();
+                while (deadline.notPassed() && allocated >= LIMIT) {
                     long before = threads.getCurrentThreadAllocatedBytes();
                     model.conditionalsLogPsi(inputs, out, workspace);
                     allocated = threads.getCurrentThreadAllocatedBytes() - before;
