@@ -51,7 +51,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             // Vectors of at most 256 bits (AVX2, 16 registers): the 6x4 and 4x4 tiles below
             // would spill, so full rows run six by two vectors (12 accumulators, 2 weight
             // vectors and a broadcast: 15 registers). Rows 6k + 2 and 6k + 3 take one six-row
-            // block fewer and two four-row blocks, so that at most one row runs alone.
+            // block fewer and two four-row blocks, so that at most one row runs alone. One
+            // call per tap: with the tap loop inside the tile, C2 at times spilled accumulators
+            // (a store and a reload in every chain, half the speed); between taps the
+            // accumulators pass through y unchanged, so each element keeps its fma order.
             int sixes = rows / 6;
             if (sixes > 0 && rows % 6 >= 2 && rows % 6 <= 3) {
                 sixes--;
@@ -59,12 +62,16 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             for (; c + 2 * L <= out; c += 2 * L) {
                 int r = 0;
                 for (int block = 0; block < sixes; block++, r += 6) {
-                    rows6x2(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                            w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                    for (int t = 0; t < taps; t++) {
+                        rows6x2Tap(x, xOff + r * xRowStride + t * tapStride, xRowStride, in,
+                                w, wOff + c + t * wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                    }
                 }
                 for (; r + 4 <= rows; r += 4) {
-                    rows4x2(x, xOff + r * xRowStride, xRowStride, tapStride, taps, in,
-                            w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                    for (int t = 0; t < taps; t++) {
+                        rows4x2Tap(x, xOff + r * xRowStride + t * tapStride, xRowStride, in,
+                                w, wOff + c + t * wTapStride, wRowStride, y, yOff + r * yRowStride + c, yRowStride);
+                    }
                 }
                 for (; r < rows; r++) {
                     row1(x, xOff + r * xRowStride, tapStride, taps, in, w, wOff + c, wTapStride, wRowStride, y, yOff + r * yRowStride + c);
@@ -310,13 +317,13 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     }
 
     /**
-     * Six rows times two full vectors of columns, for vectors of at most 256 bits: 12
-     * accumulators, 2 weight vectors and a broadcast in 15 of AVX2's 16 vector registers. Per
-     * reduction step 8 loads feed 12 fused multiply-adds, and the 12 independent chains cover
-     * the FMA latency (two pipes x 4 cycles) with room to spare.
+     * One tap of six rows times two full vectors of columns, for vectors of at most 256 bits:
+     * 12 accumulators, 2 weight vectors and a broadcast in 15 of AVX2's 16 vector registers.
+     * Per input 8 loads feed 12 fused multiply-adds, and the 12 independent chains cover the
+     * FMA latency (two pipes x 4 cycles). The caller loops over the taps (see accumulateTaps).
      */
-    private static void rows6x2(float[] x, int xOff, int xs, int tapStride, int taps, int in,
-                                float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
+    private static void rows6x2Tap(float[] x, int xOff, int xs, int in,
+                                   float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
         FloatVector a00 = FloatVector.fromArray(S, y, yOff);
         FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
         FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
@@ -329,32 +336,28 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         FloatVector a41 = FloatVector.fromArray(S, y, yOff + 4 * ys + L);
         FloatVector a50 = FloatVector.fromArray(S, y, yOff + 5 * ys);
         FloatVector a51 = FloatVector.fromArray(S, y, yOff + 5 * ys + L);
-        for (int t = 0; t < taps; t++) {
-            int xt = xOff + t * tapStride;
-            int wt = wOff + t * wts;
-            for (int a = 0; a < in; a++) {
-                int wa = wt + a * ws;
-                FloatVector w0 = FloatVector.fromArray(S, w, wa);
-                FloatVector w1 = FloatVector.fromArray(S, w, wa + L);
-                FloatVector b = FloatVector.broadcast(S, x[xt + a]);
-                a00 = b.fma(w0, a00);
-                a01 = b.fma(w1, a01);
-                b = FloatVector.broadcast(S, x[xt + xs + a]);
-                a10 = b.fma(w0, a10);
-                a11 = b.fma(w1, a11);
-                b = FloatVector.broadcast(S, x[xt + 2 * xs + a]);
-                a20 = b.fma(w0, a20);
-                a21 = b.fma(w1, a21);
-                b = FloatVector.broadcast(S, x[xt + 3 * xs + a]);
-                a30 = b.fma(w0, a30);
-                a31 = b.fma(w1, a31);
-                b = FloatVector.broadcast(S, x[xt + 4 * xs + a]);
-                a40 = b.fma(w0, a40);
-                a41 = b.fma(w1, a41);
-                b = FloatVector.broadcast(S, x[xt + 5 * xs + a]);
-                a50 = b.fma(w0, a50);
-                a51 = b.fma(w1, a51);
-            }
+        for (int a = 0; a < in; a++) {
+            int wa = wOff + a * ws;
+            FloatVector w0 = FloatVector.fromArray(S, w, wa);
+            FloatVector w1 = FloatVector.fromArray(S, w, wa + L);
+            FloatVector b = FloatVector.broadcast(S, x[xOff + a]);
+            a00 = b.fma(w0, a00);
+            a01 = b.fma(w1, a01);
+            b = FloatVector.broadcast(S, x[xOff + xs + a]);
+            a10 = b.fma(w0, a10);
+            a11 = b.fma(w1, a11);
+            b = FloatVector.broadcast(S, x[xOff + 2 * xs + a]);
+            a20 = b.fma(w0, a20);
+            a21 = b.fma(w1, a21);
+            b = FloatVector.broadcast(S, x[xOff + 3 * xs + a]);
+            a30 = b.fma(w0, a30);
+            a31 = b.fma(w1, a31);
+            b = FloatVector.broadcast(S, x[xOff + 4 * xs + a]);
+            a40 = b.fma(w0, a40);
+            a41 = b.fma(w1, a41);
+            b = FloatVector.broadcast(S, x[xOff + 5 * xs + a]);
+            a50 = b.fma(w0, a50);
+            a51 = b.fma(w1, a51);
         }
         a00.intoArray(y, yOff);
         a01.intoArray(y, yOff + L);
@@ -368,6 +371,44 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         a41.intoArray(y, yOff + 4 * ys + L);
         a50.intoArray(y, yOff + 5 * ys);
         a51.intoArray(y, yOff + 5 * ys + L);
+    }
+
+    /** One tap of four rows times two full vectors of columns, beside {@link #rows6x2Tap}. */
+    private static void rows4x2Tap(float[] x, int xOff, int xs, int in,
+                                   float[] w, int wOff, int ws, float[] y, int yOff, int ys) {
+        FloatVector a00 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a11 = FloatVector.fromArray(S, y, yOff + ys + L);
+        FloatVector a20 = FloatVector.fromArray(S, y, yOff + 2 * ys);
+        FloatVector a21 = FloatVector.fromArray(S, y, yOff + 2 * ys + L);
+        FloatVector a30 = FloatVector.fromArray(S, y, yOff + 3 * ys);
+        FloatVector a31 = FloatVector.fromArray(S, y, yOff + 3 * ys + L);
+        for (int a = 0; a < in; a++) {
+            int wa = wOff + a * ws;
+            FloatVector w0 = FloatVector.fromArray(S, w, wa);
+            FloatVector w1 = FloatVector.fromArray(S, w, wa + L);
+            FloatVector b = FloatVector.broadcast(S, x[xOff + a]);
+            a00 = b.fma(w0, a00);
+            a01 = b.fma(w1, a01);
+            b = FloatVector.broadcast(S, x[xOff + xs + a]);
+            a10 = b.fma(w0, a10);
+            a11 = b.fma(w1, a11);
+            b = FloatVector.broadcast(S, x[xOff + 2 * xs + a]);
+            a20 = b.fma(w0, a20);
+            a21 = b.fma(w1, a21);
+            b = FloatVector.broadcast(S, x[xOff + 3 * xs + a]);
+            a30 = b.fma(w0, a30);
+            a31 = b.fma(w1, a31);
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a20.intoArray(y, yOff + 2 * ys);
+        a21.intoArray(y, yOff + 2 * ys + L);
+        a30.intoArray(y, yOff + 3 * ys);
+        a31.intoArray(y, yOff + 3 * ys + L);
     }
 
     /** Four rows times two full vectors of columns: eight accumulators. */
