@@ -15,16 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * {@link VectorKernels#accumulateTaps} must be BITWISE equal to the scalar reference: its
  * javadoc fixes one fused multiply-add per (tap, input) in ascending order for every output
- * element, so the register blocking (6x4, 4x4, 2x4, 4x2 and 8x1 vectors, single rows, padded and masked
- * column tails) may change nothing. Shapes straddle the lane count in every direction.
+ * element, so the register blocking (6x4, 4x4, 2x4, 4x2 and 8x1 vectors, at 256 bits and below 6x2,
+ * single rows, padded and masked column tails) may change nothing. Shapes straddle the lane count in every direction.
  */
 class AccumulateTapsEquivalenceTest {
     private static final int LANES = VectorLanes.FLOATS.length();
     /**
      * 1..9 cover the 6-, 4- and 8-row blocks and every remainder; 12 = two 6-blocks, 16 = two
      * 6-blocks and a 4-block (a hidden layer's 16 outputs), 17 = two 8-blocks and a single row.
+     * At 256 bits and below (the 6x2 tile) 8 and 9 run as 4 + 4 (+ 1) instead of 6 + 2 single
+     * rows, and 14 and 15 as 6 + 4 + 4 (+ 1): a six-row block before the four-row ones.
      */
-    private static final int[] ROWS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 17};
+    private static final int[] ROWS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 15, 16, 17};
     /**
      * Output widths around one, two and four vectors of the running species, so that the
      * 4-vector, 2-vector and 1-vector column blocks and both column tails are entered at every
