@@ -154,13 +154,11 @@ final class Backprop {
         float[] localValues = LocalStates.values(m.hilbert());
         List<MaskedLayer> layers = m.layers();
         for (int c = 0; c < t.contexts(); c++) {
-            for (int i = 0; i < n; i++) {
-                a[act[0] + i] = i < r ? localValues[t.digit(c, i)] : localValues[0];
-            }
+            t.writeSample(c, localValues, a, act[0], n);
             planarForward(m, a, act, stride, r + 1);
             for (int j = 0; j <= r; j++) {
-                if (j == r || t.firstWithPrefix(c, j)) {
-                    int row = t.row(j, j == r ? c : t.prefix(c, j));
+                int row = t.recordRow(c, j);
+                if (row >= 0) {
                     for (int l = 0; l < layers.size(); l++) {
                         int out = layers.get(l).outFeatures();
                         for (int f = 0; f < out; f++) {

@@ -366,17 +366,15 @@ public final class ConnectedLogPsi {
         for (int c0 = 0; c0 < contexts; c0 += batch) {
             int count = Math.min(batch, contexts - c0);
             for (int b = 0; b < batch; b++) {
-                for (int i = 0; i < sites; i++) {
-                    rows[b * sites + i] = b < count && i < r ? localValues[table.digit(c0 + b, i)] : localValues[0];
-                }
+                // Rows past the last context: context 0 again, evaluated and not recorded.
+                table.writeSample(b < count ? c0 + b : 0, localValues, rows, b * sites, sites);
             }
             cache.reset();
             for (int j = 0; j <= r; j++) {
                 siteLogConditionals(j, 0);
                 for (int b = 0; b < count; b++) {
-                    int code = c0 + b;
-                    if (j == r || table.firstWithPrefix(code, j)) {
-                        int at = table.row(j, j == r ? code : table.prefix(code, j));
+                    int at = table.recordRow(c0 + b, j);
+                    if (at >= 0) {
                         for (int k = 0; k < localSize; k++) {
                             t[at + k] = logConditionals[k * batch + b];
                         }

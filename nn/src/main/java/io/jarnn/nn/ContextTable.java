@@ -119,6 +119,29 @@ final class ContextTable {
         return true;
     }
 
+    /**
+     * Writes context {@code code} of level R as a sample of {@code sites} values at {@code off}:
+     * its local values at positions 0 .. R - 1, the first local value after them (never read
+     * for a position up to R). Both fillers evaluate such samples over positions 0 .. R.
+     */
+    void writeSample(int code, float[] localValues, float[] dst, int off, int sites) {
+        for (int i = 0; i < sites; i++) {
+            dst[off + i] = i < reach ? localValues[digit(code, i)] : localValues[0];
+        }
+    }
+
+    /**
+     * Where position {@code j <= R} of the sample of context {@code code} (level R) is recorded,
+     * or -1 when an earlier context with the same prefix of length j records it: the row of that
+     * prefix at level j (at level R: of the whole context).
+     */
+    int recordRow(int code, int j) {
+        if (j == reach) {
+            return row(j, code);
+        }
+        return firstWithPrefix(code, j) ? row(j, prefix(code, j)) : -1;
+    }
+
     /** The context code of site j + 1 from site j's and the local index at j. */
     int next(int code, int index) {
         return (code * localSize + index) % contexts;
