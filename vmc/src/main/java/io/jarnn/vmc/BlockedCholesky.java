@@ -63,6 +63,17 @@ final class BlockedCholesky {
      *         a is then partly overwritten
      */
     boolean factor(double[] a, int size, int ld, int threads) {
+        return factor(a, size, ld, threads, null);
+    }
+
+    /**
+     * {@link #factor(double[], int, int, int)}, and with {@code rhs} (length at least size, or
+     * null) the forward substitution U^T y = rhs on the way, rhs overwritten by y: each row of U
+     * is applied to rhs as soon as it is finished, while it is still in the level-1 cache, in the
+     * order and with the operations of {@link #solve}'s first half, so {@link #backSubstitute}
+     * then gives the same bits as {@link #solve} after {@link #factor(double[], int, int, int)}.
+     */
+    boolean factor(double[] a, int size, int ld, int threads, double[] rhs) {
         int padded = GramProduct.padded(size);
         if (ld < padded || a.length < (long) padded * ld) {
             throw new IllegalArgumentException("a, ld: expected ld >= " + padded + " and at least " + ((long) padded * ld)
@@ -101,7 +112,7 @@ final class BlockedCholesky {
                             packedU, sp * panelLength + j0 * PANEL, panelLength, s0 - j0,
                             1, panels - sp, a, s0 * ld + s0, ld, threads);
                 }
-                if (!factorRows(a, s0, s1)) {
+                if (!factorRows(a, s0, s1, rhs)) {
                     return false;
                 }
                 packRows(a, s0, s1, panels);
@@ -151,7 +162,7 @@ final class BlockedCholesky {
      *
      * @return false at a pivot that is not positive and finite
      */
-    private boolean factorRows(double[] a, int s0, int s1) {
+    private boolean factorRows(double[] a, int s0, int s1, double[] rhs) {
         for (int i = s0; i < s1; i++) {
             int row = i * ld;
             if (i > s0) {
@@ -169,6 +180,14 @@ final class BlockedCholesky {
             a[row + i] = pivot;
             for (int j = i + 1; j < size; j++) {
                 a[row + j] /= pivot;
+            }
+            if (rhs != null) {
+                // Two loops, not one: C2 vectorises each alone (a and rhs might be one array).
+                double minusY = -(rhs[i] / pivot);
+                rhs[i] = -minusY;
+                for (int j = i + 1; j < size; j++) {
+                    rhs[j] = Math.fma(minusY, a[row + j], rhs[j]);
+                }
             }
         }
         return true;
@@ -192,9 +211,15 @@ final class BlockedCholesky {
                 b[j] = Math.fma(minusY, u[row + j], b[j]);
             }
         }
-        for (int i = n - 1; i >= 0; i--) {
+        backSubstitute(b);
+    }
+
+    /** Solves U x = y with the last factor, y (length size) overwritten by x. */
+    void backSubstitute(double[] y) {
+        double[] u = factor;
+        for (int i = size - 1; i >= 0; i--) {
             int row = i * ld;
-            b[i] = (b[i] - rowDot(u, row, b, i + 1, n)) / u[row + i];
+            y[i] = (y[i] - rowDot(u, row, y, i + 1, size)) / u[row + i];
         }
     }
 
