@@ -54,9 +54,10 @@ final class BlockedCholesky {
     /**
      * Factors the row-major {@code a} (row stride {@code ld}) in place: its upper triangle
      * (diagonal included) of the leading size x size block is read and replaced by U; the
-     * entries below the diagonal are neither read nor written. {@code a} must have room for
+     * entries below the diagonal are never read as results (those inside the diagonal's
+     * PANEL x PANEL tiles receive products, whatever they held). {@code a} must have room for
      * {@link GramProduct#padded}{@code (size)} rows and columns (the products run on whole
-     * panels; the padding receives nothing but zero products). The products run on up to
+     * panels; the padding receives products of U's zero-padded panels and is never read). The products run on up to
      * {@code threads} threads of the common pool (the result does not depend on it).
      *
      * @return false if a is not numerically positive definite (a pivot &lt;= 0 or not finite);
