@@ -6,8 +6,8 @@ import java.util.stream.IntStream;
 
 /**
  * The upper triangle of a symmetric product {@code C += A^T B} (A = B: a Gram matrix), for
- * stochastic reconfiguration's S = Obar^T Obar (or the minSR matrix Obar Obar^T) and the trailing
- * updates of {@link BlockedCholesky}.
+ * stochastic reconfiguration's S = Obar^T Obar (or the minSR matrix Obar Obar^T) and the block
+ * rows of {@link BlockedCholesky}.
  *
  * <p>Both operands are first packed into panels of {@link #PANEL} columns, each panel stored
  * depth row after depth row and padded with zero columns to a whole panel ({@link #pack},
@@ -15,11 +15,11 @@ import java.util.stream.IntStream;
  * (B) and broadcasts (A), whatever the matrix's width, and a padded C of
  * {@link #padded}{@code (cols)} rows and columns needs no tail code: the padded columns are zero,
  * so the padded part of C receives zeros. The product runs through the kernels module's
- * {@link GramKernels64#accumulateTransposedProduct} tile by tile: column panel by column panel,
- * the depth in slices of {@link #DEPTH} (a slice of one B panel, 12 KB, stays in the level-1
- * cache while every row panel above the diagonal is multiplied into it, each row panel's slice
- * passing through beside it; the slices of those row panels, up to 480 KB for P = 1000, in the
- * level-2 cache), for the row panels on or above the diagonal only. Each entry c[i, j] is one chain of fused multiply-adds over the depth in
+ * {@link GramKernels64#accumulateTransposedProduct} tile by tile, blocked twice: the depth in
+ * slices of {@link #DEPTH}, the row panels in groups of {@link #GROUP} whose slices stay in the
+ * level-2 cache while the column panels pass through beside them ({@link #columnPanels}), for
+ * the row panels on or above the diagonal only. Each entry c[i, j] is one chain of fused
+ * multiply-adds over the depth in
  * ascending order, whatever the tiling, the kernel implementation (vector or scalar, bitwise
  * equal) or the number of threads: column panels (never a sum) are spread over threads, so the
  * result is bitwise the same for any thread count.
@@ -34,15 +34,25 @@ final class GramProduct {
      */
     static final int PANEL = 24;
     /**
-     * Depth rows per kernel call: a panel's slice is DEPTH x PANEL doubles, 12 KB, so that the
-     * kernel's two slices (A read once per column block of its register block, B once per row
-     * block) fit together in a 32 KB level-1 cache. With 128 (24 KB each) they did not: the
-     * Gram product of a (1024, 946) matrix on Zen 3 took 35.8 ms of CPU time, with 64 28.7 ms
-     * (best of 80; C's tiles go to memory and back twice as often, which costs less). A second
-     * level over the row panels (groups of 6 to 16 panels, their slices kept in the level-2
-     * cache across the column panels) gained nothing measurable there.
+     * Depth rows per kernel call (the depth slice): the kernel keeps each 8 x 24 block of C in
+     * registers for the whole slice, so C's tiles go to memory and back once per slice and the
+     * latency of their loads is spread over 256 x 24 x 8 multiply-adds. A slice of a panel is
+     * 48 KB: the column panel's slice streams from the level-2 cache beside the row panel's
+     * (8-row blocks of it) at under one cache line per six fused multiply-adds. With 64 (the
+     * slice of one panel in the level-1 cache, C's tiles through memory 16 times for n = 1024)
+     * the Gram product of the VmcStep system (1024, 930) took 27 to 30 ms of CPU time on a loaded
+     * Zen 4, with 256 and a group of 8 about 20 (128: 23; 512 and 1024 with groups of 4 and 2:
+     * within the noise of 256).
      */
-    static final int DEPTH = 64;
+    static final int DEPTH = 256;
+    /**
+     * Row panels per group (the A block of the second level of blocking): 8 panels' depth
+     * slices are 384 KB, which stay in a level-2 cache of 1 MB (Zen 4; 2 MB on recent Intel)
+     * beside the column panel's slice while every column panel right of the group passes
+     * through; each column panel's slice is then read from memory once per group, not once per
+     * tile.
+     */
+    static final int GROUP = 8;
     /** Products of at least this many multiply-adds are split over threads. */
     static final long PARALLEL_MIN = 1L << 22;
 
@@ -120,33 +130,57 @@ final class GramProduct {
      */
     void upper(double[] aPacked, double[] bPacked, int depth, int cols, double[] c, int cOff, int ldc, int threads) {
         int panels = Math.ceilDiv(cols, PANEL);
-        long work = (long) depth * cols * cols / 2;
+        upper(aPacked, 0, depth * PANEL, bPacked, 0, depth * PANEL, depth, panels, panels, c, cOff, ldc, threads);
+    }
+
+    /**
+     * The general form of {@link #upper(double[], double[], int, int, double[], int, int, int)}:
+     * c[i, j] += sum_{k &lt; depth} a[k, i] b[k, j] for the tiles (row panel rp, column panel q)
+     * with rp &lt; rowPanels and rp &lt;= q &lt; panels, where panel p of A is read from
+     * {@code aOff + p * aPanelLength} (depth row k at {@code + k * PANEL}) and panel q of B from
+     * {@code bOff + q * bPanelLength}: the panels may hold more depth rows than are summed, so
+     * that {@link BlockedCholesky} multiplies a range of the rows of its packed factor in place.
+     * c must have room for rowPanels row panels of {@code panels} column panels.
+     */
+    void upper(double[] aPacked, int aOff, int aPanelLength, double[] bPacked, int bOff, int bPanelLength, int depth,
+               int rowPanels, int panels, double[] c, int cOff, int ldc, int threads) {
+        assert rowPanels <= panels : rowPanels + " > " + panels;
+        long work = (long) depth * PANEL * PANEL * rowPanels * (2L * panels - rowPanels + 1) / 2;
         int tasks = threads <= 1 || work < PARALLEL_MIN ? 1 : Math.min(threads, panels);
         if (tasks == 1) {
-            columnPanels(aPacked, bPacked, depth, panels, c, cOff, ldc, 0, 1);
+            columnPanels(aPacked, aOff, aPanelLength, bPacked, bOff, bPanelLength, depth, rowPanels, panels, c, cOff,
+                    ldc, 0, 1);
         } else {
-            IntStream.range(0, tasks).parallel().forEach(task ->
-                    columnPanels(aPacked, bPacked, depth, panels, c, cOff, ldc, task, tasks));
+            IntStream.range(0, tasks).parallel().forEach(task -> columnPanels(aPacked, aOff, aPanelLength, bPacked,
+                    bOff, bPanelLength, depth, rowPanels, panels, c, cOff, ldc, task, tasks));
         }
     }
 
     /**
      * The column panels q = panels - 1 - task, then every {@code tasks}-th below it (from the
-     * last, which has the most row panels, dealt out in turn), depth slice by depth slice: a
-     * slice of every panel (DEPTH x padded cols, 480 KB for P = 1000) stays in the level-2
-     * cache for all the tiles that read it, a slice of the column panel in the level-1 cache for
-     * its row panels; c's tiles go to memory and back once per slice.
+     * last, which has the most row panels, dealt out in turn), blocked twice over the depth and
+     * the row panels: for each slice of {@link #DEPTH} depth rows and each group of
+     * {@link #GROUP} row panels, the group's slices (the A block, up to GROUP x DEPTH x PANEL
+     * doubles, 384 KB) stay in the level-2 cache while every column panel at or right of the
+     * group's first one passes through beside them, its slice (DEPTH x PANEL doubles) read once
+     * from memory for all the group's tiles in its column. A tile of c goes to memory and back
+     * once per slice, and the kernel keeps each 8 x 24 block of it in registers for the whole
+     * slice, so a slice of 256 hides the latency of c's loads behind 6144 multiply-adds.
      */
-    private void columnPanels(double[] aPacked, double[] bPacked, int depth, int panels, double[] c, int cOff,
-                              int ldc, int task, int tasks) {
-        int panelLength = depth * PANEL;
+    private void columnPanels(double[] aPacked, int aOff, int aPanelLength, double[] bPacked, int bOff,
+                              int bPanelLength, int depth, int rowPanels, int panels, double[] c, int cOff, int ldc,
+                              int task, int tasks) {
         for (int k0 = 0; k0 < depth; k0 += DEPTH) {
             int slice = Math.min(DEPTH, depth - k0);
-            for (int q = panels - 1 - task; q >= 0; q -= tasks) {
-                for (int rp = 0; rp <= q; rp++) {
-                    kernels.accumulateTransposedProduct(aPacked, rp * panelLength + k0 * PANEL, PANEL,
-                            bPacked, q * panelLength + k0 * PANEL, PANEL, slice,
-                            c, cOff + rp * PANEL * ldc + q * PANEL, ldc, PANEL, PANEL);
+            for (int g0 = 0; g0 < rowPanels; g0 += GROUP) {
+                int g1 = Math.min(rowPanels, g0 + GROUP);
+                for (int q = panels - 1 - task; q >= g0; q -= tasks) {
+                    int last = Math.min(g1 - 1, q);
+                    for (int rp = g0; rp <= last; rp++) {
+                        kernels.accumulateTransposedProduct(aPacked, aOff + rp * aPanelLength + k0 * PANEL, PANEL,
+                                bPacked, bOff + q * bPanelLength + k0 * PANEL, PANEL, slice,
+                                c, cOff + rp * PANEL * ldc + q * PANEL, ldc, PANEL, PANEL);
+                    }
                 }
             }
         }

@@ -470,11 +470,11 @@ public final class StochasticReconfiguration {
      * Only the first {@code size} unknowns are checked: the padded ones are zero.
      */
     private void choleskySolve(double[] a, int size, int ld, double[] b) {
-        if (!cholesky.factor(a, ld, ld, threads)) {
+        if (!cholesky.factor(a, ld, ld, threads, b)) {
             throw new ArithmeticException("stochastic reconfiguration: the shifted " + size + " x " + size
                     + " matrix is not positive definite (non-finite Jacobian or local energies?)");
         }
-        cholesky.solve(b);
+        cholesky.backSubstitute(b);
         for (int i = 0; i < size; i++) {
             if (!Double.isFinite(b[i])) {
                 throw new ArithmeticException("stochastic reconfiguration: the solution is not finite at entry " + i);
