@@ -4,6 +4,7 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.Kernels;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -200,6 +201,9 @@ public final class DirectSampler implements ExactSampler {
         private final float[] probabilities = new float[chunkSize * localValues.length];
         private final double[] productOfChosen = new double[chunkSize];
         private final double[] logOfChosen = new double[chunkSize];
+        /** One site's uniforms, row by row from the chunk's stream, and the local indices drawn with them. */
+        private final double[] uniforms = new double[chunkSize];
+        private final double[] choices = new double[chunkSize];
         private SiteCache fullCache;
         private SiteCache raggedCache;
         private Tensor naiveLogPsi;
@@ -220,6 +224,7 @@ public final class DirectSampler implements ExactSampler {
                 Arrays.fill(productOfChosen, 0, rows, 1.0);
                 Arrays.fill(logOfChosen, 0, rows, 0.0);
             }
+            Kernels kernels = model.kernels();
             SiteCache cache = path == Path.CACHED ? cacheFor(rows) : null;
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
             // Probabilities of the current site, feature-major: p[k * rows + b].
@@ -230,8 +235,14 @@ public final class DirectSampler implements ExactSampler {
                 } else {
                     naiveConditional(chunkView, rows, index);
                 }
+                // The uniforms in row order, as one draw per row consumed them: the kernel then
+                // draws every row at once, with the very double operations of a row's own draw.
                 for (int b = 0; b < rows; b++) {
-                    int k = draw(p, b, rows, ls, random.nextDouble());
+                    uniforms[b] = random.nextDouble();
+                }
+                kernels.drawColumns(p, 0, ls, rows, uniforms, 0, choices, 0);
+                for (int b = 0; b < rows; b++) {
+                    int k = (int) choices[b];
                     if (k < 0) {
                         throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
                                 + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
@@ -292,36 +303,5 @@ public final class DirectSampler implements ExactSampler {
                 }
             }
         }
-    }
-
-    /**
-     * NetKet's inverse-CDF choice: the number of k with {@code cumsum(p)[k] < u * sum(p)}, the
-     * threshold scaled by the row's own sum so that rounding in p cannot select past the last
-     * local state (the clamp guards the last ulp of {@code u * sum}), and a state of probability
-     * zero is never chosen. Row b's probabilities are
-     * {@code p[off + k * stride]}. -1 when they hold a NaN or sum to zero or infinity.
-     */
-    static int draw(float[] p, int off, int stride, int ls, double u) {
-        double total = 0;
-        for (int k = 0; k < ls; k++) {
-            total += p[off + k * stride];
-        }
-        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
-            return -1; // NaN, or no state with positive probability: nothing to draw from
-        }
-        double threshold = u * total;
-        double cumulative = 0;
-        int count = 0;
-        for (int k = 0; k < ls; k++) {
-            cumulative += p[off + k * stride];
-            // Without a branch (its outcome is the random draw itself, mispredicted half the
-            // time): cumulative < threshold is the sign of their difference, both being finite
-            // and non-negative (so the difference is -0 never, and 0 only when they are equal).
-            // "== 0" skips leading states of probability zero when u is exactly 0, the one draw
-            // that NetKet's rule would let land on one; it is almost never taken.
-            long below = Double.doubleToRawLongBits(cumulative - threshold) >>> 63;
-            count += cumulative == 0 ? 1 : (int) below;
-        }
-        return Math.min(count, ls - 1);
     }
 }
