@@ -4,7 +4,6 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
-import io.jarnn.kernels.Kernels;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -204,6 +203,8 @@ public final class DirectSampler implements ExactSampler {
         /** One site's uniforms, row by row from the chunk's stream, and the local indices drawn with them. */
         private final double[] uniforms = new double[chunkSize];
         private final double[] choices = new double[chunkSize];
+        /** The values just drawn, one per row: the next site's input to the first layer. */
+        private final float[] drawn = new float[chunkSize];
         private SiteCache fullCache;
         private SiteCache raggedCache;
         private Tensor naiveLogPsi;
@@ -224,39 +225,21 @@ public final class DirectSampler implements ExactSampler {
                 Arrays.fill(productOfChosen, 0, rows, 1.0);
                 Arrays.fill(logOfChosen, 0, rows, 0.0);
             }
-            Kernels kernels = model.kernels();
             SiteCache cache = path == Path.CACHED ? cacheFor(rows) : null;
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
             // Probabilities of the current site, feature-major: p[k * rows + b].
             float[] p = cache != null ? cache.probabilities() : probabilities;
             for (int index = 0; index < n; index++) {
                 if (cache != null) {
-                    model.conditionalInto(cache, sigma, sigmaOff, index);
+                    // The previous site's values come from the draw's own contiguous column,
+                    // not from sigma, whose rows are N floats apart.
+                    model.conditionalFromColumn(cache, drawn, index);
                 } else {
                     naiveConditional(chunkView, rows, index);
                 }
-                // The uniforms in row order, as one draw per row consumed them: the kernel then
-                // draws every row at once, with the very double operations of a row's own draw.
-                for (int b = 0; b < rows; b++) {
-                    uniforms[b] = random.nextDouble();
-                }
-                kernels.drawColumns(p, 0, ls, rows, uniforms, 0, choices, 0);
-                for (int b = 0; b < rows; b++) {
-                    int k = (int) choices[b];
-                    if (k < 0) {
-                        throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
-                                + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
-                    }
-                    sigma[sigmaOff + b * n + index] = localValues[k];
-                    if (!tracking) {
-                        continue;
-                    }
-                    double product = productOfChosen[b] * p[k * rows + b];
-                    if (product < PRODUCT_FLOOR) {
-                        logOfChosen[b] += Math.log(product);
-                        product = 1.0;
-                    }
-                    productOfChosen[b] = product;
+                drawSite(random, p, rows, index, sigma, sigmaOff, first);
+                if (tracking) {
+                    trackChosen(p, rows);
                 }
             }
             if (logProbabilities != null) {
@@ -265,6 +248,44 @@ public final class DirectSampler implements ExactSampler {
                 for (int b = 0; b < rows; b++) {
                     lp[lpOff + b] = (float) (logOfChosen[b] + Math.log(productOfChosen[b]));
                 }
+            }
+        }
+
+        /**
+         * Draws site {@code index} of every row from the probabilities {@code p} (localSize, rows):
+         * the uniforms in row order, as one draw per row consumed them, then the whole batch
+         * with the very double operations of a row's own draw (drawColumns); the chosen
+         * values go to sigma and to {@link #drawn}. Its own method, kept small: inlined into
+         * the site loop with the layer steps, the draw kernel's vectors were given up by C2.
+         */
+        private void drawSite(SplittableRandom random, float[] p, int rows, int index, float[] sigma, int sigmaOff,
+                              int first) {
+            int n = model.hilbert().size();
+            for (int b = 0; b < rows; b++) {
+                uniforms[b] = random.nextDouble();
+            }
+            model.kernels().drawColumns(p, 0, localValues.length, rows, uniforms, 0, choices, 0);
+            for (int b = 0; b < rows; b++) {
+                int k = (int) choices[b];
+                if (k < 0) {
+                    throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
+                            + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
+                }
+                float v = localValues[k];
+                drawn[b] = v;
+                sigma[sigmaOff + b * n + index] = v;
+            }
+        }
+
+        /** Multiplies each row's running probability by that of the state just drawn (choices). */
+        private void trackChosen(float[] p, int rows) {
+            for (int b = 0; b < rows; b++) {
+                double product = productOfChosen[b] * p[(int) choices[b] * rows + b];
+                if (product < PRODUCT_FLOOR) {
+                    logOfChosen[b] += Math.log(product);
+                    product = 1.0;
+                }
+                productOfChosen[b] = product;
             }
         }
 
