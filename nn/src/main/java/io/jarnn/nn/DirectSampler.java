@@ -213,7 +213,6 @@ public final class DirectSampler implements ExactSampler {
 
         void sampleChunk(SplittableRandom random, Tensor configurations, Tensor logProbabilities, int first, int rows) {
             int n = model.hilbert().size();
-            int ls = localValues.length;
             float[] sigma = configurations.array();
             int sigmaOff = configurations.offset() + first * n;
             // Unsampled sites must hold valid values for the naive path's full forward.
