@@ -26,7 +26,8 @@ class KernelCompletenessTest {
         KernelCompleteness.assertEveryKernelHasACase("the kernel unit tests", Stream.of(
                         AccumulateTapsEquivalenceTest.equivalenceCases(),
                         SeluEquivalenceTest.equivalenceCases(),
-                        RowNormalisationEquivalenceTest.equivalenceCases())
+                        RowNormalisationEquivalenceTest.equivalenceCases(),
+                        DrawEquivalenceTest.equivalenceCases())
                 .flatMap(s -> s));
     }
 

@@ -1036,7 +1036,22 @@ public final class ARNN implements AutoregressiveModel {
      * {@link SiteCache#probabilities()}, feature-major (localSize, batch).
      */
     void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
-        logitsInto(cache, sigma, sigmaOff, index);
+        logitsFrom(cache, sigma, sigmaOff + index - 1, hilbert().size(), index, 0);
+        probabilitiesFromLogits(cache, index);
+    }
+
+    /**
+     * {@link #conditionalInto} with site index-1's local values given as one contiguous column,
+     * {@code column[b]} for row b (the sampler's last draw), instead of read from sigma: the
+     * same operations on the same values, so the same bits.
+     */
+    void conditionalFromColumn(SiteCache cache, float[] column, int index) {
+        logitsFrom(cache, column, 0, 1, index, 0);
+        probabilitiesFromLogits(cache, index);
+    }
+
+    /** The normalisation step of {@link #conditionalInto}, from the logits in the activations; advances the cache. */
+    private void probabilitiesFromLogits(SiteCache cache, int index) {
         float[] act = cache.activations();
         kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), cache.batch(), machinePow());
         if (hilbert().isConstrained()) {
@@ -1064,20 +1079,27 @@ public final class ARNN implements AutoregressiveModel {
      * logits). The index sums are updated in every case.
      */
     void logitsFrom(SiteCache cache, float[] sigma, int sigmaOff, int index, int first) {
-        int n = hilbert().size();
+        logitsFrom(cache, sigma, sigmaOff + index - 1, hilbert().size(), index, first);
+    }
+
+    /**
+     * {@link #logitsFrom(SiteCache, float[], int, int, int)} with site index-1's local value of
+     * row b at {@code previous[previousOff + b * rowStride]} (unread at index 0).
+     */
+    private void logitsFrom(SiteCache cache, float[] previous, int previousOff, int rowStride, int index, int first) {
         int batch = cache.batch();
         float[] act = cache.activations();
         LayerCache[] caches = cache.layerCaches();
         if (index > 0 && hilbert().isConstrained()) {
-            // Before the push, which reads the same sigma entries: one pass over them.
-            addToIndexSums(cache, sigma, sigmaOff + index - 1);
+            // Before the push, which reads the same entries: one pass over them.
+            addToIndexSums(cache, previous, previousOff, rowStride);
         }
         if (first == caches.length) {
             return;
         }
         if (first == 0) {
             if (index > 0) {
-                caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
+                caches[0].push(index - 1, previous, previousOff, 0, rowStride);
             }
         } else {
             caches[first].restoreBaseline(index);
@@ -1091,13 +1113,12 @@ public final class ARNN implements AutoregressiveModel {
         }
     }
 
-    /** Adds the local index of each row's {@code sigma[column + b N]} to the row's index sum. */
-    private void addToIndexSums(SiteCache cache, float[] sigma, int column) {
+    /** Adds the local index of each row's {@code values[off + b * rowStride]} to the row's index sum. */
+    private void addToIndexSums(SiteCache cache, float[] values, int off, int rowStride) {
         HilbertSpace h = hilbert();
-        int n = h.size();
         int[] sums = cache.indexSums();
         for (int b = 0; b < sums.length; b++) {
-            sums[b] += LocalStates.indexOrNegative(h, sigma[column + b * n]);
+            sums[b] += LocalStates.indexOrNegative(h, values[off + b * rowStride]);
         }
     }
 
