@@ -293,7 +293,8 @@ public final class MaskedDense1D extends MaskedLayer {
      * {@code dxOff}, overwritten. Per input site i one product over its reach,
      * {@code dX^T[i] = W[i rows, first(i)*out:] . dY^T[first(i)*out:]}, its accumulators held in
      * registers over a slice of {@link Tuning#DENSE_BACKWARD_REDUCTION_BLOCK} reduction rows (the
-     * slice of dY^T stays in L1 for all of the site's input rows; the next slice continues the sums). Each element {@code dx^T[k, b]} takes its fused
+     * slice of dY^T stays in L2 for all of the site's input rows; the next slice continues the
+     * sums). Each element {@code dx^T[k, b]} takes its fused
      * multiply-adds in ascending (j, c), from 0: the order of the row-major
      * {@link #backwardInput}, so the two are bitwise equal.
      */
