@@ -65,6 +65,26 @@ public interface Kernels {
                         float[] y, int yOff, int yRowStride, int rows, int out);
 
     /**
+     * Rows of a convolution in the planar (features by positions) layout, started from their
+     * bias:
+     * <pre>
+     *   y[r, j] = bias[biasOff + r] + sum_{t < taps} sum_{a < in} w[wOff + r*wRowStride + t*in + a]
+     *                                                  * x[xOff + a*xRowStride + t*tapStride + j]
+     *   for r < rows, j < cols;  y[r, j] = y[yOff + r*yRowStride + j]
+     * </pre>
+     * Each y element is the bias followed by one fused multiply-add per (t, a), in ascending t
+     * then a: bitwise the rows set to their bias and then
+     * {@code accumulateTaps(w, wOff, wRowStride, in, taps, in, x, xOff, tapStride, xRowStride, y, yOff, yRowStride, rows, cols)}.
+     * Meant for the narrow layers of a convolutional model's planar forward (a first layer of
+     * one input and two taps), whose reductions are too short to repay the round trip of y
+     * through memory that {@link #accumulateTaps} makes; wider reductions may take exactly that
+     * route. {@code y} must not overlap {@code w}, {@code bias} or {@code x}.
+     */
+    void convolveFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias, int biasOff,
+                          float[] x, int xOff, int xRowStride, int tapStride,
+                          float[] y, int yOff, int yRowStride, int rows, int cols);
+
+    /**
      * {@code dst[dstOff + i] = selu(src[srcOff + i])} for {@code i < n}, where
      * {@code selu(x) = 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * expm1(x))}.
      * {@code src} and {@code dst} may be the same range.

@@ -39,6 +39,24 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
     }
 
     @Override
+    public void convolveFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias, int biasOff,
+                                 float[] x, int xOff, int xRowStride, int tapStride,
+                                 float[] y, int yOff, int yRowStride, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int wr = wOff + r * wRowStride;
+            for (int j = 0; j < cols; j++) {
+                float acc = bias[biasOff + r];
+                for (int t = 0; t < taps; t++) {
+                    for (int a = 0; a < in; a++) {
+                        acc = Math.fma(w[wr + t * in + a], x[xOff + a * xRowStride + t * tapStride + j], acc);
+                    }
+                }
+                y[yOff + r * yRowStride + j] = acc;
+            }
+        }
+    }
+
+    @Override
     public void selu(float[] src, int srcOff, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) {
             dst[dstOff + i] = selu(src[srcOff + i]);

@@ -1,5 +1,7 @@
 package io.jarnn.kernels;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -639,6 +641,119 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             }
         }
         acc.intoArray(y, yOff, m);
+    }
+
+    /**
+     * Products of at most this many (tap, input) terms per element run in
+     * {@link #convolveFromBias}'s own loop; longer ones go to the register tiles of
+     * {@link #accumulateTaps} from rows set to the bias.
+     */
+    private static final int SHORT_REDUCTION = 2;
+
+    @Override
+    public void convolveFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias, int biasOff,
+                                 float[] x, int xOff, int xRowStride, int tapStride,
+                                 float[] y, int yOff, int yRowStride, int rows, int cols) {
+        if (taps * in > SHORT_REDUCTION) {
+            // Twelve or more fused multiply-adds per element: the tiles' y load and store per
+            // block are a small share, and their blocking over rows saves loads of x.
+            for (int r = 0; r < rows; r++) {
+                Arrays.fill(y, yOff + r * yRowStride, yOff + r * yRowStride + cols, bias[biasOff + r]);
+            }
+            accumulateTaps(w, wOff, wRowStride, in, taps, in, x, xOff, tapStride, xRowStride, y, yOff, yRowStride,
+                    rows, cols);
+            return;
+        }
+        // A short reduction (the first layer: one input, two taps): per row, one pass over the
+        // positions with the bias and the first two (tap, input) terms in registers, the
+        // weights broadcast once per row; any further term is a pass of its own continuing
+        // from y. (The tiles' (t, a) loops of one or two trips cost more loop control than
+        // multiply-adds, and their y round trip came on top of a fill with the bias.) Each
+        // lane applies accumulateTaps's fma(weight, input, acc) (the product commutes exactly)
+        // in ascending (t, a): the same bits.
+        int terms = taps * in;
+        for (int r = 0; r < rows; r++) {
+            int wr = wOff + r * wRowStride;
+            int yr = yOff + r * yRowStride;
+            int x0 = xOff;
+            if (terms == 1) {
+                termFromBias(w[wr], x, x0, bias[biasOff + r], y, yr, cols);
+                continue;
+            }
+            int x1 = xOff + (in == 1 ? tapStride : xRowStride);
+            twoTermsFromBias(w[wr], x, x0, w[wr + 1], x1, bias[biasOff + r], y, yr, cols);
+            for (int q = 2; q < terms; q++) {
+                int t = q / in;
+                int a = q % in;
+                termAccumulate(w[wr + q], x, xOff + a * xRowStride + t * tapStride, y, yr, cols);
+            }
+        }
+    }
+
+    /** {@code y[yOff + j] = fma(w1, x[x1 + j], fma(w0, x[x0 + j], bias))} for j < cols. */
+    private static void twoTermsFromBias(float w0, float[] x, int x0, float w1, int x1, float bias, float[] y, int yOff,
+                                         int cols) {
+        FloatVector v0 = FloatVector.broadcast(S, w0);
+        FloatVector v1 = FloatVector.broadcast(S, w1);
+        FloatVector b = FloatVector.broadcast(S, bias);
+        int j = 0;
+        for (; j + 4 * L <= cols; j += 4 * L) {
+            FloatVector a0 = v0.fma(FloatVector.fromArray(S, x, x0 + j), b);
+            FloatVector a1 = v0.fma(FloatVector.fromArray(S, x, x0 + j + L), b);
+            FloatVector a2 = v0.fma(FloatVector.fromArray(S, x, x0 + j + 2 * L), b);
+            FloatVector a3 = v0.fma(FloatVector.fromArray(S, x, x0 + j + 3 * L), b);
+            v1.fma(FloatVector.fromArray(S, x, x1 + j), a0).intoArray(y, yOff + j);
+            v1.fma(FloatVector.fromArray(S, x, x1 + j + L), a1).intoArray(y, yOff + j + L);
+            v1.fma(FloatVector.fromArray(S, x, x1 + j + 2 * L), a2).intoArray(y, yOff + j + 2 * L);
+            v1.fma(FloatVector.fromArray(S, x, x1 + j + 3 * L), a3).intoArray(y, yOff + j + 3 * L);
+        }
+        for (; j + L <= cols; j += L) {
+            FloatVector a0 = v0.fma(FloatVector.fromArray(S, x, x0 + j), b);
+            v1.fma(FloatVector.fromArray(S, x, x1 + j), a0).intoArray(y, yOff + j);
+        }
+        for (; j < cols; j++) {
+            y[yOff + j] = Math.fma(w1, x[x1 + j], Math.fma(w0, x[x0 + j], bias));
+        }
+    }
+
+    /** {@code y[yOff + j] = fma(w, x[xOff + j], bias)} for j < cols. */
+    private static void termFromBias(float w, float[] x, int xOff, float bias, float[] y, int yOff, int cols) {
+        FloatVector wv = FloatVector.broadcast(S, w);
+        FloatVector b = FloatVector.broadcast(S, bias);
+        int j = 0;
+        for (; j + 4 * L <= cols; j += 4 * L) {
+            wv.fma(FloatVector.fromArray(S, x, xOff + j), b).intoArray(y, yOff + j);
+            wv.fma(FloatVector.fromArray(S, x, xOff + j + L), b).intoArray(y, yOff + j + L);
+            wv.fma(FloatVector.fromArray(S, x, xOff + j + 2 * L), b).intoArray(y, yOff + j + 2 * L);
+            wv.fma(FloatVector.fromArray(S, x, xOff + j + 3 * L), b).intoArray(y, yOff + j + 3 * L);
+        }
+        for (; j + L <= cols; j += L) {
+            wv.fma(FloatVector.fromArray(S, x, xOff + j), b).intoArray(y, yOff + j);
+        }
+        for (; j < cols; j++) {
+            y[yOff + j] = Math.fma(w, x[xOff + j], bias);
+        }
+    }
+
+    /** {@code y[yOff + j] = fma(w, x[xOff + j], y[yOff + j])} for j < cols. */
+    private static void termAccumulate(float w, float[] x, int xOff, float[] y, int yOff, int cols) {
+        FloatVector wv = FloatVector.broadcast(S, w);
+        int j = 0;
+        for (; j + 4 * L <= cols; j += 4 * L) {
+            wv.fma(FloatVector.fromArray(S, x, xOff + j), FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
+            wv.fma(FloatVector.fromArray(S, x, xOff + j + L), FloatVector.fromArray(S, y, yOff + j + L))
+                    .intoArray(y, yOff + j + L);
+            wv.fma(FloatVector.fromArray(S, x, xOff + j + 2 * L), FloatVector.fromArray(S, y, yOff + j + 2 * L))
+                    .intoArray(y, yOff + j + 2 * L);
+            wv.fma(FloatVector.fromArray(S, x, xOff + j + 3 * L), FloatVector.fromArray(S, y, yOff + j + 3 * L))
+                    .intoArray(y, yOff + j + 3 * L);
+        }
+        for (; j + L <= cols; j += L) {
+            wv.fma(FloatVector.fromArray(S, x, xOff + j), FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
+        }
+        for (; j < cols; j++) {
+            y[yOff + j] = Math.fma(w, x[xOff + j], y[yOff + j]);
+        }
     }
 
     @Override

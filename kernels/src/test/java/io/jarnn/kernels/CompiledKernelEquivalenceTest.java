@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * the surefire execution with {@code -Xbatch -XX:-TieredCompilation} the later calls compare
  * the code the JIT really produces, with the kernels inlined into a hot caller, not the
  * interpreter's. Covers every kernel, and so the three the sampler runs (accumulateTaps, selu,
- * probabilityColumns), and every backward kernel. {@code -Djarnn.test.compiledCalls} changes the count.
+ * probabilityColumns) and the planar forward's convolveFromBias, and every backward kernel. {@code -Djarnn.test.compiledCalls} changes the count.
  */
 class CompiledKernelEquivalenceTest {
     private static final int CALLS = Integer.getInteger("jarnn.test.compiledCalls", 12_000);
@@ -23,6 +23,16 @@ class CompiledKernelEquivalenceTest {
         for (int call = 0; call < CALLS; call++) {
             TapsCase.of(layouts[random.nextInt(layouts.length)], 1 + random.nextInt(12), 1 + random.nextInt(40),
                     1 + random.nextInt(8), 1 + random.nextInt(3), random.nextBoolean() ? 0 : Kernels.OVERREAD_PADDING)
+                    .assertEquivalent(random.nextLong());
+        }
+    }
+
+    @Test
+    void convolveFromBiasStaysBitwiseEqualWhenCompiled() {
+        SplittableRandom random = new SplittableRandom(2028);
+        for (int call = 0; call < CALLS; call++) {
+            ConvolveFromBiasCase.of(1 + random.nextInt(17), 1 + random.nextInt(80), 1 + random.nextInt(3),
+                    1 + random.nextInt(3), 1 + random.nextInt(2), random.nextBoolean() ? 0 : Kernels.OVERREAD_PADDING)
                     .assertEquivalent(random.nextLong());
         }
     }

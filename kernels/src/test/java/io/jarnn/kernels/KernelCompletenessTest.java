@@ -25,6 +25,7 @@ class KernelCompletenessTest {
     void everyKernelHasAnEquivalenceCaseThatCallsIt() {
         KernelCompleteness.assertEveryKernelHasACase("the kernel unit tests", Stream.of(
                         AccumulateTapsEquivalenceTest.equivalenceCases(),
+                        ConvolveFromBiasEquivalenceTest.equivalenceCases(),
                         SeluEquivalenceTest.equivalenceCases(),
                         RowNormalisationEquivalenceTest.equivalenceCases(),
                         DrawEquivalenceTest.equivalenceCases())

@@ -179,15 +179,19 @@ public final class MaskedConv1D extends MaskedLayer {
      */
     void forwardPlanarPositions(Kernels kernels, float[] x, int xOff, float[] y, int yOff, int stride, int from, int to) {
         int edge = Math.min(shift(0), sites);
-        for (int c = 0; c < out; c++) {
-            Arrays.fill(y, yOff + c * stride + from, yOff + c * stride + to, bias[c]);
-        }
         int first = Math.max(from, edge);
         if (first < to) {
-            kernels.accumulateTaps(weightsByOutput, 0, taps * in, in, taps, in,
-                    x, xOff + first - shift(0), dilation, stride, y, yOff + first, stride, out, to - first);
+            // Positions every tap reaches: bias and taps in one kernel call.
+            kernels.convolveFromBias(weightsByOutput, 0, taps * in, taps, in, bias, 0,
+                    x, xOff + first - shift(0), stride, dilation, y, yOff + first, stride, out, to - first);
         }
-        for (int t = from; t < Math.min(to, edge); t++) {
+        int edgeEnd = Math.min(to, edge);
+        if (from < edgeEnd) {
+            for (int c = 0; c < out; c++) {
+                Arrays.fill(y, yOff + c * stride + from, yOff + c * stride + edgeEnd, bias[c]);
+            }
+        }
+        for (int t = from; t < edgeEnd; t++) {
             int k0 = firstTap(t);
             if (k0 < taps) {
                 kernels.accumulateTaps(weightsByOutput, k0 * in, taps * in, in, taps - k0, in,

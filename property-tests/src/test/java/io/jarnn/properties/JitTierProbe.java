@@ -74,6 +74,18 @@ public final class JitTierProbe {
                 out[j] = (float) choices[j];
             }
         });
+        // The planar forward's first layer (one input, two taps one position apart) and a wider
+        // reduction (COLS inputs: the tiles' path), over ROWS * COLS - 1 positions: both paths,
+        // vector loops and scalar tails. Each writes all of y, so the fresh arrays do not matter.
+        float[] bias = new float[TAPS_OUT];
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = (float) random.nextDouble(-1, 1);
+        }
+        int positions = (n - COLS) / TAPS_OUT;
+        probe("convolveFromBias", x, (in, out) -> {
+            k.convolveFromBias(w, 0, TAPS, TAPS, 1, bias, 0, in, 0, positions, 1, out, 0, positions, TAPS_OUT, positions);
+            k.convolveFromBias(w, 0, TAPS * COLS, TAPS, COLS, bias, 0, in, 0, 1, COLS, out, 0, positions, 1, positions);
+        });
     }
 
     private static void probe(String name, float[] x, Kernel kernel) {

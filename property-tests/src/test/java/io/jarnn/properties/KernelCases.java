@@ -1,5 +1,6 @@
 package io.jarnn.properties;
 
+import io.jarnn.kernels.ConvolveFromBiasCase;
 import io.jarnn.kernels.DrawCase;
 import io.jarnn.kernels.Kernels;
 import io.jarnn.kernels.NormalisationCase;
@@ -49,6 +50,19 @@ final class KernelCases {
             return new TapsCase(d.rows(), d.out(), d.in(), d.taps(), xl.tapStride(), xl.xOff(), xl.xRowStride(),
                     l.wOff(), wTapStride, wRowStride, l.yOff(), d.out() + l.yPad(), s);
         });
+    }
+
+    /**
+     * Planar convolution rows from their bias: 1..20 rows of 1..80 positions (one and four
+     * AVX-512 vectors plus tails), 1..4 inputs and 1..3 taps (so both the short-reduction passes
+     * and the tiles' path), taps 1..3 positions apart, tight or padded arrays.
+     */
+    static Gen<ConvolveFromBiasCase> convolveFromBias() {
+        return integers().between(1, 20).zip(integers().between(1, 80), integers().between(1, 4),
+                        integers().between(1, 3), (rows, cols, in, taps) -> new Dims(rows, cols, in, taps))
+                .zip(integers().between(1, 3), Generate.pick(List.of(0, 3, Kernels.OVERREAD_PADDING)),
+                        (d, tapStride, slack) -> ConvolveFromBiasCase.of(d.rows(), d.out(), d.in(), d.taps(),
+                                tapStride, slack));
     }
 
     /** selu over 1..70 values or 1021, at offsets 0..7, apart or in place, values in +-1, 20 or 100. */

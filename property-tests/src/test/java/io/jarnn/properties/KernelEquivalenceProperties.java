@@ -15,7 +15,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * Issue 4, property 7: every Vector API kernel equals its scalar reference on generated shapes,
  * tails included, and writes nothing outside its output range. The cases are those of the
  * kernels module's test harness, checked by the same code with the same tolerances as the unit
- * tests: accumulateTaps bitwise; selu within 3 ulps of the scalar reference and bitwise equal to
+ * tests: accumulateTaps and convolveFromBias bitwise; selu within 3 ulps of the scalar reference and bitwise equal to
  * the scalar twin of its lanes; the normalisations within bounds that grow with the length of
  * their one sum (see {@code NormalisationCase}). Run with {@code -Djarnn.vectorBits=128|256} to
  * exercise the narrower species' tails.
@@ -23,6 +23,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 class KernelEquivalenceProperties {
     static final int TRIES = 1000;
     private static final Gen<? extends KernelCase> TAPS = KernelCases.taps();
+    private static final Gen<? extends KernelCase> CONVOLVE_FROM_BIAS = KernelCases.convolveFromBias();
     private static final Gen<? extends KernelCase> SELU = KernelCases.selu();
     private static final Gen<? extends KernelCase> LOG_NORMALIZE_ROWS =
             KernelCases.normalisations(NormalisationCase.Kernel.LOG_NORMALIZE_ROWS);
@@ -35,6 +36,12 @@ class KernelEquivalenceProperties {
     @Test
     void accumulateTapsIsBitwiseEqualToTheScalarReference() {
         SuiteRunMode.qt(TRIES).forAll(TAPS, longs().all()).checkAssert(KernelCase::assertEquivalent);
+    }
+
+    /** The planar forward's convolution rows from their bias: bitwise, like accumulateTaps. */
+    @Test
+    void convolveFromBiasIsBitwiseEqualToTheScalarReference() {
+        SuiteRunMode.qt(TRIES).forAll(CONVOLVE_FROM_BIAS, longs().all()).checkAssert(KernelCase::assertEquivalent);
     }
 
     @Test
@@ -72,7 +79,7 @@ class KernelEquivalenceProperties {
     @Test
     void everyKernelHasAnEquivalenceProperty() {
         List<KernelCase> samples = new ArrayList<>();
-        for (Gen<? extends KernelCase> gen : List.of(TAPS, SELU, LOG_NORMALIZE_ROWS,
+        for (Gen<? extends KernelCase> gen : List.of(TAPS, CONVOLVE_FROM_BIAS, SELU, LOG_NORMALIZE_ROWS,
                 PROBABILITY_COLUMNS, LOG_NORMALIZE_COLUMNS, DRAW_COLUMNS)) {
             SuiteRunMode.qt(1).forAll(gen).checkAssert(samples::add);
         }
