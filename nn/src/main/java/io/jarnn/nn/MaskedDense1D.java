@@ -161,9 +161,9 @@ public final class MaskedDense1D extends MaskedLayer {
                                 float[] y, int yOff) {
         int k = spec.panelRows(j);
         // The reduction in blocks, each accumulated into y before the next: a block of the
-        // inputs (Tuning.DENSE_REDUCTION_BLOCK rows of cols floats) stays in L1 while every
+        // inputs (Tuning.DENSE_REDUCTION_BLOCK rows of cols floats) stays in L2 while every
         // output row passes over it, where the whole reduction (up to N*in rows, 1 MiB) was
-        // streamed from L2 once per four output rows. Each element of y still takes its fused
+        // streamed once per four output rows. Each element of y still takes its fused
         // multiply-adds in ascending k: the same bits.
         for (int k0 = 0; k0 < k; k0 += Tuning.DENSE_REDUCTION_BLOCK) {
             int kb = Math.min(Tuning.DENSE_REDUCTION_BLOCK, k - k0);
