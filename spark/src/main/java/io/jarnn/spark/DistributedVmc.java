@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link StepMoments}); the driver merges the shares in a fixed tree over the partitions, forms
  * F and the SR system (S + lambda I) delta = F and solves it with the run's
  * {@link StochasticReconfiguration}; the {@link VmcDriver} then updates the model with its
- * optimiser, as on one machine.
+ * optimiser, as on one machine. An executor keeps a task's buffers (samples, local energies,
+ * Jacobian, Gram matrix: {@link StepWorkspace}) for the next step's task of the same shape
+ * ({@link StepWorkspaces}), and the driver its P x P matrix for S, as the local driver keeps its own.
  *
  * <p>When the SR system is larger than the samples (P &gt; n: the minSR or CG form), a P x P
  * share per partition would be the larger message, so the partitions return their Jacobian rows
@@ -135,19 +137,19 @@ public final class DistributedVmc implements StepStrategy {
         RowRanges ranges = ranges(samples);
         StochasticReconfiguration.Form form = sr == null ? null : sr.formFor(samples, p);
         boolean gather = form != null && form != StochasticReconfiguration.Form.DENSE;
+        boolean withS = form == StochasticReconfiguration.Form.DENSE;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Share> shares;
         try (ModelShipment shipment = ModelShipment.of(jsc, ModelBytes.of(model), inlineLimit)) {
             shares = PartitionJobs.run(spark.sparkContext(), ranges.parts(), new StepPartition(shipment, hamiltonian,
-                    hamiltonianKey, ranges, stepSeed, form == StochasticReconfiguration.Form.DENSE, gather, hook), Share.class,
-                    "jarnn VMC step " + step);
+                    hamiltonianKey, ranges, stepSeed, withS, gather, hook), Share.class, "jarnn VMC step " + step);
         }
         long t1 = System.nanoTime();
         List<StepMoments> moments = shares.stream().map(Share::moments).toList();
-        boolean withS = form == StochasticReconfiguration.Form.DENSE;
         double[] fullS = withS ? spareS(p) : null;
         StepMoments total = withS ? StepMoments.reduceToFullS(moments, samples, fullS) : StepMoments.reduce(moments);
         if (total.nonFiniteRow >= 0) {
+            spareS.set(fullS);
             return StepEstimate.nonFinite(total.nonFiniteRow, total.nonFiniteValue, t1 - t0, 0);
         }
         double variance = samples > 1 ? total.m2 / (samples - 1) : 0;
