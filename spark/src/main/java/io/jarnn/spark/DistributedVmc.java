@@ -1,11 +1,6 @@
 package io.jarnn.spark;
 
-import io.jarnn.core.DType;
 import io.jarnn.core.HilbertSpace;
-import io.jarnn.core.NdArray;
-import io.jarnn.core.PrecisionConversion;
-import io.jarnn.core.Tensor;
-import io.jarnn.core.Tensor64;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.vmc.EnergyEstimator;
 import io.jarnn.vmc.StepEstimate;
@@ -19,6 +14,8 @@ import org.apache.spark.sql.SparkSession;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link VmcDriver}'s step as a Spark job: a {@link StepStrategy}, so that the run loop, the
@@ -35,7 +32,9 @@ import java.util.List;
  * ({@link StepMoments}); the driver merges the shares in a fixed tree over the partitions, forms
  * F and the SR system (S + lambda I) delta = F and solves it with the run's
  * {@link StochasticReconfiguration}; the {@link VmcDriver} then updates the model with its
- * optimiser, as on one machine.
+ * optimiser, as on one machine. An executor keeps a task's buffers (samples, local energies,
+ * Jacobian, Gram matrix: {@link StepWorkspace}) for the next step's task of the same shape
+ * ({@link StepWorkspaces}), and the driver its P x P matrix for S, as the local driver keeps its own.
  *
  * <p>When the SR system is larger than the samples (P &gt; n: the minSR or CG form), a P x P
  * share per partition would be the larger message, so the partitions return their Jacobian rows
@@ -56,14 +55,23 @@ public final class DistributedVmc implements StepStrategy {
     private final int partitions;
     private final TaskHook hook;
     private final int inlineLimit;
+    /**
+     * The identity of {@link #hamiltonian} on the executors, where every task deserialises the
+     * operator source anew: the key under which they keep the steps' workspaces
+     * ({@link StepWorkspaces}), one per strategy made by {@link #on}.
+     */
+    private final String hamiltonianKey;
+    /** The driver's P x P matrix for S, reused from step to step (null before the first SR step or while in use). */
+    private final AtomicReference<double[]> spareS = new AtomicReference<>();
 
     private DistributedVmc(SparkSession spark, OperatorSource hamiltonian, int partitions, TaskHook hook,
-                           int inlineLimit) {
+                           int inlineLimit, String hamiltonianKey) {
         this.spark = spark;
         this.hamiltonian = hamiltonian;
         this.partitions = partitions;
         this.hook = hook;
         this.inlineLimit = inlineLimit;
+        this.hamiltonianKey = hamiltonianKey;
     }
 
     /**
@@ -77,7 +85,8 @@ public final class DistributedVmc implements StepStrategy {
         if (hamiltonian == null) {
             throw new IllegalArgumentException("hamiltonian: expected an operator source but got null");
         }
-        return new DistributedVmc(spark, hamiltonian, 0, TaskHook.NONE, ModelShipment.INLINE_LIMIT);
+        return new DistributedVmc(spark, hamiltonian, 0, TaskHook.NONE, ModelShipment.INLINE_LIMIT,
+                UUID.randomUUID().toString());
     }
 
     /** A {@link VmcDriver} builder of {@code model} whose steps are {@link #on}(spark, hamiltonian)'s jobs. */
@@ -90,17 +99,17 @@ public final class DistributedVmc implements StepStrategy {
         if (partitions < 0) {
             throw new IllegalArgumentException("partitions: expected >= 0 (0: automatic) but got " + partitions);
         }
-        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit);
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit, hamiltonianKey);
     }
 
     /** The same steps running {@code hook} at the start of each task (tests inject failures). */
     DistributedVmc withTaskHook(TaskHook hook) {
-        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit);
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, inlineLimit, hamiltonianKey);
     }
 
     /** The same steps shipping models of at most {@code bytes} in the tasks' closure, larger ones in a broadcast (tests). */
     DistributedVmc withInlineLimit(int bytes) {
-        return new DistributedVmc(spark, hamiltonian, partitions, hook, bytes);
+        return new DistributedVmc(spark, hamiltonian, partitions, hook, bytes, hamiltonianKey);
     }
 
     /** How a step of {@code samples} samples is cut into tasks. */
@@ -128,17 +137,19 @@ public final class DistributedVmc implements StepStrategy {
         RowRanges ranges = ranges(samples);
         StochasticReconfiguration.Form form = sr == null ? null : sr.formFor(samples, p);
         boolean gather = form != null && form != StochasticReconfiguration.Form.DENSE;
+        boolean withS = form == StochasticReconfiguration.Form.DENSE;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Share> shares;
         try (ModelShipment shipment = ModelShipment.of(jsc, ModelBytes.of(model), inlineLimit)) {
             shares = PartitionJobs.run(spark.sparkContext(), ranges.parts(), new StepPartition(shipment, hamiltonian,
-                    ranges, stepSeed, form == StochasticReconfiguration.Form.DENSE, gather, hook), Share.class,
-                    "jarnn VMC step " + step);
+                    hamiltonianKey, ranges, stepSeed, withS, gather, hook), Share.class, "jarnn VMC step " + step);
         }
         long t1 = System.nanoTime();
         List<StepMoments> moments = shares.stream().map(Share::moments).toList();
-        StepMoments total = StepMoments.reduce(moments);
+        double[] fullS = withS ? spareS(p) : null;
+        StepMoments total = withS ? StepMoments.reduceToFullS(moments, samples, fullS) : StepMoments.reduce(moments);
         if (total.nonFiniteRow >= 0) {
+            spareS.set(fullS);
             return StepEstimate.nonFinite(total.nonFiniteRow, total.nonFiniteValue, t1 - t0, 0);
         }
         double variance = samples > 1 ? total.m2 / (samples - 1) : 0;
@@ -160,11 +171,18 @@ public final class DistributedVmc implements StepStrategy {
                 force[e] = 2 * total.c[e] / samples;
             }
             if (sr != null) {
-                sr.solveSystem(total.fullS(samples), force, p, direction);
+                sr.solveSystem(fullS, force, p, direction);
+                spareS.set(fullS);
             }
         }
         long t2 = System.nanoTime();
         return new StepEstimate(total.meanEnergy, variance, form, iterations, t1 - t0, 0, 0, t2 - t1, -1, 0);
+    }
+
+    /** A P x P matrix for S: the one the last step used if it has that size. */
+    private double[] spareS(int p) {
+        double[] s = spareS.getAndSet(null);
+        return s != null && s.length == (long) p * p ? s : new double[Math.multiplyExact(p, p)];
     }
 
     /** What one partition sends back. */
@@ -180,16 +198,18 @@ public final class DistributedVmc implements StepStrategy {
 
         private final ModelShipment model;
         private final OperatorSource hamiltonian;
+        private final String hamiltonianKey;
         private final RowRanges ranges;
         private final long stepSeed;
         private final boolean withS;
         private final boolean gather;
         private final TaskHook hook;
 
-        StepPartition(ModelShipment model, OperatorSource hamiltonian, RowRanges ranges, long stepSeed,
-                      boolean withS, boolean gather, TaskHook hook) {
+        StepPartition(ModelShipment model, OperatorSource hamiltonian, String hamiltonianKey, RowRanges ranges,
+                      long stepSeed, boolean withS, boolean gather, TaskHook hook) {
             this.model = model;
             this.hamiltonian = hamiltonian;
+            this.hamiltonianKey = hamiltonianKey;
             this.ranges = ranges;
             this.stepSeed = stepSeed;
             this.withS = withS;
@@ -203,27 +223,24 @@ public final class DistributedVmc implements StepStrategy {
             AutoregressiveModel m = model.model().model().withThreads(Tasks.threads());
             int rows = ranges.rowCount(part);
             long first = ranges.firstRow(part);
-            int sites = m.hilbert().size();
             int p = m.parameterCount();
-            NdArray configurations = m.dtype() == DType.FLOAT32 ? Tensor.zeros(rows, sites) : Tensor64.zeros(rows, sites);
-            m.sampler().withChunkSize(ranges.chunkSize()).sample(stepSeed, first, configurations, null);
-            double[] energies = new double[rows];
-            EnergyEstimator.of(hamiltonian.create()).localEnergies(m, doubles(configurations), rows, energies);
-            // A fresh Jacobian, centred in place by StepMoments.
-            double[] o = doubles(m.logPsiJacobian(configurations));
-            if (gather) {
-                double[] raw = o.clone();
-                return new Share(StepMoments.of(first, rows, p, energies, o, false), energies, raw);
+            StepWorkspaces.Key key = new StepWorkspaces.Key(hamiltonianKey, m.config(), rows);
+            StepWorkspace w = StepWorkspaces.borrow(key, m, () -> EnergyEstimator.of(hamiltonian.create()));
+            try {
+                w.sample(m, ranges.chunkSize(), stepSeed, first);
+                w.localEnergies(m);
+                w.jacobian(m);
+                // The share holds none of the workspace's arrays: it is serialised after the workspace is given back.
+                if (gather) {
+                    double[] raw = w.jacobian.clone();
+                    double[] energies = w.energies.clone();
+                    return new Share(StepMoments.of(first, rows, p, energies, w.jacobian, null), energies, raw);
+                }
+                return new Share(StepMoments.of(first, rows, p, w.energies, w.jacobian, withS ? w.gramBuffer() : null),
+                        null, null);
+            } finally {
+                StepWorkspaces.giveBack(key, w);
             }
-            return new Share(StepMoments.of(first, rows, p, energies, o, withS), null, null);
-        }
-
-        /** The values of a fresh array in double: widened (a copy) or the float64 array itself. */
-        private static double[] doubles(NdArray a) {
-            return switch (a) {
-                case Tensor t -> PrecisionConversion.widen(t).array();
-                case Tensor64 t -> t.array();
-            };
         }
     }
 

@@ -56,6 +56,14 @@ final class StepMoments implements Serializable {
      * {@code energies} and Jacobian {@code o} ((rows, P) row-major; centred in place).
      */
     static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, boolean withS) {
+        return of(firstRow, rows, p, energies, o, withS ? new double[Math.multiplyExact(p, p)] : null);
+    }
+
+    /**
+     * As {@link #of(long, int, int, double[], double[], boolean)} with s when {@code gram} (P x P
+     * scratch, overwritten) is given, without when it is null.
+     */
+    static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, double[] gram) {
         long bad = -1;
         double badValue = 0;
         double mean = 0;
@@ -90,13 +98,12 @@ final class StepMoments implements Serializable {
             }
         }
         double[] s = null;
-        if (withS) {
-            double[] full = new double[Math.multiplyExact(p, p)];
-            StochasticReconfiguration.gram(o, rows, p, full);
+        if (gram != null) {
+            StochasticReconfiguration.gram(o, rows, p, gram);
             s = new double[triangle(p)];
             int k = 0;
             for (int i = 0; i < p; i++) {
-                System.arraycopy(full, i * p + i, s, k, p - i);
+                System.arraycopy(gram, i * p + i, s, k, p - i);
                 k += p - i;
             }
         }
@@ -113,19 +120,33 @@ final class StepMoments implements Serializable {
 
     /**
      * s / {@code divisor} as a full P x P row-major matrix (S = s / n): the upper triangle row by
-     * row, then mirrored tile by tile, so that the column-wise writes of the lower triangle stay
-     * within a few cache lines per tile instead of striding over the whole matrix (P = 626 is
-     * 3 MB; this runs on the driver between the job and the solve, every step).
+     * row, then mirrored ({@link #mirrorUpper}). P = 626 is 3 MB; this runs on the driver between
+     * the job and the solve, every step.
      */
     double[] fullS(double divisor) {
+        double[] full = new double[Math.multiplyExact(meanO.length, meanO.length)];
+        writeFullS(divisor, full);
+        return full;
+    }
+
+    /** s / {@code divisor} into the P x P {@code full}, both triangles (see {@link #fullS}). */
+    private void writeFullS(double divisor, double[] full) {
         int p = meanO.length;
-        double[] full = new double[Math.multiplyExact(p, p)];
         int k = 0;
         for (int i = 0; i < p; i++) {
             for (int j = i; j < p; j++, k++) {
                 full[i * p + j] = s[k] / divisor;
             }
         }
+        mirrorUpper(full, p);
+    }
+
+    /**
+     * Copies the upper triangle of the P x P row-major {@code full} onto its lower triangle tile
+     * by tile, so that the column-wise writes of the lower triangle stay within a few cache lines
+     * per tile instead of striding over the whole matrix.
+     */
+    private static void mirrorUpper(double[] full, int p) {
         for (int i0 = 0; i0 < p; i0 += MIRROR_TILE) {
             int i1 = Math.min(p, i0 + MIRROR_TILE);
             for (int j0 = i0; j0 < p; j0 += MIRROR_TILE) {
@@ -137,11 +158,20 @@ final class StepMoments implements Serializable {
                 }
             }
         }
-        return full;
     }
 
     /** The merge of two shares (this one's rows first). */
     StepMoments merge(StepMoments other) {
+        return merge(other, 0, null);
+    }
+
+    /**
+     * The merge of two shares (this one's rows first); with {@code full} (P x P, overwritten) the
+     * merged s is not kept as a triangle but written as S = s / {@code divisor} into full, both
+     * triangles, and the result has no s: the root of {@link #reduceToFullS}. Either way each
+     * entry of s is {@code s[k] + other.s[k] + dO[i] cross dO[j]}, so the two give the same bits.
+     */
+    private StepMoments merge(StepMoments other, double divisor, double[] full) {
         long total = n + other.n;
         double wb = (double) other.n / total;
         double cross = (double) n * other.n / total;
@@ -156,7 +186,7 @@ final class StepMoments implements Serializable {
             mc[e] = c[e] + other.c[e] + dO[e] * dE * cross;
         }
         double[] ms = null;
-        if (s != null) {
+        if (s != null && full == null) {
             ms = new double[s.length];
             int k = 0;
             for (int i = 0; i < p; i++) {
@@ -165,11 +195,46 @@ final class StepMoments implements Serializable {
                     ms[k] = s[k] + other.s[k] + di * dO[j];
                 }
             }
+        } else if (s != null) {
+            int k = 0;
+            for (int i = 0; i < p; i++) {
+                double di = dO[i] * cross;
+                for (int j = i; j < p; j++, k++) {
+                    full[i * p + j] = (s[k] + other.s[k] + di * dO[j]) / divisor;
+                }
+            }
+            mirrorUpper(full, p);
         }
         long bad = nonFiniteRow >= 0 ? nonFiniteRow : other.nonFiniteRow;
         double badValue = nonFiniteRow >= 0 ? nonFiniteValue : other.nonFiniteValue;
         return new StepMoments(total, meanEnergy + dE * wb, m2 + other.m2 + dE * dE * cross, mO, mc, ms, bad,
                 badValue);
+    }
+
+    /**
+     * {@link #reduce}{@code (shares)} with its S = s / {@code divisor} written into {@code full}
+     * (P x P, both triangles, overwritten) and returned without s: the same bits as
+     * {@code reduce(shares).fullS(divisor)}, but the root merge writes S directly, so the driver
+     * neither builds the merged triangle nor a new P x P matrix every step (it passes the same
+     * {@code full} each time). The shares must carry s.
+     */
+    static StepMoments reduceToFullS(List<StepMoments> shares, double divisor, double[] full) {
+        if (shares.isEmpty()) {
+            throw new IllegalArgumentException("shares: expected at least one partition's sums but got none");
+        }
+        int p = shares.getFirst().meanO.length;
+        if (full == null || full.length != (long) p * p) {
+            throw new IllegalArgumentException("full: expected a P x P = " + ((long) p * p) + " array but got "
+                    + (full == null ? "null" : "an array of " + full.length));
+        }
+        if (shares.size() == 1) {
+            StepMoments one = shares.getFirst();
+            one.writeFullS(divisor, full);
+            return new StepMoments(one.n, one.meanEnergy, one.m2, one.meanO, one.c, null, one.nonFiniteRow,
+                    one.nonFiniteValue);
+        }
+        int mid = shares.size() >>> 1;
+        return reduce(shares, 0, mid).merge(reduce(shares, mid, shares.size()), divisor, full);
     }
 
     /** The shares of partitions 0..k-1 merged in a fixed binary tree: halves merged recursively, left before right. */

@@ -176,6 +176,72 @@ class DistributedVmcTest {
         assertClose(straight.model(), resumed.model(), TOLERANCE);
     }
 
+    /**
+     * The executors keep a step's workspaces for the next step ({@link StepWorkspaces}): steps on
+     * workspaces another model of the same shape left behind give the bits of steps on fresh
+     * ones, float32 and float64.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void stepsOnReusedWorkspacesAreStepsOnFreshOnes(boolean float64) {
+        DType dtype = float64 ? DType.FLOAT64 : DType.FLOAT32;
+        java.util.function.IntFunction<AutoregressiveModel> model = seed -> {
+            var b = ARNNConv1D.builder(HilbertSpace.spin(0.5, SITES)).layers(2).features(3).kernelSize(3).dtype(dtype);
+            return float64 ? b.build64(seed) : b.build(seed);
+        };
+        DistributedVmc strategy = DistributedVmc.on(spark, ISING).withPartitions(2);
+        java.util.function.Function<AutoregressiveModel, VmcDriver> driver = m -> VmcDriver.builder(m, strategy)
+                .samples(320).seed(5).optimizer(new Sgd(0.05)).sr(new StochasticReconfiguration()).build();
+        StepWorkspaces.clear();
+        VmcDriver other = driver.apply(model.apply(8));
+        other.runStep();
+        assertTrue(StepWorkspaces.free() >= 1, "a step leaves its workspaces for the next");
+        VmcDriver reused = driver.apply(model.apply(7));
+        reused.runStep();
+        StepWorkspaces.clear();
+        VmcDriver fresh = driver.apply(model.apply(7));
+        fresh.runStep();
+        assertEquals(ModelBytes.of(fresh.model()).sha256(), ModelBytes.of(reused.model()).sha256(),
+                "the model after a step on workspaces another model's step left");
+        other.runStep();
+        reused.runStep();
+        StepWorkspaces.clear();
+        fresh.runStep();
+        assertEquals(ModelBytes.of(fresh.model()).sha256(), ModelBytes.of(reused.model()).sha256(),
+                "the model after two steps");
+    }
+
+    /** A step is one Spark job of one stage (the model rides in it; nothing else is collected). */
+    @Test
+    void aStepIsOneSparkJob() throws java.util.concurrent.TimeoutException {
+        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger stages = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+
+            @Override
+            public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted submitted) {
+                stages.incrementAndGet();
+            }
+        };
+        VmcDriver remote = distributed(conv64(), 320, 2, new Sgd(0.05), new StochasticReconfiguration());
+        remote.runStep(); // the first step may read the model; count the steps after it
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            remote.runStep();
+            remote.runStep();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+        assertEquals(2, jobs.get(), "Spark jobs of two steps");
+        assertEquals(2, stages.get(), "Spark stages of two steps");
+    }
+
     @Test
     void anOperatorOnAnotherSpaceIsRefusedBeforeAnyJob() {
         OperatorSource longer = () -> new TransverseFieldIsing(HilbertSpace.spin(0.5, SITES + 2),

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A partition's share of the SR sums, and the full S the driver solves with. */
@@ -59,6 +60,38 @@ class StepMomentsTest {
                 assertEquals(s[i * P + j], s[j * P + i], 0, "S must be exactly symmetric at (" + i + ", " + j + ")");
                 assertEquals(expected[i * P + j], s[i * P + j], 1e-12, "S at (" + i + ", " + j + ")");
             }
+        }
+    }
+
+    /**
+     * The driver's fused root merge (S written straight into a reused matrix) against the merged
+     * triangle mirrored afterwards: the same bits, for 1, 2 and 3 shares, whatever the matrix
+     * held before; the other sums are those of the plain merge.
+     */
+    @Test
+    void theRootMergeIntoAReusedMatrixGivesTheBitsOfTheMergedTriangle() {
+        int rows = 60;
+        double[] o = random(rows * P, 5);
+        double[] energies = random(rows, 6);
+        for (int parts = 1; parts <= 3; parts++) {
+            RowRanges ranges = RowRanges.of(rows, 16, parts);
+            List<StepMoments> shares = new java.util.ArrayList<>();
+            for (int k = 0; k < ranges.parts(); k++) {
+                int first = (int) ranges.firstRow(k);
+                int count = ranges.rowCount(k);
+                shares.add(StepMoments.of(first, count, P, java.util.Arrays.copyOfRange(energies, first, first + count),
+                        java.util.Arrays.copyOfRange(o, first * P, (first + count) * P), true));
+            }
+            StepMoments merged = StepMoments.reduce(shares);
+            double[] expected = merged.fullS(rows);
+            double[] reused = random(P * P, 7 + parts);
+            StepMoments root = StepMoments.reduceToFullS(shares, rows, reused);
+            assertArrayEquals(expected, reused, ranges.parts() + " shares: S");
+            assertEquals(merged.meanEnergy, root.meanEnergy, 0, ranges.parts() + " shares: mean energy");
+            assertEquals(merged.m2, root.m2, 0, ranges.parts() + " shares: m2");
+            assertArrayEquals(merged.meanO, root.meanO, ranges.parts() + " shares: mean O");
+            assertArrayEquals(merged.c, root.c, ranges.parts() + " shares: c");
+            assertEquals(ranges.parts(), parts, "a share per part");
         }
     }
 }

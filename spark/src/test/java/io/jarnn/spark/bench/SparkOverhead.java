@@ -218,6 +218,7 @@ public final class SparkOverhead {
         for (int round = 0; round < 2; round++) {
             long[] parts = new long[5];
             long cpu = 0;
+            long localProcessCpu0 = processCpu();
             for (int s = 0; s < steps; s++) {
                 long c0 = THREADS.getCurrentThreadCpuTime();
                 StepRecord r = local.runStep();
@@ -228,9 +229,11 @@ public final class SparkOverhead {
                 parts[3] += r.gradientNanos();
                 parts[4] += r.updateNanos();
             }
+            long localProcessCpu = processCpu() - localProcessCpu0;
             System.out.printf(Locale.ROOT, "local step: %.1f ms (sample %.1f, eloc %.1f, jacobian %.1f, solve+update %.1f;"
-                            + " driver thread cpu %.1f)%n", parts[0] / 1e6 / steps, parts[1] / 1e6 / steps,
-                    parts[2] / 1e6 / steps, parts[3] / 1e6 / steps, parts[4] / 1e6 / steps, cpu / 1e6 / steps);
+                            + " driver thread cpu %.1f, process cpu %.1f)%n", parts[0] / 1e6 / steps, parts[1] / 1e6 / steps,
+                    parts[2] / 1e6 / steps, parts[3] / 1e6 / steps, parts[4] / 1e6 / steps, cpu / 1e6 / steps,
+                    localProcessCpu / 1e6 / steps);
             Thread.sleep(300);
             listener.reset();
             parts = new long[5];
