@@ -120,21 +120,4 @@ public interface Kernels {
      */
     void logNormalizeColumns(float[] x, int xOff, int xRowStride, float[] out, int outOff, int outRowStride,
                              int rows, int cols, float machinePow);
-
-    /**
-     * NetKet's inverse-CDF draw, one distribution per column: p is (rows, cols) row-major with
-     * rows = local states and cols = samples (the per-site layout), and for every column j with
-     * {@code u = u[uOff + j]} in [0, 1), computed in double, in ascending k from 0:
-     * <pre>
-     *   total = sum_k p[k, j];   threshold = u * total;   cumulative_k = sum_{i <= k} p[i, j]
-     *   choices[choicesOff + j] = min(#{k : cumulative_k < threshold or cumulative_k == 0}, rows - 1)
-     * </pre>
-     * The threshold is scaled by the column's own sum, so that rounding in p cannot select past
-     * the last state; a state of probability zero is never chosen (the "== 0" skips leading
-     * zeros when u is exactly 0). -1 for a column whose total is not in (0, +inf): a NaN or
-     * infinite entry, or nothing to draw from. The choice is a small integer held in a double,
-     * which a vector kernel stores straight from its double lanes. Both implementations perform
-     * the same double operations in the same order, so their choices are identical.
-     */
-    void drawColumns(float[] p, int pOff, int rows, int cols, double[] u, int uOff, double[] choices, int choicesOff);
 }

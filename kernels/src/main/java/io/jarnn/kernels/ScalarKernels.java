@@ -236,41 +236,4 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
         }
         return max;
     }
-
-    // ---------------------------------------------------------------- sampling
-
-    @Override
-    public void drawColumns(float[] p, int pOff, int rows, int cols, double[] u, int uOff, double[] choices, int choicesOff) {
-        for (int j = 0; j < cols; j++) {
-            choices[choicesOff + j] = drawColumn(p, pOff + j, cols, rows, u[uOff + j]);
-        }
-    }
-
-    /**
-     * {@link #drawColumns} of one distribution, {@code p[off + k * stride]} for k < rows: the
-     * definition, and the vector kernel's column tail.
-     */
-    static int drawColumn(float[] p, int off, int stride, int rows, double u) {
-        double total = 0;
-        for (int k = 0; k < rows; k++) {
-            total += p[off + k * stride];
-        }
-        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
-            return -1; // NaN, or no state with positive probability: nothing to draw from
-        }
-        double threshold = u * total;
-        double cumulative = 0;
-        int count = 0;
-        for (int k = 0; k < rows; k++) {
-            cumulative += p[off + k * stride];
-            // Without a branch (its outcome is the random draw itself, mispredicted half the
-            // time): cumulative < threshold is the sign of their difference, both being finite
-            // (so the difference is -0 only for cumulative = -0 and threshold = +0, which the
-            // "== 0" below counts anyway). "== 0" skips leading states of probability zero when
-            // u is exactly 0, the one draw that NetKet's rule would let land on one.
-            long below = Double.doubleToRawLongBits(cumulative - threshold) >>> 63;
-            count += cumulative == 0 ? 1 : (int) below;
-        }
-        return Math.min(count, rows - 1);
-    }
 }

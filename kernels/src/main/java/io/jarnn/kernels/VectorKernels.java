@@ -2,11 +2,9 @@ package io.jarnn.kernels;
 
 import java.util.Arrays;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -1359,58 +1357,5 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             }
         }
         VectorMath.expInPlace(out, outOff, rows * cols);
-    }
-
-    // ---------------------------------------------------------------- sampling
-
-    /** The draw's lanes: doubles, of the kernels' vector width. */
-    private static final VectorSpecies<Double> DRAW_LANES = VectorLanes.DOUBLES;
-    /**
-     * The probabilities' lanes, as many as {@link #DRAW_LANES}: each load widens to one double
-     * vector. Null where that would take a 32-bit vector, which does not exist (a 64-bit shape
-     * has one double lane): the draw then runs as its scalar twin.
-     */
-    private static final VectorSpecies<Float> DRAW_LOADS = DRAW_LANES.length() < 2 ? null //f64: private static final VectorSpecies<Double> DRAW_LOADS = DRAW_LANES;
-            : VectorSpecies.of(float.class, VectorShape.forBitSize(32 * DRAW_LANES.length())); //f64:
-
-    @Override
-    public void drawColumns(float[] p, int pOff, int rows, int cols, double[] u, int uOff, double[] choices, int choicesOff) {
-        // A block of columns at a time, each lane performing the double operations of
-        // ScalarKernels.drawColumn in its order: the total, the threshold u * total, then the
-        // running sum and its count. "cumulative < threshold" is a compare here and the sign of
-        // the difference there: with the total finite every partial sum is finite, and the two
-        // differ only for cumulative = -0, threshold = +0, where "== 0" counts the state anyway.
-        int lanes = DRAW_LANES.length();
-        int j = 0;
-        if (DRAW_LOADS != null) {
-            DoubleVector last = DoubleVector.broadcast(DRAW_LANES, (double) (rows - 1));
-            DoubleVector invalid = DoubleVector.broadcast(DRAW_LANES, -1.0);
-            for (int bound = cols - cols % lanes; j < bound; j += lanes) {
-                int column = pOff + j;
-                DoubleVector total = DoubleVector.zero(DRAW_LANES);
-                for (int k = 0; k < rows; k++) {
-                    DoubleVector pk = (DoubleVector) FloatVector.fromArray(DRAW_LOADS, p, column + k * cols) //f64: DoubleVector pk = DoubleVector.fromArray(DRAW_LOADS, p, column + k * cols);
-                            .convertShape(VectorOperators.F2D, DRAW_LANES, 0); //f64:
-                    total = total.add(pk);
-                }
-                VectorMask<Double> valid = total.compare(VectorOperators.GT, 0.0)
-                        .and(total.compare(VectorOperators.LT, Double.POSITIVE_INFINITY));
-                DoubleVector threshold = DoubleVector.fromArray(DRAW_LANES, u, uOff + j).mul(total);
-                DoubleVector cumulative = DoubleVector.zero(DRAW_LANES);
-                DoubleVector count = DoubleVector.zero(DRAW_LANES);
-                for (int k = 0; k < rows; k++) {
-                    DoubleVector pk = (DoubleVector) FloatVector.fromArray(DRAW_LOADS, p, column + k * cols) //f64: DoubleVector pk = DoubleVector.fromArray(DRAW_LOADS, p, column + k * cols);
-                            .convertShape(VectorOperators.F2D, DRAW_LANES, 0); //f64:
-                    cumulative = cumulative.add(pk);
-                    VectorMask<Double> counted = cumulative.compare(VectorOperators.LT, threshold)
-                            .or(cumulative.compare(VectorOperators.EQ, 0.0));
-                    count = count.lanewise(VectorOperators.ADD, 1.0, counted);
-                }
-                count.min(last).blend(invalid, valid.not()).intoArray(choices, choicesOff + j);
-            }
-        }
-        for (; j < cols; j++) {
-            choices[choicesOff + j] = ScalarKernels.drawColumn(p, pOff + j, cols, rows, u[uOff + j]);
-        }
     }
 }

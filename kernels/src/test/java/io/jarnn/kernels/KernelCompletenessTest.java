@@ -27,8 +27,7 @@ class KernelCompletenessTest {
                         AccumulateTapsEquivalenceTest.equivalenceCases(),
                         ConvolveFromBiasEquivalenceTest.equivalenceCases(),
                         SeluEquivalenceTest.equivalenceCases(),
-                        RowNormalisationEquivalenceTest.equivalenceCases(),
-                        DrawEquivalenceTest.equivalenceCases())
+                        RowNormalisationEquivalenceTest.equivalenceCases())
                 .flatMap(s -> s));
     }
 

@@ -1043,22 +1043,7 @@ public final class ARNN implements AutoregressiveModel {
      * {@link SiteCache#probabilities()}, feature-major (localSize, batch).
      */
     void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
-        logitsFrom(cache, sigma, sigmaOff + index - 1, hilbert().size(), index, 0);
-        probabilitiesFromLogits(cache, index);
-    }
-
-    /**
-     * {@link #conditionalInto} with site index-1's local values given as one contiguous column,
-     * {@code column[b]} for row b (the sampler's last draw), instead of read from sigma: the
-     * same operations on the same values, so the same bits.
-     */
-    void conditionalFromColumn(SiteCache cache, float[] column, int index) {
-        logitsFrom(cache, column, 0, 1, index, 0);
-        probabilitiesFromLogits(cache, index);
-    }
-
-    /** The normalisation step of {@link #conditionalInto}, from the logits in the activations; advances the cache. */
-    private void probabilitiesFromLogits(SiteCache cache, int index) {
+        logitsInto(cache, sigma, sigmaOff, index);
         float[] act = cache.activations();
         kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), cache.batch(), machinePow());
         if (hilbert().isConstrained()) {
@@ -1086,27 +1071,20 @@ public final class ARNN implements AutoregressiveModel {
      * logits). The index sums are updated in every case.
      */
     void logitsFrom(SiteCache cache, float[] sigma, int sigmaOff, int index, int first) {
-        logitsFrom(cache, sigma, sigmaOff + index - 1, hilbert().size(), index, first);
-    }
-
-    /**
-     * {@link #logitsFrom(SiteCache, float[], int, int, int)} with site index-1's local value of
-     * row b at {@code previous[previousOff + b * rowStride]} (unread at index 0).
-     */
-    private void logitsFrom(SiteCache cache, float[] previous, int previousOff, int rowStride, int index, int first) {
+        int n = hilbert().size();
         int batch = cache.batch();
         float[] act = cache.activations();
         LayerCache[] caches = cache.layerCaches();
         if (index > 0 && hilbert().isConstrained()) {
-            // Before the push, which reads the same entries: one pass over them.
-            addToIndexSums(cache, previous, previousOff, rowStride);
+            // Before the push, which reads the same sigma entries: one pass over them.
+            addToIndexSums(cache, sigma, sigmaOff + index - 1);
         }
         if (first == caches.length) {
             return;
         }
         if (first == 0) {
             if (index > 0) {
-                caches[0].push(index - 1, previous, previousOff, 0, rowStride);
+                caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
             }
         } else {
             caches[first].restoreBaseline(index);
@@ -1120,12 +1098,13 @@ public final class ARNN implements AutoregressiveModel {
         }
     }
 
-    /** Adds the local index of each row's {@code values[off + b * rowStride]} to the row's index sum. */
-    private void addToIndexSums(SiteCache cache, float[] values, int off, int rowStride) {
+    /** Adds the local index of each row's {@code sigma[column + b N]} to the row's index sum. */
+    private void addToIndexSums(SiteCache cache, float[] sigma, int column) {
         HilbertSpace h = hilbert();
+        int n = h.size();
         int[] sums = cache.indexSums();
         for (int b = 0; b < sums.length; b++) {
-            sums[b] += LocalStates.indexOrNegative(h, values[off + b * rowStride]);
+            sums[b] += LocalStates.indexOrNegative(h, sigma[column + b * n]);
         }
     }
 

@@ -200,11 +200,6 @@ public final class DirectSampler implements ExactSampler {
         private final float[] probabilities = new float[chunkSize * localValues.length];
         private final double[] productOfChosen = new double[chunkSize];
         private final double[] logOfChosen = new double[chunkSize];
-        /** One site's uniforms, row by row from the chunk's stream, and the local indices drawn with them. */
-        private final double[] uniforms = new double[chunkSize];
-        private final double[] choices = new double[chunkSize];
-        /** The values just drawn, one per row: the next site's input to the first layer. */
-        private final float[] drawn = new float[chunkSize];
         private SiteCache fullCache;
         private SiteCache raggedCache;
         private Tensor naiveLogPsi;
@@ -213,6 +208,7 @@ public final class DirectSampler implements ExactSampler {
 
         void sampleChunk(SplittableRandom random, Tensor configurations, Tensor logProbabilities, int first, int rows) {
             int n = model.hilbert().size();
+            int ls = localValues.length;
             float[] sigma = configurations.array();
             int sigmaOff = configurations.offset() + first * n;
             // Unsampled sites must hold valid values for the naive path's full forward.
@@ -230,15 +226,26 @@ public final class DirectSampler implements ExactSampler {
             float[] p = cache != null ? cache.probabilities() : probabilities;
             for (int index = 0; index < n; index++) {
                 if (cache != null) {
-                    // The previous site's values come from the draw's own contiguous column,
-                    // not from sigma, whose rows are N floats apart.
-                    model.conditionalFromColumn(cache, drawn, index);
+                    model.conditionalInto(cache, sigma, sigmaOff, index);
                 } else {
                     naiveConditional(chunkView, rows, index);
                 }
-                drawSite(random, p, rows, index, sigma, sigmaOff, first);
-                if (tracking) {
-                    trackChosen(p, rows);
+                for (int b = 0; b < rows; b++) {
+                    int k = draw(p, b, rows, ls, random.nextDouble());
+                    if (k < 0) {
+                        throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
+                                + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
+                    }
+                    sigma[sigmaOff + b * n + index] = localValues[k];
+                    if (!tracking) {
+                        continue;
+                    }
+                    double product = productOfChosen[b] * p[k * rows + b];
+                    if (product < PRODUCT_FLOOR) {
+                        logOfChosen[b] += Math.log(product);
+                        product = 1.0;
+                    }
+                    productOfChosen[b] = product;
                 }
             }
             if (logProbabilities != null) {
@@ -247,44 +254,6 @@ public final class DirectSampler implements ExactSampler {
                 for (int b = 0; b < rows; b++) {
                     lp[lpOff + b] = (float) (logOfChosen[b] + Math.log(productOfChosen[b]));
                 }
-            }
-        }
-
-        /**
-         * Draws site {@code index} of every row from the probabilities {@code p} (localSize, rows):
-         * the uniforms in row order, as one draw per row consumed them, then the whole batch
-         * with the very double operations of a row's own draw (drawColumns); the chosen
-         * values go to sigma and to {@link #drawn}. Its own method, kept small: inlined into
-         * the site loop with the layer steps, the draw kernel's vectors were given up by C2.
-         */
-        private void drawSite(SplittableRandom random, float[] p, int rows, int index, float[] sigma, int sigmaOff,
-                              int first) {
-            int n = model.hilbert().size();
-            for (int b = 0; b < rows; b++) {
-                uniforms[b] = random.nextDouble();
-            }
-            model.kernels().drawColumns(p, 0, localValues.length, rows, uniforms, 0, choices, 0);
-            for (int b = 0; b < rows; b++) {
-                int k = (int) choices[b];
-                if (k < 0) {
-                    throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
-                            + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
-                }
-                float v = localValues[k];
-                drawn[b] = v;
-                sigma[sigmaOff + b * n + index] = v;
-            }
-        }
-
-        /** Multiplies each row's running probability by that of the state just drawn (choices). */
-        private void trackChosen(float[] p, int rows) {
-            for (int b = 0; b < rows; b++) {
-                double product = productOfChosen[b] * p[(int) choices[b] * rows + b];
-                if (product < PRODUCT_FLOOR) {
-                    logOfChosen[b] += Math.log(product);
-                    product = 1.0;
-                }
-                productOfChosen[b] = product;
             }
         }
 
@@ -323,5 +292,36 @@ public final class DirectSampler implements ExactSampler {
                 }
             }
         }
+    }
+
+    /**
+     * NetKet's inverse-CDF choice: the number of k with {@code cumsum(p)[k] < u * sum(p)}, the
+     * threshold scaled by the row's own sum so that rounding in p cannot select past the last
+     * local state (the clamp guards the last ulp of {@code u * sum}), and a state of probability
+     * zero is never chosen. Row b's probabilities are
+     * {@code p[off + k * stride]}. -1 when they hold a NaN or sum to zero or infinity.
+     */
+    static int draw(float[] p, int off, int stride, int ls, double u) {
+        double total = 0;
+        for (int k = 0; k < ls; k++) {
+            total += p[off + k * stride];
+        }
+        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
+            return -1; // NaN, or no state with positive probability: nothing to draw from
+        }
+        double threshold = u * total;
+        double cumulative = 0;
+        int count = 0;
+        for (int k = 0; k < ls; k++) {
+            cumulative += p[off + k * stride];
+            // Without a branch (its outcome is the random draw itself, mispredicted half the
+            // time): cumulative < threshold is the sign of their difference, both being finite
+            // and non-negative (so the difference is -0 never, and 0 only when they are equal).
+            // "== 0" skips leading states of probability zero when u is exactly 0, the one draw
+            // that NetKet's rule would let land on one; it is almost never taken.
+            long below = Double.doubleToRawLongBits(cumulative - threshold) >>> 63;
+            count += cumulative == 0 ? 1 : (int) below;
+        }
+        return Math.min(count, ls - 1);
     }
 }

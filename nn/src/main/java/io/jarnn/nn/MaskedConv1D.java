@@ -533,9 +533,7 @@ public final class MaskedConv1D extends MaskedLayer {
         @Override
         public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
             int first = slotStart(position);
-            // One block copy when the inputs are feature-major already (a single feature, as
-            // the first layer's, needs only its samples contiguous).
-            if (sampleStride == 1 && (featureStride == batch || layer.in == 1)) {
+            if (sampleStride == 1 && featureStride == batch) {
                 System.arraycopy(src, srcOff, rings, first, slot);
             } else {
                 int in = layer.in;

@@ -2,8 +2,6 @@ package io.jarnn.nn;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
-import io.jarnn.kernels.ScalarKernels;
-import io.jarnn.kernels.VectorKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -168,42 +166,16 @@ class DirectSamplerTest {
     @Test
     void drawNeverSelectsPastTheLastStateAndSkipsZeroProbabilities() {
         float[] p = {0.25f, 0f, 0.75f, 0f};
-        assertEquals(0, draw(p, 0, 4, 0.0));
+        assertEquals(0, DirectSampler.draw(p, 0, 1, 4, 0.0));
         float[] leadingZeros = {0f, 0f, 1f};
-        assertEquals(2, draw(leadingZeros, 0, 3, 0.0), "u = 0 must not pick a state of probability 0");
-        assertEquals(0, draw(p, 0, 4, 0.2499));
-        assertEquals(2, draw(p, 0, 4, 0.2501));
-        assertEquals(2, draw(p, 0, 4, Math.nextDown(1.0)));
+        assertEquals(2, DirectSampler.draw(leadingZeros, 0, 1, 3, 0.0), "u = 0 must not pick a state of probability 0");
+        assertEquals(0, DirectSampler.draw(p, 0, 1, 4, 0.2499));
+        assertEquals(2, DirectSampler.draw(p, 0, 1, 4, 0.2501));
+        assertEquals(2, DirectSampler.draw(p, 0, 1, 4, Math.nextDown(1.0)));
         float[] unnormalised = {0.3f, 0.3f, 0.3f};
-        assertEquals(2, draw(unnormalised, 0, 3, Math.nextDown(1.0)));
+        assertEquals(2, DirectSampler.draw(unnormalised, 0, 1, 3, Math.nextDown(1.0)));
         float[] offset = {9f, 9f, 0f, 1f};
-        assertEquals(1, draw(offset, 2, 2, 0.5));
-    }
-
-    /**
-     * The sampler's draw of the distribution {@code p[off .. off + ls - 1]} with uniform u: the
-     * drawColumns kernel on 19 copies of it side by side (whole vectors and a scalar tail), which
-     * must all choose alike, in both implementations.
-     */
-    private static int draw(float[] p, int off, int ls, double u) {
-        int cols = 19;
-        float[] columns = new float[ls * cols];
-        double[] uniforms = new double[cols];
-        for (int j = 0; j < cols; j++) {
-            for (int k = 0; k < ls; k++) {
-                columns[k * cols + j] = p[off + k];
-            }
-            uniforms[j] = u;
-        }
-        double[] scalar = new double[cols];
-        ScalarKernels.INSTANCE.drawColumns(columns, 0, ls, cols, uniforms, 0, scalar, 0);
-        double[] vector = new double[cols];
-        VectorKernels.INSTANCE.drawColumns(columns, 0, ls, cols, uniforms, 0, vector, 0);
-        for (int j = 0; j < cols; j++) {
-            assertEquals(scalar[0], scalar[j], "scalar choice in column " + j);
-            assertEquals(scalar[0], vector[j], "vector choice in column " + j);
-        }
-        return (int) scalar[0];
+        assertEquals(1, DirectSampler.draw(offset, 2, 1, 2, 0.5));
     }
 
     @Test

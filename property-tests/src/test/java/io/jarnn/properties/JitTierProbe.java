@@ -39,7 +39,7 @@ public final class JitTierProbe {
             x[i] = (float) random.nextDouble(-6, 6);
         }
         // Every kernel of the interface (ReproducibilityProperties checks the names against it),
-        // among them the four the sampler runs: accumulateTaps, selu, probabilityColumns and drawColumns.
+        // among them the three the sampler runs: accumulateTaps, selu and probabilityColumns.
         probe("logNormalizeRows", x, (in, out) -> k.logNormalizeRows(in, 0, out, 0, ROWS, COLS, MACHINE_POW));
         // The per-site layout: COLS local states by ROWS samples.
         probe("probabilityColumns", x, (in, out) -> k.probabilityColumns(in, 0, out, 0, COLS, ROWS, MACHINE_POW));
@@ -56,24 +56,6 @@ public final class JitTierProbe {
         }
         probe("accumulateTaps", x, (in, out) -> k.accumulateTaps(in, 0, COLS, COLS, TAPS, COLS, w, 0, COLS * TAPS_OUT,
                 TAPS_OUT, out, 0, TAPS_OUT, TAPS_ROWS, TAPS_OUT));
-        // The sampler's draw in the per-site layout: COLS local states by ROWS samples, the
-        // probabilities |x| (unnormalised, as the draw scales by each column's sum), one uniform
-        // per sample; the choices (small integers) written to the first ROWS outputs.
-        double[] uniforms = new double[ROWS];
-        for (int j = 0; j < ROWS; j++) {
-            uniforms[j] = random.nextDouble();
-        }
-        float[] p = new float[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.abs(x[i]);
-        }
-        double[] choices = new double[ROWS];
-        probe("drawColumns", p, (in, out) -> {
-            k.drawColumns(in, 0, COLS, ROWS, uniforms, 0, choices, 0);
-            for (int j = 0; j < ROWS; j++) {
-                out[j] = (float) choices[j];
-            }
-        });
         // The planar forward's first layer (one input, two taps one position apart) and a wider
         // reduction (COLS inputs: the tiles' path), over ROWS * COLS - 1 positions: both paths,
         // vector loops and scalar tails. Each writes all of y, so the fresh arrays do not matter.

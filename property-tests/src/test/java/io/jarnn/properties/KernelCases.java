@@ -1,7 +1,6 @@
 package io.jarnn.properties;
 
 import io.jarnn.kernels.ConvolveFromBiasCase;
-import io.jarnn.kernels.DrawCase;
 import io.jarnn.kernels.Kernels;
 import io.jarnn.kernels.NormalisationCase;
 import io.jarnn.kernels.SeluCase;
@@ -88,17 +87,5 @@ final class KernelCases {
                                 columns ? count : size, p, magnitude, 0, 0, 0))
                 .zip(offsets, offsets, integers().between(0, 4), (c, xOff, outOff, slack) -> new NormalisationCase(
                         kernel, c.rows(), c.cols(), c.machinePow(), c.magnitude(), xOff, outOff, slack));
-    }
-
-    /**
-     * drawColumns over 1..40 columns (two AVX-512 double vectors and more, plus a tail) of 1..6
-     * local states, at offsets 0..7, with 0..4 guard entries.
-     */
-    static Gen<DrawCase> draws() {
-        Gen<Integer> offsets = integers().between(0, 7);
-        return integers().between(1, 6).zip(integers().between(1, 40), offsets, offsets,
-                (rows, cols, pOff, uOff) -> new DrawCase(rows, cols, pOff, uOff, 0, 0))
-                .zip(offsets, integers().between(0, 4),
-                        (c, choicesOff, slack) -> new DrawCase(c.rows(), c.cols(), c.pOff(), c.uOff(), choicesOff, slack));
     }
 }

@@ -31,7 +31,6 @@ class KernelEquivalenceProperties {
             KernelCases.normalisations(NormalisationCase.Kernel.PROBABILITY_COLUMNS);
     private static final Gen<? extends KernelCase> LOG_NORMALIZE_COLUMNS =
             KernelCases.normalisations(NormalisationCase.Kernel.LOG_NORMALIZE_COLUMNS);
-    private static final Gen<? extends KernelCase> DRAW_COLUMNS = KernelCases.draws();
 
     @Test
     void accumulateTapsIsBitwiseEqualToTheScalarReference() {
@@ -66,12 +65,6 @@ class KernelEquivalenceProperties {
         SuiteRunMode.qt(TRIES).forAll(LOG_NORMALIZE_COLUMNS, longs().all()).checkAssert(KernelCase::assertEquivalent);
     }
 
-    /** The sampler's draw: vector and scalar choose the same state in every column. */
-    @Test
-    void drawColumnsChoosesAsTheScalarReference() {
-        SuiteRunMode.qt(TRIES).forAll(DRAW_COLUMNS, longs().all()).checkAssert(KernelCase::assertEquivalent);
-    }
-
     /**
      * The kernels module's completeness check over this class's generators: every kernel of
      * {@code Kernels} has a generator here whose cases really call it.
@@ -80,7 +73,7 @@ class KernelEquivalenceProperties {
     void everyKernelHasAnEquivalenceProperty() {
         List<KernelCase> samples = new ArrayList<>();
         for (Gen<? extends KernelCase> gen : List.of(TAPS, CONVOLVE_FROM_BIAS, SELU, LOG_NORMALIZE_ROWS,
-                PROBABILITY_COLUMNS, LOG_NORMALIZE_COLUMNS, DRAW_COLUMNS)) {
+                PROBABILITY_COLUMNS, LOG_NORMALIZE_COLUMNS)) {
             SuiteRunMode.qt(1).forAll(gen).checkAssert(samples::add);
         }
         KernelCompleteness.assertEveryKernelHasACase("KernelEquivalenceProperties", samples.stream());
