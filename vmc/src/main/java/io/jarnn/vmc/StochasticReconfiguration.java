@@ -39,7 +39,8 @@ package io.jarnn.vmc;
  * VmcStep system, an untrained (1024, 930) float64 Jacobian at shift 0.01: CG took 9, 24, 32,
  * 42, 50, 71 and 92 iterations to the tolerances 1e-2, 1e-3, ..., 1e-6, 1e-8, 1e-10, about
  * 0.9 ms each, about 13 times the time of one of the Gram product's multiply-adds (16 ms for its
- * 4.4e8), so {@link #CG_COST_PER_MULTIPLY_ADD} is 12; its direction was within 2.3e-3 of the
+ * 4.4e8, before the Gram product was blocked twice: it is faster now, which favours the direct
+ * forms further), so {@link #CG_COST_PER_MULTIPLY_ADD} is 12; its direction was within 2.3e-3 of the
  * dense one at 1e-5, 2.4e-4 at 1e-6 (relative 2-norm). Along the demo's trajectory (P = 634) the
  * system gets harder as the model learns: 65 to 71 iterations to 1e-4, 68 to 117 to 1e-5, i.e.
  * about 18 per decade, which is what {@link #CG_ITERATIONS_PER_DECADE} assumes; starting from the

@@ -30,10 +30,16 @@ import java.util.concurrent.TimeUnit;
  * samples stay on the executors (each task returns its row count): this measures drawing them,
  * not moving them. One JVM per master (Spark allows one context per JVM), which JMH's forks give.
  * Run: {@code ./jarnn spark-bench SparkSampling}; ops/s times {@code samples} is samples/s.
+ *
+ * <p>A minute of warm-up, as in {@link SparkVmcStep}: on two cores the JIT compilers share the
+ * cores with both sampling threads on {@code local[2]} (on {@code local[1]} they have the other core
+ * to themselves), and with 2 x 5 s of warm-up a {@code local[2]} run was still speeding up through
+ * its measurement (2.36, 2.40, 2.54, 2.58, 2.74 jobs/s on a Zen 4), which measured the compilers,
+ * not the sampling.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 5)
+@Warmup(iterations = 6, time = 10)
 @Measurement(iterations = 5, time = 5)
 @Fork(1)
 @State(Scope.Benchmark)
