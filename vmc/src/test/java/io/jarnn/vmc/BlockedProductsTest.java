@@ -86,10 +86,10 @@ class BlockedProductsTest {
         for (int i = 0; i < size; i++) {
             a[i * size + i] += 0.5;
         }
-        double[] expected = referenceFactor(a, size);
+        double[] expected = StochasticReconfigurationTest.referenceFactor(a, size);
         int ld = GramProduct.padded(size) + 5;
         BlockedCholesky cholesky = new BlockedCholesky();
-        assertTrue(cholesky.factor(upperPadded(a, size, ld), size, ld, threads));
+        assertTrue(cholesky.factor(StochasticReconfigurationTest.upperPadded(a, size, ld), size, ld, threads));
         for (int i = 0; i < size; i++) {
             for (int j = i; j < size; j++) {
                 assertEquals(0, Double.compare(expected[i * size + j], cholesky.upper(i, j)), "U[" + i + ", " + j
@@ -105,41 +105,11 @@ class BlockedProductsTest {
         cholesky.solve(separate);
         double[] fused = rhs.clone();
         BlockedCholesky other = new BlockedCholesky();
-        assertTrue(other.factor(upperPadded(a, size, ld), size, ld, threads, fused));
+        assertTrue(other.factor(StochasticReconfigurationTest.upperPadded(a, size, ld), size, ld, threads, fused));
         other.backSubstitute(fused);
         for (int i = 0; i < size; i++) {
             assertEquals(0, Double.compare(separate[i], fused[i]), "x[" + i + "] of size " + size
                     + " with the forward substitution in the factorisation: " + fused[i] + ", expected " + separate[i]);
         }
-    }
-
-    /** The upper triangle of the (size x size) a in a (padded(size) x ld) array, NaN elsewhere. */
-    private static double[] upperPadded(double[] a, int size, int ld) {
-        double[] m = new double[GramProduct.padded(size) * ld];
-        java.util.Arrays.fill(m, Double.NaN);
-        for (int i = 0; i < size; i++) {
-            System.arraycopy(a, i * size + i, m, i * ld + i, size - i);
-        }
-        return m;
-    }
-
-    /** U one entry at a time: (a[i, j] + sum_{k < i} (-U[k, i]) U[k, j] in ascending k) / U[i, i]. */
-    private static double[] referenceFactor(double[] a, int n) {
-        double[] u = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = i; j < n; j++) {
-                double s = a[i * n + j];
-                for (int k = 0; k < i; k++) {
-                    s = Math.fma(-u[k * n + i], u[k * n + j], s);
-                }
-                u[i * n + j] = s;
-            }
-            double pivot = Math.sqrt(u[i * n + i]);
-            u[i * n + i] = pivot;
-            for (int j = i + 1; j < n; j++) {
-                u[i * n + j] /= pivot;
-            }
-        }
-        return u;
     }
 }

@@ -265,7 +265,7 @@ class StochasticReconfigurationTest {
     }
 
     /** The upper triangle of the (size x size) a in a (padded(size) x ld) array, NaN elsewhere. */
-    private static double[] upperPadded(double[] a, int size, int ld) {
+    static double[] upperPadded(double[] a, int size, int ld) {
         double[] m = new double[GramProduct.padded(size) * ld];
         java.util.Arrays.fill(m, Double.NaN);
         for (int i = 0; i < size; i++) {
@@ -281,7 +281,7 @@ class StochasticReconfigurationTest {
      * (-U[k, i]) U[k, j], one fused multiply-add each in ascending k) / U[i, i], the diagonal's
      * square root.
      */
-    private static double[] referenceFactor(double[] a, int n) {
+    static double[] referenceFactor(double[] a, int n) {
         double[] u = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = i; j < n; j++) {
