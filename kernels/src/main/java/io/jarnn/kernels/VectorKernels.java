@@ -653,8 +653,9 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                                  float[] x, int xOff, int xRowStride, int tapStride,
                                  float[] y, int yOff, int yRowStride, int rows, int cols) {
         if (taps * in > SHORT_REDUCTION) {
-            // Twelve or more fused multiply-adds per element: the tiles' y load and store per
-            // block are a small share, and their blocking over rows saves loads of x.
+            // Three or more fused multiply-adds per element (a hidden layer of 16 features and 3
+            // taps has 48): the tiles' y load and store per block are a small share, and their
+            // blocking over rows saves loads of x.
             for (int r = 0; r < rows; r++) {
                 Arrays.fill(y, yOff + r * yRowStride, yOff + r * yRowStride + cols, bias[biasOff + r]);
             }
@@ -663,9 +664,8 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             return;
         }
         // A short reduction (the first layer: one input, two taps): per row, one pass over the
-        // positions with the bias and the first two (tap, input) terms in registers, the
-        // weights broadcast once per row; any further term is a pass of its own continuing
-        // from y. (The tiles' (t, a) loops of one or two trips cost more loop control than
+        // positions with the bias and its one or two (tap, input) terms in registers, the
+        // weights broadcast once per row. (The tiles' (t, a) loops of one or two trips cost more loop control than
         // multiply-adds, and their y round trip came on top of a fill with the bias.) Each
         // lane applies accumulateTaps's fma(weight, input, acc) (the product commutes exactly)
         // in ascending (t, a): the same bits.
@@ -678,13 +678,9 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 termFromBias(w[wr], x, x0, bias[biasOff + r], y, yr, cols);
                 continue;
             }
+            // The second term: (t, a) = (1, 0) for one input and two taps, (0, 1) for two inputs.
             int x1 = xOff + (in == 1 ? tapStride : xRowStride);
             twoTermsFromBias(w[wr], x, x0, w[wr + 1], x1, bias[biasOff + r], y, yr, cols);
-            for (int q = 2; q < terms; q++) {
-                int t = q / in;
-                int a = q % in;
-                termAccumulate(w[wr + q], x, xOff + a * xRowStride + t * tapStride, y, yr, cols);
-            }
         }
     }
 
@@ -730,27 +726,6 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         }
         for (; j < cols; j++) {
             y[yOff + j] = Math.fma(w, x[xOff + j], bias);
-        }
-    }
-
-    /** {@code y[yOff + j] = fma(w, x[xOff + j], y[yOff + j])} for j < cols. */
-    private static void termAccumulate(float w, float[] x, int xOff, float[] y, int yOff, int cols) {
-        FloatVector wv = FloatVector.broadcast(S, w);
-        int j = 0;
-        for (; j + 4 * L <= cols; j += 4 * L) {
-            wv.fma(FloatVector.fromArray(S, x, xOff + j), FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
-            wv.fma(FloatVector.fromArray(S, x, xOff + j + L), FloatVector.fromArray(S, y, yOff + j + L))
-                    .intoArray(y, yOff + j + L);
-            wv.fma(FloatVector.fromArray(S, x, xOff + j + 2 * L), FloatVector.fromArray(S, y, yOff + j + 2 * L))
-                    .intoArray(y, yOff + j + 2 * L);
-            wv.fma(FloatVector.fromArray(S, x, xOff + j + 3 * L), FloatVector.fromArray(S, y, yOff + j + 3 * L))
-                    .intoArray(y, yOff + j + 3 * L);
-        }
-        for (; j + L <= cols; j += L) {
-            wv.fma(FloatVector.fromArray(S, x, xOff + j), FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
-        }
-        for (; j < cols; j++) {
-            y[yOff + j] = Math.fma(w, x[xOff + j], y[yOff + j]);
         }
     }
 

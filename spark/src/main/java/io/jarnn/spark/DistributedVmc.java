@@ -229,14 +229,14 @@ public final class DistributedVmc implements StepStrategy {
             try {
                 w.sample(m, ranges.chunkSize(), stepSeed, first);
                 w.localEnergies(m);
-                w.jacobian(m);
+                double[] o = w.jacobian();
                 // The share holds none of the workspace's arrays: it is serialised after the workspace is given back.
                 if (gather) {
-                    double[] raw = w.jacobian.clone();
+                    double[] raw = o.clone();
                     double[] energies = w.energies.clone();
-                    return new Share(StepMoments.of(first, rows, p, energies, w.jacobian, null), energies, raw);
+                    return new Share(StepMoments.of(first, rows, p, energies, o, null), energies, raw);
                 }
-                return new Share(StepMoments.of(first, rows, p, w.energies, w.jacobian, withS ? w.gramBuffer() : null),
+                return new Share(StepMoments.of(first, rows, p, w.energies, o, withS ? w.gramBuffer() : null),
                         null, null);
             } finally {
                 StepWorkspaces.giveBack(key, w);

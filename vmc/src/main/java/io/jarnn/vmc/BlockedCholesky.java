@@ -183,12 +183,8 @@ final class BlockedCholesky {
                 a[row + j] /= pivot;
             }
             if (rhs != null) {
-                // Two loops, not one: C2 vectorises each alone (a and rhs might be one array).
-                double minusY = -(rhs[i] / pivot);
-                rhs[i] = -minusY;
-                for (int j = i + 1; j < size; j++) {
-                    rhs[j] = Math.fma(minusY, a[row + j], rhs[j]);
-                }
+                // Not fused with the division loop above: C2 vectorises each alone (a and rhs might be one array).
+                forwardStep(a, row, i, rhs);
             }
         }
         return true;
@@ -204,15 +200,23 @@ final class BlockedCholesky {
         double[] u = factor;
         int n = size;
         for (int i = 0; i < n; i++) {
-            int row = i * ld;
-            double y = b[i] / u[row + i];
-            b[i] = y;
-            double minusY = -y;
-            for (int j = i + 1; j < n; j++) {
-                b[j] = Math.fma(minusY, u[row + j], b[j]);
-            }
+            forwardStep(u, i * ld, i, b);
         }
         backSubstitute(b);
+    }
+
+    /**
+     * Step i of the forward substitution U^T y = b with U's row i at {@code u[row ..]}:
+     * y[i] = b[i] / U[i, i], then b[j] -= y[i] U[i, j] for j &gt; i (one fused multiply-add each);
+     * b overwritten by y as it goes. The one definition {@link #solve} and the factorisation's
+     * substitution on the way both run.
+     */
+    private void forwardStep(double[] u, int row, int i, double[] b) {
+        double minusY = -(b[i] / u[row + i]);
+        b[i] = -minusY;
+        for (int j = i + 1; j < size; j++) {
+            b[j] = Math.fma(minusY, u[row + j], b[j]);
+        }
     }
 
     /** Solves U x = y with the last factor, y (length size) overwritten by x. */

@@ -15,11 +15,12 @@ import io.jarnn.nn.GradientWorkspace64;
  * per precision; each owns the buffers of its precision (configurations, Jacobian, scratch),
  * sized once for a batch and reused every step; a float64 model samples into
  * {@link #configurations} and writes its Jacobian into the array {@link #jacobian()} returns,
- * with no copy. Not thread-safe (one per driver).
+ * with no copy. Not thread-safe (one per driver). Public for the spark module, whose tasks do
+ * the same with a row range of the samples ({@link #sample(long, long, int)}).
  *
  * <p>Parameters: a float32 model's flat vector widens exactly to double.
  */
-abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
+public abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
     final int batch;
     final int sites;
     final int parameters;
@@ -35,29 +36,43 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         this.configurations = new double[Math.multiplyExact(batch, sites)];
     }
 
-    static ModelBridge of(AutoregressiveModel model, int batch) {
+    /** A bridge of {@code batch} samples for models shaped as {@code model}. */
+    public static ModelBridge of(AutoregressiveModel model, int batch) {
         return switch (model) {
             case ARNN m -> new F32(m, batch);
             case ARNN64 m -> new F64(m, batch);
         };
     }
 
-    abstract AutoregressiveModel model();
+    public abstract AutoregressiveModel model();
 
     /** Replaces the model (same configuration and shapes), e.g. after a step. */
-    abstract void setModel(AutoregressiveModel model);
+    public abstract void setModel(AutoregressiveModel model);
+
+    /** The array {@link #sample} writes: (batch, N) local values in double. */
+    public double[] configurations() {
+        return configurations;
+    }
 
     /** The flat parameters widened to double into {@code dst[0 .. P)}. */
     abstract void readParameters(double[] dst);
 
     /** Draws {@code batch} samples of {@code seed}'s sequence into {@link #configurations}. */
-    abstract void sample(long seed);
+    void sample(long seed) {
+        sample(seed, 0, 0);
+    }
+
+    /**
+     * Draws rows {@code firstRow .. firstRow + batch - 1} of {@code seed}'s sequence, cut into
+     * chunks of {@code chunkSize} rows (0: the sampler's own), into {@link #configurations}.
+     */
+    public abstract void sample(long seed, long firstRow, int chunkSize);
 
     /**
      * The logPsi Jacobian of the last samples, (batch, P) row-major in double: an array of this
      * bridge, the same every call, rewritten by the next call (the SR solve may centre it in place).
      */
-    abstract double[] jacobian();
+    public abstract double[] jacobian();
 
     /** {@code sum_b weights[b] d logPsi(sample b) / d theta} of the last samples into {@code out[0 .. P)}. */
     abstract void gradient(double[] weights, double[] out);
@@ -80,12 +95,12 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         }
 
         @Override
-        AutoregressiveModel model() {
+        public AutoregressiveModel model() {
             return model;
         }
 
         @Override
-        void setModel(AutoregressiveModel model) {
+        public void setModel(AutoregressiveModel model) {
             this.model = (ARNN) model;
         }
 
@@ -98,8 +113,9 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         }
 
         @Override
-        void sample(long seed) {
-            model.sampler().sample(seed, 0, samples, null);
+        public void sample(long seed, long firstRow, int chunkSize) {
+            (chunkSize == 0 ? model.sampler() : model.sampler().withChunkSize(chunkSize))
+                    .sample(seed, firstRow, samples, null);
             float[] a = samples.array();
             for (int i = 0; i < configurations.length; i++) {
                 configurations[i] = a[i];
@@ -107,7 +123,7 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         }
 
         @Override
-        double[] jacobian() {
+        public double[] jacobian() {
             if (jacobian == null) {
                 jacobianFloat = Tensor.zeros(batch, parameters);
                 jacobian = new double[Math.multiplyExact(batch, parameters)];
@@ -151,12 +167,12 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         }
 
         @Override
-        AutoregressiveModel model() {
+        public AutoregressiveModel model() {
             return model;
         }
 
         @Override
-        void setModel(AutoregressiveModel model) {
+        public void setModel(AutoregressiveModel model) {
             this.model = (ARNN64) model;
         }
 
@@ -166,12 +182,13 @@ abstract sealed class ModelBridge permits ModelBridge.F32, ModelBridge.F64 {
         }
 
         @Override
-        void sample(long seed) {
-            model.sampler().sample(seed, 0, samples, null);
+        public void sample(long seed, long firstRow, int chunkSize) {
+            (chunkSize == 0 ? model.sampler() : model.sampler().withChunkSize(chunkSize))
+                    .sample(seed, firstRow, samples, null);
         }
 
         @Override
-        double[] jacobian() {
+        public double[] jacobian() {
             if (jacobian == null) {
                 jacobian = new double[Math.multiplyExact(batch, parameters)];
                 jacobianTensor = Tensor64.wrap(jacobian, batch, parameters);
