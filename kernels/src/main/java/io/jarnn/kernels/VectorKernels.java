@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulator lane performs exactly the fused multiply-adds of the scalar reference, in the
  * same order, so this kernel is bitwise equal to {@link ScalarKernels#accumulateTaps}.
  *
- * <p>The microkernels (6x4, 4x4, 2x4, 4x2, 8x1, 1x4, 1x1 and the masked column tails; for vectors
+ * <p>The microkernels (6x4, 4x4, 2x12, 2x8, 3x8, 2x4, 4x2, 8x1, 1x4, 1x1 and the masked column tails; for vectors
  * of at most 256 bits, whose 16 registers the 6x4 and 4x4 tiles overflow, 6x2) repeat one pattern with
  * different numbers of accumulators on purpose: vectors cannot be held in arrays or passed to
  * helpers that C2 might not inline without being boxed, so each block shape is written out.
@@ -46,6 +46,57 @@ public final class VectorKernels implements Kernels, BackwardKernels {
 
     @Override
     public void accumulateTaps(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
+                               float[] w, int wOff, int wTapStride, int wRowStride,
+                               float[] y, int yOff, int yRowStride, int rows, int out) {
+        // The two or three rows left below the six- and four-row blocks (all the rows of a
+        // narrow product: the 2 outputs per site of a last layer, feature-major) take the wide
+        // tiles first, across as many columns as they fill; then the tall rows, and those
+        // columns' remainder, take the blocks below. Every element keeps its fma order.
+        int tall = rows - rows % 6 + (rows % 6 >= 4 ? 4 : 0);
+        int narrow = rows - tall;
+        if (SIXTEEN_REGISTERS || narrow < 2 || out < 8 * L) {
+            blocks(x, xOff, xRowStride, tapStride, taps, in, w, wOff, wTapStride, wRowStride,
+                    y, yOff, yRowStride, rows, out);
+            return;
+        }
+        int xn = xOff + tall * xRowStride;
+        int yn = yOff + tall * yRowStride;
+        int wide = narrowWide(x, xn, xRowStride, tapStride, taps, in, w, wOff, wTapStride, wRowStride,
+                y, yn, yRowStride, narrow, out);
+        if (tall > 0) {
+            blocks(x, xOff, xRowStride, tapStride, taps, in, w, wOff, wTapStride, wRowStride,
+                    y, yOff, yRowStride, tall, out);
+        }
+        blocks(x, xn, xRowStride, tapStride, taps, in, w, wOff + wide, wTapStride, wRowStride,
+                y, yn + wide, yRowStride, narrow, out - wide);
+    }
+
+    /**
+     * Two or three rows ({@code rows}) across the widest column blocks that fit in
+     * {@code out}: 2 x 12 vectors, then 2 x 8, or 3 x 8 vectors. Returns the columns done.
+     */
+    private static int narrowWide(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                                  float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys,
+                                  int rows, int out) {
+        int c = 0;
+        if (rows == 3) {
+            for (; c + 8 * L <= out; c += 8 * L) {
+                rows3x8(x, xOff, xs, tapStride, taps, in, w, wOff + c, wts, ws, y, yOff + c, ys);
+            }
+            return c;
+        }
+        for (; c + 12 * L <= out; c += 12 * L) {
+            rows2x12(x, xOff, xs, tapStride, taps, in, w, wOff + c, wts, ws, y, yOff + c, ys);
+        }
+        if (c + 8 * L <= out) {
+            rows2x8(x, xOff, xs, tapStride, taps, in, w, wOff + c, wts, ws, y, yOff + c, ys);
+            c += 8 * L;
+        }
+        return c;
+    }
+
+    /** {@link #accumulateTaps} by blocks of rows up to six and of columns up to four vectors. */
+    private static void blocks(float[] x, int xOff, int xRowStride, int tapStride, int taps, int in,
                                float[] w, int wOff, int wTapStride, int wRowStride,
                                float[] y, int yOff, int yRowStride, int rows, int out) {
         int c = 0;
@@ -586,6 +637,290 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         a11.intoArray(y, yOff + ys + L);
         a12.intoArray(y, yOff + ys + 2 * L);
         a13.intoArray(y, yOff + ys + 3 * L);
+    }
+
+    /**
+     * Two rows times twelve full vectors of columns: 24 accumulators, 2 broadcasts and one
+     * weight vector at a time in 27 of AVX-512's 32 registers. Per reduction step 12 weight loads
+     * and 2 broadcasts feed 24 fused multiply-adds, where the 2 x 4 tile's 4 and 2 fed 8 (and each
+     * step's fixed cost, the range checks of w and the loop, was shared by 8): the narrow products,
+     * a last layer's 2 outputs per site, a conv's 2 output rows, the sampler's per-site product.
+     * Each weight vector is used by both rows as soon as it is loaded, so it needs one register,
+     * not twelve. {@code wa} steps by the row stride instead of {@code a * ws}: C2 cannot remove
+     * the range checks of w, whose index scales by a variable, so an index it need not multiply
+     * is all there is to gain there (the x indices, {@code a} plus an invariant, lose their checks).
+     */
+    private static void rows2x12(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                               float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
+        FloatVector a00 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a02 = FloatVector.fromArray(S, y, yOff + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, y, yOff + 3 * L);
+        FloatVector a04 = FloatVector.fromArray(S, y, yOff + 4 * L);
+        FloatVector a05 = FloatVector.fromArray(S, y, yOff + 5 * L);
+        FloatVector a06 = FloatVector.fromArray(S, y, yOff + 6 * L);
+        FloatVector a07 = FloatVector.fromArray(S, y, yOff + 7 * L);
+        FloatVector a08 = FloatVector.fromArray(S, y, yOff + 8 * L);
+        FloatVector a09 = FloatVector.fromArray(S, y, yOff + 9 * L);
+        FloatVector a0a = FloatVector.fromArray(S, y, yOff + 10 * L);
+        FloatVector a0b = FloatVector.fromArray(S, y, yOff + 11 * L);
+        FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a11 = FloatVector.fromArray(S, y, yOff + ys + L);
+        FloatVector a12 = FloatVector.fromArray(S, y, yOff + ys + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, y, yOff + ys + 3 * L);
+        FloatVector a14 = FloatVector.fromArray(S, y, yOff + ys + 4 * L);
+        FloatVector a15 = FloatVector.fromArray(S, y, yOff + ys + 5 * L);
+        FloatVector a16 = FloatVector.fromArray(S, y, yOff + ys + 6 * L);
+        FloatVector a17 = FloatVector.fromArray(S, y, yOff + ys + 7 * L);
+        FloatVector a18 = FloatVector.fromArray(S, y, yOff + ys + 8 * L);
+        FloatVector a19 = FloatVector.fromArray(S, y, yOff + ys + 9 * L);
+        FloatVector a1a = FloatVector.fromArray(S, y, yOff + ys + 10 * L);
+        FloatVector a1b = FloatVector.fromArray(S, y, yOff + ys + 11 * L);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int xt1 = xt + xs;
+            int wa = wOff + t * wts;
+            for (int a = 0; a < in; a++, wa += ws) {
+                FloatVector b0 = FloatVector.broadcast(S, x[xt + a]);
+                FloatVector b1 = FloatVector.broadcast(S, x[xt1 + a]);
+                FloatVector wv;
+                wv = FloatVector.fromArray(S, w, wa);
+                a00 = b0.fma(wv, a00);
+                a10 = b1.fma(wv, a10);
+                wv = FloatVector.fromArray(S, w, wa + L);
+                a01 = b0.fma(wv, a01);
+                a11 = b1.fma(wv, a11);
+                wv = FloatVector.fromArray(S, w, wa + 2 * L);
+                a02 = b0.fma(wv, a02);
+                a12 = b1.fma(wv, a12);
+                wv = FloatVector.fromArray(S, w, wa + 3 * L);
+                a03 = b0.fma(wv, a03);
+                a13 = b1.fma(wv, a13);
+                wv = FloatVector.fromArray(S, w, wa + 4 * L);
+                a04 = b0.fma(wv, a04);
+                a14 = b1.fma(wv, a14);
+                wv = FloatVector.fromArray(S, w, wa + 5 * L);
+                a05 = b0.fma(wv, a05);
+                a15 = b1.fma(wv, a15);
+                wv = FloatVector.fromArray(S, w, wa + 6 * L);
+                a06 = b0.fma(wv, a06);
+                a16 = b1.fma(wv, a16);
+                wv = FloatVector.fromArray(S, w, wa + 7 * L);
+                a07 = b0.fma(wv, a07);
+                a17 = b1.fma(wv, a17);
+                wv = FloatVector.fromArray(S, w, wa + 8 * L);
+                a08 = b0.fma(wv, a08);
+                a18 = b1.fma(wv, a18);
+                wv = FloatVector.fromArray(S, w, wa + 9 * L);
+                a09 = b0.fma(wv, a09);
+                a19 = b1.fma(wv, a19);
+                wv = FloatVector.fromArray(S, w, wa + 10 * L);
+                a0a = b0.fma(wv, a0a);
+                a1a = b1.fma(wv, a1a);
+                wv = FloatVector.fromArray(S, w, wa + 11 * L);
+                a0b = b0.fma(wv, a0b);
+                a1b = b1.fma(wv, a1b);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a04.intoArray(y, yOff + 4 * L);
+        a05.intoArray(y, yOff + 5 * L);
+        a06.intoArray(y, yOff + 6 * L);
+        a07.intoArray(y, yOff + 7 * L);
+        a08.intoArray(y, yOff + 8 * L);
+        a09.intoArray(y, yOff + 9 * L);
+        a0a.intoArray(y, yOff + 10 * L);
+        a0b.intoArray(y, yOff + 11 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+        a14.intoArray(y, yOff + ys + 4 * L);
+        a15.intoArray(y, yOff + ys + 5 * L);
+        a16.intoArray(y, yOff + ys + 6 * L);
+        a17.intoArray(y, yOff + ys + 7 * L);
+        a18.intoArray(y, yOff + ys + 8 * L);
+        a19.intoArray(y, yOff + ys + 9 * L);
+        a1a.intoArray(y, yOff + ys + 10 * L);
+        a1b.intoArray(y, yOff + ys + 11 * L);
+    }
+
+    /**
+     * Two rows times eight full vectors of columns, for two rows with 8 to 11 vectors left
+     * after the {@link #rows2x12} blocks (e.g. a batch of 128 floats at 16 lanes).
+     */
+    private static void rows2x8(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                               float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
+        FloatVector a00 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a02 = FloatVector.fromArray(S, y, yOff + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, y, yOff + 3 * L);
+        FloatVector a04 = FloatVector.fromArray(S, y, yOff + 4 * L);
+        FloatVector a05 = FloatVector.fromArray(S, y, yOff + 5 * L);
+        FloatVector a06 = FloatVector.fromArray(S, y, yOff + 6 * L);
+        FloatVector a07 = FloatVector.fromArray(S, y, yOff + 7 * L);
+        FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a11 = FloatVector.fromArray(S, y, yOff + ys + L);
+        FloatVector a12 = FloatVector.fromArray(S, y, yOff + ys + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, y, yOff + ys + 3 * L);
+        FloatVector a14 = FloatVector.fromArray(S, y, yOff + ys + 4 * L);
+        FloatVector a15 = FloatVector.fromArray(S, y, yOff + ys + 5 * L);
+        FloatVector a16 = FloatVector.fromArray(S, y, yOff + ys + 6 * L);
+        FloatVector a17 = FloatVector.fromArray(S, y, yOff + ys + 7 * L);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int xt1 = xt + xs;
+            int wa = wOff + t * wts;
+            for (int a = 0; a < in; a++, wa += ws) {
+                FloatVector b0 = FloatVector.broadcast(S, x[xt + a]);
+                FloatVector b1 = FloatVector.broadcast(S, x[xt1 + a]);
+                FloatVector wv;
+                wv = FloatVector.fromArray(S, w, wa);
+                a00 = b0.fma(wv, a00);
+                a10 = b1.fma(wv, a10);
+                wv = FloatVector.fromArray(S, w, wa + L);
+                a01 = b0.fma(wv, a01);
+                a11 = b1.fma(wv, a11);
+                wv = FloatVector.fromArray(S, w, wa + 2 * L);
+                a02 = b0.fma(wv, a02);
+                a12 = b1.fma(wv, a12);
+                wv = FloatVector.fromArray(S, w, wa + 3 * L);
+                a03 = b0.fma(wv, a03);
+                a13 = b1.fma(wv, a13);
+                wv = FloatVector.fromArray(S, w, wa + 4 * L);
+                a04 = b0.fma(wv, a04);
+                a14 = b1.fma(wv, a14);
+                wv = FloatVector.fromArray(S, w, wa + 5 * L);
+                a05 = b0.fma(wv, a05);
+                a15 = b1.fma(wv, a15);
+                wv = FloatVector.fromArray(S, w, wa + 6 * L);
+                a06 = b0.fma(wv, a06);
+                a16 = b1.fma(wv, a16);
+                wv = FloatVector.fromArray(S, w, wa + 7 * L);
+                a07 = b0.fma(wv, a07);
+                a17 = b1.fma(wv, a17);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a04.intoArray(y, yOff + 4 * L);
+        a05.intoArray(y, yOff + 5 * L);
+        a06.intoArray(y, yOff + 6 * L);
+        a07.intoArray(y, yOff + 7 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+        a14.intoArray(y, yOff + ys + 4 * L);
+        a15.intoArray(y, yOff + ys + 5 * L);
+        a16.intoArray(y, yOff + ys + 6 * L);
+        a17.intoArray(y, yOff + ys + 7 * L);
+    }
+
+    /**
+     * Three rows times eight full vectors of columns: 24 accumulators, 3 broadcasts and one
+     * weight vector at a time; 8 weight loads and 3 broadcasts per 24 fused multiply-adds. See
+     * {@link #rows2x12}.
+     */
+    private static void rows3x8(float[] x, int xOff, int xs, int tapStride, int taps, int in,
+                               float[] w, int wOff, int wts, int ws, float[] y, int yOff, int ys) {
+        FloatVector a00 = FloatVector.fromArray(S, y, yOff);
+        FloatVector a01 = FloatVector.fromArray(S, y, yOff + L);
+        FloatVector a02 = FloatVector.fromArray(S, y, yOff + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, y, yOff + 3 * L);
+        FloatVector a04 = FloatVector.fromArray(S, y, yOff + 4 * L);
+        FloatVector a05 = FloatVector.fromArray(S, y, yOff + 5 * L);
+        FloatVector a06 = FloatVector.fromArray(S, y, yOff + 6 * L);
+        FloatVector a07 = FloatVector.fromArray(S, y, yOff + 7 * L);
+        FloatVector a10 = FloatVector.fromArray(S, y, yOff + ys);
+        FloatVector a11 = FloatVector.fromArray(S, y, yOff + ys + L);
+        FloatVector a12 = FloatVector.fromArray(S, y, yOff + ys + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, y, yOff + ys + 3 * L);
+        FloatVector a14 = FloatVector.fromArray(S, y, yOff + ys + 4 * L);
+        FloatVector a15 = FloatVector.fromArray(S, y, yOff + ys + 5 * L);
+        FloatVector a16 = FloatVector.fromArray(S, y, yOff + ys + 6 * L);
+        FloatVector a17 = FloatVector.fromArray(S, y, yOff + ys + 7 * L);
+        FloatVector a20 = FloatVector.fromArray(S, y, yOff + 2 * ys);
+        FloatVector a21 = FloatVector.fromArray(S, y, yOff + 2 * ys + L);
+        FloatVector a22 = FloatVector.fromArray(S, y, yOff + 2 * ys + 2 * L);
+        FloatVector a23 = FloatVector.fromArray(S, y, yOff + 2 * ys + 3 * L);
+        FloatVector a24 = FloatVector.fromArray(S, y, yOff + 2 * ys + 4 * L);
+        FloatVector a25 = FloatVector.fromArray(S, y, yOff + 2 * ys + 5 * L);
+        FloatVector a26 = FloatVector.fromArray(S, y, yOff + 2 * ys + 6 * L);
+        FloatVector a27 = FloatVector.fromArray(S, y, yOff + 2 * ys + 7 * L);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int xt1 = xt + xs;
+            int xt2 = xt + 2 * xs;
+            int wa = wOff + t * wts;
+            for (int a = 0; a < in; a++, wa += ws) {
+                FloatVector b0 = FloatVector.broadcast(S, x[xt + a]);
+                FloatVector b1 = FloatVector.broadcast(S, x[xt1 + a]);
+                FloatVector b2 = FloatVector.broadcast(S, x[xt2 + a]);
+                FloatVector wv;
+                wv = FloatVector.fromArray(S, w, wa);
+                a00 = b0.fma(wv, a00);
+                a10 = b1.fma(wv, a10);
+                a20 = b2.fma(wv, a20);
+                wv = FloatVector.fromArray(S, w, wa + L);
+                a01 = b0.fma(wv, a01);
+                a11 = b1.fma(wv, a11);
+                a21 = b2.fma(wv, a21);
+                wv = FloatVector.fromArray(S, w, wa + 2 * L);
+                a02 = b0.fma(wv, a02);
+                a12 = b1.fma(wv, a12);
+                a22 = b2.fma(wv, a22);
+                wv = FloatVector.fromArray(S, w, wa + 3 * L);
+                a03 = b0.fma(wv, a03);
+                a13 = b1.fma(wv, a13);
+                a23 = b2.fma(wv, a23);
+                wv = FloatVector.fromArray(S, w, wa + 4 * L);
+                a04 = b0.fma(wv, a04);
+                a14 = b1.fma(wv, a14);
+                a24 = b2.fma(wv, a24);
+                wv = FloatVector.fromArray(S, w, wa + 5 * L);
+                a05 = b0.fma(wv, a05);
+                a15 = b1.fma(wv, a15);
+                a25 = b2.fma(wv, a25);
+                wv = FloatVector.fromArray(S, w, wa + 6 * L);
+                a06 = b0.fma(wv, a06);
+                a16 = b1.fma(wv, a16);
+                a26 = b2.fma(wv, a26);
+                wv = FloatVector.fromArray(S, w, wa + 7 * L);
+                a07 = b0.fma(wv, a07);
+                a17 = b1.fma(wv, a17);
+                a27 = b2.fma(wv, a27);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a04.intoArray(y, yOff + 4 * L);
+        a05.intoArray(y, yOff + 5 * L);
+        a06.intoArray(y, yOff + 6 * L);
+        a07.intoArray(y, yOff + 7 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+        a14.intoArray(y, yOff + ys + 4 * L);
+        a15.intoArray(y, yOff + ys + 5 * L);
+        a16.intoArray(y, yOff + ys + 6 * L);
+        a17.intoArray(y, yOff + ys + 7 * L);
+        a20.intoArray(y, yOff + 2 * ys);
+        a21.intoArray(y, yOff + 2 * ys + L);
+        a22.intoArray(y, yOff + 2 * ys + 2 * L);
+        a23.intoArray(y, yOff + 2 * ys + 3 * L);
+        a24.intoArray(y, yOff + 2 * ys + 4 * L);
+        a25.intoArray(y, yOff + 2 * ys + 5 * L);
+        a26.intoArray(y, yOff + 2 * ys + 6 * L);
+        a27.intoArray(y, yOff + 2 * ys + 7 * L);
     }
 
     /** One row times four full vectors of columns. */

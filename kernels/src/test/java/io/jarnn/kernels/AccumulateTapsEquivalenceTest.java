@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * {@link VectorKernels#accumulateTaps} must be BITWISE equal to the scalar reference: its
  * javadoc fixes one fused multiply-add per (tap, input) in ascending order for every output
- * element, so the register blocking (6x4, 4x4, 2x4, 4x2 and 8x1 vectors, at 256 bits and below 6x2,
+ * element, so the register blocking (6x4, 4x4, 2x12, 2x8, 3x8, 2x4, 4x2 and 8x1 vectors, at 256 bits and below 6x2,
  * single rows, padded and masked column tails) may change nothing. Shapes straddle the lane count in every direction.
  */
 class AccumulateTapsEquivalenceTest {
@@ -30,10 +30,15 @@ class AccumulateTapsEquivalenceTest {
     /**
      * Output widths around one, two and four vectors of the running species, so that the
      * 4-vector, 2-vector and 1-vector column blocks and both column tails are entered at every
-     * vector width (fixed widths up to 48 never reached the 4-vector blocks at 16 lanes).
+     * vector width (fixed widths up to 48 never reached the 4-vector blocks at 16 lanes); and
+     * around eight and twelve vectors, where two or three rows left below the tall blocks take
+     * the 2 x 12, 2 x 8 and 3 x 8 tiles: just short of them, exactly, and with each remainder
+     * (12 + 8 vectors and a column, two 2 x 12 tiles and 4 vectors and 3 columns).
      */
     static final int[] OUTS = IntStream.of(1, 2, 3, LANES - 1, LANES, LANES + 1, 2 * LANES - 1, 2 * LANES,
-                    2 * LANES + 1, 3 * LANES + 2, 4 * LANES - 1, 4 * LANES, 4 * LANES + 1, 5 * LANES + 3)
+                    2 * LANES + 1, 3 * LANES + 2, 4 * LANES - 1, 4 * LANES, 4 * LANES + 1, 5 * LANES + 3,
+                    8 * LANES - 1, 8 * LANES, 8 * LANES + 5, 12 * LANES - 1, 12 * LANES, 12 * LANES + 1,
+                    20 * LANES + 1, 28 * LANES + 3)
             .filter(n -> n > 0).distinct().sorted().toArray();
     private static final int[] INS = {1, 3, 16};
     private static final int[] TAPS = {1, 2, 3};

@@ -147,8 +147,25 @@ public final class MaskedDense1D extends MaskedLayer {
         for (int r = 0; r < rowOut; r++) {
             Arrays.fill(y, yOff + r * cols, yOff + (r + 1) * cols, bias[r]);
         }
+        int group = panelGroup();
+        if (group == 1) {
+            for (int j = 0; j < sites; j++) {
+                accumulateSite(kernels, j, x, xOff, cols, y, yOff + j * out * cols);
+            }
+            return;
+        }
+        // A narrow layer (fewer than six outputs per site: the last layer's localSize) by groups
+        // of sites whose outputs make six rows, the tallest register tile, where one site's rows
+        // would take a two- or three-row tile: stage s of a group adds the reduction steps
+        // [K_{j-1}, K_j) (stage 0: [0, K_j)) of site j = first + s to the rows of sites j and
+        // after. Each element takes its stages in ascending order, so its fused multiply-adds
+        // stay in ascending k: the same bits as one product per site.
+        Stages st = stages();
         for (int j = 0; j < sites; j++) {
-            accumulateSite(kernels, j, x, xOff, cols, y, yOff + j * out * cols);
+            int from = stageFrom(j, group);
+            int rows = (groupEnd(j, group) - j) * out;
+            accumulateReduction(kernels, st.rows, st.offsets[j], spec.panelRows(j) - from, rows,
+                    x, xOff + from * cols, cols, y, yOff + j * out * cols);
         }
     }
 
@@ -159,17 +176,76 @@ public final class MaskedDense1D extends MaskedLayer {
      */
     private void accumulateSite(Kernels kernels, int j, float[] inputs, int inputsOff, int cols,
                                 float[] y, int yOff) {
-        int k = spec.panelRows(j);
+        accumulateReduction(kernels, panels, panelOffsets[j], spec.panelRows(j), out, inputs, inputsOff, cols,
+                y, yOff);
+    }
+
+    /**
+     * {@code y[r, b] += sum_{k < depth} a[aOff + r * depth + k] * inputs[inputsOff + k * cols + b]}
+     * for {@code r < rows}, {@code b < cols}: weights a (rows, depth) row-major, inputs and y
+     * feature-major.
+     */
+    private static void accumulateReduction(Kernels kernels, float[] a, int aOff, int depth, int rows,
+                                            float[] inputs, int inputsOff, int cols, float[] y, int yOff) {
         // The reduction in blocks, each accumulated into y before the next: a block of the
         // inputs (Tuning.DENSE_REDUCTION_BLOCK rows of cols floats) stays in L2 while every
         // output row passes over it, where the whole reduction (up to N*in rows, 1 MiB) was
         // streamed once per four output rows. Each element of y still takes its fused
         // multiply-adds in ascending k: the same bits.
-        for (int k0 = 0; k0 < k; k0 += Tuning.DENSE_REDUCTION_BLOCK) {
-            int kb = Math.min(Tuning.DENSE_REDUCTION_BLOCK, k - k0);
-            kernels.accumulateTaps(panels, panelOffsets[j] + k0, k, 0, 1, kb, inputs, inputsOff + k0 * cols, 0, cols,
-                    y, yOff, cols, out, cols);
+        for (int k0 = 0; k0 < depth; k0 += Tuning.DENSE_REDUCTION_BLOCK) {
+            int kb = Math.min(Tuning.DENSE_REDUCTION_BLOCK, depth - k0);
+            kernels.accumulateTaps(a, aOff + k0, depth, 0, 1, kb, inputs, inputsOff + k0 * cols, 0, cols,
+                    y, yOff, cols, rows, cols);
         }
+    }
+
+    /**
+     * A narrow layer's panels regrouped for {@link #forwardFeatureMajor}: per site j, its stage,
+     * the (rows of sites j to the group's last) x (steps K_{j-1} to K_j; 0 to K_j for a group's
+     * first site) entries of those sites' panels, row-major, at {@code offsets[j]}. The same
+     * entries as the panels, so as much memory again; built on first use and published like
+     * {@link #kernelRows}.
+     */
+    private volatile Stages stages;
+
+    /** {@link #stages}: the stages and where each starts (entry N: the total). */
+    private record Stages(float[] rows, int[] offsets) {
+    }
+
+    /** Where site j's stage starts in the reduction: K_{j-1}, or 0 for the first site of its group. */
+    private int stageFrom(int j, int group) {
+        return j % group == 0 ? 0 : spec.panelRows(j - 1);
+    }
+
+    /** One past the last site of site j's group of {@code group} sites. */
+    private int groupEnd(int j, int group) {
+        return Math.min(j - j % group + group, sites);
+    }
+
+    private Stages stages() {
+        Stages st = stages;
+        if (st == null) {
+            int group = panelGroup();
+            int[] offsets = new int[sites + 1];
+            for (int j = 0; j < sites; j++) {
+                offsets[j + 1] = offsets[j] + (groupEnd(j, group) - j) * out * (spec.panelRows(j) - stageFrom(j, group));
+            }
+            float[] rows = new float[offsets[sites]];
+            for (int j = 0; j < sites; j++) {
+                int from = stageFrom(j, group);
+                int depth = spec.panelRows(j) - from;
+                for (int i = j; i < groupEnd(j, group); i++) {
+                    int k = spec.panelRows(i);
+                    for (int c = 0; c < out; c++) {
+                        System.arraycopy(panels, panelOffsets[i] + c * k + from, rows,
+                                offsets[j] + ((i - j) * out + c) * depth, depth);
+                    }
+                }
+            }
+            st = new Stages(rows, offsets);
+            stages = st;
+        }
+        return st;
     }
 
     @Override
@@ -415,7 +491,8 @@ public final class MaskedDense1D extends MaskedLayer {
     }
 
     /**
-     * Sites per group of a narrow layer's parameter product ({@link Backprop}): enough that a
+     * Sites per group of a narrow layer's parameter product ({@link Backprop}) and of its
+     * forward ({@link #forwardFeatureMajor}): enough that a
      * group's output channels make six rows of dY^T, the tallest register tile (a last layer of
      * two outputs: three sites, where one site's two rows loaded four input vectors for eight
      * fused multiply-adds); one site for layers of six or more outputs.
