@@ -110,7 +110,7 @@ final class VectorMath {
      * <ul>
      * <li>EXP: 2^n + 2^n expm1(r), zeroed where x < EXP_FLOOR;</li>
      * <li>EXPM1: (2^n - 1) + 2^n expm1(r), accurate near 0, where exp(x) - 1 would cancel;</li>
-     * <li>SELU: scale * (max(x, 0) + alpha * expm1).</li>
+     * <li>SELU: scale * (max(x, 0) + alpha * expm1), computed as scale * (x <= 0 ? alpha * expm1 : x).</li>
      * </ul>
      * Each branch stores its own result, so no vector flows through a phi of the branches.
      */
@@ -153,9 +153,13 @@ final class VectorMath {
                 if (kind == EXPM1) {
                     expm1.intoArray(dst, dstOff + i);
                 } else {
-                    // max(x, 0): +0 where x <= 0 (so -0 too, as Math.max gives); NaN stays.
-                    FloatVector positive = x.blend(zero, x.compare(VectorOperators.LE, 0f));
-                    positive.add(expm1.mul(ScalarKernels.SELU_ALPHA)).mul(ScalarKernels.SELU_SCALE)
+                    // max(x, 0) + alpha * expm1 as a select, one add fewer: where x > 0,
+                    // xc = +0 makes expm1 = +0, so the sum is x; where x <= 0, max(x, 0) = +0 and
+                    // alpha * expm1 is never -0 (+0 for x = -0 or +0, else negative and, alpha
+                    // being > 1, not underflowing), so the sum is alpha * expm1; a NaN keeps x,
+                    // as the sum's first operand did. The same bits either way.
+                    FloatVector negative = expm1.mul(ScalarKernels.SELU_ALPHA);
+                    x.blend(negative, x.compare(VectorOperators.LE, 0f)).mul(ScalarKernels.SELU_SCALE)
                             .intoArray(dst, dstOff + i);
                 }
             }
@@ -188,7 +192,7 @@ final class VectorMath {
         if (kind == EXPM1) {
             return expm1;
         }
-        return (Math.max(x, 0f) + expm1 * ScalarKernels.SELU_ALPHA) * ScalarKernels.SELU_SCALE;
+        return (x <= 0f ? expm1 * ScalarKernels.SELU_ALPHA : x) * ScalarKernels.SELU_SCALE;
     }
 
     /**

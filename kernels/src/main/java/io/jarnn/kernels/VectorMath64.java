@@ -114,7 +114,7 @@ final class VectorMath64 {
      * <ul>
      * <li>EXP: 2^n + 2^n expm1(r), zeroed where x < EXP_FLOOR;</li>
      * <li>EXPM1: (2^n - 1) + 2^n expm1(r), accurate near 0, where exp(x) - 1 would cancel;</li>
-     * <li>SELU: scale * (max(x, 0) + alpha * expm1).</li>
+     * <li>SELU: scale * (max(x, 0) + alpha * expm1), computed as scale * (x <= 0 ? alpha * expm1 : x).</li>
      * </ul>
      * Each branch stores its own result, so no vector flows through a phi of the branches.
      */
@@ -160,8 +160,9 @@ final class VectorMath64 {
                 if (kind == EXPM1) {
                     expm1.intoArray(dst, dstOff + i);
                 } else {
-                    x.blend(zero, x.compare(VectorOperators.LE, 0.0)).add(expm1.mul(ScalarKernels64.SELU_ALPHA)).mul(ScalarKernels64.SELU_SCALE)
-                            .intoArray(dst, dstOff + i);
+                    // max(x, 0) + alpha * expm1 as a select, one add fewer (the same bits; see VectorMath).
+                    x.blend(expm1.mul(ScalarKernels64.SELU_ALPHA), x.compare(VectorOperators.LE, 0.0))
+                            .mul(ScalarKernels64.SELU_SCALE).intoArray(dst, dstOff + i);
                 }
             }
         }
@@ -200,7 +201,7 @@ final class VectorMath64 {
         if (kind == EXPM1) {
             return expm1;
         }
-        return (Math.max(x, 0.0) + expm1 * ScalarKernels64.SELU_ALPHA) * ScalarKernels64.SELU_SCALE;
+        return (x <= 0.0 ? expm1 * ScalarKernels64.SELU_ALPHA : x) * ScalarKernels64.SELU_SCALE;
     }
 
     /**

@@ -103,6 +103,23 @@ class VectorMath64RangeTest {
         }, Exact::expm1, Math::expm1, -40, 0, EXPM1_ULPS, ULPS_FROM_MATH);
     }
 
+    /**
+     * selu's select gives the bits of the sum it replaced, scale * (max(x, 0) + alpha expm1(x)),
+     * on every input of the sweep and the specials (NaN as NaN), vector loop and scalar twin.
+     */
+    @Test
+    void seluGivesTheBitsOfMaxPlusAlphaExpm1() {
+        sweep("selu", (a, off, n) -> VectorMath64.selu(a, off, a, off, n), VectorMath64::selu, (x, got) -> {
+            double sum = (Math.max(x, 0.0) + VectorMath64.expm1(x) * ScalarKernels64.SELU_ALPHA) * ScalarKernels64.SELU_SCALE;
+            if (Double.doubleToLongBits(sum) != Double.doubleToLongBits(got)) {
+                fail(String.format(Locale.ROOT, "selu(%s, bits 0x%016x) = %s (0x%016x), but the sum gives %s (0x%016x)",
+                        x, Double.doubleToRawLongBits(x), got, Double.doubleToRawLongBits(got), sum,
+                        Double.doubleToRawLongBits(sum)));
+            }
+            return 0;
+        }, Exact::expm1, Math::expm1, -40, 40, 0, 0);
+    }
+
     @Test
     void logWithinBoundFromOneToInfinity() {
         sweep("log", VectorMath64::logInPlace, VectorMath64::log, (x, got) -> {

@@ -82,6 +82,23 @@ class VectorMathRangeTest {
         }, Math::expm1, EXPM1_ULPS);
     }
 
+    /**
+     * selu's select (x <= 0 ? alpha expm1 : x, scaled) gives the bits of the sum it replaced,
+     * scale * (max(x, 0) + alpha expm1(x)), over the whole sweep: mixed signs in every vector,
+     * +-0, +-inf, subnormals and NaNs (NaN as NaN), through the vector loop and the scalar twin.
+     */
+    @Test
+    void seluGivesTheBitsOfMaxPlusAlphaExpm1() {
+        sweep("selu", (a, off, n) -> VectorMath.selu(a, off, a, off, n), VectorMath::selu, (x, got) -> {
+            float sum = (Math.max(x, 0f) + VectorMath.expm1(x) * ScalarKernels.SELU_ALPHA) * ScalarKernels.SELU_SCALE;
+            if (Float.floatToIntBits(sum) != Float.floatToIntBits(got)) {
+                fail(String.format("selu(%s, bits 0x%08x) = %s (0x%08x), but the sum gives %s (0x%08x)", x,
+                        Float.floatToRawIntBits(x), got, Float.floatToRawIntBits(got), sum, Float.floatToRawIntBits(sum)));
+            }
+            return 0;
+        }, x -> 0, 0);
+    }
+
     @Test
     void logWithinBoundFromOneToInfinity() {
         sweep("log", VectorMath::logInPlace, VectorMath::log, (x, got) -> {

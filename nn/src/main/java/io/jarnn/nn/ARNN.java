@@ -529,13 +529,7 @@ public final class ARNN implements AutoregressiveModel {
                 if (!constrained) {
                     // Normalised along the positions (bitwise logNormalizeRows), then to rows of localSize.
                     kernels.logNormalizeColumns(a, x + from, stride, b, from, stride, ls, to - from, pow);
-                    // Written in order (localSize reads per position), not localSize passes of
-                    // strided writes over the output row.
-                    for (int i = from; i < to; i++) {
-                        for (int k = 0; k < ls; k++) {
-                            o[outRow + i * ls + k] = b[k * stride + i];
-                        }
-                    }
+                    planesToRows(b, stride, ls, from, to, o, outRow);
                 }
             }
             if (constrained) {
@@ -550,6 +544,27 @@ public final class ARNN implements AutoregressiveModel {
         if (constrained) {
             kernels.logNormalizeRows(scratch, 0, o, out.offset() + first * n * ls, rows * n, ls, pow);
             maskToSector(inputs, first, rows, scratch, out);
+        }
+    }
+
+    /**
+     * o[outRow + i * ls + k] = b[k * stride + i] for positions i in [from, to): written in order
+     * (ls reads per position), not ls passes of strided writes over the output row. Two local
+     * states (spins) take a loop of their own: with ls unknown to the compiler, the general
+     * loop's inner trip of two was 5% of the conv1d forward at 16 features (JFR).
+     */
+    private static void planesToRows(float[] b, int stride, int ls, int from, int to, float[] o, int outRow) {
+        if (ls == 2) {
+            for (int i = from; i < to; i++) {
+                o[outRow + 2 * i] = b[i];
+                o[outRow + 2 * i + 1] = b[stride + i];
+            }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            for (int k = 0; k < ls; k++) {
+                o[outRow + i * ls + k] = b[k * stride + i];
+            }
         }
     }
 
