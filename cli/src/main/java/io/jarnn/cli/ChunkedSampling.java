@@ -26,6 +26,11 @@ import java.io.IOException;
  * periodic force to the device: a tenth of a second per 64 MiB, during which two buffers of
  * 100 sites (a hundredth of a second each) had left both sampling threads idle, five times per
  * 10^6 samples.
+ *
+ * <p>While the JIT compilers are still busy with the sampler's code (the first block or two of
+ * a run), blocks are sampled on one thread fewer if the sampler's threads would take every core
+ * ({@link CompilerActivity}): sampling is hundreds of times slower until C2 has compiled the
+ * kernels, and the compilers need a core to get there sooner.
  */
 final class ChunkedSampling {
     /**
@@ -75,6 +80,15 @@ final class ChunkedSampling {
      */
     static void sample(ExactSampler sampler, long seed, long n, boolean withLogProbabilities, int chunksPerBlock,
                        Blocks blocks) throws IOException {
+        sample(sampler, seed, n, withLogProbabilities, chunksPerBlock, CompilerActivity.ofThisJvm(), blocks);
+    }
+
+    /**
+     * As {@link #sample(ExactSampler, long, long, boolean, int, Blocks)}, with the blocks sampled
+     * while {@code compilers} are busy on {@link #warmUpSampler} (the same samples).
+     */
+    static void sample(ExactSampler sampler, long seed, long n, boolean withLogProbabilities, int chunksPerBlock,
+                       CompilerActivity compilers, Blocks blocks) throws IOException {
         if (chunksPerBlock < 1) {
             throw new IllegalArgumentException("chunksPerBlock: expected >= 1 but got " + chunksPerBlock);
         }
@@ -84,8 +98,22 @@ final class ChunkedSampling {
         int blockRows = (int) Math.min(n, (long) chunksPerBlock * sampler.chunkSize());
         int sites = sampler.model().hilbert().size();
         long budget = Math.min(BUFFER_BYTES, Runtime.getRuntime().maxMemory() / 8);
+        ExactSampler warmingUp = warmUpSampler(sampler, Runtime.getRuntime().availableProcessors());
         sample(sampler.dtype(), sites, n, blockRows, buffers(sampler.dtype(), blockRows, sites, budget),
-                withLogProbabilities, (first, c, lp) -> sampler.sample(seed, first, c, lp), blocks);
+                withLogProbabilities,
+                (first, c, lp) -> (compilers.busy() ? warmingUp : sampler).sample(seed, first, c, lp), blocks);
+    }
+
+    /**
+     * The sampler for blocks sampled while the JIT compilers are busy ({@link CompilerActivity}):
+     * one thread fewer when {@code sampler}'s threads would take all {@code processors}, so
+     * that the compilers have a core; else {@code sampler} itself. The samples are the same
+     * for any thread count.
+     */
+    static ExactSampler warmUpSampler(ExactSampler sampler, int processors) {
+        return sampler.threads() > 1 && sampler.threads() >= processors
+                ? sampler.withThreads(sampler.threads() - 1)
+                : sampler;
     }
 
     /**

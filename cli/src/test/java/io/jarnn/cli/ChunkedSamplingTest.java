@@ -46,12 +46,17 @@ class ChunkedSamplingTest {
 
     private static void assertSameAsOneCall(ARNN model, DirectSampler sampler, int n, long seed, int chunksPerBlock)
             throws IOException {
+        assertSameAsOneCall(model, sampler, n, seed, chunksPerBlock, CompilerActivity.ofThisJvm());
+    }
+
+    private static void assertSameAsOneCall(ARNN model, DirectSampler sampler, int n, long seed, int chunksPerBlock,
+                                            CompilerActivity compilers) throws IOException {
         Samples expected = sampler.sample(n, seed, true);
         int sites = model.hilbert().size();
         Tensor configurations = Tensor.zeros(n, sites);
         Tensor logProbabilities = Tensor.zeros(n);
         List<Long> firstRows = new ArrayList<>();
-        ChunkedSampling.sample(sampler, seed, n, true, chunksPerBlock, (first, block, blockLp) -> {
+        ChunkedSampling.sample(sampler, seed, n, true, chunksPerBlock, compilers, (first, block, blockLp) -> {
             Tensor c = (Tensor) block;
             Tensor lp = (Tensor) blockLp;
             assertTrue(c.dim(0) <= chunksPerBlock * sampler.chunkSize(), "block of " + c.dim(0) + " rows");
@@ -99,6 +104,36 @@ class ChunkedSamplingTest {
         ARNN dense = ModelFixtures.denseSpinOne();
         assertSameAsOneCall(dense, DirectSampler.of(dense).withChunkSize(5).withThreads(1), 101, 9, 4);
         assertSameAsOneCall(dense, DirectSampler.of(dense).withChunkSize(7).withThreads(2), 150, 9, 2);
+    }
+
+    /**
+     * Blocks sampled on one thread fewer while the compilers are busy (here: the first three,
+     * by a clock of 10 ms per block against 9 ms of compiling each) and the rest on every
+     * thread still put together the samples of one call.
+     */
+    @Test
+    void warmUpOnFewerThreadsGivesTheSamplesOfOneCall() throws IOException {
+        ARNN dense = ModelFixtures.denseSpinOne();
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        DirectSampler sampler = DirectSampler.of(dense).withChunkSize(5).withThreads(threads);
+        assertEquals(threads - 1, ChunkedSampling.warmUpSampler(sampler, threads).threads());
+        long[] calls = {0};
+        CompilerActivity compilers = new CompilerActivity(() -> 9 * Math.min(calls[0], 3), () -> 10_000_000 * calls[0]++);
+        assertSameAsOneCall(dense, sampler, 160, 4, 2, compilers);
+        assertTrue(calls[0] >= 16, "the compilers were asked before every block: " + calls[0]);
+    }
+
+    /** One thread fewer only when the threads would take every processor, and never none. */
+    @Test
+    void warmUpLeavesTheCompilersACoreOnlyWhenTheThreadsTakeThemAll() {
+        ARNN dense = ModelFixtures.denseSpinOne();
+        DirectSampler sampler = DirectSampler.of(dense);
+        assertEquals(1, ChunkedSampling.warmUpSampler(sampler.withThreads(2), 2).threads());
+        assertEquals(7, ChunkedSampling.warmUpSampler(sampler.withThreads(8), 4).threads());
+        DirectSampler spareCores = sampler.withThreads(2);
+        assertSame(spareCores, ChunkedSampling.warmUpSampler(spareCores, 4));
+        DirectSampler one = sampler.withThreads(1);
+        assertSame(one, ChunkedSampling.warmUpSampler(one, 1));
     }
 
     /** A float64 sampler's blocks are float64 views, and together its one call's samples bit for bit. */
