@@ -116,6 +116,52 @@ class HilbertSpaceTest {
         assertArrayEquals(new int[]{0, 1, 0}, h.toLocalIndices(view));
     }
 
+    /**
+     * The block scan of firstNonLocalValue against the element-wise definition: one non-local
+     * value planted at block edges (4096 elements per block) of arrays of local values, for two,
+     * three and five local values, in float32 and float64.
+     */
+    @Test
+    void firstNonLocalValueFindsTheFirstBadElementInEveryBlock() {
+        float nan = Float.intBitsToFloat(0xFFC00000); // a NaN with its sign bit set, as x86 makes them
+        float[] bad = {0.5f, Math.nextUp(1f), Float.NaN, nan, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                Float.MIN_VALUE, -Float.MIN_VALUE, 1e30f, 3f};
+        int[] positions = {0, 1, 4095, 4096, 4097, 8191, 9000, 9999};
+        for (HilbertSpace h : new HilbertSpace[]{HilbertSpace.spin(0.5, 10), HilbertSpace.spin(1, 10),
+                HilbertSpace.fock(4, 10)}) {
+            float[] good = h.randomConfigurations(1000, 3).array();
+            assertEquals(-1, h.firstNonLocalValue(good, 0, good.length), h + ": all local");
+            for (int p : positions) {
+                for (float b : bad) {
+                    if (h.localIndexOrNegative(b) >= 0) {
+                        continue; // 3 is a Fock state
+                    }
+                    float[] a = good.clone();
+                    a[p] = b;
+                    a[Math.min(p + 7, a.length - 1)] = b; // a later one must not be reported
+                    assertEquals(p, h.firstNonLocalValue(a, 0, a.length), h + ": " + b + " at " + p);
+                    int fromOne = p >= 1 ? p - 1 : Math.min(p + 7, a.length - 1) - 1; // the later one when p is before it
+                    assertEquals(fromOne, h.firstNonLocalValue(a, 1, a.length - 1), h + ": " + b + " at " + p + ", offset 1");
+                    double[] wide = new double[a.length];
+                    for (int i = 0; i < a.length; i++) {
+                        wide[i] = a[i];
+                    }
+                    assertEquals(p, h.firstNonLocalValue(wide, 0, wide.length), h + ": float64 " + b + " at " + p);
+                }
+                double[] wide = new double[good.length];
+                for (int i = 0; i < good.length; i++) {
+                    wide[i] = good[i];
+                }
+                wide[p] = 1 + 1e-12; // a double that is no float: no local value either
+                assertEquals(p, h.firstNonLocalValue(wide, 0, wide.length), h + ": 1 + 1e-12 at " + p);
+            }
+            float[] zeros = new float[5000];
+            java.util.Arrays.fill(zeros, -0f);
+            assertEquals(h.localIndexOrNegative(0f) >= 0 ? -1 : 0, h.firstNonLocalValue(zeros, 0, zeros.length),
+                    h + ": -0 is the local value 0 where there is one");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(doubles = {0.3, 0, -0.5, 0.75, Double.NaN, 501})
     void spinMustBeAPositiveHalfInteger(double s) {

@@ -47,13 +47,11 @@ final class LocalStates64 {
         }
         double[] a = configurations.array();
         int off = configurations.offset();
-        int n = configurations.size();
-        for (int i = 0; i < n; i++) {
-            if (indexOrNegative(h, a[off + i]) < 0) {
-                throw new IllegalArgumentException(argument + ": element [" + (i / size) + ", " + (i % size)
-                        + "] is " + a[off + i] + ", expected one of " + Arrays.toString(h.localValues())
-                        + " (" + h + ")");
-            }
+        int i = h.firstNonLocalValue(a, off, configurations.size());
+        if (i >= 0) {
+            throw new IllegalArgumentException(argument + ": element [" + (i / size) + ", " + (i % size)
+                    + "] is " + a[off + i] + ", expected one of " + Arrays.toString(h.localValues())
+                    + " (" + h + ")");
         }
         return configurations.dim(0);
     }
