@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * F and the SR system (S + lambda I) delta = F and solves it with the run's
  * {@link StochasticReconfiguration}; the {@link VmcDriver} then updates the model with its
  * optimiser, as on one machine. An executor keeps a task's buffers (samples, local energies,
- * Jacobian, Gram matrix: {@link StepWorkspace}) for the next step's task of the same shape
- * ({@link StepWorkspaces}), and the driver its P x P matrix for S, as the local driver keeps its own.
+ * Jacobian, the Gram product's scratch: {@link StepWorkspace}) for the next step's task of the
+ * same shape ({@link StepWorkspaces}), and the driver its P x P matrix for S, as the local driver
+ * keeps its own.
  *
  * <p>When the SR system is larger than the samples (P &gt; n: the minSR or CG form), a P x P
  * share per partition would be the larger message, so the partitions return their Jacobian rows
@@ -77,6 +78,14 @@ public final class DistributedVmc implements StepStrategy {
     /**
      * Steps on {@code spark} under the Hamiltonian {@code hamiltonian} builds on each executor,
      * in the cluster's default parallelism of tasks.
+     *
+     * <p>A partition's share holds S's upper triangle, P (P + 1) / 2 doubles (1.6 MB for the
+     * demo's P = 626): above {@code spark.task.maxDirectResultSize} (Spark's default 1 MiB)
+     * Spark sends a task's result through the block manager (stored, announced, fetched, removed)
+     * instead of with the task's status. Sessions from {@link SparkSessions#builder} raise that
+     * limit to 128 MiB; a session of your own should do the same
+     * ({@code .config("spark.task.maxDirectResultSize", "128m")}; the results stay within
+     * {@code spark.driver.maxResultSize}, 1 GiB by default, for up to ~600 partitions of the demo).
      */
     public static DistributedVmc on(SparkSession spark, OperatorSource hamiltonian) {
         if (spark == null) {
@@ -236,7 +245,7 @@ public final class DistributedVmc implements StepStrategy {
                     double[] energies = w.energies.clone();
                     return new Share(StepMoments.of(first, rows, p, energies, o, null), energies, raw);
                 }
-                return new Share(StepMoments.of(first, rows, p, w.energies, o, withS ? w.gramBuffer() : null),
+                return new Share(StepMoments.of(first, rows, p, w.energies, o, withS ? w.gramScratch() : null),
                         null, null);
             } finally {
                 StepWorkspaces.giveBack(key, w);

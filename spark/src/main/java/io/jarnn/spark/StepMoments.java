@@ -56,14 +56,16 @@ final class StepMoments implements Serializable {
      * {@code energies} and Jacobian {@code o} ((rows, P) row-major; centred in place).
      */
     static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, boolean withS) {
-        return of(firstRow, rows, p, energies, o, withS ? new double[Math.multiplyExact(p, p)] : null);
+        return of(firstRow, rows, p, energies, o,
+                withS ? new double[StochasticReconfiguration.gramScratchLength(rows, p)] : null);
     }
 
     /**
-     * As {@link #of(long, int, int, double[], double[], boolean)} with s when {@code gram} (P x P
-     * scratch, overwritten) is given, without when it is null.
+     * As {@link #of(long, int, int, double[], double[], boolean)} with s when {@code gramScratch}
+     * ({@link StochasticReconfiguration#gramScratchLength}{@code (rows, p)} doubles, overwritten)
+     * is given, without when it is null.
      */
-    static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, double[] gram) {
+    static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, double[] gramScratch) {
         long bad = -1;
         double badValue = 0;
         double mean = 0;
@@ -98,14 +100,9 @@ final class StepMoments implements Serializable {
             }
         }
         double[] s = null;
-        if (gram != null) {
-            StochasticReconfiguration.gram(o, rows, p, gram);
+        if (gramScratch != null) {
             s = new double[triangle(p)];
-            int k = 0;
-            for (int i = 0; i < p; i++) {
-                System.arraycopy(gram, i * p + i, s, k, p - i);
-                k += p - i;
-            }
+            StochasticReconfiguration.gramUpper(o, rows, p, gramScratch, s);
         }
         return new StepMoments(rows, mean, m2, meanO, c, s, bad, badValue);
     }

@@ -3,12 +3,13 @@ package io.jarnn.spark;
 import io.jarnn.nn.AutoregressiveModel;
 import io.jarnn.vmc.EnergyEstimator;
 import io.jarnn.vmc.ModelBridge;
+import io.jarnn.vmc.StochasticReconfiguration;
 
 /**
  * The buffers of one VMC step task of {@code rows} samples of one model shape under one
  * Hamiltonian: the samples and the logPsi Jacobian in double (the local driver's
  * {@link ModelBridge}, which holds them with the model's scratch, in either precision), their
- * local energies, a matrix for the Jacobian's Gram product and the local-energy estimator's
+ * local energies, the scratch of the Jacobian's Gram product and the local-energy estimator's
  * buffers. A step's model is new every step but its shape is not, so an executor keeps these
  * between steps ({@link StepWorkspaces}) instead of allocating about 10 MB of fresh memory per
  * task (the demo's share), which local mode's driver and executors share with the driver's own
@@ -26,7 +27,7 @@ final class StepWorkspace {
     private final EnergyEstimator energyEstimator;
     private final ModelBridge bridge;
     private final int parameters;
-    private double[] gram;
+    private double[] gramScratch;
 
     private StepWorkspace(AutoregressiveModel model, int rows, EnergyEstimator energyEstimator) {
         this.rows = rows;
@@ -57,11 +58,16 @@ final class StepWorkspace {
         return bridge.jacobian();
     }
 
-    /** A P x P scratch matrix for the share's Gram product ({@link StepMoments#of}), this workspace's own. */
-    double[] gramBuffer() {
-        if (gram == null) {
-            gram = new double[Math.multiplyExact(parameters, parameters)];
+    /**
+     * The scratch of the share's Gram product ({@link StepMoments#of},
+     * {@link StochasticReconfiguration#gramScratchLength}): a packed copy of the Jacobian and the
+     * padded product, this workspace's own (6 MB for the demo's share, which a fresh allocation
+     * per task would zero and page in every step).
+     */
+    double[] gramScratch() {
+        if (gramScratch == null) {
+            gramScratch = new double[StochasticReconfiguration.gramScratchLength(rows, parameters)];
         }
-        return gram;
+        return gramScratch;
     }
 }

@@ -187,20 +187,62 @@ final class GramProduct {
     }
 
     /**
+     * Doubles of scratch {@link #paddedGram} needs for a (rows x cols) matrix: its packed copy,
+     * then the padded product ({@link #padded}(cols) squared).
+     */
+    static int gramScratchLength(int rows, int cols) {
+        int ld = padded(cols);
+        return Math.addExact(packedLength(rows, cols), Math.multiplyExact(ld, ld));
+    }
+
+    /**
+     * The upper block triangle of a^T a for a (rows x cols) row-major, single-threaded, into
+     * {@code scratch} (at least {@link #gramScratchLength} doubles, overwritten): a packed at its
+     * start, the product from {@code packedLength(rows, cols)} on, row-major with row stride
+     * {@link #padded}(cols), the entries on or above the diagonal valid. Returns that offset. The
+     * one source of the numerics of {@link #gram} and {@link #gramUpper}.
+     */
+    int paddedGram(double[] a, int rows, int cols, double[] scratch) {
+        int product = packedLength(rows, cols);
+        pack(a, 0, cols, rows, cols, false, scratch);
+        int ld = padded(cols);
+        for (int r0 = 0; r0 < ld; r0 += PANEL) { // upper() adds into the tiles from each row panel's diagonal on
+            for (int r = r0; r < r0 + PANEL; r++) {
+                java.util.Arrays.fill(scratch, product + r * ld + r0, product + (r + 1) * ld, 0);
+            }
+        }
+        upper(scratch, scratch, rows, cols, scratch, product, ld, 1);
+        return product;
+    }
+
+    /**
      * g (cols x cols, row-major, both triangles) = a^T a for a (rows x cols) row-major, through
-     * the packed upper product; single-threaded, allocates its packed copy and padded product.
+     * the packed upper product; single-threaded, allocates its scratch ({@link #paddedGram}).
      */
     void gram(double[] a, int rows, int cols, double[] g) {
-        double[] packed = new double[packedLength(rows, cols)];
-        pack(a, 0, cols, rows, cols, false, packed);
+        double[] scratch = new double[gramScratchLength(rows, cols)];
+        int product = paddedGram(a, rows, cols, scratch);
         int ld = padded(cols);
-        double[] upper = new double[Math.multiplyExact(ld, ld)];
-        upper(packed, packed, rows, cols, upper, 0, ld, 1);
         for (int i = 0; i < cols; i++) {
             for (int j = i; j < cols; j++) {
-                g[i * cols + j] = upper[i * ld + j];
-                g[j * cols + i] = upper[i * ld + j];
+                g[i * cols + j] = scratch[product + i * ld + j];
+                g[j * cols + i] = scratch[product + i * ld + j];
             }
+        }
+    }
+
+    /**
+     * The upper triangle of a^T a (the entries i &lt;= j, row by row: cols (cols + 1) / 2 values)
+     * into {@code triangle}, for a (rows x cols) row-major; single-threaded, with the caller's
+     * {@code scratch} ({@link #paddedGram}): allocates nothing. The same bits as {@link #gram}.
+     */
+    void gramUpper(double[] a, int rows, int cols, double[] scratch, double[] triangle) {
+        int product = paddedGram(a, rows, cols, scratch);
+        int ld = padded(cols);
+        int k = 0;
+        for (int i = 0; i < cols; i++) {
+            System.arraycopy(scratch, product + i * ld + i, triangle, k, cols - i);
+            k += cols - i;
         }
     }
 }

@@ -296,10 +296,57 @@ public final class StochasticReconfiguration {
      * g = a^T a for a (rows x cols) row-major into g (cols x cols), by the same blocked product as
      * the dense solve ({@link GramProduct}, single-threaded; bitwise the same on any thread count).
      * Public for partial sums of S computed elsewhere (a Spark partition's share of the Gram
-     * matrix, see {@link #solveSystem}). Allocates a packed copy of a and the padded product.
+     * matrix, see {@link #solveSystem}). Allocates a packed copy of a and the padded product
+     * ({@link #gramUpper} reuses the caller's and writes the upper triangle only).
      */
     public static void gram(double[] a, int rows, int cols, double[] g) {
+        requireGramShapes(a, rows, cols);
+        if (g == null || g.length < (long) cols * cols) {
+            throw new IllegalArgumentException("g: expected at least cols * cols = " + ((long) cols * cols)
+                    + " doubles but got " + (g == null ? "null" : g.length));
+        }
         new GramProduct().gram(a, rows, cols, g);
+    }
+
+    /**
+     * Doubles of the scratch {@link #gramUpper} needs for a (rows x cols) matrix: a packed copy of
+     * it and the padded product, about (rows + cols) cols doubles.
+     */
+    public static int gramScratchLength(int rows, int cols) {
+        if (rows < 0 || cols < 1) {
+            throw new IllegalArgumentException("rows, cols: expected rows >= 0, cols >= 1 but got " + rows + ", " + cols);
+        }
+        return GramProduct.gramScratchLength(rows, cols);
+    }
+
+    /**
+     * The upper triangle of a^T a for a (rows x cols) row-major, the entries i &lt;= j row by row
+     * (cols (cols + 1) / 2 values) into {@code triangle}: the bits of {@link #gram}'s upper
+     * triangle, without its allocations or its lower triangle. {@code scratch} (at least
+     * {@link #gramScratchLength}{@code (rows, cols)} doubles, overwritten) is the caller's, to be
+     * reused from call to call (a Spark partition's share of S, every step).
+     */
+    public static void gramUpper(double[] a, int rows, int cols, double[] scratch, double[] triangle) {
+        requireGramShapes(a, rows, cols);
+        int needed = GramProduct.gramScratchLength(rows, cols);
+        if (scratch == null || scratch.length < needed) {
+            throw new IllegalArgumentException("scratch: expected at least gramScratchLength(" + rows + ", " + cols
+                    + ") = " + needed + " doubles but got " + (scratch == null ? "null" : scratch.length));
+        }
+        long upper = (long) cols * (cols + 1) / 2;
+        if (triangle == null || triangle.length < upper) {
+            throw new IllegalArgumentException("triangle: expected at least cols (cols + 1) / 2 = " + upper
+                    + " doubles but got " + (triangle == null ? "null" : triangle.length));
+        }
+        new GramProduct().gramUpper(a, rows, cols, scratch, triangle);
+    }
+
+    private static void requireGramShapes(double[] a, int rows, int cols) {
+        if (rows < 0 || cols < 1 || a == null || a.length < (long) rows * cols) {
+            throw new IllegalArgumentException("a, rows, cols: expected rows >= 0, cols >= 1 and at least rows * cols"
+                    + " doubles but got rows " + rows + ", cols " + cols + ", "
+                    + (a == null ? "a null" : a.length + " doubles"));
+        }
     }
 
     /**

@@ -190,6 +190,48 @@ class StochasticReconfigurationTest {
     }
 
     /**
+     * gramUpper gives the bits of gram's upper triangle, row by row, with a scratch reused from a
+     * larger product and left dirty (NaN where it is not rewritten before use would show), and
+     * refuses short buffers by name.
+     */
+    @ParameterizedTest(name = "rows={0} cols={1}")
+    @CsvSource({"512, 626", "257, 600", "3, 5", "24, 48", "0, 7"})
+    void gramUpperIsGramsUpperTriangleWithReusedScratch(int rows, int cols) {
+        SplittableRandom random = new SplittableRandom(rows * 17L + cols);
+        double[] a = new double[rows * cols];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextGaussian();
+        }
+        double[] full = new double[cols * cols];
+        StochasticReconfiguration.gram(a, rows, cols, full);
+        double[] scratch = new double[StochasticReconfiguration.gramScratchLength(rows + 30, cols + 30)];
+        java.util.Arrays.fill(scratch, Double.NaN);
+        double[] triangle = new double[cols * (cols + 1) / 2];
+        for (int call = 0; call < 2; call++) { // the second call on the first's leftovers
+            java.util.Arrays.fill(triangle, Double.NaN);
+            StochasticReconfiguration.gramUpper(a, rows, cols, scratch, triangle);
+            int k = 0;
+            for (int i = 0; i < cols; i++) {
+                for (int j = i; j < cols; j++, k++) {
+                    assertEquals(0, Double.compare(full[i * cols + j], triangle[k]), "call " + call + ", s[" + i
+                            + ", " + j + "]: gram " + full[i * cols + j] + ", gramUpper " + triangle[k]);
+                }
+            }
+        }
+        int needed = StochasticReconfiguration.gramScratchLength(rows, cols);
+        IllegalArgumentException shortScratch = assertThrows(IllegalArgumentException.class,
+                () -> StochasticReconfiguration.gramUpper(a, rows, cols, new double[needed - 1], triangle));
+        assertTrue(shortScratch.getMessage().contains("scratch") && shortScratch.getMessage().contains("" + needed),
+                shortScratch.getMessage());
+        IllegalArgumentException shortTriangle = assertThrows(IllegalArgumentException.class,
+                () -> StochasticReconfiguration.gramUpper(a, rows, cols, scratch, new double[triangle.length - 1]));
+        assertTrue(shortTriangle.getMessage().contains("triangle"), shortTriangle.getMessage());
+        IllegalArgumentException shortA = assertThrows(IllegalArgumentException.class,
+                () -> StochasticReconfiguration.gramUpper(a, rows + 1, cols, scratch, triangle));
+        assertTrue(shortA.getMessage().contains("rows " + (rows + 1)), shortA.getMessage());
+    }
+
+    /**
      * The blocked Cholesky solve against LU, across several blocks, reading the upper triangle
      * only (NaN below it and in the padding); a matrix that is not positive definite is refused.
      */
