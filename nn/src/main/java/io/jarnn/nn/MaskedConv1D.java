@@ -532,6 +532,19 @@ public final class MaskedConv1D extends MaskedLayer {
                     }
                 }
             }
+            duplicate(first);
+        }
+
+        /** Selu from src straight into the slot: no pass of its own over the block. */
+        @Override
+        public void pushSelu(Kernels kernels, int position, float[] src, int srcOff, int features, int batch) {
+            int first = slotStart(position);
+            kernels.selu(src, srcOff, rings, first, slot);
+            duplicate(first);
+        }
+
+        /** The ring's second copy of the slot at {@code first} (a history line has none). */
+        private void duplicate(int first) {
             if (!history) {
                 System.arraycopy(rings, first, rings, first + kernelSize * slot, slot);
             }
