@@ -1107,8 +1107,7 @@ public final class ARNN implements AutoregressiveModel {
         caches[first].computeSite(kernels, index, act, 0);
         for (int l = first + 1; l < caches.length; l++) {
             int width = layers.get(l - 1).outFeatures();
-            kernels.selu(act, 0, act, 0, width * batch);
-            caches[l].push(index, act, 0, batch, 1);
+            caches[l].pushSelu(kernels, index, act, 0, width, batch);
             caches[l].computeSite(kernels, index, act, 0);
         }
     }

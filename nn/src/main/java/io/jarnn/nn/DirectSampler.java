@@ -231,7 +231,8 @@ public final class DirectSampler implements ExactSampler {
                     naiveConditional(chunkView, rows, index);
                 }
                 for (int b = 0; b < rows; b++) {
-                    int k = draw(p, b, rows, ls, random.nextDouble());
+                    double u = random.nextDouble();
+                    int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
                     if (k < 0) {
                         throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
                                 + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
@@ -323,5 +324,24 @@ public final class DirectSampler implements ExactSampler {
             count += cumulative == 0 ? 1 : (int) below;
         }
         return Math.min(count, ls - 1);
+    }
+
+    /**
+     * {@link #draw} for two local states (spin 1/2, the common case), the same choice for every
+     * {@code u} in [0, 1) without draw's loops over the states (ls is not a constant to the
+     * compiler, so they ran as loops). The second state's term of draw's count is always 0:
+     * its cumulative sum is the total (the same additions), and {@code u * total <= total}
+     * for u < 1 (rounding is monotonic and the total is representable), so the count is the
+     * first state's term alone, which never exceeds ls - 1 = 1.
+     */
+    static int drawOfTwo(float[] p, int off, int stride, double u) {
+        double first = p[off];
+        double total = first + p[off + stride];
+        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
+            return -1;
+        }
+        // Without a branch, as in draw: first < threshold is the sign of their difference.
+        long below = Double.doubleToRawLongBits(first - u * total) >>> 63;
+        return first == 0 ? 1 : (int) below;
     }
 }

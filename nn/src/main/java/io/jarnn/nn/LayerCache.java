@@ -25,6 +25,18 @@ interface LayerCache {
     void push(int position, float[] src, int srcOff, int featureStride, int sampleStride);
 
     /**
+     * Pushes {@code selu} of the block at {@code src}, (features, batch) contiguous from
+     * {@code srcOff} (the previous layer's outputs at site {@code position}), which is scratch
+     * afterwards: this default applies selu there in place and pushes the block; a cache that
+     * stores a push contiguously overrides it to write selu straight into its own storage,
+     * one pass over the block fewer per site.
+     */
+    default void pushSelu(Kernels kernels, int position, float[] src, int srcOff, int features, int batch) {
+        kernels.selu(src, srcOff, src, srcOff, features * batch);
+        push(position, src, srcOff, batch, 1);
+    }
+
+    /**
      * Writes the layer's outputs at {@code site}, feature-major: output c of sample b goes to
      * {@code y[yOff + c * batch + b]}. Every input the site depends on must have been pushed.
      */

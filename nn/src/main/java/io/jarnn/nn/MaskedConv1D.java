@@ -502,8 +502,8 @@ public final class MaskedConv1D extends MaskedLayer {
      * {@code q mod K} and {@code q mod K + K}, two block copies per push), so that a window never
      * wraps. A history cache keeps each class as a line instead: K - 1 zero slots (the entries
      * before position 0, never written), then entry q in slot {@code q + K - 1}, one copy per
-     * push. The outputs start from a block of (out, batch) copies of the bias, one block copy
-     * instead of a fill per output.
+     * push. The outputs start from the bias inside {@link Kernels#convolveFromBias}: the first
+     * layer's two-term reduction runs there in one pass per output, with no round trip of y.
      */
     private static final class WindowCache implements LayerCache {
         private MaskedConv1D layer;
@@ -515,8 +515,6 @@ public final class MaskedConv1D extends MaskedLayer {
         /** Slots per residue class: 2K for the ring, ceil(N/d) + K - 1 for the history line. */
         private final int classSlots;
         private final float[] rings;
-        /** The layer's bias, (out, batch): output c of every row. */
-        private final float[] biasBlock;
         /** A history cache's saved slots ({@link #saveBaseline}). */
         private final InputSnapshot baseline = new InputSnapshot();
 
@@ -532,9 +530,7 @@ public final class MaskedConv1D extends MaskedLayer {
             int classes = Math.min(dilation, sites);
             this.rings = new float[Math.addExact(Math.multiplyExact(Math.multiplyExact(classes, classSlots), slot),
                     Kernels.OVERREAD_PADDING)];
-            this.biasBlock = new float[Math.multiplyExact(batch, layer.out)];
             this.layer = layer;
-            fillBias();
         }
 
         @Override
@@ -544,13 +540,6 @@ public final class MaskedConv1D extends MaskedLayer {
                         + (other == null ? "null" : other.spec()));
             }
             layer = c;
-            fillBias();
-        }
-
-        private void fillBias() {
-            for (int o = 0; o < layer.out; o++) {
-                Arrays.fill(biasBlock, o * batch, (o + 1) * batch, layer.bias[o]);
-            }
         }
 
         @Override
@@ -583,6 +572,19 @@ public final class MaskedConv1D extends MaskedLayer {
                     }
                 }
             }
+            duplicate(first);
+        }
+
+        /** Selu from src straight into the slot: no pass of its own over the block. */
+        @Override
+        public void pushSelu(Kernels kernels, int position, float[] src, int srcOff, int features, int batch) {
+            int first = slotStart(position);
+            kernels.selu(src, srcOff, rings, first, slot);
+            duplicate(first);
+        }
+
+        /** The ring's second copy of the slot at {@code first} (a history line has none). */
+        private void duplicate(int first) {
             if (!history) {
                 System.arraycopy(rings, first, rings, first + kernelSize * slot, slot);
             }
@@ -591,15 +593,14 @@ public final class MaskedConv1D extends MaskedLayer {
         @Override
         public void computeSite(Kernels kernels, int site, float[] y, int yOff) {
             MaskedConv1D l = layer;
-            System.arraycopy(biasBlock, 0, y, yOff, biasBlock.length);
             // The window's first entry, q - (K-1): slot q of the history line (its K - 1 zero
             // slots shift the entries), or slot (q + 1) mod K of the ring. Then
-            // y[c, b] += sum_{t, a} W[t, a, c] * window[t][a, b], in ascending (t, a) order.
+            // y[c, b] = bias[c] + sum_{t, a} W[t, a, c] * window[t][a, b], in ascending (t, a) order.
             int q = site / dilation;
             int entry = history ? q : Math.floorMod(q - kernelSize + 1, kernelSize);
             int start = ((site % dilation) * classSlots + entry) * slot;
-            kernels.accumulateTaps(l.weightsByOutput, 0, l.taps * l.in, l.in, l.taps, l.in,
-                    rings, start, slot, batch, y, yOff, batch, l.out, batch);
+            kernels.convolveFromBias(l.weightsByOutput, 0, l.taps * l.in, l.taps, l.in, l.bias, 0,
+                    rings, start, batch, slot, y, yOff, batch, l.out, batch);
         }
 
         @Override

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -176,6 +177,41 @@ class DirectSamplerTest {
         assertEquals(2, DirectSampler.draw(unnormalised, 0, 1, 3, Math.nextDown(1.0)));
         float[] offset = {9f, 9f, 0f, 1f};
         assertEquals(1, DirectSampler.draw(offset, 2, 1, 2, 0.5));
+    }
+
+    /**
+     * The two-state draw the sampler takes for spin 1/2 chooses as the general one for every
+     * pair, including zeros, NaN, infinities, extreme magnitudes and u on either side of the
+     * threshold p0 / (p0 + p1).
+     */
+    @Test
+    void drawOfTwoChoosesAsDraw() {
+        float[] special = {0f, -0f, Float.MIN_VALUE, 1e-30f, 0.5f, 1f, 3f, 1e30f, Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY, Float.NaN};
+        SplittableRandom random = new SplittableRandom(5);
+        float[] p = new float[6];
+        int checked = 0;
+        for (int trial = 0; trial < 20000; trial++) {
+            float first = trial < special.length * special.length ? special[trial % special.length]
+                    : (float) random.nextDouble();
+            float second = trial < special.length * special.length ? special[trial / special.length]
+                    : (float) random.nextDouble();
+            // Row 1 of a feature-major block of three rows: p0 at 1, p1 at 1 + 3.
+            p[1] = first;
+            p[4] = second;
+            double total = (double) first + second;
+            double[] us = {0.0, Math.nextDown(1.0), random.nextDouble(), first / total,
+                    Math.nextUp(first / total), Math.nextDown(first / total)};
+            for (double u : us) {
+                if (!(u >= 0 && u < 1)) {
+                    continue;
+                }
+                assertEquals(DirectSampler.draw(p, 1, 3, 2, u), DirectSampler.drawOfTwo(p, 1, 3, u),
+                        "p = (" + first + ", " + second + "), u = " + u);
+                checked++;
+            }
+        }
+        assertTrue(checked > 100000, checked + " draws checked");
     }
 
     @Test
