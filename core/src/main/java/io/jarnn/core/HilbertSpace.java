@@ -231,9 +231,9 @@ public final class HilbertSpace {
     public int firstNonLocalValue(float[] a, int off, int n) {
         for (int start = 0; start < n; start += SCAN_BLOCK) {
             int end = Math.min(n, start + SCAN_BLOCK);
-            if (!(largestDistance(a, off + start, off + end) == 0f)) {
+            if (!(largestDistance(a, off + start, off + end) == 0d)) {
                 for (int i = start; i < end; i++) {
-                    if (!(distanceToLocalValues(a[off + i]) == 0f)) {
+                    if (!(distanceToLocalValues(a[off + i]) == 0d)) {
                         return i;
                     }
                 }
@@ -257,18 +257,23 @@ public final class HilbertSpace {
         return -1;
     }
 
-    /** Largest {@link #distanceToLocalValues} of {@code a[from .. to)}; NaN if one is NaN. */
-    private float largestDistance(float[] a, int from, int to) {
-        float largest = 0f;
+    /**
+     * Largest {@link #distanceToLocalValues} of {@code a[from .. to)}; NaN if one is NaN. Two
+     * local values (spin 1/2, most inputs) are written out in float, which C2 vectorises: a
+     * difference of two floats is 0 in float exactly when it is 0 in double (floats are
+     * multiples of the smallest subnormal, which a nonzero difference cannot round below).
+     */
+    private double largestDistance(float[] a, int from, int to) {
         if (localValues.length == 2) {
-            // Spin 1/2, most inputs: the nearest value's distance written out, so C2 vectorises it.
             float v0 = localValues[0];
             float v1 = localValues[1];
+            float largest = 0f;
             for (int i = from; i < to; i++) {
                 largest = Math.max(largest, Math.min(Math.abs(a[i] - v0), Math.abs(a[i] - v1)));
             }
             return largest;
         }
+        double largest = 0d;
         for (int i = from; i < to; i++) {
             largest = Math.max(largest, distanceToLocalValues(a[i]));
         }
@@ -291,15 +296,10 @@ public final class HilbertSpace {
         return largest;
     }
 
-    /** |value - v| for the nearest local value v: 0 exactly for a local value, NaN for NaN. */
-    private float distanceToLocalValues(float value) {
-        float nearest = Float.POSITIVE_INFINITY;
-        for (float v : localValues) {
-            nearest = Math.min(nearest, Math.abs(value - v));
-        }
-        return nearest;
-    }
-
+    /**
+     * |value - v| for the nearest local value v: 0 exactly for a local value (a float one
+     * widened, or a double equal to one), NaN for NaN.
+     */
     private double distanceToLocalValues(double value) {
         double nearest = Double.POSITIVE_INFINITY;
         for (float v : localValues) {

@@ -53,17 +53,9 @@ final class StepMoments implements Serializable {
 
     /**
      * The share of {@code rows} samples (global rows from {@code firstRow}) with local energies
-     * {@code energies} and Jacobian {@code o} ((rows, P) row-major; centred in place).
-     */
-    static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, boolean withS) {
-        return of(firstRow, rows, p, energies, o,
-                withS ? new double[StochasticReconfiguration.gramScratchLength(rows, p)] : null);
-    }
-
-    /**
-     * As {@link #of(long, int, int, double[], double[], boolean)} with s when {@code gramScratch}
-     * ({@link StochasticReconfiguration#gramScratchLength}{@code (rows, p)} doubles, overwritten)
-     * is given, without when it is null.
+     * {@code energies} and Jacobian {@code o} ((rows, P) row-major; centred in place); with s
+     * when {@code gramScratch} ({@link StochasticReconfiguration#gramScratchLength}{@code (rows, p)}
+     * doubles, overwritten) is given, without when it is null.
      */
     static StepMoments of(long firstRow, int rows, int p, double[] energies, double[] o, double[] gramScratch) {
         long bad = -1;
@@ -182,25 +174,23 @@ final class StepMoments implements Serializable {
             mO[e] = meanO[e] + dO[e] * wb;
             mc[e] = c[e] + other.c[e] + dO[e] * dE * cross;
         }
-        double[] ms = null;
-        if (s != null && full == null) {
-            ms = new double[s.length];
+        double[] ms = s != null && full == null ? new double[s.length] : null;
+        if (s != null) {
             int k = 0;
             for (int i = 0; i < p; i++) {
                 double di = dO[i] * cross;
                 for (int j = i; j < p; j++, k++) {
-                    ms[k] = s[k] + other.s[k] + di * dO[j];
+                    double merged = s[k] + other.s[k] + di * dO[j];
+                    if (ms != null) {
+                        ms[k] = merged;
+                    } else {
+                        full[i * p + j] = merged / divisor;
+                    }
                 }
             }
-        } else if (s != null) {
-            int k = 0;
-            for (int i = 0; i < p; i++) {
-                double di = dO[i] * cross;
-                for (int j = i; j < p; j++, k++) {
-                    full[i * p + j] = (s[k] + other.s[k] + di * dO[j]) / divisor;
-                }
+            if (ms == null) {
+                mirrorUpper(full, p);
             }
-            mirrorUpper(full, p);
         }
         long bad = nonFiniteRow >= 0 ? nonFiniteRow : other.nonFiniteRow;
         double badValue = nonFiniteRow >= 0 ? nonFiniteValue : other.nonFiniteValue;

@@ -13,6 +13,11 @@ class StepMomentsTest {
     /** P across two mirror tiles and a partial third: 64 + 64 + 9. */
     private static final int P = 137;
 
+    /** A share's Gram scratch, so that its s is computed. */
+    private static double[] gramScratch(int rows) {
+        return new double[io.jarnn.vmc.StochasticReconfiguration.gramScratchLength(rows, P)];
+    }
+
     private static double[] random(int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] a = new double[n];
@@ -52,8 +57,8 @@ class StepMomentsTest {
         double[] first = java.util.Arrays.copyOfRange(o, 0, 20 * P);
         double[] second = java.util.Arrays.copyOfRange(o, 20 * P, rows * P);
         StepMoments merged = StepMoments.reduce(List.of(
-                StepMoments.of(0, 20, P, java.util.Arrays.copyOfRange(energies, 0, 20), first, true),
-                StepMoments.of(20, rows - 20, P, java.util.Arrays.copyOfRange(energies, 20, rows), second, true)));
+                StepMoments.of(0, 20, P, java.util.Arrays.copyOfRange(energies, 0, 20), first, gramScratch(20)),
+                StepMoments.of(20, rows - 20, P, java.util.Arrays.copyOfRange(energies, 20, rows), second, gramScratch(rows - 20))));
         double[] s = merged.fullS(rows);
         for (int i = 0; i < P; i++) {
             for (int j = 0; j < P; j++) {
@@ -80,7 +85,7 @@ class StepMomentsTest {
                 int first = (int) ranges.firstRow(k);
                 int count = ranges.rowCount(k);
                 shares.add(StepMoments.of(first, count, P, java.util.Arrays.copyOfRange(energies, first, first + count),
-                        java.util.Arrays.copyOfRange(o, first * P, (first + count) * P), true));
+                        java.util.Arrays.copyOfRange(o, first * P, (first + count) * P), gramScratch(count)));
             }
             StepMoments merged = StepMoments.reduce(shares);
             double[] expected = merged.fullS(rows);

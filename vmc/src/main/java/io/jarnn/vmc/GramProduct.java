@@ -2,6 +2,7 @@ package io.jarnn.vmc;
 
 import io.jarnn.kernels.GramKernels64;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -107,7 +108,7 @@ final class GramProduct {
             int height = Math.min(PANEL, rows - r0);
             int base = q * cols * PANEL;
             if (height < PANEL) {
-                java.util.Arrays.fill(packed, base, base + cols * PANEL, 0);
+                Arrays.fill(packed, base, base + cols * PANEL, 0);
             }
             for (int r = 0; r < height; r++) {
                 int src = (r0 + r) * cols;
@@ -208,7 +209,7 @@ final class GramProduct {
         int ld = padded(cols);
         for (int r0 = 0; r0 < ld; r0 += PANEL) { // upper() adds into the tiles from each row panel's diagonal on
             for (int r = r0; r < r0 + PANEL; r++) {
-                java.util.Arrays.fill(scratch, product + r * ld + r0, product + (r + 1) * ld, 0);
+                Arrays.fill(scratch, product + r * ld + r0, product + (r + 1) * ld, 0);
             }
         }
         upper(scratch, scratch, rows, cols, scratch, product, ld, 1);
