@@ -36,6 +36,12 @@ public record TapsCase(int rows, int out, int in, int taps, int tapStride,
          */
         FEATURE_MAJOR_CONVOLUTION,
         /**
+         * The dense layer's forward, feature-major: x a site's panel (out, K_j), tight, w the
+         * transposed input X^T (K_j, samples), rows exactly {@code out} = samples apart (the
+         * 4-vector tiles' constant-stride loop when that is four vectors), y Y^T, tight.
+         */
+        DENSE_FORWARD,
+        /**
          * The dense layer's dX = dY W^T, row-major: x the output gradient rows (row stride N*out,
          * wider than the out channels read), w one transposed panel (out, K_j), y the input
          * gradient rows (row stride N*in, wider than the K_j columns written).
@@ -83,6 +89,7 @@ public record TapsCase(int rows, int out, int in, int taps, int tapStride,
             case CONVOLUTION -> new TapsCase(rows, out, in, taps, 2 * in, 3, in, 0, in * out, out, 1, out, 0);
             case FEATURE_MAJOR_CONVOLUTION ->
                     new TapsCase(rows, out, in, taps, in, 1, taps * in, 2, 2, out + 2 * (taps - 1) + 1, 0, out, 0);
+            case DENSE_FORWARD -> new TapsCase(rows, out, in, taps, in, 3, taps * in, 2, in * out, out, 1, out, 0);
             case DENSE_INPUT_GRADIENT ->
                     new TapsCase(rows, out, in, taps, in, 1, taps * in + 3, 2, in * out, out, 3, out + 5, 0);
             case DENSE_PANEL_GRADIENT ->

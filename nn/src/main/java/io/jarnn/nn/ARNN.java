@@ -5,6 +5,7 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.BackwardKernels;
 import io.jarnn.kernels.Kernels;
 
 import java.util.ArrayList;
@@ -578,7 +579,9 @@ public final class ARNN implements AutoregressiveModel {
     private void forwardChunkFeatureMajor(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b,
                                           float[] scratch) {
         int n = hilbert().size();
-        Transpose.of(inputs.array(), inputs.offset() + first * n, rows, n, a, 0);
+        // Transposes through the kernels (16 x 16 register tiles), like a single layer's forward.
+        BackwardKernels transposes = kernels.backward();
+        transposes.transpose(inputs.array(), inputs.offset() + first * n, n, rows, n, a, 0, rows);
         float[] x = a;
         float[] y = b;
         for (int l = 0; l < layers.size(); l++) {
@@ -595,7 +598,7 @@ public final class ARNN implements AutoregressiveModel {
         float[] o = out.array();
         int outRows = out.offset() + first * n * ls;
         if (hilbert().isConstrained()) {
-            Transpose.of(x, 0, n * ls, rows, scratch, 0);
+            transposes.transpose(x, 0, rows, n * ls, rows, scratch, 0, n * ls);
             kernels.logNormalizeRows(scratch, 0, o, outRows, rows * n, ls, machinePow());
             maskToSector(inputs, first, rows, scratch, out);
             return;
@@ -603,7 +606,7 @@ public final class ARNN implements AutoregressiveModel {
         for (int i = 0; i < n; i++) {
             kernels.logNormalizeColumns(x, i * ls * rows, rows, y, i * ls * rows, rows, ls, rows, machinePow());
         }
-        Transpose.of(y, 0, n * ls, rows, o, outRows);
+        transposes.transpose(y, 0, rows, n * ls, rows, o, outRows, n * ls);
     }
 
     /** Applies {@link SectorRule} to the logPsi rows of [first, first + rows), from their logits x. */
