@@ -1074,13 +1074,20 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                                  float[] y, int yOff, int yRowStride, int rows, int cols) {
         if (taps * in > SHORT_REDUCTION) {
             // Three or more fused multiply-adds per element (a hidden layer of 16 features and 3
-            // taps has 48): the tiles' y load and store per block are a small share, and their
-            // blocking over rows saves loads of x.
-            for (int r = 0; r < rows; r++) {
+            // taps has 48). Blocks of six and four rows by four vectors of positions start
+            // their accumulators from the bias and only store y; the rows left below them (the
+            // 2 outputs of a last layer) and rows narrower than four vectors go to the tiles of
+            // accumulateTaps from rows set to the bias.
+            int tiled = SIXTEEN_REGISTERS || cols < 4 * L ? 0
+                    : planarBlocksFromBias(w, wOff, wRowStride, taps, in, bias, biasOff, x, xOff, xRowStride,
+                            tapStride, y, yOff, yRowStride, rows, cols);
+            for (int r = tiled; r < rows; r++) {
                 Arrays.fill(y, yOff + r * yRowStride, yOff + r * yRowStride + cols, bias[biasOff + r]);
             }
-            accumulateTaps(w, wOff, wRowStride, in, taps, in, x, xOff, tapStride, xRowStride, y, yOff, yRowStride,
-                    rows, cols);
+            if (tiled < rows) {
+                accumulateTaps(w, wOff + tiled * wRowStride, wRowStride, in, taps, in, x, xOff, tapStride, xRowStride,
+                        y, yOff + tiled * yRowStride, yRowStride, rows - tiled, cols);
+            }
             return;
         }
         // A short reduction (the first layer: one input, two taps): per row, one pass over the
@@ -1102,6 +1109,242 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             int x1 = xOff + (in == 1 ? tapStride : xRowStride);
             twoTermsFromBias(w[wr], x, x0, w[wr + 1], x1, bias[biasOff + r], y, yr, cols);
         }
+    }
+
+    /**
+     * Floats of input (in rows by positions) a span of {@link #planarBlocksFromBias} covers,
+     * 16 KiB: every row block sweeps the span's positions before the next row block, and the
+     * span's input window stays in L1 between them (256 positions at 16 inputs, one block of
+     * four vectors at 64). Measured on a Zen 4 (thread CPU time, least of 8-10, alternating,
+     * busy host): the hidden f = 16 layer streaming whole samples from memory (the planar
+     * benchmark, batch 1024) ran 63-64 GFLOP/s against 48-60 with the row blocks inside each
+     * block of positions (51-65 before these blocks), and a whole sample per sweep (65-68) let
+     * the f = 64 model drop to 72-74 in two runs of five (input re-read from L2 by every row
+     * block) against 83-88.
+     */
+    private static final int PLANAR_WINDOW_FLOATS = 1 << 12;
+
+    /**
+     * {@link #convolveFromBias} (cols at least four vectors) for the rows that blocks of six and
+     * four cover, by blocks of four vectors of positions; returns the rows done, the rest left
+     * to the caller. Sixteen rows (a hidden layer of 16 features) run as 6 + 6 + 4; 8 and 9 rows
+     * as 4 + 4, not 6 and two or three rows alone. Positions go by spans of
+     * {@link #PLANAR_WINDOW_FLOATS}, each row block over the whole span in turn, so a block's
+     * output rows are written as a few long streams.
+     *
+     * <p>Why not the fill and {@link #accumulateTaps}: its tiles load y (the bias) into their
+     * accumulators and store it back per block, after a pass that wrote the bias; here the
+     * accumulators start from the broadcast bias and y is only stored. And since a block
+     * writes y without reading it, the last block is moved back to end at {@code cols}
+     * (overlapping the one before it, whose columns it recomputes to the same bits) instead
+     * of running the columns past the last whole block through narrower and masked tiles: a
+     * hidden layer's 1022 interior positions are 15 blocks of 64 and one of 62.
+     */
+    private static int planarBlocksFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias,
+                                            int biasOff, float[] x, int xOff, int xRowStride, int tapStride,
+                                            float[] y, int yOff, int yRowStride, int rows, int cols) {
+        int sixes = rows / 6;
+        int fours = rows % 6 >= 4 ? 1 : 0;
+        if (sixes > 0 && rows % 6 >= 2 && rows % 6 <= 3) {
+            sixes--;
+            fours = 2;
+        }
+        int tiled = 6 * sixes + 4 * fours;
+        int span = Math.max(4 * L, PLANAR_WINDOW_FLOATS / in / (4 * L) * (4 * L));
+        for (int from = 0; from < cols; from += span) {
+            int to = Math.min(cols, from + span);
+            int r = 0;
+            for (; r < 6 * sixes; r += 6) {
+                for (int j = from; j < to; j += 4 * L) {
+                    int c = Math.min(j, cols - 4 * L);
+                    planar6x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
+                            x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
+                }
+            }
+            for (; r < tiled; r += 4) {
+                for (int j = from; j < to; j += 4 * L) {
+                    int c = Math.min(j, cols - 4 * L);
+                    planar4x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
+                            x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
+                }
+            }
+        }
+        return tiled;
+    }
+
+    /**
+     * Six output rows times four vectors of positions from the bias: 24 accumulators, per
+     * (tap, input) four input vectors loaded and six weights broadcast (10 loads per 24 FMAs),
+     * the weights of a row contiguous in (t, a) order. Each lane applies
+     * fma(weight, input, acc) in ascending (t, a): accumulateTaps's operations.
+     */
+    private static void planar6x4FromBias(float[] w, int wOff, int ws, int taps, int in, float[] bias, int biasOff,
+                                          float[] x, int xOff, int xs, int tapStride,
+                                          float[] y, int yOff, int ys) {
+        // The first (tap, input) step from the bias: every accumulator then starts as a node of
+        // its own (started from a shared bias vector, C2 spilled half of them to the stack
+        // in the loop: 70 against 93 GFLOP/s).
+        FloatVector v0 = FloatVector.fromArray(S, x, xOff);
+        FloatVector v1 = FloatVector.fromArray(S, x, xOff + L);
+        FloatVector v2 = FloatVector.fromArray(S, x, xOff + 2 * L);
+        FloatVector v3 = FloatVector.fromArray(S, x, xOff + 3 * L);
+        FloatVector k0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector b0 = FloatVector.broadcast(S, bias[biasOff]);
+        FloatVector a00 = k0.fma(v0, b0), a01 = k0.fma(v1, b0), a02 = k0.fma(v2, b0), a03 = k0.fma(v3, b0);
+        FloatVector k1 = FloatVector.broadcast(S, w[wOff + ws]);
+        FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
+        FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
+        FloatVector k2 = FloatVector.broadcast(S, w[wOff + 2 * ws]);
+        FloatVector b2 = FloatVector.broadcast(S, bias[biasOff + 2]);
+        FloatVector a20 = k2.fma(v0, b2), a21 = k2.fma(v1, b2), a22 = k2.fma(v2, b2), a23 = k2.fma(v3, b2);
+        FloatVector k3 = FloatVector.broadcast(S, w[wOff + 3 * ws]);
+        FloatVector b3 = FloatVector.broadcast(S, bias[biasOff + 3]);
+        FloatVector a30 = k3.fma(v0, b3), a31 = k3.fma(v1, b3), a32 = k3.fma(v2, b3), a33 = k3.fma(v3, b3);
+        FloatVector k4 = FloatVector.broadcast(S, w[wOff + 4 * ws]);
+        FloatVector b4 = FloatVector.broadcast(S, bias[biasOff + 4]);
+        FloatVector a40 = k4.fma(v0, b4), a41 = k4.fma(v1, b4), a42 = k4.fma(v2, b4), a43 = k4.fma(v3, b4);
+        FloatVector k5 = FloatVector.broadcast(S, w[wOff + 5 * ws]);
+        FloatVector b5 = FloatVector.broadcast(S, bias[biasOff + 5]);
+        FloatVector a50 = k5.fma(v0, b5), a51 = k5.fma(v1, b5), a52 = k5.fma(v2, b5), a53 = k5.fma(v3, b5);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in;
+            for (int a = t == 0 ? 1 : 0; a < in; a++) {
+                int xa = xt + a * xs;
+                v0 = FloatVector.fromArray(S, x, xa);
+                v1 = FloatVector.fromArray(S, x, xa + L);
+                v2 = FloatVector.fromArray(S, x, xa + 2 * L);
+                v3 = FloatVector.fromArray(S, x, xa + 3 * L);
+                int wa = wt + a;
+                FloatVector k = FloatVector.broadcast(S, w[wa]);
+                a00 = k.fma(v0, a00);
+                a01 = k.fma(v1, a01);
+                a02 = k.fma(v2, a02);
+                a03 = k.fma(v3, a03);
+                k = FloatVector.broadcast(S, w[wa + ws]);
+                a10 = k.fma(v0, a10);
+                a11 = k.fma(v1, a11);
+                a12 = k.fma(v2, a12);
+                a13 = k.fma(v3, a13);
+                k = FloatVector.broadcast(S, w[wa + 2 * ws]);
+                a20 = k.fma(v0, a20);
+                a21 = k.fma(v1, a21);
+                a22 = k.fma(v2, a22);
+                a23 = k.fma(v3, a23);
+                k = FloatVector.broadcast(S, w[wa + 3 * ws]);
+                a30 = k.fma(v0, a30);
+                a31 = k.fma(v1, a31);
+                a32 = k.fma(v2, a32);
+                a33 = k.fma(v3, a33);
+                k = FloatVector.broadcast(S, w[wa + 4 * ws]);
+                a40 = k.fma(v0, a40);
+                a41 = k.fma(v1, a41);
+                a42 = k.fma(v2, a42);
+                a43 = k.fma(v3, a43);
+                k = FloatVector.broadcast(S, w[wa + 5 * ws]);
+                a50 = k.fma(v0, a50);
+                a51 = k.fma(v1, a51);
+                a52 = k.fma(v2, a52);
+                a53 = k.fma(v3, a53);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+        a20.intoArray(y, yOff + 2 * ys);
+        a21.intoArray(y, yOff + 2 * ys + L);
+        a22.intoArray(y, yOff + 2 * ys + 2 * L);
+        a23.intoArray(y, yOff + 2 * ys + 3 * L);
+        a30.intoArray(y, yOff + 3 * ys);
+        a31.intoArray(y, yOff + 3 * ys + L);
+        a32.intoArray(y, yOff + 3 * ys + 2 * L);
+        a33.intoArray(y, yOff + 3 * ys + 3 * L);
+        a40.intoArray(y, yOff + 4 * ys);
+        a41.intoArray(y, yOff + 4 * ys + L);
+        a42.intoArray(y, yOff + 4 * ys + 2 * L);
+        a43.intoArray(y, yOff + 4 * ys + 3 * L);
+        a50.intoArray(y, yOff + 5 * ys);
+        a51.intoArray(y, yOff + 5 * ys + L);
+        a52.intoArray(y, yOff + 5 * ys + 2 * L);
+        a53.intoArray(y, yOff + 5 * ys + 3 * L);
+    }
+
+    /** {@link #planar6x4FromBias} with four output rows: 16 accumulators, 8 loads per 16 FMAs. */
+    private static void planar4x4FromBias(float[] w, int wOff, int ws, int taps, int in, float[] bias, int biasOff,
+                                          float[] x, int xOff, int xs, int tapStride,
+                                          float[] y, int yOff, int ys) {
+        // The first (tap, input) step from the bias: every accumulator then starts as a node of
+        // its own (started from a shared bias vector, C2 spilled half of them to the stack
+        // in the loop: 70 against 93 GFLOP/s).
+        FloatVector v0 = FloatVector.fromArray(S, x, xOff);
+        FloatVector v1 = FloatVector.fromArray(S, x, xOff + L);
+        FloatVector v2 = FloatVector.fromArray(S, x, xOff + 2 * L);
+        FloatVector v3 = FloatVector.fromArray(S, x, xOff + 3 * L);
+        FloatVector k0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector b0 = FloatVector.broadcast(S, bias[biasOff]);
+        FloatVector a00 = k0.fma(v0, b0), a01 = k0.fma(v1, b0), a02 = k0.fma(v2, b0), a03 = k0.fma(v3, b0);
+        FloatVector k1 = FloatVector.broadcast(S, w[wOff + ws]);
+        FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
+        FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
+        FloatVector k2 = FloatVector.broadcast(S, w[wOff + 2 * ws]);
+        FloatVector b2 = FloatVector.broadcast(S, bias[biasOff + 2]);
+        FloatVector a20 = k2.fma(v0, b2), a21 = k2.fma(v1, b2), a22 = k2.fma(v2, b2), a23 = k2.fma(v3, b2);
+        FloatVector k3 = FloatVector.broadcast(S, w[wOff + 3 * ws]);
+        FloatVector b3 = FloatVector.broadcast(S, bias[biasOff + 3]);
+        FloatVector a30 = k3.fma(v0, b3), a31 = k3.fma(v1, b3), a32 = k3.fma(v2, b3), a33 = k3.fma(v3, b3);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in;
+            for (int a = t == 0 ? 1 : 0; a < in; a++) {
+                int xa = xt + a * xs;
+                v0 = FloatVector.fromArray(S, x, xa);
+                v1 = FloatVector.fromArray(S, x, xa + L);
+                v2 = FloatVector.fromArray(S, x, xa + 2 * L);
+                v3 = FloatVector.fromArray(S, x, xa + 3 * L);
+                int wa = wt + a;
+                FloatVector k = FloatVector.broadcast(S, w[wa]);
+                a00 = k.fma(v0, a00);
+                a01 = k.fma(v1, a01);
+                a02 = k.fma(v2, a02);
+                a03 = k.fma(v3, a03);
+                k = FloatVector.broadcast(S, w[wa + ws]);
+                a10 = k.fma(v0, a10);
+                a11 = k.fma(v1, a11);
+                a12 = k.fma(v2, a12);
+                a13 = k.fma(v3, a13);
+                k = FloatVector.broadcast(S, w[wa + 2 * ws]);
+                a20 = k.fma(v0, a20);
+                a21 = k.fma(v1, a21);
+                a22 = k.fma(v2, a22);
+                a23 = k.fma(v3, a23);
+                k = FloatVector.broadcast(S, w[wa + 3 * ws]);
+                a30 = k.fma(v0, a30);
+                a31 = k.fma(v1, a31);
+                a32 = k.fma(v2, a32);
+                a33 = k.fma(v3, a33);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+        a20.intoArray(y, yOff + 2 * ys);
+        a21.intoArray(y, yOff + 2 * ys + L);
+        a22.intoArray(y, yOff + 2 * ys + 2 * L);
+        a23.intoArray(y, yOff + 2 * ys + 3 * L);
+        a30.intoArray(y, yOff + 3 * ys);
+        a31.intoArray(y, yOff + 3 * ys + L);
+        a32.intoArray(y, yOff + 3 * ys + 2 * L);
+        a33.intoArray(y, yOff + 3 * ys + 3 * L);
     }
 
     /** {@code y[yOff + j] = fma(w1, x[x1 + j], fma(w0, x[x0 + j], bias))} for j < cols. */

@@ -34,7 +34,7 @@ class CompiledKernelEquivalenceTest {
     void convolveFromBiasStaysBitwiseEqualWhenCompiled() {
         SplittableRandom random = new SplittableRandom(2028);
         for (int call = 0; call < CALLS; call++) {
-            ConvolveFromBiasCase.of(1 + random.nextInt(17), 1 + random.nextInt(80), 1 + random.nextInt(3),
+            ConvolveFromBiasCase.of(1 + random.nextInt(17), 1 + random.nextInt(160), 1 + random.nextInt(3),
                     1 + random.nextInt(3), 1 + random.nextInt(2), random.nextBoolean() ? 0 : Kernels.OVERREAD_PADDING)
                     .assertEquivalent(random.nextLong());
         }

@@ -17,13 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * its paths: the short reductions (one or two (tap, input) terms: a first layer's one input and
  * one or two taps) and the longer ones it hands to the register tiles from rows set to the bias.
  * Column counts straddle one and four vectors, so the 4-vector loop, the 1-vector loop and the
- * scalar tail are all entered; dilated taps overlap the windows as the planar forward reads them.
+ * scalar tail are all entered, and the blocks of four vectors from the bias end on a whole
+ * block or on one moved back over the block before it (9 vectors less 3 columns); dilated taps
+ * overlap the windows as the planar forward reads them.
  */
 class ConvolveFromBiasEquivalenceTest {
     private static final int LANES = VectorLanes.FLOATS.length();
-    private static final int[] ROWS = {1, 2, 3, 5, 16, 17};
+    /** 4, 6, 16: whole blocks of six and four rows; 5, 8, 9, 17: blocks with rows left to the fill-and-accumulate path. */
+    private static final int[] ROWS = {1, 2, 3, 4, 5, 6, 8, 9, 16, 17};
     static final int[] COLS = IntStream.of(1, 2, 3, LANES - 1, LANES, LANES + 1, 4 * LANES - 1, 4 * LANES,
-                    4 * LANES + 1, 5 * LANES + 3)
+                    4 * LANES + 1, 5 * LANES + 3, 8 * LANES, 9 * LANES - 3)
             .filter(n -> n > 0).distinct().sorted().toArray();
     private static final int[] INS = {1, 2, 3, 16};
     private static final int[] TAPS = {1, 2, 3};
