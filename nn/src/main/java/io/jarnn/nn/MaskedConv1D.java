@@ -562,7 +562,8 @@ public final class MaskedConv1D extends MaskedLayer {
         @Override
         public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
             int first = slotStart(position);
-            if (sampleStride == 1 && featureStride == batch) {
+            // One input feature (the first layer's, pushed as a column) needs no feature stride.
+            if (sampleStride == 1 && (featureStride == batch || layer.in == 1)) {
                 System.arraycopy(src, srcOff, rings, first, slot);
             } else {
                 int in = layer.in;
