@@ -1058,17 +1058,7 @@ public final class ARNN implements AutoregressiveModel {
      * {@link SiteCache#probabilities()}, feature-major (localSize, batch).
      */
     void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
-        conditionalAfter(cache, sigma, sigmaOff + index - 1, hilbert().size(), index);
-    }
-
-    /**
-     * {@link #conditionalInto} with site index-1's local values given as a column: row b's at
-     * {@code previous[previousOff + b * previousStride]} (not read for index 0). The sampler
-     * passes the column it has just drawn, contiguous, so the first layer's push is one block copy
-     * instead of a gather across the rows of sigma.
-     */
-    void conditionalAfter(SiteCache cache, float[] previous, int previousOff, int previousStride, int index) {
-        logitsAfter(cache, previous, previousOff, previousStride, index, 0);
+        logitsInto(cache, sigma, sigmaOff, index);
         float[] act = cache.activations();
         kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), cache.batch(), machinePow());
         if (hilbert().isConstrained()) {
@@ -1096,25 +1086,20 @@ public final class ARNN implements AutoregressiveModel {
      * logits). The index sums are updated in every case.
      */
     void logitsFrom(SiteCache cache, float[] sigma, int sigmaOff, int index, int first) {
-        logitsAfter(cache, sigma, sigmaOff + index - 1, hilbert().size(), index, first);
-    }
-
-    /** {@link #logitsFrom} with site index-1's values as a column (see {@link #conditionalAfter}). */
-    private void logitsAfter(SiteCache cache, float[] previous, int previousOff, int previousStride, int index,
-                             int first) {
+        int n = hilbert().size();
         int batch = cache.batch();
         float[] act = cache.activations();
         LayerCache[] caches = cache.layerCaches();
         if (index > 0 && hilbert().isConstrained()) {
-            // Before the push, which reads the same entries: one pass over them.
-            addToIndexSums(cache, previous, previousOff, previousStride);
+            // Before the push, which reads the same sigma entries: one pass over them.
+            addToIndexSums(cache, sigma, sigmaOff + index - 1);
         }
         if (first == caches.length) {
             return;
         }
         if (first == 0) {
             if (index > 0) {
-                caches[0].push(index - 1, previous, previousOff, 0, previousStride);
+                caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
             }
         } else {
             caches[first].restoreBaseline(index);
@@ -1127,12 +1112,13 @@ public final class ARNN implements AutoregressiveModel {
         }
     }
 
-    /** Adds the local index of each row's {@code values[off + b * stride]} to the row's index sum. */
-    private void addToIndexSums(SiteCache cache, float[] values, int off, int stride) {
+    /** Adds the local index of each row's {@code sigma[column + b N]} to the row's index sum. */
+    private void addToIndexSums(SiteCache cache, float[] sigma, int column) {
         HilbertSpace h = hilbert();
+        int n = h.size();
         int[] sums = cache.indexSums();
         for (int b = 0; b < sums.length; b++) {
-            sums[b] += LocalStates.indexOrNegative(h, values[off + b * stride]);
+            sums[b] += LocalStates.indexOrNegative(h, sigma[column + b * n]);
         }
     }
 

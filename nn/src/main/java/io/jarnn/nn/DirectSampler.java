@@ -235,8 +235,7 @@ public final class DirectSampler implements ExactSampler {
             long state = stream;
             for (int index = 0; index < n; index++) {
                 if (cache != null) {
-                    // Site index-1 from the column just drawn: one block copy into the first layer.
-                    model.conditionalAfter(cache, drawn, 0, 1, index);
+                    model.conditionalInto(cache, sigma, sigmaOff, index);
                 } else {
                     naiveConditional(chunkView, rows, index);
                 }

@@ -562,8 +562,7 @@ public final class MaskedConv1D extends MaskedLayer {
         @Override
         public void push(int position, float[] src, int srcOff, int featureStride, int sampleStride) {
             int first = slotStart(position);
-            // One input feature (the first layer's, pushed as a column) needs no feature stride.
-            if (sampleStride == 1 && (featureStride == batch || layer.in == 1)) {
+            if (sampleStride == 1 && featureStride == batch) {
                 System.arraycopy(src, srcOff, rings, first, slot);
             } else {
                 int in = layer.in;
