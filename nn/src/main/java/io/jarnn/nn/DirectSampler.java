@@ -264,7 +264,7 @@ public final class DirectSampler implements ExactSampler {
                     for (int b = 0; b < rows; b++) {
                         state += SplitMix64.GAMMA;
                         double u = SplitMix64.uniform(state);
-                        int k = draw(p, b, rows, ls, u);
+                        int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
                         if (k < 0) {
                             throw notDrawable(first, b, index, sigma, sigmaOff + b * n);
                         }
@@ -364,5 +364,17 @@ public final class DirectSampler implements ExactSampler {
             count += cumulative == 0 ? 1 : (int) below;
         }
         return Math.min(count, ls - 1);
+    }
+
+    /**
+     * {@link #draw} for two local states (spin 1/2, the common case), the same choice for every
+     * {@code u} in [0, 1) without draw's loops over the states (ls is not a constant to the
+     * compiler, so they ran as loops). The second state's term of draw's count is always 0:
+     * its cumulative sum is the total (the same additions), and {@code u * total <= total}
+     * for u < 1 (rounding is monotonic and the total is representable), so the count is the
+     * first state's term alone, which never exceeds ls - 1 = 1.
+     */
+    static int drawOfTwo(float[] p, int off, int stride, double u) {
+        return TwoStateDraw.choose(p[off], p[off + stride], u);
     }
 }

@@ -2,7 +2,6 @@ package io.jarnn.nn;
 
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.Tensor;
-import io.jarnn.kernels.TwoStateDraw;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -181,11 +180,9 @@ class DirectSamplerTest {
     }
 
     /**
-     * The two-state rule the sampler's kernel applies for spin 1/2 ({@link TwoStateDraw}) chooses
-     * as the general draw for every pair, including zeros, NaN, infinities, extreme magnitudes and
-     * u on either side of the threshold p0 / (p0 + p1). Why it can: the second state's term of
-     * draw's count is always 0 (its cumulative sum is the total, and u * total <= total for
-     * u < 1), so the count is the first state's term alone.
+     * The two-state draw the sampler takes for spin 1/2 chooses as the general one for every
+     * pair, including zeros, NaN, infinities, extreme magnitudes and u on either side of the
+     * threshold p0 / (p0 + p1).
      */
     @Test
     void drawOfTwoChoosesAsDraw() {
@@ -209,7 +206,7 @@ class DirectSamplerTest {
                 if (!(u >= 0 && u < 1)) {
                     continue;
                 }
-                assertEquals(DirectSampler.draw(p, 1, 3, 2, u), TwoStateDraw.choose(p[1], p[4], u),
+                assertEquals(DirectSampler.draw(p, 1, 3, 2, u), DirectSampler.drawOfTwo(p, 1, 3, u),
                         "p = (" + first + ", " + second + "), u = " + u);
                 checked++;
             }
