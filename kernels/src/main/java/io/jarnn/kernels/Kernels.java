@@ -110,18 +110,6 @@ public interface Kernels {
     void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
 
     /**
-     * One draw between two local states for each of {@code rows} samples, the sampler's step
-     * for spin 1/2: row b takes the uniform {@code u = SplitMix64.uniform(seed + (b + 1) * SplitMix64.GAMMA)}
-     * (the b-th next double of a SplittableRandom at state {@code seed}) and
-     * {@code k = TwoStateDraw.choose(p[pOff + b], p[pOff + rows + b], u)} (the probabilities
-     * feature-major, (2, rows), taken as doubles), and {@code chosen[chosenOff + b]} becomes
-     * {@code v0} for k = 0 and {@code v1} for k = 1. Returns -1 when every row was drawn, else
-     * the first row whose probabilities have no valid total (k = -1): the rows before it are
-     * written, it and the rows after it are not. {@code chosen} must not overlap {@code p}.
-     */
-    int drawOfTwo(long seed, float[] p, int pOff, int rows, float v0, float v1, float[] chosen, int chosenOff);
-
-    /**
      * {@link #logNormalizeRows} of distributions stored as columns: x is (rows, cols) with rows
      * {@code xRowStride} apart, rows = local states and cols = positions, and for every column j
      * {@code out[outOff + k*outRowStride + j] = x[k, j] - (1/p) * logsumexp_k(p * x[:, j])},

@@ -104,26 +104,6 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
     }
 
     @Override
-    public int drawOfTwo(long seed, float[] p, int pOff, int rows, float v0, float v1, float[] chosen, int chosenOff) {
-        return drawOfTwoFrom(0, seed, p, pOff, rows, v0, v1, chosen, chosenOff);
-    }
-
-    /** {@link #drawOfTwo} of the rows from {@code from} on (the vector kernel's tail). */
-    static int drawOfTwoFrom(int from, long seed, float[] p, int pOff, int rows, float v0, float v1, float[] chosen,
-                             int chosenOff) {
-        long state = seed + from * SplitMix64.GAMMA;
-        for (int b = from; b < rows; b++) {
-            state += SplitMix64.GAMMA;
-            int k = TwoStateDraw.choose(p[pOff + b], p[pOff + rows + b], SplitMix64.uniform(state));
-            if (k < 0) {
-                return b;
-            }
-            chosen[chosenOff + b] = k == 0 ? v0 : v1;
-        }
-        return -1;
-    }
-
-    @Override
     public void logNormalizeColumns(float[] x, int xOff, int xRowStride, float[] out, int outOff, int outRowStride,
                                     int rows, int cols, float machinePow) {
         for (int j = 0; j < cols; j++) {

@@ -2,12 +2,9 @@ package io.jarnn.kernels;
 
 import java.util.Arrays;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -1441,53 +1438,6 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         shiftColumns(x, xOff, out, outOff, rows, cols, machinePow);
         VectorMath.expInPlace(out, outOff, rows * cols);
         normaliseColumns(out, outOff, rows, cols);
-    }
-
-    /** The draw's lanes: doubles of the kernels' shape (its arithmetic is in double, as the scalar rule's). */
-    private static final VectorSpecies<Double> DRAW = VectorLanes.DOUBLES;
-    private static final VectorSpecies<Long> DRAW_STATES = DRAW.withLanes(long.class);
-    /** Whether the draw runs on vectors: a 64-bit shape has no float species half as wide to load p with. */
-    private static final boolean DRAW_IN_VECTORS = DRAW.vectorBitSize() >= 128;
-    /** As many probabilities per load as DRAW has lanes: floats of half the shape, widened to doubles. */
-    private static final VectorSpecies<Float> DRAW_PROBABILITIES = DRAW_IN_VECTORS ? VectorSpecies.of(float.class, VectorShape.forBitSize(DRAW.vectorBitSize() / 2)) : null; //f64: private static final VectorSpecies<Double> DRAW_PROBABILITIES = DRAW;
-
-    @Override
-    public int drawOfTwo(long seed, float[] p, int pOff, int rows, float v0, float v1, float[] chosen, int chosenOff) {
-        // The scalar rule per lane, a block of rows at a time: the states seed + (b + 1) GAMMA
-        // of the block's rows, SplitMix64's mix and the top 53 bits as a double (exact), the
-        // same double products, difference and sign bit as TwoStateDraw.choose. A block
-        // holding a row without a valid total goes to the scalar loop, which stops at it.
-        // About 30 vector operations per block of 8 rows (512 bits): 64 rows in some 50 ns on a
-        // Zen 4, against 700 ns for the scalar loop.
-        int b = 0;
-        if (DRAW_IN_VECTORS) {
-            int lanes = DRAW.length();
-            LongVector state = LongVector.zero(DRAW_STATES).addIndex(1).add(1L).mul(SplitMix64.GAMMA).add(seed);
-            LongVector step = LongVector.broadcast(DRAW_STATES, lanes * SplitMix64.GAMMA);
-            FloatVector value0 = FloatVector.broadcast(DRAW_PROBABILITIES, v0);
-            FloatVector value1 = FloatVector.broadcast(DRAW_PROBABILITIES, v1);
-            for (; b + lanes <= rows; b += lanes) {
-                DoubleVector first = (DoubleVector) FloatVector.fromArray(DRAW_PROBABILITIES, p, pOff + b).convertShape(VectorOperators.F2D, DRAW, 0); //f64: DoubleVector first = DoubleVector.fromArray(DRAW_PROBABILITIES, p, pOff + b);
-                DoubleVector second = (DoubleVector) FloatVector.fromArray(DRAW_PROBABILITIES, p, pOff + rows + b).convertShape(VectorOperators.F2D, DRAW, 0); //f64: DoubleVector second = DoubleVector.fromArray(DRAW_PROBABILITIES, p, pOff + rows + b);
-                DoubleVector total = first.add(second);
-                VectorMask<Double> valid = total.compare(VectorOperators.GT, 0.0)
-                        .and(total.compare(VectorOperators.LT, Double.POSITIVE_INFINITY));
-                if (!valid.allTrue()) {
-                    break;
-                }
-                LongVector z = state;
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(SplitMix64.MIX1);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(SplitMix64.MIX2);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-                DoubleVector u = ((DoubleVector) z.lanewise(VectorOperators.LSHR, 11).convert(VectorOperators.L2D, 0))
-                        .mul(SplitMix64.DOUBLE_UNIT);
-                VectorMask<Long> below = first.sub(u.mul(total)).reinterpretAsLongs().compare(VectorOperators.LT, 0L);
-                VectorMask<Double> one = below.cast(DRAW).or(first.compare(VectorOperators.EQ, 0.0));
-                value0.blend(value1, one.cast(DRAW_PROBABILITIES)).intoArray(chosen, chosenOff + b);
-                state = state.add(step);
-            }
-        }
-        return ScalarKernels.drawOfTwoFrom(b, seed, p, pOff, rows, v0, v1, chosen, chosenOff);
     }
 
     /** out[k, j] = (x[k, j] - max_k x[:, j]) * p. */

@@ -4,11 +4,9 @@ import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
-import io.jarnn.kernels.Kernels;
-import io.jarnn.kernels.SplitMix64;
-import io.jarnn.kernels.TwoStateDraw;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Exact, independent samples from an {@link ARNN}, drawn site by site as NetKet's
@@ -179,16 +177,14 @@ public final class DirectSampler implements ExactSampler {
     }
 
     /**
-     * The random stream of chunk c, as the starting state of a {@link SplitMix64} stream (that of
-     * {@code new SplittableRandom(state)}, whose doubles the chunk draws from): a SplitMix64-style
-     * mix of (seed, c), so that streams of neighbouring chunks and seeds are unrelated and none
-     * depends on scheduling.
+     * The random stream of chunk c: a SplitMix64-style mix of (seed, c), so that streams of
+     * neighbouring chunks and seeds are unrelated and none depends on scheduling.
      */
-    private static long streamFor(long seed, long chunk) {
+    private static SplittableRandom streamFor(long seed, long chunk) {
         long z = seed + 0x9E3779B97F4A7C15L * (chunk + 1);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return new SplittableRandom(z ^ (z >>> 31));
     }
 
     private Worker worker(int w) {
@@ -204,15 +200,13 @@ public final class DirectSampler implements ExactSampler {
         private final float[] probabilities = new float[chunkSize * localValues.length];
         private final double[] productOfChosen = new double[chunkSize];
         private final double[] logOfChosen = new double[chunkSize];
-        /** The local values just drawn at the current site, one per row. */
-        private final float[] drawn = new float[chunkSize];
         private SiteCache fullCache;
         private SiteCache raggedCache;
         private Tensor naiveLogPsi;
         private ARNN naiveModel;
         private Workspace naiveWorkspace;
 
-        void sampleChunk(long stream, Tensor configurations, Tensor logProbabilities, int first, int rows) {
+        void sampleChunk(SplittableRandom random, Tensor configurations, Tensor logProbabilities, int first, int rows) {
             int n = model.hilbert().size();
             int ls = localValues.length;
             float[] sigma = configurations.array();
@@ -230,58 +224,29 @@ public final class DirectSampler implements ExactSampler {
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
             // Probabilities of the current site, feature-major: p[k * rows + b].
             float[] p = cache != null ? cache.probabilities() : probabilities;
-            Kernels kernels = model.kernels();
-            // The chunk's random stream: row b of site i takes the (i * rows + b + 1)-th double.
-            long state = stream;
             for (int index = 0; index < n; index++) {
                 if (cache != null) {
                     model.conditionalInto(cache, sigma, sigmaOff, index);
                 } else {
                     naiveConditional(chunkView, rows, index);
                 }
-                if (ls == 2) {
-                    // Spin 1/2: the whole column in one kernel call, tracked or not (one path,
-                    // whatever the first call was: a row loop taken only by a first, tracked
-                    // call left the untracked kernel path 50% slower for the rest of the run).
-                    int bad = kernels.drawOfTwo(state, p, 0, rows, localValues[0], localValues[1], drawn, 0);
-                    if (bad >= 0) {
-                        throw notDrawable(first, bad, index, sigma, sigmaOff + bad * n);
-                    }
-                    state += rows * SplitMix64.GAMMA;
-                    if (tracking) {
-                        float second = localValues[1];
-                        for (int b = 0; b < rows; b++) {
-                            int k = drawn[b] == second ? 1 : 0;
-                            double product = productOfChosen[b] * p[k * rows + b];
-                            if (product < PRODUCT_FLOOR) {
-                                logOfChosen[b] += Math.log(product);
-                                product = 1.0;
-                            }
-                            productOfChosen[b] = product;
-                        }
-                    }
-                } else {
-                    for (int b = 0; b < rows; b++) {
-                        state += SplitMix64.GAMMA;
-                        double u = SplitMix64.uniform(state);
-                        int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
-                        if (k < 0) {
-                            throw notDrawable(first, b, index, sigma, sigmaOff + b * n);
-                        }
-                        drawn[b] = localValues[k];
-                        if (!tracking) {
-                            continue;
-                        }
-                        double product = productOfChosen[b] * p[k * rows + b];
-                        if (product < PRODUCT_FLOOR) {
-                            logOfChosen[b] += Math.log(product);
-                            product = 1.0;
-                        }
-                        productOfChosen[b] = product;
-                    }
-                }
                 for (int b = 0; b < rows; b++) {
-                    sigma[sigmaOff + b * n + index] = drawn[b];
+                    double u = random.nextDouble();
+                    int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
+                    if (k < 0) {
+                        throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
+                                + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
+                    }
+                    sigma[sigmaOff + b * n + index] = localValues[k];
+                    if (!tracking) {
+                        continue;
+                    }
+                    double product = productOfChosen[b] * p[k * rows + b];
+                    if (product < PRODUCT_FLOOR) {
+                        logOfChosen[b] += Math.log(product);
+                        product = 1.0;
+                    }
+                    productOfChosen[b] = product;
                 }
             }
             if (logProbabilities != null) {
@@ -291,11 +256,6 @@ public final class DirectSampler implements ExactSampler {
                     lp[lpOff + b] = (float) (logOfChosen[b] + Math.log(productOfChosen[b]));
                 }
             }
-        }
-
-        private RuntimeException notDrawable(int first, int b, int index, float[] sigma, int rowOff) {
-            return NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
-                    + " at site " + index + " are not finite or sum to zero", sigma, rowOff);
         }
 
         private SiteCache cacheFor(int rows) {
@@ -375,6 +335,13 @@ public final class DirectSampler implements ExactSampler {
      * first state's term alone, which never exceeds ls - 1 = 1.
      */
     static int drawOfTwo(float[] p, int off, int stride, double u) {
-        return TwoStateDraw.choose(p[off], p[off + stride], u);
+        double first = p[off];
+        double total = first + p[off + stride];
+        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
+            return -1;
+        }
+        // Without a branch, as in draw: first < threshold is the sign of their difference.
+        long below = Double.doubleToRawLongBits(first - u * total) >>> 63;
+        return first == 0 ? 1 : (int) below;
     }
 }

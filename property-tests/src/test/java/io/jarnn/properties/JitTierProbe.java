@@ -68,14 +68,6 @@ public final class JitTierProbe {
             k.convolveFromBias(w, 0, TAPS, TAPS, 1, bias, 0, in, 0, positions, 1, out, 0, positions, TAPS_OUT, positions);
             k.convolveFromBias(w, 0, TAPS * COLS, TAPS, COLS, bias, 0, in, 0, 1, COLS, out, 0, positions, 1, positions);
         });
-        // The sampler's spin-1/2 draw: n / 2 - 1 = 1535 rows of two probabilities |x|
-        // (feature-major, the first state's row then the second's), so whole blocks and a tail
-        // at every width, from one fixed stream state.
-        float[] probabilities = new float[n];
-        for (int i = 0; i < n; i++) {
-            probabilities[i] = Math.abs(x[i]);
-        }
-        probe("drawOfTwo", x, (in, out) -> k.drawOfTwo(0x5DEECE66DL, probabilities, 0, n / 2 - 1, -1f, 1f, out, 0));
     }
 
     private static void probe(String name, float[] x, Kernel kernel) {

@@ -1,7 +1,6 @@
 package io.jarnn.properties;
 
 import io.jarnn.kernels.ConvolveFromBiasCase;
-import io.jarnn.kernels.DrawOfTwoCase;
 import io.jarnn.kernels.Kernels;
 import io.jarnn.kernels.NormalisationCase;
 import io.jarnn.kernels.SeluCase;
@@ -73,17 +72,6 @@ final class KernelCases {
                 (n, src, dst, slack, inPlace) -> new SeluCase(n, src, dst, slack, inPlace, 1f))
                 .zip(Generate.pick(List.of(1f, 20f, 100f)),
                         (c, m) -> new SeluCase(c.n(), c.srcOff(), c.dstOff(), c.slack(), c.inPlace(), m));
-    }
-
-    /**
-     * The two-state draw over 1..70 rows or 1021, p and the output at offsets 0..7, 0..4 guard
-     * floats, and in about half the cases one row without a valid total.
-     */
-    static Gen<DrawOfTwoCase> drawOfTwo() {
-        Gen<Integer> sizes = Gens.oneOf(List.of(integers().between(1, 70), Generate.constant(1021)));
-        Gen<Integer> offsets = integers().between(0, 7);
-        return sizes.zip(offsets, offsets, integers().between(0, 4), integers().between(-1000, 1020),
-                (n, pOff, chosenOff, slack, bad) -> new DrawOfTwoCase(n, pOff, chosenOff, slack, bad < 0 ? -1 : bad % n));
     }
 
     /**

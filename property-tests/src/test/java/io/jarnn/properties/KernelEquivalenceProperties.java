@@ -25,7 +25,6 @@ class KernelEquivalenceProperties {
     private static final Gen<? extends KernelCase> TAPS = KernelCases.taps();
     private static final Gen<? extends KernelCase> CONVOLVE_FROM_BIAS = KernelCases.convolveFromBias();
     private static final Gen<? extends KernelCase> SELU = KernelCases.selu();
-    private static final Gen<? extends KernelCase> DRAW_OF_TWO = KernelCases.drawOfTwo();
     private static final Gen<? extends KernelCase> LOG_NORMALIZE_ROWS =
             KernelCases.normalisations(NormalisationCase.Kernel.LOG_NORMALIZE_ROWS);
     private static final Gen<? extends KernelCase> PROBABILITY_COLUMNS =
@@ -47,12 +46,6 @@ class KernelEquivalenceProperties {
     @Test
     void seluEqualsTheScalarReferenceWithinThreeUlps() {
         SuiteRunMode.qt(TRIES).forAll(SELU, longs().all()).checkAssert(KernelCase::assertEquivalent);
-    }
-
-    /** The sampler's two-state draw: bitwise, and the scalar kernel SplittableRandom's doubles and TwoStateDraw's rule. */
-    @Test
-    void drawOfTwoIsBitwiseEqualToTheScalarReference() {
-        SuiteRunMode.qt(TRIES).forAll(DRAW_OF_TWO, longs().all()).checkAssert(KernelCase::assertEquivalent);
     }
 
     @Test
@@ -79,7 +72,7 @@ class KernelEquivalenceProperties {
     @Test
     void everyKernelHasAnEquivalenceProperty() {
         List<KernelCase> samples = new ArrayList<>();
-        for (Gen<? extends KernelCase> gen : List.of(TAPS, CONVOLVE_FROM_BIAS, SELU, DRAW_OF_TWO, LOG_NORMALIZE_ROWS,
+        for (Gen<? extends KernelCase> gen : List.of(TAPS, CONVOLVE_FROM_BIAS, SELU, LOG_NORMALIZE_ROWS,
                 PROBABILITY_COLUMNS, LOG_NORMALIZE_COLUMNS)) {
             SuiteRunMode.qt(1).forAll(gen).checkAssert(samples::add);
         }
