@@ -579,9 +579,8 @@ public final class ARNN implements AutoregressiveModel {
     private void forwardChunkFeatureMajor(Tensor inputs, int first, int rows, Tensor out, float[] a, float[] b,
                                           float[] scratch) {
         int n = hilbert().size();
-        // Transposes through the kernels (16 x 16 register tiles), like a single layer's forward.
         BackwardKernels transposes = kernels.backward();
-        transposes.transpose(inputs.array(), inputs.offset() + first * n, n, rows, n, a, 0, rows);
+        Transpose.of(transposes, inputs.array(), inputs.offset() + first * n, rows, n, a, 0);
         float[] x = a;
         float[] y = b;
         for (int l = 0; l < layers.size(); l++) {
@@ -598,7 +597,7 @@ public final class ARNN implements AutoregressiveModel {
         float[] o = out.array();
         int outRows = out.offset() + first * n * ls;
         if (hilbert().isConstrained()) {
-            transposes.transpose(x, 0, rows, n * ls, rows, scratch, 0, n * ls);
+            Transpose.of(transposes, x, 0, n * ls, rows, scratch, 0);
             kernels.logNormalizeRows(scratch, 0, o, outRows, rows * n, ls, machinePow());
             maskToSector(inputs, first, rows, scratch, out);
             return;
@@ -606,7 +605,7 @@ public final class ARNN implements AutoregressiveModel {
         for (int i = 0; i < n; i++) {
             kernels.logNormalizeColumns(x, i * ls * rows, rows, y, i * ls * rows, rows, ls, rows, machinePow());
         }
-        transposes.transpose(y, 0, rows, n * ls, rows, o, outRows, n * ls);
+        Transpose.of(transposes, y, 0, n * ls, rows, o, outRows);
     }
 
     /** Applies {@link SectorRule} to the logPsi rows of [first, first + rows), from their logits x. */

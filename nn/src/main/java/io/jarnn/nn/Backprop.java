@@ -401,7 +401,7 @@ final class Backprop {
         float[] stash = w.stash;
         int cols = rows;
 
-        Transpose.of(inputs.array(), inputs.offset() + first * n, rows, n, a, act[0]);
+        Transpose.of(backward, inputs.array(), inputs.offset() + first * n, rows, n, a, act[0]);
         for (int l = 0; l < depth; l++) {
             MaskedDense1D layer = (MaskedDense1D) layers.get(l);
             layer.forwardFeatureMajor(kernels, a, act[l], cols, a, act[l + 1]);
@@ -426,9 +426,9 @@ final class Backprop {
                         ls, cols, m.machinePow());
             }
         } else {
-            Transpose.of(a, act[depth], n * ls, cols, scratch, 0);
+            Transpose.of(backward, a, act[depth], n * ls, cols, scratch, 0);
             seed(m, inputs, weights, weightsOff, cot, jac != null, first, rows, scratch, 0, w.chosen, w.other);
-            Transpose.of(w.other, 0, rows, n * ls, stash, g);
+            Transpose.of(backward, w.other, 0, rows, n * ls, stash, g);
         }
 
         int count = m.parameterCount();
@@ -440,7 +440,7 @@ final class Backprop {
             g = ws.gradientStash(l, block);
             if (layerOutputs != null) {
                 Tensor t = layerOutputs[l];
-                Transpose.of(stash, g, n * out, cols, t.array(), t.offset() + first * n * out);
+                Transpose.of(backward, stash, g, n * out, cols, t.array(), t.offset() + first * n * out);
             }
             int xRows = ws.inputStash(l, block);
             int xStride = ws.inputStride(l);

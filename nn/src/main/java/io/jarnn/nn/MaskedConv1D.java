@@ -301,7 +301,7 @@ public final class MaskedConv1D extends MaskedLayer {
     public void backwardParameters(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
                                    float[] dy, int dyOff, int samples, float[] grad, int gradOff, float[] scratch) {
         int positions = samples * sites;
-        Transpose.of(x, xOff, positions, in, scratch, 0);
+        Transpose.of(backward, x, xOff, positions, in, scratch, 0);
         accumulateParameterGradient(kernels, backward, scratch, 0, positions, sites, dy, dyOff, samples, grad, gradOff);
     }
 

@@ -241,7 +241,7 @@ public final class MaskedConv2D extends MaskedLayer {
     public void backwardParameters(Kernels kernels, BackwardKernels backward, float[] x, int xOff,
                                    float[] dy, int dyOff, int samples, float[] grad, int gradOff, float[] scratch) {
         int positions = samples * sites;
-        Transpose.of(x, xOff, positions, in, scratch, 0);
+        Transpose.of(backward, x, xOff, positions, in, scratch, 0);
         for (int i = 0; i < kernelHeight; i++) {
             int shift = spec.rowShift(i);
             int rows = side - shift;

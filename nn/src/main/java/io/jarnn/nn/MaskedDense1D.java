@@ -118,10 +118,6 @@ public final class MaskedDense1D extends MaskedLayer {
         // stored contiguously: scratch holds X^T of the block, (N*in, cols), at b0*N*in and y
         // receives Y^T, (N*out, cols), at b0*N*out. Contiguous blocks matter: rows of a
         // whole-batch X^T would sit one page apart at batch 1024 and thrash the TLB.
-        // The transposes go through the kernels' (16 x 16 register tiles in the vector kernels):
-        // an element-by-element loop spent 5 ms on the inputs and 17 ms on the outputs of a
-        // forward that multiplies for 168 ms (N = 256, 16 features, batch 1024, Zen 4), the
-        // outputs' loop reading 64-float rows 16 KiB apart. A copy either way: the same bits.
         BackwardKernels transposes = kernels.backward();
         int rowIn = sites * in;
         int rowOut = sites * out;
@@ -129,14 +125,14 @@ public final class MaskedDense1D extends MaskedLayer {
             int cols = Math.min(Tuning.DENSE_COLUMN_BLOCK, samples - b0);
             int xt = b0 * rowIn;
             int yt = yOff + b0 * rowOut;
-            transposes.transpose(x, xOff + b0 * rowIn, rowIn, cols, rowIn, scratch, xt, cols);
+            Transpose.of(transposes, x, xOff + b0 * rowIn, cols, rowIn, scratch, xt);
             forwardFeatureMajor(kernels, scratch, xt, cols, y, yt);
         }
         // Only now back to row-major through scratch: every X^T block is dead, and Y^T blocks
         // (wider than X^T blocks when out > in) can no longer overwrite one still to be read.
         for (int b0 = 0; b0 < samples; b0 += Tuning.DENSE_COLUMN_BLOCK) {
             int cols = Math.min(Tuning.DENSE_COLUMN_BLOCK, samples - b0);
-            transposes.transpose(y, yOff + b0 * rowOut, cols, rowOut, cols, scratch, b0 * rowOut, rowOut);
+            Transpose.of(transposes, y, yOff + b0 * rowOut, rowOut, cols, scratch, b0 * rowOut);
         }
         System.arraycopy(scratch, 0, y, yOff, samples * rowOut);
     }
@@ -303,7 +299,7 @@ public final class MaskedDense1D extends MaskedLayer {
                                    float[] dy, int dyOff, int samples, float[] grad, int gradOff, float[] scratch) {
         int rowIn = sites * in;
         int rowOut = sites * out;
-        Transpose.of(dy, dyOff, samples, rowOut, scratch, 0);
+        Transpose.of(backward, dy, dyOff, samples, rowOut, scratch, 0);
         for (int j = 0; j < sites; j++) {
             int k = spec.panelRows(j);
             if (k > 0) {

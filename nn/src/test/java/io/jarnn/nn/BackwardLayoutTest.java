@@ -123,11 +123,11 @@ class BackwardLayoutTest {
         float[] dx = new float[samples * rowIn + Kernels.OVERREAD_PADDING];
         layer.backwardInput(kernels, dy, 0, samples, dx, 0);
         float[] dyT = new float[rowOut * samples + Kernels.OVERREAD_PADDING];
-        Transpose.of(dy, 0, samples, rowOut, dyT, 0);
+        Transpose.of(ScalarKernels.INSTANCE, dy, 0, samples, rowOut, dyT, 0);
         float[] dxT = values(random, rowIn * samples + Kernels.OVERREAD_PADDING);
         layer.backwardInputFeatureMajor(kernels, dyT, 0, samples, dxT, 0);
         float[] dxBack = new float[samples * rowIn];
-        Transpose.of(dxT, 0, rowIn, samples, dxBack, 0);
+        Transpose.of(ScalarKernels.INSTANCE, dxT, 0, rowIn, samples, dxBack, 0);
         assertSame(what + ": input gradient", java.util.Arrays.copyOf(dx, samples * rowIn), dxBack);
 
         int count = layer.parameterCount();
