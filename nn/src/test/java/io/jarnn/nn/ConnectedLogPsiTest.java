@@ -429,7 +429,7 @@ class ConnectedLogPsiTest {
             double[] logPsi = new double[rows];
             double[] ratios = new double[rows * 20];
             long allocated = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 3000 && allocated >= 1024; attempt++) {
+            for (WarmUpDeadline warm = WarmUpDeadline.start(); warm.notPassed() && allocated >= 1024; ) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 evaluator.setBase(base, 0, rows, logPsi, 0);
                 evaluator.logRatios(connected, 0, 20, counts, ratios, 0);

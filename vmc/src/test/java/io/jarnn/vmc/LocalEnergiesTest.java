@@ -156,7 +156,7 @@ class LocalEnergiesTest {
             // Before the JIT compiles the kernels the Vector API boxes (the model allocates then, not this
             // class): repeat until warm, and require a call with no per-row allocation.
             long allocated = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 5000 && allocated >= 1024; attempt++) {
+            for (WarmUpDeadline warm = WarmUpDeadline.start(); warm.notPassed() && allocated >= 1024; ) {
                 long before = allocatedBytes();
                 le.compute(sigma, 0, batch, e, 0, lp, 0);
                 allocated = allocatedBytes() - before;
@@ -209,9 +209,11 @@ class LocalEnergiesTest {
             EnergyEstimator estimator = EnergyEstimator.of(op);
             double[] e = new double[batch];
             long allocated = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 3000 && allocated >= 1024; attempt++) {
+            boolean useFirst = true;
+            for (WarmUpDeadline warm = WarmUpDeadline.start(); warm.notPassed() && allocated >= 1024; ) {
                 long before = allocatedBytes();
-                estimator.localEnergies(attempt % 2 == 0 ? first : second, sigma, batch, e);
+                estimator.localEnergies(useFirst ? first : second, sigma, batch, e);
+                useFirst = !useFirst;
                 allocated = allocatedBytes() - before;
             }
             assertTrue(allocated < 1024, dtype + ": " + allocated + " bytes allocated by a call with the other model");
