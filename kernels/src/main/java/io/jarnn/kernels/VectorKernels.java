@@ -1074,10 +1074,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                                  float[] y, int yOff, int yRowStride, int rows, int cols) {
         if (taps * in > SHORT_REDUCTION) {
             // Three or more fused multiply-adds per element (a hidden layer of 16 features and 3
-            // taps has 48). Blocks of six and four rows by four vectors of positions start
-            // their accumulators from the bias and only store y; the rows left below them (the
-            // 2 outputs of a last layer) and rows narrower than four vectors go to the tiles of
-            // accumulateTaps from rows set to the bias.
+            // taps has 48). Blocks of six, four and two rows by four vectors of positions start
+            // their accumulators from the bias and only store y; a row left below them and rows
+            // narrower than four vectors go to the tiles of accumulateTaps from rows set to the
+            // bias.
             int tiled = SIXTEEN_REGISTERS || cols < 4 * L ? 0
                     : planarBlocksFromBias(w, wOff, wRowStride, taps, in, bias, biasOff, x, xOff, xRowStride,
                             tapStride, y, yOff, yRowStride, rows, cols);
@@ -1121,10 +1121,11 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     private static final int PLANAR_WINDOW_FLOATS = 1 << 12;
 
     /**
-     * {@link #convolveFromBias} (cols at least four vectors) for the rows that blocks of six and
-     * four cover, by blocks of four vectors of positions; returns the rows done, the rest left
-     * to the caller. Sixteen rows (a hidden layer of 16 features) run as 6 + 6 + 4; 8 and 9 rows
-     * as 4 + 4, not 6 and two or three rows alone. Positions go by spans of
+     * {@link #convolveFromBias} (cols at least four vectors) for the rows that blocks of six,
+     * four and two cover, by blocks of four vectors of positions; returns the rows done, the
+     * one row left (if any) to the caller. Sixteen rows (a hidden layer of 16 features) run as
+     * 6 + 6 + 4; 8 and 9 rows as 4 + 4, not 6 and two or three rows alone; the two outputs of a
+     * last layer of spins 1/2 as one block of two. Positions go by spans of
      * {@link #PLANAR_WINDOW_FLOATS}, each row block over the whole span in turn, so a block's
      * output rows are written as a few long streams.
      *
@@ -1145,7 +1146,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             sixes--;
             fours = 2;
         }
-        int tiled = 6 * sixes + 4 * fours;
+        // Two rows left (a last layer's two outputs, or 16 = 6 + 6 + 4 plus two): a block of
+        // two, which also starts from the bias instead of a fill and a round trip of y.
+        int twos = (rows - 6 * sixes - 4 * fours) / 2;
+        int tiled = 6 * sixes + 4 * fours + 2 * twos;
         int span = Math.max(4 * L, PLANAR_WINDOW_FLOATS / in / (4 * L) * (4 * L));
         for (int from = 0; from < cols; from += span) {
             int to = Math.min(cols, from + span);
@@ -1157,10 +1161,17 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                             x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
                 }
             }
-            for (; r < tiled; r += 4) {
+            for (; r < 6 * sixes + 4 * fours; r += 4) {
                 for (int j = from; j < to; j += 4 * L) {
                     int c = Math.min(j, cols - 4 * L);
                     planar4x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
+                            x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
+                }
+            }
+            for (; r < tiled; r += 2) {
+                for (int j = from; j < to; j += 4 * L) {
+                    int c = Math.min(j, cols - 4 * L);
+                    planar2x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
                             x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
                 }
             }
@@ -1341,6 +1352,55 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         a31.intoArray(y, yOff + 3 * ys + L);
         a32.intoArray(y, yOff + 3 * ys + 2 * L);
         a33.intoArray(y, yOff + 3 * ys + 3 * L);
+    }
+
+    /**
+     * {@link #planar6x4FromBias} with two output rows (a last layer of two local states): 8
+     * accumulators, 6 loads per 8 FMAs.
+     */
+    private static void planar2x4FromBias(float[] w, int wOff, int ws, int taps, int in, float[] bias, int biasOff,
+                                          float[] x, int xOff, int xs, int tapStride,
+                                          float[] y, int yOff, int ys) {
+        FloatVector v0 = FloatVector.fromArray(S, x, xOff);
+        FloatVector v1 = FloatVector.fromArray(S, x, xOff + L);
+        FloatVector v2 = FloatVector.fromArray(S, x, xOff + 2 * L);
+        FloatVector v3 = FloatVector.fromArray(S, x, xOff + 3 * L);
+        FloatVector k0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector b0 = FloatVector.broadcast(S, bias[biasOff]);
+        FloatVector a00 = k0.fma(v0, b0), a01 = k0.fma(v1, b0), a02 = k0.fma(v2, b0), a03 = k0.fma(v3, b0);
+        FloatVector k1 = FloatVector.broadcast(S, w[wOff + ws]);
+        FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
+        FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in;
+            for (int a = t == 0 ? 1 : 0; a < in; a++) {
+                int xa = xt + a * xs;
+                v0 = FloatVector.fromArray(S, x, xa);
+                v1 = FloatVector.fromArray(S, x, xa + L);
+                v2 = FloatVector.fromArray(S, x, xa + 2 * L);
+                v3 = FloatVector.fromArray(S, x, xa + 3 * L);
+                int wa = wt + a;
+                FloatVector k = FloatVector.broadcast(S, w[wa]);
+                a00 = k.fma(v0, a00);
+                a01 = k.fma(v1, a01);
+                a02 = k.fma(v2, a02);
+                a03 = k.fma(v3, a03);
+                k = FloatVector.broadcast(S, w[wa + ws]);
+                a10 = k.fma(v0, a10);
+                a11 = k.fma(v1, a11);
+                a12 = k.fma(v2, a12);
+                a13 = k.fma(v3, a13);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
     }
 
     /**
