@@ -1074,10 +1074,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                                  float[] y, int yOff, int yRowStride, int rows, int cols) {
         if (taps * in > SHORT_REDUCTION) {
             // Three or more fused multiply-adds per element (a hidden layer of 16 features and 3
-            // taps has 48). Blocks of six and four rows by four vectors of positions start
-            // their accumulators from the bias and only store y; the rows left below them (the
-            // 2 outputs of a last layer) and rows narrower than four vectors go to the tiles of
-            // accumulateTaps from rows set to the bias.
+            // taps has 48). Blocks of six, four and two rows by four vectors of positions start
+            // their accumulators from the bias and only store y; a row left below them and rows
+            // narrower than four vectors go to the tiles of accumulateTaps from rows set to the
+            // bias.
             int tiled = SIXTEEN_REGISTERS || cols < 4 * L ? 0
                     : planarBlocksFromBias(w, wOff, wRowStride, taps, in, bias, biasOff, x, xOff, xRowStride,
                             tapStride, y, yOff, yRowStride, rows, cols);
@@ -1090,24 +1090,20 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             }
             return;
         }
-        // A short reduction (the first layer: one input, two taps): per row, one pass over the
-        // positions with the bias and its one or two (tap, input) terms in registers, the
-        // weights broadcast once per row. (The tiles' (t, a) loops of one or two trips cost more loop control than
-        // multiply-adds, and their y round trip came on top of a fill with the bias.) Each
-        // lane applies accumulateTaps's fma(weight, input, acc) (the product commutes exactly)
-        // in ascending (t, a): the same bits.
-        int terms = taps * in;
-        for (int r = 0; r < rows; r++) {
-            int wr = wOff + r * wRowStride;
-            int yr = yOff + r * yRowStride;
-            int x0 = xOff;
-            if (terms == 1) {
-                termFromBias(w[wr], x, x0, bias[biasOff + r], y, yr, cols);
-                continue;
-            }
+        // A short reduction (the first layer: one input, two taps): one pass over the positions,
+        // each block of them loaded once and kept in registers while every row's one or two
+        // (tap, input) terms are applied from its bias (per row, a pass of its own re-read the
+        // same inputs for each of a first layer's 16 outputs: 8% of the sampler's time for 4%
+        // of its multiply-adds). (The tiles' (t, a) loops of one or two trips cost more loop
+        // control than multiply-adds, and their y round trip came on top of a fill with the
+        // bias.) Each lane applies accumulateTaps's fma(weight, input, acc) (the product
+        // commutes exactly) in ascending (t, a): the same bits.
+        if (taps * in == 1) {
+            termFromBias(w, wOff, wRowStride, bias, biasOff, x, xOff, y, yOff, yRowStride, rows, cols);
+        } else {
             // The second term: (t, a) = (1, 0) for one input and two taps, (0, 1) for two inputs.
             int x1 = xOff + (in == 1 ? tapStride : xRowStride);
-            twoTermsFromBias(w[wr], x, x0, w[wr + 1], x1, bias[biasOff + r], y, yr, cols);
+            twoTermsFromBias(w, wOff, wRowStride, bias, biasOff, x, xOff, x1, y, yOff, yRowStride, rows, cols);
         }
     }
 
@@ -1125,10 +1121,11 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     private static final int PLANAR_WINDOW_FLOATS = 1 << 12;
 
     /**
-     * {@link #convolveFromBias} (cols at least four vectors) for the rows that blocks of six and
-     * four cover, by blocks of four vectors of positions; returns the rows done, the rest left
-     * to the caller. Sixteen rows (a hidden layer of 16 features) run as 6 + 6 + 4; 8 and 9 rows
-     * as 4 + 4, not 6 and two or three rows alone. Positions go by spans of
+     * {@link #convolveFromBias} (cols at least four vectors) for the rows that blocks of six,
+     * four and two cover, by blocks of four vectors of positions; returns the rows done, the
+     * one row left (if any) to the caller. Sixteen rows (a hidden layer of 16 features) run as
+     * 6 + 6 + 4; 8 and 9 rows as 4 + 4, not 6 and two or three rows alone; the two outputs of a
+     * last layer of spins 1/2 as one block of two. Positions go by spans of
      * {@link #PLANAR_WINDOW_FLOATS}, each row block over the whole span in turn, so a block's
      * output rows are written as a few long streams.
      *
@@ -1149,7 +1146,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             sixes--;
             fours = 2;
         }
-        int tiled = 6 * sixes + 4 * fours;
+        // Two rows left (a last layer's two outputs, or 16 = 6 + 6 + 4 plus two): a block of
+        // two, which also starts from the bias instead of a fill and a round trip of y.
+        int twos = (rows - 6 * sixes - 4 * fours) / 2;
+        int tiled = 6 * sixes + 4 * fours + 2 * twos;
         int span = Math.max(4 * L, PLANAR_WINDOW_FLOATS / in / (4 * L) * (4 * L));
         for (int from = 0; from < cols; from += span) {
             int to = Math.min(cols, from + span);
@@ -1161,10 +1161,17 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                             x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
                 }
             }
-            for (; r < tiled; r += 4) {
+            for (; r < 6 * sixes + 4 * fours; r += 4) {
                 for (int j = from; j < to; j += 4 * L) {
                     int c = Math.min(j, cols - 4 * L);
                     planar4x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
+                            x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
+                }
+            }
+            for (; r < tiled; r += 2) {
+                for (int j = from; j < to; j += 4 * L) {
+                    int c = Math.min(j, cols - 4 * L);
+                    planar2x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
                             x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
                 }
             }
@@ -1347,48 +1354,135 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         a33.intoArray(y, yOff + 3 * ys + 3 * L);
     }
 
-    /** {@code y[yOff + j] = fma(w1, x[x1 + j], fma(w0, x[x0 + j], bias))} for j < cols. */
-    private static void twoTermsFromBias(float w0, float[] x, int x0, float w1, int x1, float bias, float[] y, int yOff,
-                                         int cols) {
-        FloatVector v0 = FloatVector.broadcast(S, w0);
-        FloatVector v1 = FloatVector.broadcast(S, w1);
-        FloatVector b = FloatVector.broadcast(S, bias);
+    /**
+     * {@link #planar6x4FromBias} with two output rows (a last layer of two local states): 8
+     * accumulators, 6 loads per 8 FMAs.
+     */
+    private static void planar2x4FromBias(float[] w, int wOff, int ws, int taps, int in, float[] bias, int biasOff,
+                                          float[] x, int xOff, int xs, int tapStride,
+                                          float[] y, int yOff, int ys) {
+        FloatVector v0 = FloatVector.fromArray(S, x, xOff);
+        FloatVector v1 = FloatVector.fromArray(S, x, xOff + L);
+        FloatVector v2 = FloatVector.fromArray(S, x, xOff + 2 * L);
+        FloatVector v3 = FloatVector.fromArray(S, x, xOff + 3 * L);
+        FloatVector k0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector b0 = FloatVector.broadcast(S, bias[biasOff]);
+        FloatVector a00 = k0.fma(v0, b0), a01 = k0.fma(v1, b0), a02 = k0.fma(v2, b0), a03 = k0.fma(v3, b0);
+        FloatVector k1 = FloatVector.broadcast(S, w[wOff + ws]);
+        FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
+        FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
+        for (int t = 0; t < taps; t++) {
+            int xt = xOff + t * tapStride;
+            int wt = wOff + t * in;
+            for (int a = t == 0 ? 1 : 0; a < in; a++) {
+                int xa = xt + a * xs;
+                v0 = FloatVector.fromArray(S, x, xa);
+                v1 = FloatVector.fromArray(S, x, xa + L);
+                v2 = FloatVector.fromArray(S, x, xa + 2 * L);
+                v3 = FloatVector.fromArray(S, x, xa + 3 * L);
+                int wa = wt + a;
+                FloatVector k = FloatVector.broadcast(S, w[wa]);
+                a00 = k.fma(v0, a00);
+                a01 = k.fma(v1, a01);
+                a02 = k.fma(v2, a02);
+                a03 = k.fma(v3, a03);
+                k = FloatVector.broadcast(S, w[wa + ws]);
+                a10 = k.fma(v0, a10);
+                a11 = k.fma(v1, a11);
+                a12 = k.fma(v2, a12);
+                a13 = k.fma(v3, a13);
+            }
+        }
+        a00.intoArray(y, yOff);
+        a01.intoArray(y, yOff + L);
+        a02.intoArray(y, yOff + 2 * L);
+        a03.intoArray(y, yOff + 3 * L);
+        a10.intoArray(y, yOff + ys);
+        a11.intoArray(y, yOff + ys + L);
+        a12.intoArray(y, yOff + ys + 2 * L);
+        a13.intoArray(y, yOff + ys + 3 * L);
+    }
+
+    /**
+     * {@code y[r, j] = fma(w[r, 1], x[x1 + j], fma(w[r, 0], x[x0 + j], bias[r]))} for r < rows,
+     * j < cols, with w[r, t] = {@code w[wOff + r * ws + t]} and y[r, j] = {@code y[yOff + r * ys + j]}:
+     * each block of four vectors of positions is loaded once for all the rows.
+     */
+    private static void twoTermsFromBias(float[] w, int wOff, int ws, float[] bias, int biasOff,
+                                         float[] x, int x0, int x1, float[] y, int yOff, int ys, int rows, int cols) {
         int j = 0;
         for (; j + 4 * L <= cols; j += 4 * L) {
-            FloatVector a0 = v0.fma(FloatVector.fromArray(S, x, x0 + j), b);
-            FloatVector a1 = v0.fma(FloatVector.fromArray(S, x, x0 + j + L), b);
-            FloatVector a2 = v0.fma(FloatVector.fromArray(S, x, x0 + j + 2 * L), b);
-            FloatVector a3 = v0.fma(FloatVector.fromArray(S, x, x0 + j + 3 * L), b);
-            v1.fma(FloatVector.fromArray(S, x, x1 + j), a0).intoArray(y, yOff + j);
-            v1.fma(FloatVector.fromArray(S, x, x1 + j + L), a1).intoArray(y, yOff + j + L);
-            v1.fma(FloatVector.fromArray(S, x, x1 + j + 2 * L), a2).intoArray(y, yOff + j + 2 * L);
-            v1.fma(FloatVector.fromArray(S, x, x1 + j + 3 * L), a3).intoArray(y, yOff + j + 3 * L);
+            FloatVector p0 = FloatVector.fromArray(S, x, x0 + j);
+            FloatVector p1 = FloatVector.fromArray(S, x, x0 + j + L);
+            FloatVector p2 = FloatVector.fromArray(S, x, x0 + j + 2 * L);
+            FloatVector p3 = FloatVector.fromArray(S, x, x0 + j + 3 * L);
+            FloatVector q0 = FloatVector.fromArray(S, x, x1 + j);
+            FloatVector q1 = FloatVector.fromArray(S, x, x1 + j + L);
+            FloatVector q2 = FloatVector.fromArray(S, x, x1 + j + 2 * L);
+            FloatVector q3 = FloatVector.fromArray(S, x, x1 + j + 3 * L);
+            for (int r = 0; r < rows; r++) {
+                int wr = wOff + r * ws;
+                int yr = yOff + r * ys + j;
+                FloatVector v0 = FloatVector.broadcast(S, w[wr]);
+                FloatVector v1 = FloatVector.broadcast(S, w[wr + 1]);
+                FloatVector b = FloatVector.broadcast(S, bias[biasOff + r]);
+                v1.fma(q0, v0.fma(p0, b)).intoArray(y, yr);
+                v1.fma(q1, v0.fma(p1, b)).intoArray(y, yr + L);
+                v1.fma(q2, v0.fma(p2, b)).intoArray(y, yr + 2 * L);
+                v1.fma(q3, v0.fma(p3, b)).intoArray(y, yr + 3 * L);
+            }
         }
         for (; j + L <= cols; j += L) {
-            FloatVector a0 = v0.fma(FloatVector.fromArray(S, x, x0 + j), b);
-            v1.fma(FloatVector.fromArray(S, x, x1 + j), a0).intoArray(y, yOff + j);
+            FloatVector p0 = FloatVector.fromArray(S, x, x0 + j);
+            FloatVector q0 = FloatVector.fromArray(S, x, x1 + j);
+            for (int r = 0; r < rows; r++) {
+                int wr = wOff + r * ws;
+                FloatVector b = FloatVector.broadcast(S, bias[biasOff + r]);
+                FloatVector.broadcast(S, w[wr + 1]).fma(q0, FloatVector.broadcast(S, w[wr]).fma(p0, b))
+                        .intoArray(y, yOff + r * ys + j);
+            }
         }
         for (; j < cols; j++) {
-            y[yOff + j] = Math.fma(w1, x[x1 + j], Math.fma(w0, x[x0 + j], bias));
+            for (int r = 0; r < rows; r++) {
+                int wr = wOff + r * ws;
+                y[yOff + r * ys + j] = Math.fma(w[wr + 1], x[x1 + j], Math.fma(w[wr], x[x0 + j], bias[biasOff + r]));
+            }
         }
     }
 
-    /** {@code y[yOff + j] = fma(w, x[xOff + j], bias)} for j < cols. */
-    private static void termFromBias(float w, float[] x, int xOff, float bias, float[] y, int yOff, int cols) {
-        FloatVector wv = FloatVector.broadcast(S, w);
-        FloatVector b = FloatVector.broadcast(S, bias);
+    /**
+     * {@code y[r, j] = fma(w[r, 0], x[xOff + j], bias[r])} for r < rows, j < cols (as
+     * {@link #twoTermsFromBias}): each block of four vectors of positions loaded once for all the rows.
+     */
+    private static void termFromBias(float[] w, int wOff, int ws, float[] bias, int biasOff,
+                                     float[] x, int xOff, float[] y, int yOff, int ys, int rows, int cols) {
         int j = 0;
         for (; j + 4 * L <= cols; j += 4 * L) {
-            wv.fma(FloatVector.fromArray(S, x, xOff + j), b).intoArray(y, yOff + j);
-            wv.fma(FloatVector.fromArray(S, x, xOff + j + L), b).intoArray(y, yOff + j + L);
-            wv.fma(FloatVector.fromArray(S, x, xOff + j + 2 * L), b).intoArray(y, yOff + j + 2 * L);
-            wv.fma(FloatVector.fromArray(S, x, xOff + j + 3 * L), b).intoArray(y, yOff + j + 3 * L);
+            FloatVector p0 = FloatVector.fromArray(S, x, xOff + j);
+            FloatVector p1 = FloatVector.fromArray(S, x, xOff + j + L);
+            FloatVector p2 = FloatVector.fromArray(S, x, xOff + j + 2 * L);
+            FloatVector p3 = FloatVector.fromArray(S, x, xOff + j + 3 * L);
+            for (int r = 0; r < rows; r++) {
+                int yr = yOff + r * ys + j;
+                FloatVector v = FloatVector.broadcast(S, w[wOff + r * ws]);
+                FloatVector b = FloatVector.broadcast(S, bias[biasOff + r]);
+                v.fma(p0, b).intoArray(y, yr);
+                v.fma(p1, b).intoArray(y, yr + L);
+                v.fma(p2, b).intoArray(y, yr + 2 * L);
+                v.fma(p3, b).intoArray(y, yr + 3 * L);
+            }
         }
         for (; j + L <= cols; j += L) {
-            wv.fma(FloatVector.fromArray(S, x, xOff + j), b).intoArray(y, yOff + j);
+            FloatVector p0 = FloatVector.fromArray(S, x, xOff + j);
+            for (int r = 0; r < rows; r++) {
+                FloatVector.broadcast(S, w[wOff + r * ws]).fma(p0, FloatVector.broadcast(S, bias[biasOff + r]))
+                        .intoArray(y, yOff + r * ys + j);
+            }
         }
         for (; j < cols; j++) {
-            y[yOff + j] = Math.fma(w, x[xOff + j], bias);
+            for (int r = 0; r < rows; r++) {
+                y[yOff + r * ys + j] = Math.fma(w[wOff + r * ws], x[xOff + j], bias[biasOff + r]);
+            }
         }
     }
 

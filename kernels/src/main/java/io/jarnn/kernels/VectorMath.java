@@ -50,6 +50,7 @@ final class VectorMath {
      * none of its results), and exp's results for inputs below it, subnormal, are flushed to +0.
      */
     static final float EXP_FLOOR = -87.33654f;
+    private static final int EXP_FLOOR_BITS = Float.floatToRawIntBits(EXP_FLOOR);
 
     /** The {@code kind}s of {@link #expFamily}: what is made of 2^n and expm1(r). */
     private static final int EXP = 0;
@@ -124,10 +125,21 @@ final class VectorMath {
         FloatVector zero = FloatVector.zero(S);
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector x = FloatVector.fromArray(S, src, srcOff + i);
-            // max(x, FLOOR): FLOOR where x < FLOOR (false for NaN, which stays); FLOOR is not 0.
-            FloatVector xf = x.blend(floor, x.compare(VectorOperators.LT, EXP_FLOOR));
-            // min(xf, 0): +0 where xf > 0; -0, +0 and NaN stay as Math.min leaves them.
-            FloatVector xc = xf.blend(zero, xf.compare(VectorOperators.GT, 0f));
+            FloatVector xc;
+            if (kind == SELU) {
+                // selu keeps x itself where x > 0 or NaN, so only lanes with x <= 0 need
+                // min(max(x, FLOOR), 0), and there it is max(x, FLOOR) (x = -0 and +0 stay):
+                // one unsigned minimum of the bits, which leaves +0 and the positive floats below
+                // every negative one and orders the negative ones by magnitude. The same values
+                // as the two compares and blends below wherever selu reads them, in one
+                // instruction instead of four (about a seventh of the loop's).
+                xc = x.reinterpretAsInts().lanewise(VectorOperators.UMIN, EXP_FLOOR_BITS).reinterpretAsFloats();
+            } else {
+                // max(x, FLOOR): FLOOR where x < FLOOR (false for NaN, which stays); FLOOR is not 0.
+                FloatVector xf = x.blend(floor, x.compare(VectorOperators.LT, EXP_FLOOR));
+                // min(xf, 0): +0 where xf > 0; -0, +0 and NaN stay as Math.min leaves them.
+                xc = xf.blend(zero, xf.compare(VectorOperators.GT, 0f));
+            }
             FloatVector shifted = xc.fma(LOG2_E, ROUNDING_MAGIC);
             FloatVector nn = shifted.sub(ROUNDING_MAGIC);
             FloatVector r = nn.fma(FloatVector.broadcast(S, -LN2_HI), xc);

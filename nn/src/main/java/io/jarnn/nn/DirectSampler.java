@@ -6,7 +6,6 @@ import io.jarnn.core.Shapes;
 import io.jarnn.core.Tensor;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Exact, independent samples from an {@link ARNN}, drawn site by site as NetKet's
@@ -177,14 +176,40 @@ public final class DirectSampler implements ExactSampler {
     }
 
     /**
-     * The random stream of chunk c: a SplitMix64-style mix of (seed, c), so that streams of
-     * neighbouring chunks and seeds are unrelated and none depends on scheduling.
+     * The random stream of chunk c: the seed of a {@code java.util.SplittableRandom} made from a
+     * SplitMix64-style mix of (seed, c), so that streams of neighbouring chunks and seeds are
+     * unrelated and none depends on scheduling. Drawn by {@link #nextState} and {@link #unit}.
      */
-    private static SplittableRandom streamFor(long seed, long chunk) {
-        long z = seed + 0x9E3779B97F4A7C15L * (chunk + 1);
+    static long streamFor(long seed, long chunk) {
+        return mix64(seed + STREAM_GAMMA * (chunk + 1));
+    }
+
+    /**
+     * The increment of {@code new SplittableRandom(seed)}'s state per draw (its golden gamma).
+     * The sampler runs that generator's stream in a local long, not in the object: the draw
+     * loop then carries its state in a register, where the object's field went through memory
+     * (a store and a reload per row, one chain through all the draws of a chunk).
+     */
+    static final long STREAM_GAMMA = 0x9E3779B97F4A7C15L;
+
+    /** The state after one more draw from {@code state}. */
+    static long nextState(long state) {
+        return state + STREAM_GAMMA;
+    }
+
+    /**
+     * The double in [0, 1) of the draw that left the stream in {@code state}: what
+     * {@code SplittableRandom.nextDouble()} returns, the top 53 bits of mix64(state) times 2^-53.
+     */
+    static double unit(long state) {
+        return (mix64(state) >>> 11) * 0x1.0p-53;
+    }
+
+    /** SplittableRandom's mix64 (Stafford's variant 13). */
+    private static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return new SplittableRandom(z ^ (z >>> 31));
+        return z ^ (z >>> 31);
     }
 
     private Worker worker(int w) {
@@ -206,7 +231,7 @@ public final class DirectSampler implements ExactSampler {
         private ARNN naiveModel;
         private Workspace naiveWorkspace;
 
-        void sampleChunk(SplittableRandom random, Tensor configurations, Tensor logProbabilities, int first, int rows) {
+        void sampleChunk(long stream, Tensor configurations, Tensor logProbabilities, int first, int rows) {
             int n = model.hilbert().size();
             int ls = localValues.length;
             float[] sigma = configurations.array();
@@ -224,6 +249,7 @@ public final class DirectSampler implements ExactSampler {
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
             // Probabilities of the current site, feature-major: p[k * rows + b].
             float[] p = cache != null ? cache.probabilities() : probabilities;
+            long state = stream;
             for (int index = 0; index < n; index++) {
                 if (cache != null) {
                     model.conditionalInto(cache, sigma, sigmaOff, index);
@@ -231,7 +257,8 @@ public final class DirectSampler implements ExactSampler {
                     naiveConditional(chunkView, rows, index);
                 }
                 for (int b = 0; b < rows; b++) {
-                    double u = random.nextDouble();
+                    state = nextState(state);
+                    double u = unit(state);
                     int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
                     if (k < 0) {
                         throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)

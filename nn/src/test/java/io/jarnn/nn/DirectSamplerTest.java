@@ -184,6 +184,34 @@ class DirectSamplerTest {
      * pair, including zeros, NaN, infinities, extreme magnitudes and u on either side of the
      * threshold p0 / (p0 + p1).
      */
+    /**
+     * The sampler runs SplittableRandom's stream in a local long ({@link DirectSampler#unit},
+     * {@link DirectSampler#nextState}): its draws must be the object's nextDouble(), bit for
+     * bit, from the seed of every chunk's stream, so that the samples stay those of the
+     * SplittableRandom the sampler used to hold.
+     */
+    @Test
+    void theLocalStreamDrawsSplittableRandomsDoubles() {
+        int checked = 0;
+        for (long seed : new long[] {0, 1, -1, 42, Long.MIN_VALUE, Long.MAX_VALUE, 0x9E3779B97F4A7C15L}) {
+            for (long chunk : new long[] {0, 1, 2, 1000}) {
+                long state = DirectSampler.streamFor(seed, chunk);
+                SplittableRandom reference = new SplittableRandom(state);
+                for (int i = 0; i < 5000; i++) {
+                    state = DirectSampler.nextState(state);
+                    double expected = reference.nextDouble();
+                    double got = DirectSampler.unit(state);
+                    if (Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(got)) {
+                        fail("seed " + seed + ", chunk " + chunk + ", draw " + i + ": " + got + " but SplittableRandom "
+                                + expected);
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertEquals(7 * 4 * 5000, checked);
+    }
+
     @Test
     void drawOfTwoChoosesAsDraw() {
         float[] special = {0f, -0f, Float.MIN_VALUE, 1e-30f, 0.5f, 1f, 3f, 1e30f, Float.MAX_VALUE,
