@@ -1108,26 +1108,38 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     }
 
     /**
-     * Floats of input (in rows by positions) a span of {@link #planarBlocksFromBias} covers,
-     * 16 KiB: every row block sweeps the span's positions before the next row block, and the
-     * span's input window stays in L1 between them (256 positions at 16 inputs, one block of
-     * four vectors at 64). Measured on a Zen 4 (thread CPU time, least of 8-10, alternating,
-     * busy host): the hidden f = 16 layer streaming whole samples from memory (the planar
-     * benchmark, batch 1024) ran 63-64 GFLOP/s against 48-60 with the row blocks inside each
-     * block of positions (51-65 before these blocks), and a whole sample per sweep (65-68) let
-     * the f = 64 model drop to 72-74 in two runs of five (input re-read from L2 by every row
-     * block) against 83-88.
+     * Floats of input (in rows by positions) a span of {@link #planarBlocksFromBias} covers when
+     * it has more than {@link #PLANAR_WHOLE_SWEEP_INPUTS} inputs, 16 KiB: every row block sweeps
+     * the span's positions before the next row block, and the span's input window stays in L1
+     * between them (one block of four vectors at 64 inputs, which eleven row blocks re-read).
+     * Measured on a Zen 4 (thread CPU time, least of 8-10, alternating, busy host): a whole
+     * sample per sweep (256 positions at 64 inputs, the model's block) let the f = 64 model drop
+     * to 72-74 GFLOP/s in two runs of five (input re-read from L2 by every row block) against
+     * 83-88.
      */
     private static final int PLANAR_WINDOW_FLOATS = 1 << 12;
+
+    /**
+     * Inputs up to which {@link #planarBlocksFromBias} sweeps all its positions with each row
+     * block in turn (three row blocks at 16 rows, re-reading a window of up to 64 KiB from L2):
+     * its output rows are then written, and its input rows first read, as long runs, which the
+     * hardware prefetchers follow better than 256-position pieces. Measured on a Zen 4 (thread
+     * CPU time, the hidden f = 16 layer's forwardPlanar over 1024 samples streaming from memory,
+     * the next sample's input warmed by MaskedConv1D, best of 12 calls, three alternating rounds,
+     * busy host): 63.6-70.2 GFLOP/s against 61.2-65.9 with 256-position spans; the f = 16 model
+     * (whole samples per block) 38.7-38.8 ms against 39.1-43.5 (JMH, noisy).
+     */
+    private static final int PLANAR_WHOLE_SWEEP_INPUTS = 16;
 
     /**
      * {@link #convolveFromBias} (cols at least four vectors) for the rows that blocks of six,
      * four and two cover, by blocks of four vectors of positions; returns the rows done, the
      * one row left (if any) to the caller. Sixteen rows (a hidden layer of 16 features) run as
      * 6 + 6 + 4; 8 and 9 rows as 4 + 4, not 6 and two or three rows alone; the two outputs of a
-     * last layer of spins 1/2 as one block of two. Positions go by spans of
-     * {@link #PLANAR_WINDOW_FLOATS}, each row block over the whole span in turn, so a block's
-     * output rows are written as a few long streams.
+     * last layer of spins 1/2 as one block of two. Positions go by spans (all of them up to
+     * {@link #PLANAR_WHOLE_SWEEP_INPUTS} inputs, else {@link #PLANAR_WINDOW_FLOATS} of input),
+     * each row block over the whole span in turn, so a block's output rows are written as a few
+     * long streams.
      *
      * <p>Why not the fill and {@link #accumulateTaps}: its tiles load y (the bias) into their
      * accumulators and store it back per block, after a pass that wrote the bias; here the
@@ -1150,7 +1162,8 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         // two, which also starts from the bias instead of a fill and a round trip of y.
         int twos = (rows - 6 * sixes - 4 * fours) / 2;
         int tiled = 6 * sixes + 4 * fours + 2 * twos;
-        int span = Math.max(4 * L, PLANAR_WINDOW_FLOATS / in / (4 * L) * (4 * L));
+        int span = in <= PLANAR_WHOLE_SWEEP_INPUTS ? cols
+                : Math.max(4 * L, PLANAR_WINDOW_FLOATS / in / (4 * L) * (4 * L));
         for (int from = 0; from < cols; from += span) {
             int to = Math.min(cols, from + span);
             int r = 0;

@@ -123,6 +123,44 @@ class MaskedConv1DPlanarForwardTest {
         }
     }
 
+    /**
+     * The planar forward reads the next sample's input ahead of its products (to warm the
+     * cache): with x ending exactly where the last sample's input ends (at the last row's N-th
+     * position, not at the stride) it reads nothing past it and still gives the reference's
+     * bits.
+     */
+    @Test
+    void readsNothingPastTheLastSamplesInput() {
+        int sites = 37;
+        int in = 16;
+        int out = 16;
+        MaskedConv1D layer = layer(sites, in, out, 3, 1, false);
+        float[] x = input(sites, in);
+        float[] want = reference(layer, x);
+        for (Kernels kernels : List.<Kernels>of(VectorKernels.INSTANCE, ScalarKernels.INSTANCE)) {
+            int stride = sites + 5;
+            float[] planes = new float[(SAMPLES * in - 1) * stride + sites];
+            for (int s = 0; s < SAMPLES; s++) {
+                for (int t = 0; t < sites; t++) {
+                    for (int a = 0; a < in; a++) {
+                        planes[(s * in + a) * stride + t] = x[X_OFF + (s * sites + t) * in + a];
+                    }
+                }
+            }
+            float[] y = new float[SAMPLES * out * stride];
+            layer.forwardPlanar(kernels, planes, 0, SAMPLES, y, 0, stride);
+            float[] got = output(sites, out);
+            for (int s = 0; s < SAMPLES; s++) {
+                for (int t = 0; t < sites; t++) {
+                    for (int c = 0; c < out; c++) {
+                        got[Y_OFF + (s * sites + t) * out + c] = y[(s * out + c) * stride + t];
+                    }
+                }
+            }
+            assertArrayEquals(want, got, layer + " forwardPlanar with " + kernels.name());
+        }
+    }
+
     @Test
     void rejectsBadPlanarArguments() {
         MaskedConv1D layer = layer(37, 3, 16, 3, 2, false);
