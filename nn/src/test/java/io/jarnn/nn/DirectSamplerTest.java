@@ -180,11 +180,6 @@ class DirectSamplerTest {
     }
 
     /**
-     * The two-state draw the sampler takes for spin 1/2 chooses as the general one for every
-     * pair, including zeros, NaN, infinities, extreme magnitudes and u on either side of the
-     * threshold p0 / (p0 + p1).
-     */
-    /**
      * The sampler runs SplittableRandom's stream in a local long ({@link DirectSampler#unit},
      * {@link DirectSampler#nextState}): its draws must be the object's nextDouble(), bit for
      * bit, from the seed of every chunk's stream, so that the samples stay those of the
@@ -212,6 +207,11 @@ class DirectSamplerTest {
         assertEquals(7 * 4 * 5000, checked);
     }
 
+    /**
+     * The two-state draw the sampler takes for spin 1/2 chooses as the general one for every
+     * pair, including zeros, NaN, infinities, extreme magnitudes and u on either side of the
+     * threshold p0 / (p0 + p1).
+     */
     @Test
     void drawOfTwoChoosesAsDraw() {
         float[] special = {0f, -0f, Float.MIN_VALUE, 1e-30f, 0.5f, 1f, 3f, 1e30f, Float.MAX_VALUE,
