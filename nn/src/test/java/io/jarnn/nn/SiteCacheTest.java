@@ -34,6 +34,12 @@ class SiteCacheTest {
             }
         }
         list.add(Build.model(ARNNConv1D.builder(spins).layers(1).kernelSize(3).dilation(2), seed++));
+        // Chains long enough for the per-site line to start over several times (runs of 8
+        // pushes per residue class), also in two classes, and kernels of 8 and 9 taps (runs of K).
+        HilbertSpace chain = HilbertSpace.spin(0.5, 41);
+        list.add(Build.model(ARNNConv1D.builder(chain).layers(3).features(5).kernelSize(3).dilation(2), seed++));
+        list.add(Build.model(ARNNConv1D.builder(chain).layers(2).features(4).kernelSize(8), seed++));
+        list.add(Build.model(ARNNConv1D.builder(chain).layers(3).features(3).kernelSize(9).dilation(2), seed++));
         // 2D: kernels wider and taller than the image, dilations, a one-layer model (kernel rows only).
         HilbertSpace square = HilbertSpace.spin(0.5, 25);
         list.add(Build.model(ARNNConv2D.builder(square).layers(3).features(7).kernelSize(3, 2), seed++));
