@@ -1166,27 +1166,22 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 : Math.max(4 * L, PLANAR_WINDOW_FLOATS / in / (4 * L) * (4 * L));
         for (int from = 0; from < cols; from += span) {
             int to = Math.min(cols, from + span);
-            int r = 0;
-            for (; r < 6 * sixes; r += 6) {
+            for (int r = 0; r < tiled; ) {
+                int height = r < 6 * sixes ? 6 : r < 6 * sixes + 4 * fours ? 4 : 2;
+                int wr = wOff + r * wRowStride;
                 for (int j = from; j < to; j += 4 * L) {
                     int c = Math.min(j, cols - 4 * L);
-                    planar6x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
-                            x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
+                    int yc = yOff + r * yRowStride + c;
+                    switch (height) {
+                        case 6 -> planar6x4FromBias(w, wr, wRowStride, taps, in, bias, biasOff + r,
+                                x, xOff + c, xRowStride, tapStride, y, yc, yRowStride);
+                        case 4 -> planar4x4FromBias(w, wr, wRowStride, taps, in, bias, biasOff + r,
+                                x, xOff + c, xRowStride, tapStride, y, yc, yRowStride);
+                        default -> planar2x4FromBias(w, wr, wRowStride, taps, in, bias, biasOff + r,
+                                x, xOff + c, xRowStride, tapStride, y, yc, yRowStride);
+                    }
                 }
-            }
-            for (; r < 6 * sixes + 4 * fours; r += 4) {
-                for (int j = from; j < to; j += 4 * L) {
-                    int c = Math.min(j, cols - 4 * L);
-                    planar4x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
-                            x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
-                }
-            }
-            for (; r < tiled; r += 2) {
-                for (int j = from; j < to; j += 4 * L) {
-                    int c = Math.min(j, cols - 4 * L);
-                    planar2x4FromBias(w, wOff + r * wRowStride, wRowStride, taps, in, bias, biasOff + r,
-                            x, xOff + c, xRowStride, tapStride, y, yOff + r * yRowStride + c, yRowStride);
-                }
+                r += height;
             }
         }
         return tiled;

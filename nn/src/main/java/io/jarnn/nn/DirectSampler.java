@@ -3,6 +3,7 @@ package io.jarnn.nn;
 import io.jarnn.core.HilbertSpace;
 import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
+import io.jarnn.core.SplitMix64;
 import io.jarnn.core.Tensor;
 
 import java.util.Arrays;
@@ -176,40 +177,20 @@ public final class DirectSampler implements ExactSampler {
     }
 
     /**
-     * The random stream of chunk c: the seed of a {@code java.util.SplittableRandom} made from a
-     * SplitMix64-style mix of (seed, c), so that streams of neighbouring chunks and seeds are
-     * unrelated and none depends on scheduling. Drawn by {@link #nextState} and {@link #unit}.
+     * The random stream of chunk c: the seed of a {@code java.util.SplittableRandom} made from
+     * (seed, c) by {@link SplitMix64#streamSeed}, so that streams of neighbouring chunks and
+     * seeds are unrelated and none depends on scheduling. The sampler runs that generator's
+     * stream in a local long ({@link #nextState}, {@link SplitMix64#unit}), not in the object:
+     * the draw loop then carries its state in a register, where the object's field went through
+     * memory (a store and a reload per row, one chain through all the draws of a chunk).
      */
     static long streamFor(long seed, long chunk) {
-        return mix64(seed + STREAM_GAMMA * (chunk + 1));
+        return SplitMix64.streamSeed(seed, chunk);
     }
-
-    /**
-     * The increment of {@code new SplittableRandom(seed)}'s state per draw (its golden gamma).
-     * The sampler runs that generator's stream in a local long, not in the object: the draw
-     * loop then carries its state in a register, where the object's field went through memory
-     * (a store and a reload per row, one chain through all the draws of a chunk).
-     */
-    static final long STREAM_GAMMA = 0x9E3779B97F4A7C15L;
 
     /** The state after one more draw from {@code state}. */
     static long nextState(long state) {
-        return state + STREAM_GAMMA;
-    }
-
-    /**
-     * The double in [0, 1) of the draw that left the stream in {@code state}: what
-     * {@code SplittableRandom.nextDouble()} returns, the top 53 bits of mix64(state) times 2^-53.
-     */
-    static double unit(long state) {
-        return (mix64(state) >>> 11) * 0x1.0p-53;
-    }
-
-    /** SplittableRandom's mix64 (Stafford's variant 13). */
-    private static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return state + SplitMix64.GOLDEN_GAMMA;
     }
 
     private Worker worker(int w) {
@@ -258,7 +239,7 @@ public final class DirectSampler implements ExactSampler {
                 }
                 for (int b = 0; b < rows; b++) {
                     state = nextState(state);
-                    double u = unit(state);
+                    double u = SplitMix64.unit(state);
                     int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
                     if (k < 0) {
                         throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)

@@ -1,6 +1,7 @@
 package io.jarnn.nn;
 
 import io.jarnn.core.HilbertSpace;
+import io.jarnn.core.SplitMix64;
 import io.jarnn.core.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -180,7 +181,7 @@ class DirectSamplerTest {
     }
 
     /**
-     * The sampler runs SplittableRandom's stream in a local long ({@link DirectSampler#unit},
+     * The sampler runs SplittableRandom's stream in a local long ({@link SplitMix64#unit},
      * {@link DirectSampler#nextState}): its draws must be the object's nextDouble(), bit for
      * bit, from the seed of every chunk's stream, so that the samples stay those of the
      * SplittableRandom the sampler used to hold.
@@ -195,7 +196,7 @@ class DirectSamplerTest {
                 for (int i = 0; i < 5000; i++) {
                     state = DirectSampler.nextState(state);
                     double expected = reference.nextDouble();
-                    double got = DirectSampler.unit(state);
+                    double got = SplitMix64.unit(state);
                     if (Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(got)) {
                         fail("seed " + seed + ", chunk " + chunk + ", draw " + i + ": " + got + " but SplittableRandom "
                                 + expected);

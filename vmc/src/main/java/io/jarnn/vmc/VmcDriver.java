@@ -1,5 +1,6 @@
 package io.jarnn.vmc;
 
+import io.jarnn.core.SplitMix64;
 import io.jarnn.nn.AutoregressiveModel;
 
 import java.io.IOException;
@@ -102,14 +103,11 @@ public final class VmcDriver {
     }
 
     /**
-     * The seed of step s's samples: SplitMix64's finaliser of {@code seed + (s + 1) * 0x9E3779B97F4A7C15}
-     * (distinct steps draw from unrelated streams; a function of (seed, s) only).
+     * The seed of step s's samples: {@link SplitMix64#streamSeed}{@code (seed, s)} (distinct steps
+     * draw from unrelated streams; a function of (seed, s) only).
      */
     public static long stepSeed(long seed, long s) {
-        long z = seed + (s + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.streamSeed(seed, s);
     }
 
     /** The current model (after {@link #step()} updates). */
