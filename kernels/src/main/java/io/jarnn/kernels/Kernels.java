@@ -78,10 +78,17 @@ public interface Kernels {
      * Meant for the narrow layers of a convolutional model's planar forward (a first layer of
      * one input and two taps), whose reductions are too short to repay the round trip of y
      * through memory that {@link #accumulateTaps} makes; wider reductions may take exactly that
-     * route. {@code y} must not overlap {@code w}, {@code bias} or {@code x}.
+     * route. {@code y} must not overlap {@code w}, {@code panels}, {@code bias} or {@code x}.
+     *
+     * <p>{@code panels} are the same weights as
+     * {@link PlanarPanels#pack PlanarPanels.pack(w, wOff, wRowStride, taps, in, rows)}, built once per layer: the
+     * register tiles read them, the other paths (and the scalar reference, so that the
+     * equivalence tests check the packing too) read w.
+     *
+     * @throws IllegalArgumentException if {@code panels} is shorter than {@code rows * taps * in}
      */
-    void convolveFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias, int biasOff,
-                          float[] x, int xOff, int xRowStride, int tapStride,
+    void convolveFromBias(float[] w, int wOff, int wRowStride, float[] panels, int taps, int in, float[] bias,
+                          int biasOff, float[] x, int xOff, int xRowStride, int tapStride,
                           float[] y, int yOff, int yRowStride, int rows, int cols);
 
     /**

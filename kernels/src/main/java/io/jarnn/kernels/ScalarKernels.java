@@ -39,9 +39,11 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
     }
 
     @Override
-    public void convolveFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias, int biasOff,
-                                 float[] x, int xOff, int xRowStride, int tapStride,
+    public void convolveFromBias(float[] w, int wOff, int wRowStride, float[] panels, int taps, int in,
+                                 float[] bias, int biasOff, float[] x, int xOff, int xRowStride, int tapStride,
                                  float[] y, int yOff, int yRowStride, int rows, int cols) {
+        // The reference reads w, not the panels: the equivalence tests so check the packing.
+        PlanarPanels.require(panels, rows, taps, in);
         for (int r = 0; r < rows; r++) {
             int wr = wOff + r * wRowStride;
             for (int j = 0; j < cols; j++) {

@@ -1069,9 +1069,10 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     private static final int SHORT_REDUCTION = 2;
 
     @Override
-    public void convolveFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias, int biasOff,
-                                 float[] x, int xOff, int xRowStride, int tapStride,
+    public void convolveFromBias(float[] w, int wOff, int wRowStride, float[] panels, int taps, int in,
+                                 float[] bias, int biasOff, float[] x, int xOff, int xRowStride, int tapStride,
                                  float[] y, int yOff, int yRowStride, int rows, int cols) {
+        PlanarPanels.require(panels, rows, taps, in);
         if (taps * in > SHORT_REDUCTION) {
             // Three or more fused multiply-adds per element (a hidden layer of 16 features and 3
             // taps has 48). Blocks of six, four and two rows by four vectors of positions start
@@ -1079,8 +1080,8 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             // narrower than four vectors go to the tiles of accumulateTaps from rows set to the
             // bias.
             int tiled = SIXTEEN_REGISTERS || cols < 4 * L ? 0
-                    : planarBlocksFromBias(w, wOff, wRowStride, taps, in, bias, biasOff, x, xOff, xRowStride,
-                            tapStride, y, yOff, yRowStride, rows, cols);
+                    : planarBlocksFromBias(panels, taps, in, bias, biasOff, x, xOff, xRowStride, tapStride,
+                            y, yOff, yRowStride, rows, cols);
             for (int r = tiled; r < rows; r++) {
                 Arrays.fill(y, yOff + r * yRowStride, yOff + r * yRowStride + cols, bias[biasOff + r]);
             }
@@ -1133,10 +1134,9 @@ public final class VectorKernels implements Kernels, BackwardKernels {
 
     /**
      * {@link #convolveFromBias} (cols at least four vectors) for the rows that blocks of six,
-     * four and two cover, by blocks of four vectors of positions; returns the rows done, the
-     * one row left (if any) to the caller. Sixteen rows (a hidden layer of 16 features) run as
-     * 6 + 6 + 4; 8 and 9 rows as 4 + 4, not 6 and two or three rows alone; the two outputs of a
-     * last layer of spins 1/2 as one block of two. Positions go by spans (all of them up to
+     * four and two cover ({@link PlanarPanels#blockHeight}), by blocks of four vectors of
+     * positions, their weights from the panels; returns the rows done, the one row left (if
+     * any) to the caller. Positions go by spans (all of them up to
      * {@link #PLANAR_WHOLE_SWEEP_INPUTS} inputs, else {@link #PLANAR_WINDOW_FLOATS} of input),
      * each row block over the whole span in turn, so a block's output rows are written as a few
      * long streams.
@@ -1149,35 +1149,27 @@ public final class VectorKernels implements Kernels, BackwardKernels {
      * of running the columns past the last whole block through narrower and masked tiles: a
      * hidden layer's 1022 interior positions are 15 blocks of 64 and one of 62.
      */
-    private static int planarBlocksFromBias(float[] w, int wOff, int wRowStride, int taps, int in, float[] bias,
-                                            int biasOff, float[] x, int xOff, int xRowStride, int tapStride,
+    private static int planarBlocksFromBias(float[] panels, int taps, int in, float[] bias, int biasOff,
+                                            float[] x, int xOff, int xRowStride, int tapStride,
                                             float[] y, int yOff, int yRowStride, int rows, int cols) {
-        int sixes = rows / 6;
-        int fours = rows % 6 >= 4 ? 1 : 0;
-        if (sixes > 0 && rows % 6 >= 2 && rows % 6 <= 3) {
-            sixes--;
-            fours = 2;
-        }
-        // Two rows left (a last layer's two outputs, or 16 = 6 + 6 + 4 plus two): a block of
-        // two, which also starts from the bias instead of a fill and a round trip of y.
-        int twos = (rows - 6 * sixes - 4 * fours) / 2;
-        int tiled = 6 * sixes + 4 * fours + 2 * twos;
+        int steps = taps * in;
+        int tiled = rows > 0 && PlanarPanels.blockHeight(rows, rows - 1) == 1 ? rows - 1 : rows;
         int span = in <= PLANAR_WHOLE_SWEEP_INPUTS ? cols
                 : Math.max(4 * L, PLANAR_WINDOW_FLOATS / in / (4 * L) * (4 * L));
         for (int from = 0; from < cols; from += span) {
             int to = Math.min(cols, from + span);
             for (int r = 0; r < tiled; ) {
-                int height = r < 6 * sixes ? 6 : r < 6 * sixes + 4 * fours ? 4 : 2;
-                int wr = wOff + r * wRowStride;
+                int height = PlanarPanels.blockHeight(rows, r);
+                int pr = r * steps;
                 for (int j = from; j < to; j += 4 * L) {
                     int c = Math.min(j, cols - 4 * L);
                     int yc = yOff + r * yRowStride + c;
                     switch (height) {
-                        case 6 -> planar6x4FromBias(w, wr, wRowStride, taps, in, bias, biasOff + r,
+                        case 6 -> planar6x4FromBias(panels, pr, taps, in, bias, biasOff + r,
                                 x, xOff + c, xRowStride, tapStride, y, yc, yRowStride);
-                        case 4 -> planar4x4FromBias(w, wr, wRowStride, taps, in, bias, biasOff + r,
+                        case 4 -> planar4x4FromBias(panels, pr, taps, in, bias, biasOff + r,
                                 x, xOff + c, xRowStride, tapStride, y, yc, yRowStride);
-                        default -> planar2x4FromBias(w, wr, wRowStride, taps, in, bias, biasOff + r,
+                        default -> planar2x4FromBias(panels, pr, taps, in, bias, biasOff + r,
                                 x, xOff + c, xRowStride, tapStride, y, yc, yRowStride);
                     }
                 }
@@ -1189,11 +1181,12 @@ public final class VectorKernels implements Kernels, BackwardKernels {
 
     /**
      * Six output rows times four vectors of positions from the bias: 24 accumulators, per
-     * (tap, input) four input vectors loaded and six weights broadcast (10 loads per 24 FMAs),
-     * the weights of a row contiguous in (t, a) order. Each lane applies
-     * fma(weight, input, acc) in ascending (t, a): accumulateTaps's operations.
+     * (tap, input) step four input vectors loaded and six weights broadcast (10 loads per 24
+     * FMAs), the six weights side by side in the block's panel ({@link PlanarPanels}) at
+     * {@code pOff}. Each lane applies fma(weight, input, acc) in ascending (t, a):
+     * accumulateTaps's operations.
      */
-    private static void planar6x4FromBias(float[] w, int wOff, int ws, int taps, int in, float[] bias, int biasOff,
+    private static void planar6x4FromBias(float[] p, int pOff, int taps, int in, float[] bias, int biasOff,
                                           float[] x, int xOff, int xs, int tapStride,
                                           float[] y, int yOff, int ys) {
         // The first (tap, input) step from the bias: every accumulator then starts as a node of
@@ -1203,65 +1196,73 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         FloatVector v1 = FloatVector.fromArray(S, x, xOff + L);
         FloatVector v2 = FloatVector.fromArray(S, x, xOff + 2 * L);
         FloatVector v3 = FloatVector.fromArray(S, x, xOff + 3 * L);
-        FloatVector k0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector k0 = FloatVector.broadcast(S, p[pOff]);
         FloatVector b0 = FloatVector.broadcast(S, bias[biasOff]);
         FloatVector a00 = k0.fma(v0, b0), a01 = k0.fma(v1, b0), a02 = k0.fma(v2, b0), a03 = k0.fma(v3, b0);
-        FloatVector k1 = FloatVector.broadcast(S, w[wOff + ws]);
+        FloatVector k1 = FloatVector.broadcast(S, p[pOff + 1]);
         FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
         FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
-        FloatVector k2 = FloatVector.broadcast(S, w[wOff + 2 * ws]);
+        FloatVector k2 = FloatVector.broadcast(S, p[pOff + 2]);
         FloatVector b2 = FloatVector.broadcast(S, bias[biasOff + 2]);
         FloatVector a20 = k2.fma(v0, b2), a21 = k2.fma(v1, b2), a22 = k2.fma(v2, b2), a23 = k2.fma(v3, b2);
-        FloatVector k3 = FloatVector.broadcast(S, w[wOff + 3 * ws]);
+        FloatVector k3 = FloatVector.broadcast(S, p[pOff + 3]);
         FloatVector b3 = FloatVector.broadcast(S, bias[biasOff + 3]);
         FloatVector a30 = k3.fma(v0, b3), a31 = k3.fma(v1, b3), a32 = k3.fma(v2, b3), a33 = k3.fma(v3, b3);
-        FloatVector k4 = FloatVector.broadcast(S, w[wOff + 4 * ws]);
+        FloatVector k4 = FloatVector.broadcast(S, p[pOff + 4]);
         FloatVector b4 = FloatVector.broadcast(S, bias[biasOff + 4]);
         FloatVector a40 = k4.fma(v0, b4), a41 = k4.fma(v1, b4), a42 = k4.fma(v2, b4), a43 = k4.fma(v3, b4);
-        FloatVector k5 = FloatVector.broadcast(S, w[wOff + 5 * ws]);
+        FloatVector k5 = FloatVector.broadcast(S, p[pOff + 5]);
         FloatVector b5 = FloatVector.broadcast(S, bias[biasOff + 5]);
         FloatVector a50 = k5.fma(v0, b5), a51 = k5.fma(v1, b5), a52 = k5.fma(v2, b5), a53 = k5.fma(v3, b5);
-        for (int t = 0; t < taps; t++) {
-            int xt = xOff + t * tapStride;
-            int wt = wOff + t * in;
-            for (int a = t == 0 ? 1 : 0; a < in; a++) {
-                int xa = xt + a * xs;
-                v0 = FloatVector.fromArray(S, x, xa);
-                v1 = FloatVector.fromArray(S, x, xa + L);
-                v2 = FloatVector.fromArray(S, x, xa + 2 * L);
-                v3 = FloatVector.fromArray(S, x, xa + 3 * L);
-                int wa = wt + a;
-                FloatVector k = FloatVector.broadcast(S, w[wa]);
-                a00 = k.fma(v0, a00);
-                a01 = k.fma(v1, a01);
-                a02 = k.fma(v2, a02);
-                a03 = k.fma(v3, a03);
-                k = FloatVector.broadcast(S, w[wa + ws]);
-                a10 = k.fma(v0, a10);
-                a11 = k.fma(v1, a11);
-                a12 = k.fma(v2, a12);
-                a13 = k.fma(v3, a13);
-                k = FloatVector.broadcast(S, w[wa + 2 * ws]);
-                a20 = k.fma(v0, a20);
-                a21 = k.fma(v1, a21);
-                a22 = k.fma(v2, a22);
-                a23 = k.fma(v3, a23);
-                k = FloatVector.broadcast(S, w[wa + 3 * ws]);
-                a30 = k.fma(v0, a30);
-                a31 = k.fma(v1, a31);
-                a32 = k.fma(v2, a32);
-                a33 = k.fma(v3, a33);
-                k = FloatVector.broadcast(S, w[wa + 4 * ws]);
-                a40 = k.fma(v0, a40);
-                a41 = k.fma(v1, a41);
-                a42 = k.fma(v2, a42);
-                a43 = k.fma(v3, a43);
-                k = FloatVector.broadcast(S, w[wa + 5 * ws]);
-                a50 = k.fma(v0, a50);
-                a51 = k.fma(v1, a51);
-                a52 = k.fma(v2, a52);
-                a53 = k.fma(v3, a53);
+        // The other steps in one loop on the panel position q (a constant stride: no range
+        // check on p, and no outer loop over the taps whose values would crowd the registers):
+        // the inputs move by xs per step and, from a tap's last input to the next tap's first,
+        // by tapStride - in * xs more.
+        int tapSteps = 6 * in;
+        int tapEnd = pOff + tapSteps;
+        int jump = tapStride - in * xs;
+        int end = pOff + taps * tapSteps;
+        int xa = xOff + xs;
+        for (int q = pOff + 6; q < end; q += 6) {
+            if (q == tapEnd) {
+                xa += jump;
+                tapEnd += tapSteps;
             }
+            v0 = FloatVector.fromArray(S, x, xa);
+            v1 = FloatVector.fromArray(S, x, xa + L);
+            v2 = FloatVector.fromArray(S, x, xa + 2 * L);
+            v3 = FloatVector.fromArray(S, x, xa + 3 * L);
+            FloatVector k = FloatVector.broadcast(S, p[q]);
+            a00 = k.fma(v0, a00);
+            a01 = k.fma(v1, a01);
+            a02 = k.fma(v2, a02);
+            a03 = k.fma(v3, a03);
+            k = FloatVector.broadcast(S, p[q + 1]);
+            a10 = k.fma(v0, a10);
+            a11 = k.fma(v1, a11);
+            a12 = k.fma(v2, a12);
+            a13 = k.fma(v3, a13);
+            k = FloatVector.broadcast(S, p[q + 2]);
+            a20 = k.fma(v0, a20);
+            a21 = k.fma(v1, a21);
+            a22 = k.fma(v2, a22);
+            a23 = k.fma(v3, a23);
+            k = FloatVector.broadcast(S, p[q + 3]);
+            a30 = k.fma(v0, a30);
+            a31 = k.fma(v1, a31);
+            a32 = k.fma(v2, a32);
+            a33 = k.fma(v3, a33);
+            k = FloatVector.broadcast(S, p[q + 4]);
+            a40 = k.fma(v0, a40);
+            a41 = k.fma(v1, a41);
+            a42 = k.fma(v2, a42);
+            a43 = k.fma(v3, a43);
+            k = FloatVector.broadcast(S, p[q + 5]);
+            a50 = k.fma(v0, a50);
+            a51 = k.fma(v1, a51);
+            a52 = k.fma(v2, a52);
+            a53 = k.fma(v3, a53);
+            xa += xs;
         }
         a00.intoArray(y, yOff);
         a01.intoArray(y, yOff + L);
@@ -1290,59 +1291,65 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     }
 
     /** {@link #planar6x4FromBias} with four output rows: 16 accumulators, 8 loads per 16 FMAs. */
-    private static void planar4x4FromBias(float[] w, int wOff, int ws, int taps, int in, float[] bias, int biasOff,
+    private static void planar4x4FromBias(float[] p, int pOff, int taps, int in, float[] bias, int biasOff,
                                           float[] x, int xOff, int xs, int tapStride,
                                           float[] y, int yOff, int ys) {
-        // The first (tap, input) step from the bias: every accumulator then starts as a node of
-        // its own (started from a shared bias vector, C2 spilled half of them to the stack
-        // in the loop: 70 against 93 GFLOP/s).
+        // The first (tap, input) step from the bias, as in planar6x4FromBias.
         FloatVector v0 = FloatVector.fromArray(S, x, xOff);
         FloatVector v1 = FloatVector.fromArray(S, x, xOff + L);
         FloatVector v2 = FloatVector.fromArray(S, x, xOff + 2 * L);
         FloatVector v3 = FloatVector.fromArray(S, x, xOff + 3 * L);
-        FloatVector k0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector k0 = FloatVector.broadcast(S, p[pOff]);
         FloatVector b0 = FloatVector.broadcast(S, bias[biasOff]);
         FloatVector a00 = k0.fma(v0, b0), a01 = k0.fma(v1, b0), a02 = k0.fma(v2, b0), a03 = k0.fma(v3, b0);
-        FloatVector k1 = FloatVector.broadcast(S, w[wOff + ws]);
+        FloatVector k1 = FloatVector.broadcast(S, p[pOff + 1]);
         FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
         FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
-        FloatVector k2 = FloatVector.broadcast(S, w[wOff + 2 * ws]);
+        FloatVector k2 = FloatVector.broadcast(S, p[pOff + 2]);
         FloatVector b2 = FloatVector.broadcast(S, bias[biasOff + 2]);
         FloatVector a20 = k2.fma(v0, b2), a21 = k2.fma(v1, b2), a22 = k2.fma(v2, b2), a23 = k2.fma(v3, b2);
-        FloatVector k3 = FloatVector.broadcast(S, w[wOff + 3 * ws]);
+        FloatVector k3 = FloatVector.broadcast(S, p[pOff + 3]);
         FloatVector b3 = FloatVector.broadcast(S, bias[biasOff + 3]);
         FloatVector a30 = k3.fma(v0, b3), a31 = k3.fma(v1, b3), a32 = k3.fma(v2, b3), a33 = k3.fma(v3, b3);
-        for (int t = 0; t < taps; t++) {
-            int xt = xOff + t * tapStride;
-            int wt = wOff + t * in;
-            for (int a = t == 0 ? 1 : 0; a < in; a++) {
-                int xa = xt + a * xs;
-                v0 = FloatVector.fromArray(S, x, xa);
-                v1 = FloatVector.fromArray(S, x, xa + L);
-                v2 = FloatVector.fromArray(S, x, xa + 2 * L);
-                v3 = FloatVector.fromArray(S, x, xa + 3 * L);
-                int wa = wt + a;
-                FloatVector k = FloatVector.broadcast(S, w[wa]);
-                a00 = k.fma(v0, a00);
-                a01 = k.fma(v1, a01);
-                a02 = k.fma(v2, a02);
-                a03 = k.fma(v3, a03);
-                k = FloatVector.broadcast(S, w[wa + ws]);
-                a10 = k.fma(v0, a10);
-                a11 = k.fma(v1, a11);
-                a12 = k.fma(v2, a12);
-                a13 = k.fma(v3, a13);
-                k = FloatVector.broadcast(S, w[wa + 2 * ws]);
-                a20 = k.fma(v0, a20);
-                a21 = k.fma(v1, a21);
-                a22 = k.fma(v2, a22);
-                a23 = k.fma(v3, a23);
-                k = FloatVector.broadcast(S, w[wa + 3 * ws]);
-                a30 = k.fma(v0, a30);
-                a31 = k.fma(v1, a31);
-                a32 = k.fma(v2, a32);
-                a33 = k.fma(v3, a33);
+        // The other steps in one loop on the panel position q (a constant stride: no range
+        // check on p, and no outer loop over the taps whose values would crowd the registers):
+        // the inputs move by xs per step and, from a tap's last input to the next tap's first,
+        // by tapStride - in * xs more.
+        int tapSteps = 4 * in;
+        int tapEnd = pOff + tapSteps;
+        int jump = tapStride - in * xs;
+        int end = pOff + taps * tapSteps;
+        int xa = xOff + xs;
+        for (int q = pOff + 4; q < end; q += 4) {
+            if (q == tapEnd) {
+                xa += jump;
+                tapEnd += tapSteps;
             }
+            v0 = FloatVector.fromArray(S, x, xa);
+            v1 = FloatVector.fromArray(S, x, xa + L);
+            v2 = FloatVector.fromArray(S, x, xa + 2 * L);
+            v3 = FloatVector.fromArray(S, x, xa + 3 * L);
+            FloatVector k = FloatVector.broadcast(S, p[q]);
+            a00 = k.fma(v0, a00);
+            a01 = k.fma(v1, a01);
+            a02 = k.fma(v2, a02);
+            a03 = k.fma(v3, a03);
+            k = FloatVector.broadcast(S, p[q + 1]);
+            a10 = k.fma(v0, a10);
+            a11 = k.fma(v1, a11);
+            a12 = k.fma(v2, a12);
+            a13 = k.fma(v3, a13);
+            k = FloatVector.broadcast(S, p[q + 2]);
+            a20 = k.fma(v0, a20);
+            a21 = k.fma(v1, a21);
+            a22 = k.fma(v2, a22);
+            a23 = k.fma(v3, a23);
+            k = FloatVector.broadcast(S, p[q + 3]);
+            a30 = k.fma(v0, a30);
+            a31 = k.fma(v1, a31);
+            a32 = k.fma(v2, a32);
+            a33 = k.fma(v3, a33);
+            xa += xs;
         }
         a00.intoArray(y, yOff);
         a01.intoArray(y, yOff + L);
@@ -1366,40 +1373,49 @@ public final class VectorKernels implements Kernels, BackwardKernels {
      * {@link #planar6x4FromBias} with two output rows (a last layer of two local states): 8
      * accumulators, 6 loads per 8 FMAs.
      */
-    private static void planar2x4FromBias(float[] w, int wOff, int ws, int taps, int in, float[] bias, int biasOff,
+    private static void planar2x4FromBias(float[] p, int pOff, int taps, int in, float[] bias, int biasOff,
                                           float[] x, int xOff, int xs, int tapStride,
                                           float[] y, int yOff, int ys) {
+        // The first (tap, input) step from the bias, as in planar6x4FromBias.
         FloatVector v0 = FloatVector.fromArray(S, x, xOff);
         FloatVector v1 = FloatVector.fromArray(S, x, xOff + L);
         FloatVector v2 = FloatVector.fromArray(S, x, xOff + 2 * L);
         FloatVector v3 = FloatVector.fromArray(S, x, xOff + 3 * L);
-        FloatVector k0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector k0 = FloatVector.broadcast(S, p[pOff]);
         FloatVector b0 = FloatVector.broadcast(S, bias[biasOff]);
         FloatVector a00 = k0.fma(v0, b0), a01 = k0.fma(v1, b0), a02 = k0.fma(v2, b0), a03 = k0.fma(v3, b0);
-        FloatVector k1 = FloatVector.broadcast(S, w[wOff + ws]);
+        FloatVector k1 = FloatVector.broadcast(S, p[pOff + 1]);
         FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
         FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
-        for (int t = 0; t < taps; t++) {
-            int xt = xOff + t * tapStride;
-            int wt = wOff + t * in;
-            for (int a = t == 0 ? 1 : 0; a < in; a++) {
-                int xa = xt + a * xs;
-                v0 = FloatVector.fromArray(S, x, xa);
-                v1 = FloatVector.fromArray(S, x, xa + L);
-                v2 = FloatVector.fromArray(S, x, xa + 2 * L);
-                v3 = FloatVector.fromArray(S, x, xa + 3 * L);
-                int wa = wt + a;
-                FloatVector k = FloatVector.broadcast(S, w[wa]);
-                a00 = k.fma(v0, a00);
-                a01 = k.fma(v1, a01);
-                a02 = k.fma(v2, a02);
-                a03 = k.fma(v3, a03);
-                k = FloatVector.broadcast(S, w[wa + ws]);
-                a10 = k.fma(v0, a10);
-                a11 = k.fma(v1, a11);
-                a12 = k.fma(v2, a12);
-                a13 = k.fma(v3, a13);
+        // The other steps in one loop on the panel position q (a constant stride: no range
+        // check on p, and no outer loop over the taps whose values would crowd the registers):
+        // the inputs move by xs per step and, from a tap's last input to the next tap's first,
+        // by tapStride - in * xs more.
+        int tapSteps = 2 * in;
+        int tapEnd = pOff + tapSteps;
+        int jump = tapStride - in * xs;
+        int end = pOff + taps * tapSteps;
+        int xa = xOff + xs;
+        for (int q = pOff + 2; q < end; q += 2) {
+            if (q == tapEnd) {
+                xa += jump;
+                tapEnd += tapSteps;
             }
+            v0 = FloatVector.fromArray(S, x, xa);
+            v1 = FloatVector.fromArray(S, x, xa + L);
+            v2 = FloatVector.fromArray(S, x, xa + 2 * L);
+            v3 = FloatVector.fromArray(S, x, xa + 3 * L);
+            FloatVector k = FloatVector.broadcast(S, p[q]);
+            a00 = k.fma(v0, a00);
+            a01 = k.fma(v1, a01);
+            a02 = k.fma(v2, a02);
+            a03 = k.fma(v3, a03);
+            k = FloatVector.broadcast(S, p[q + 1]);
+            a10 = k.fma(v0, a10);
+            a11 = k.fma(v1, a11);
+            a12 = k.fma(v2, a12);
+            a13 = k.fma(v3, a13);
+            xa += xs;
         }
         a00.intoArray(y, yOff);
         a01.intoArray(y, yOff + L);

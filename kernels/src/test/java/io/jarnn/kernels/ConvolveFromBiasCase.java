@@ -61,8 +61,8 @@ public record ConvolveFromBiasCase(int rows, int cols, int in, int taps, int tap
     }
 
     void call(Kernels kernels, float[] w, float[] bias, float[] x, float[] y) {
-        kernels.convolveFromBias(w, wOff, wRowStride, taps, in, bias, biasOff, x, xOff, xRowStride, tapStride,
-                y, yOff, yRowStride, rows, cols);
+        kernels.convolveFromBias(w, wOff, wRowStride, PlanarPanels.pack(w, wOff, wRowStride, taps, in, rows), taps,
+                in, bias, biasOff, x, xOff, xRowStride, tapStride, y, yOff, yRowStride, rows, cols);
     }
 
     /** The contract written out: the bias, then one fused multiply-add per (t, a), ascending t then a. */

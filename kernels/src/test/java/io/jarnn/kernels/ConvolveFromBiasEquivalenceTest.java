@@ -23,14 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ConvolveFromBiasEquivalenceTest {
     private static final int LANES = VectorLanes.FLOATS.length();
-    /** 4, 6, 16: whole blocks of six and four rows; 5, 8, 9, 17: blocks with rows left to the fill-and-accumulate path. */
-    private static final int[] ROWS = {1, 2, 3, 4, 5, 6, 8, 9, 16, 17};
+    /**
+     * 2, 4, 6, 8, 10, 12, 14, 16: whole blocks of six, four and two rows ({@link PlanarPanels});
+     * 1, 3, 5, 7, 9, 17: blocks and a row left to the fill-and-accumulate path.
+     */
+    private static final int[] ROWS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 17};
     static final int[] COLS = IntStream.of(1, 2, 3, LANES - 1, LANES, LANES + 1, 4 * LANES - 1, 4 * LANES,
                     4 * LANES + 1, 5 * LANES + 3, 8 * LANES, 9 * LANES - 3)
             .filter(n -> n > 0).distinct().sorted().toArray();
     private static final int[] INS = {1, 2, 3, 16};
     private static final int[] TAPS = {1, 2, 3};
-    private static final int[] TAP_STRIDES = {1, 2};
+    private static final int[] TAP_STRIDES = {1, 2, 3};
 
     static List<Arguments> inTaps() {
         List<Arguments> list = new ArrayList<>();
@@ -75,7 +78,7 @@ class ConvolveFromBiasEquivalenceTest {
         float[] x = {0, 0, 3f};
         for (Kernels k : List.<Kernels>of(ScalarKernels.INSTANCE, VectorKernels.INSTANCE)) {
             float[] y = {9f, 7f, 9f};
-            k.convolveFromBias(w, 1, 1, 1, 1, bias, 0, x, 2, 1, 1, y, 1, 1, 1, 1);
+            k.convolveFromBias(w, 1, 1, new float[] {0.25f}, 1, 1, bias, 0, x, 2, 1, 1, y, 1, 1, 1, 1);
             assertEquals(0.5f + 3f * 0.25f, y[1], k.name() + ": y[1] = 0.5 + 3 * 0.25");
             assertEquals(9f, y[0], k.name() + ": guard before y");
             assertEquals(9f, y[2], k.name() + ": guard after y");

@@ -3,6 +3,7 @@ package io.jarnn.nn;
 import io.jarnn.core.Tensor;
 import io.jarnn.kernels.BackwardKernels;
 import io.jarnn.kernels.Kernels;
+import io.jarnn.kernels.PlanarPanels;
 
 import java.util.Arrays;
 
@@ -33,6 +34,8 @@ public final class MaskedConv1D extends MaskedLayer {
     private final float[] weights;
     /** The kernel reordered (out, K', in) for per-site evaluation, where outputs are the rows. */
     private final float[] weightsByOutput;
+    /** {@link #weightsByOutput} packed for the register tiles of {@link Kernels#convolveFromBias}. */
+    private final float[] panels;
     /**
      * The kernel with its taps reversed and each tap transposed, (K', out, in):
      * {@code [t, c, a] = kernel[K'-1-t, a, c]}, for the input gradient, a convolution that looks
@@ -56,6 +59,7 @@ public final class MaskedConv1D extends MaskedLayer {
                 }
             }
         }
+        this.panels = PlanarPanels.pack(weightsByOutput, 0, taps * in, taps, in, out);
         this.weightsReversed = new float[weights.length];
         for (int t = 0; t < taps; t++) {
             for (int a = 0; a < in; a++) {
@@ -229,11 +233,20 @@ public final class MaskedConv1D extends MaskedLayer {
      */
     private static void warmLines(float[] a, int from, int to) {
         int part = ((to - from + WARM_RUNS - 1) / WARM_RUNS + FLOATS_PER_LINE - 1) / FLOATS_PER_LINE * FLOATS_PER_LINE;
-        int last = to - 1;
+        // Lines that every run still has, read side by side; the indices are linear in i, so
+        // the loop runs without a range check per read (a clamped index, min(index, to - 1),
+        // kept one per read). Then each run's lines past them, those before to.
+        int whole = Math.max(0, Math.min(part, to - from - (WARM_RUNS - 1) * part));
         int bits = 0;
-        for (int i = 0; i < part; i += FLOATS_PER_LINE) {
+        for (int i = 0; i < whole; i += FLOATS_PER_LINE) {
             for (int r = 0; r < WARM_RUNS; r++) {
-                bits ^= Float.floatToRawIntBits(a[Math.min(from + r * part + i, last)]);
+                bits ^= Float.floatToRawIntBits(a[from + r * part + i]);
+            }
+        }
+        for (int r = 0; r < WARM_RUNS; r++) {
+            int runEnd = Math.min(to, from + (r + 1) * part);
+            for (int i = from + r * part + whole; i < runEnd; i += FLOATS_PER_LINE) {
+                bits ^= Float.floatToRawIntBits(a[i]);
             }
         }
         warmedBits = bits;
@@ -266,7 +279,7 @@ public final class MaskedConv1D extends MaskedLayer {
         int first = Math.max(from, edge);
         if (first < to) {
             // Positions every tap reaches: bias and taps in one kernel call.
-            kernels.convolveFromBias(weightsByOutput, 0, taps * in, taps, in, bias, 0,
+            kernels.convolveFromBias(weightsByOutput, 0, taps * in, panels, taps, in, bias, 0,
                     x, xOff + first - shift(0), stride, dilation, y, yOff + first, stride, out, to - first);
         }
         int edgeEnd = Math.min(to, edge);
@@ -663,7 +676,7 @@ public final class MaskedConv1D extends MaskedLayer {
             int q = site / dilation;
             int entry = history ? q : q % run;
             int start = ((site % dilation) * classSlots + entry) * slot;
-            kernels.convolveFromBias(l.weightsByOutput, 0, l.taps * l.in, l.taps, l.in, l.bias, 0,
+            kernels.convolveFromBias(l.weightsByOutput, 0, l.taps * l.in, l.panels, l.taps, l.in, l.bias, 0,
                     rings, start, batch, slot, y, yOff, batch, l.out, batch);
         }
 

@@ -1,6 +1,7 @@
 package io.jarnn.properties;
 
 import io.jarnn.kernels.Kernels;
+import io.jarnn.kernels.PlanarPanels;
 import io.jarnn.kernels.VectorKernels;
 
 import java.util.SplittableRandom;
@@ -64,9 +65,13 @@ public final class JitTierProbe {
             bias[i] = (float) random.nextDouble(-1, 1);
         }
         int positions = (n - COLS) / TAPS_OUT;
+        float[] firstLayerPanels = PlanarPanels.pack(w, 0, TAPS, TAPS, 1, TAPS_OUT);
+        float[] widePanels = PlanarPanels.pack(w, 0, TAPS * COLS, TAPS, COLS, 1);
         probe("convolveFromBias", x, (in, out) -> {
-            k.convolveFromBias(w, 0, TAPS, TAPS, 1, bias, 0, in, 0, positions, 1, out, 0, positions, TAPS_OUT, positions);
-            k.convolveFromBias(w, 0, TAPS * COLS, TAPS, COLS, bias, 0, in, 0, 1, COLS, out, 0, positions, 1, positions);
+            k.convolveFromBias(w, 0, TAPS, firstLayerPanels, TAPS, 1, bias, 0, in, 0, positions, 1, out, 0, positions,
+                    TAPS_OUT, positions);
+            k.convolveFromBias(w, 0, TAPS * COLS, widePanels, TAPS, COLS, bias, 0, in, 0, 1, COLS, out, 0, positions,
+                    1, positions);
         });
     }
 
