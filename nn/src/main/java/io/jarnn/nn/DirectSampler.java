@@ -5,6 +5,7 @@ import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.SplitMix64;
 import io.jarnn.core.Tensor;
+import io.jarnn.kernels.DrawRule;
 
 import java.util.Arrays;
 
@@ -206,6 +207,8 @@ public final class DirectSampler implements ExactSampler {
         private final float[] probabilities = new float[chunkSize * localValues.length];
         private final double[] productOfChosen = new double[chunkSize];
         private final double[] logOfChosen = new double[chunkSize];
+        /** The last site's drawn values, row by row: stored into the rows of sigma, and pushed by the next site. */
+        private final float[] drawnColumn = new float[chunkSize];
         private SiteCache fullCache;
         private SiteCache raggedCache;
         private Tensor naiveLogPsi;
@@ -231,19 +234,36 @@ public final class DirectSampler implements ExactSampler {
             // Probabilities of the current site, feature-major: p[k * rows + b].
             float[] p = cache != null ? cache.probabilities() : probabilities;
             long state = stream;
+            // Spin 1/2 without log-probabilities: one kernel call draws a site for all rows (by
+            // vectors of rows) into a column, which the next site pushes as one block.
+            boolean byColumn = ls == 2 && !tracking;
             for (int index = 0; index < n; index++) {
-                if (cache != null) {
+                if (cache != null && byColumn) {
+                    model.conditionalFromColumn(cache, drawnColumn, 0, 1, index);
+                } else if (cache != null) {
                     model.conditionalInto(cache, sigma, sigmaOff, index);
                 } else {
                     naiveConditional(chunkView, rows, index);
+                }
+                if (byColumn) {
+                    // The same draws as the loop below, the same state after; the column then
+                    // stored into the rows of sigma.
+                    int drawn = model.kernels().drawOfTwo(p, 0, rows, state, localValues[0], localValues[1], drawnColumn, 0);
+                    for (int b = 0; b < drawn; b++) {
+                        sigma[sigmaOff + b * n + index] = drawnColumn[b];
+                    }
+                    if (drawn < rows) {
+                        throw notDrawable(first + drawn, index, sigma, sigmaOff + drawn * n);
+                    }
+                    state += rows * SplitMix64.GOLDEN_GAMMA;
+                    continue;
                 }
                 for (int b = 0; b < rows; b++) {
                     state = nextState(state);
                     double u = SplitMix64.unit(state);
                     int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
                     if (k < 0) {
-                        throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
-                                + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
+                        throw notDrawable(first + b, index, sigma, sigmaOff + b * n);
                     }
                     sigma[sigmaOff + b * n + index] = localValues[k];
                     if (!tracking) {
@@ -264,6 +284,11 @@ public final class DirectSampler implements ExactSampler {
                     lp[lpOff + b] = (float) (logOfChosen[b] + Math.log(productOfChosen[b]));
                 }
             }
+        }
+
+        private NonFiniteResultException notDrawable(int sample, int index, float[] sigma, int rowOff) {
+            return NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + sample + " at site " + index
+                    + " are not finite or sum to zero", sigma, rowOff);
         }
 
         private SiteCache cacheFor(int rows) {
@@ -340,16 +365,11 @@ public final class DirectSampler implements ExactSampler {
      * compiler, so they ran as loops). The second state's term of draw's count is always 0:
      * its cumulative sum is the total (the same additions), and {@code u * total <= total}
      * for u < 1 (rounding is monotonic and the total is representable), so the count is the
-     * first state's term alone, which never exceeds ls - 1 = 1.
+     * first state's term alone, which never exceeds ls - 1 = 1. The choice itself is the
+     * kernels' ({@link DrawRule#chooseOfTwo}), which {@code Kernels.drawOfTwo} makes for
+     * a whole site's rows at once.
      */
     static int drawOfTwo(float[] p, int off, int stride, double u) {
-        double first = p[off];
-        double total = first + p[off + stride];
-        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
-            return -1;
-        }
-        // Without a branch, as in draw: first < threshold is the sign of their difference.
-        long below = Double.doubleToRawLongBits(first - u * total) >>> 63;
-        return first == 0 ? 1 : (int) below;
+        return DrawRule.chooseOfTwo(p, off, stride, u);
     }
 }
