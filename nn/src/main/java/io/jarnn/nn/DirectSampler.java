@@ -6,6 +6,7 @@ import io.jarnn.core.Shapes;
 import io.jarnn.core.SplitMix64;
 import io.jarnn.core.Tensor;
 import io.jarnn.kernels.DrawRule;
+import io.jarnn.kernels.Kernels;
 
 import java.util.Arrays;
 
@@ -233,30 +234,20 @@ public final class DirectSampler implements ExactSampler {
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
             // Probabilities of the current site, feature-major: p[k * rows + b].
             float[] p = cache != null ? cache.probabilities() : probabilities;
+            if (ls == 2 && !tracking) {
+                // Spin 1/2 without log-probabilities, the common case: a method of its own, so
+                // that its loop is profiled and compiled apart from the general one (a JIT that
+                // had compiled this method after a tracking call, the benchmarks' self-check,
+                // ran the draws 15-60% slower).
+                sampleByColumn(cache, chunkView, p, stream, sigma, sigmaOff, first, rows);
+                return;
+            }
             long state = stream;
-            // Spin 1/2 without log-probabilities: one kernel call draws a site for all rows (by
-            // vectors of rows) into a column, which the next site pushes as one block.
-            boolean byColumn = ls == 2 && !tracking;
             for (int index = 0; index < n; index++) {
-                if (cache != null && byColumn) {
-                    model.conditionalFromColumn(cache, drawnColumn, 0, 1, index);
-                } else if (cache != null) {
+                if (cache != null) {
                     model.conditionalInto(cache, sigma, sigmaOff, index);
                 } else {
                     naiveConditional(chunkView, rows, index);
-                }
-                if (byColumn) {
-                    // The same draws as the loop below, the same state after; the column then
-                    // stored into the rows of sigma.
-                    int drawn = model.kernels().drawOfTwo(p, 0, rows, state, localValues[0], localValues[1], drawnColumn, 0);
-                    for (int b = 0; b < drawn; b++) {
-                        sigma[sigmaOff + b * n + index] = drawnColumn[b];
-                    }
-                    if (drawn < rows) {
-                        throw notDrawable(first + drawn, index, sigma, sigmaOff + drawn * n);
-                    }
-                    state += rows * SplitMix64.GOLDEN_GAMMA;
-                    continue;
                 }
                 for (int b = 0; b < rows; b++) {
                     state = nextState(state);
@@ -283,6 +274,36 @@ public final class DirectSampler implements ExactSampler {
                 for (int b = 0; b < rows; b++) {
                     lp[lpOff + b] = (float) (logOfChosen[b] + Math.log(productOfChosen[b]));
                 }
+            }
+        }
+
+        /**
+         * The sites of a spin-1/2 chunk without log-probabilities: one {@link Kernels#drawOfTwo}
+         * call per site draws all rows (by vectors of rows) into {@link #drawnColumn}, which is
+         * stored into the rows of sigma and pushed by the next site as one block. The same
+         * draws, from the same stream, as the row-by-row loop of {@link #sampleChunk}.
+         */
+        private void sampleByColumn(SiteCache cache, Tensor chunkView, float[] p, long stream, float[] sigma,
+                                    int sigmaOff, int first, int rows) {
+            int n = model.hilbert().size();
+            Kernels kernels = model.kernels();
+            float value0 = localValues[0];
+            float value1 = localValues[1];
+            long state = stream;
+            for (int index = 0; index < n; index++) {
+                if (cache != null) {
+                    model.conditionalFromColumn(cache, drawnColumn, 0, 1, index);
+                } else {
+                    naiveConditional(chunkView, rows, index);
+                }
+                int drawn = kernels.drawOfTwo(p, 0, rows, state, value0, value1, drawnColumn, 0);
+                for (int b = 0; b < drawn; b++) {
+                    sigma[sigmaOff + b * n + index] = drawnColumn[b];
+                }
+                if (drawn < rows) {
+                    throw notDrawable(first + drawn, index, sigma, sigmaOff + drawn * n);
+                }
+                state += rows * SplitMix64.GOLDEN_GAMMA;
             }
         }
 
