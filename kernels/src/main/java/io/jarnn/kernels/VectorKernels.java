@@ -1311,10 +1311,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         FloatVector k3 = FloatVector.broadcast(S, p[pOff + 3]);
         FloatVector b3 = FloatVector.broadcast(S, bias[biasOff + 3]);
         FloatVector a30 = k3.fma(v0, b3), a31 = k3.fma(v1, b3), a32 = k3.fma(v2, b3), a33 = k3.fma(v3, b3);
-        // The other steps in one loop on the panel position q (a constant stride: no range
-        // check on p, and no outer loop over the taps whose values would crowd the registers):
-        // the inputs move by xs per step and, from a tap's last input to the next tap's first,
-        // by tapStride - in * xs more.
+        // The other steps in one loop on the panel position q, as in planar6x4FromBias.
         int tapSteps = 4 * in;
         int tapEnd = pOff + tapSteps;
         int jump = tapStride - in * xs;
@@ -1387,10 +1384,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         FloatVector k1 = FloatVector.broadcast(S, p[pOff + 1]);
         FloatVector b1 = FloatVector.broadcast(S, bias[biasOff + 1]);
         FloatVector a10 = k1.fma(v0, b1), a11 = k1.fma(v1, b1), a12 = k1.fma(v2, b1), a13 = k1.fma(v3, b1);
-        // The other steps in one loop on the panel position q (a constant stride: no range
-        // check on p, and no outer loop over the taps whose values would crowd the registers):
-        // the inputs move by xs per step and, from a tap's last input to the next tap's first,
-        // by tapStride - in * xs more.
+        // The other steps in one loop on the panel position q, as in planar6x4FromBias.
         int tapSteps = 2 * in;
         int tapEnd = pOff + tapSteps;
         int jump = tapStride - in * xs;
