@@ -2,9 +2,13 @@ package io.jarnn.kernels;
 
 import java.util.Arrays;
 
+import io.jarnn.core.SplitMix64;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -1598,6 +1602,73 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 a[off + k * cols + j] *= inv;
             }
         }
+    }
+
+    /**
+     * The draw's lanes: doubles (the thresholds are computed in double) on the kernels' vector
+     * width, the stream's states as longs of the same lanes, and the probabilities loaded in
+     * their own precision with as many lanes (half the width for float32), converted to double.
+     * Below two double lanes (a 64-bit shape) rows are drawn one by one.
+     */
+    private static final VectorSpecies<Double> DRAW_DOUBLES = VectorLanes.DOUBLES;
+    private static final int DRAW_LANES = DRAW_DOUBLES.length();
+    private static final boolean DRAW_BY_VECTOR = DRAW_LANES >= 2;
+    private static final VectorSpecies<Long> DRAW_STATES = DRAW_DOUBLES.withLanes(long.class);
+    private static final VectorSpecies<Float> DRAW_P = DRAW_BY_VECTOR ? VectorSpecies.of(float.class, VectorShape.forBitSize(DRAW_DOUBLES.vectorBitSize() / 2)) : null; //f64: private static final VectorSpecies<Double> DRAW_P = DRAW_DOUBLES;
+    /** Lane j's offset from the state before a block of draws: (j + 1) golden gammas. */
+    private static final LongVector DRAW_STEPS = LongVector.broadcast(DRAW_STATES, SplitMix64.GOLDEN_GAMMA)
+            .mul(LongVector.broadcast(DRAW_STATES, 1).addIndex(1));
+
+    /**
+     * {@link ScalarKernels#drawOfTwo} a block of rows at a time: lane-wise SplitMix64's steps
+     * (xor, shifts and 64-bit multiplies), the top 53 bits converted to double (exactly: they
+     * are below 2^53) and scaled, then chooseOfTwo's operations: the product u * total rounded,
+     * then the difference, its sign bit read from the raw bits, and p0 == 0. So every row gets
+     * the scalar's bits. A block holding a row that cannot be drawn is left to the row-by-row
+     * loop, which stops at that row as the scalar kernel does, and so do the last rows.
+     */
+    @Override
+    public int drawOfTwo(float[] p, int pOff, int rows, long state, float value0, float value1, float[] out,
+                         int outOff) {
+        int r = 0;
+        if (DRAW_BY_VECTOR) {
+            LongVector states = LongVector.broadcast(DRAW_STATES, state).add(DRAW_STEPS);
+            long blockStep = DRAW_LANES * SplitMix64.GOLDEN_GAMMA;
+            FloatVector values0 = FloatVector.broadcast(DRAW_P, value0);
+            FloatVector values1 = FloatVector.broadcast(DRAW_P, value1);
+            for (int bound = DRAW_DOUBLES.loopBound(rows); r < bound; r += DRAW_LANES) {
+                DoubleVector first = (DoubleVector) FloatVector.fromArray(DRAW_P, p, pOff + r).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector first = DoubleVector.fromArray(DRAW_P, p, pOff + r);
+                DoubleVector second = (DoubleVector) FloatVector.fromArray(DRAW_P, p, pOff + rows + r).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector second = DoubleVector.fromArray(DRAW_P, p, pOff + rows + r);
+                DoubleVector total = first.add(second);
+                VectorMask<Double> drawable = total.compare(VectorOperators.GT, 0.0)
+                        .and(total.compare(VectorOperators.LT, Double.POSITIVE_INFINITY));
+                if (!drawable.allTrue()) {
+                    break;
+                }
+                LongVector z = states.lanewise(VectorOperators.XOR, states.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_1))
+                        .mul(SplitMix64.MIX_MULTIPLIER_1);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_2))
+                        .mul(SplitMix64.MIX_MULTIPLIER_2);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_3));
+                DoubleVector u = (DoubleVector) z.lanewise(VectorOperators.LSHR, SplitMix64.UNIT_SHIFT)
+                        .convert(VectorOperators.L2D, 0);
+                u = u.mul(SplitMix64.UNIT_SCALE);
+                VectorMask<Long> below = first.sub(u.mul(total)).viewAsIntegralLanes().compare(VectorOperators.LT, 0L);
+                VectorMask<Double> chooseSecond = below.cast(DRAW_DOUBLES).or(first.compare(VectorOperators.EQ, 0.0));
+                values0.blend(values1, chooseSecond.cast(DRAW_P)).intoArray(out, outOff + r);
+                states = states.add(blockStep);
+            }
+        }
+        long rest = state + r * SplitMix64.GOLDEN_GAMMA;
+        for (; r < rows; r++) {
+            rest += SplitMix64.GOLDEN_GAMMA;
+            int k = DrawRule.chooseOfTwo(p, pOff + r, rows, SplitMix64.unit(rest));
+            if (k < 0) {
+                return r;
+            }
+            out[outOff + r] = k == 0 ? value0 : value1;
+        }
+        return rows;
     }
 
     @Override
