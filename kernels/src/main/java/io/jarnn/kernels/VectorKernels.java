@@ -8,7 +8,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -1606,15 +1605,18 @@ public final class VectorKernels implements Kernels, BackwardKernels {
 
     /**
      * The draw's lanes: doubles (the thresholds are computed in double) on the kernels' vector
-     * width, the stream's states as longs of the same lanes, and the probabilities loaded in
-     * their own precision with as many lanes (half the width for float32), converted to double.
-     * Below two double lanes (a 64-bit shape) rows are drawn one by one.
+     * width and the stream's states as longs of the same lanes. The probabilities are loaded and
+     * the drawn values stored in their own precision on the kernels' species {@code S}, masked
+     * to the draw's lanes (half of S for float32), never on a second float shape: a
+     * {@code FloatVector} class of another size running anywhere makes the JDK's shared
+     * methods' receiver profiles bimorphic, and C2 then compiled some kernels (rows4x2, seen in
+     * one JMH fork in three) with their loop-carried accumulators boxed, 2.5 GB per sampler
+     * call. Below two double lanes (a 64-bit shape) rows are drawn one by one.
      */
     private static final VectorSpecies<Double> DRAW_DOUBLES = VectorLanes.DOUBLES;
     private static final int DRAW_LANES = DRAW_DOUBLES.length();
     private static final boolean DRAW_BY_VECTOR = DRAW_LANES >= 2;
     private static final VectorSpecies<Long> DRAW_STATES = DRAW_DOUBLES.withLanes(long.class);
-    private static final VectorSpecies<Float> DRAW_P = DRAW_BY_VECTOR ? VectorSpecies.of(float.class, VectorShape.forBitSize(DRAW_DOUBLES.vectorBitSize() / 2)) : null; //f64: private static final VectorSpecies<Double> DRAW_P = DRAW_DOUBLES;
     /** Lane j's offset from the state before a block of draws: (j + 1) golden gammas. */
     private static final LongVector DRAW_STEPS = LongVector.broadcast(DRAW_STATES, SplitMix64.GOLDEN_GAMMA)
             .mul(LongVector.broadcast(DRAW_STATES, 1).addIndex(1));
@@ -1634,11 +1636,13 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         if (DRAW_BY_VECTOR) {
             LongVector states = LongVector.broadcast(DRAW_STATES, state).add(DRAW_STEPS);
             long blockStep = DRAW_LANES * SplitMix64.GOLDEN_GAMMA;
-            FloatVector values0 = FloatVector.broadcast(DRAW_P, value0);
-            FloatVector values1 = FloatVector.broadcast(DRAW_P, value1);
+            // The values widened to double are exact, and so is their narrowing back.
+            DoubleVector values0 = DoubleVector.broadcast(DRAW_DOUBLES, value0);
+            DoubleVector values1 = DoubleVector.broadcast(DRAW_DOUBLES, value1);
+            VectorMask<Float> drawLanes = S.indexInRange(0, DRAW_LANES); //f64:
             for (int bound = DRAW_DOUBLES.loopBound(rows); r < bound; r += DRAW_LANES) {
-                DoubleVector first = (DoubleVector) FloatVector.fromArray(DRAW_P, p, pOff + r).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector first = DoubleVector.fromArray(DRAW_P, p, pOff + r);
-                DoubleVector second = (DoubleVector) FloatVector.fromArray(DRAW_P, p, pOff + rows + r).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector second = DoubleVector.fromArray(DRAW_P, p, pOff + rows + r);
+                DoubleVector first = (DoubleVector) FloatVector.fromArray(S, p, pOff + r, drawLanes).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector first = DoubleVector.fromArray(S, p, pOff + r);
+                DoubleVector second = (DoubleVector) FloatVector.fromArray(S, p, pOff + rows + r, drawLanes).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector second = DoubleVector.fromArray(S, p, pOff + rows + r);
                 DoubleVector total = first.add(second);
                 VectorMask<Double> drawable = total.compare(VectorOperators.GT, 0.0)
                         .and(total.compare(VectorOperators.LT, Double.POSITIVE_INFINITY));
@@ -1655,7 +1659,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 u = u.mul(SplitMix64.UNIT_SCALE);
                 VectorMask<Long> below = first.sub(u.mul(total)).viewAsIntegralLanes().compare(VectorOperators.LT, 0L);
                 VectorMask<Double> chooseSecond = below.cast(DRAW_DOUBLES).or(first.compare(VectorOperators.EQ, 0.0));
-                values0.blend(values1, chooseSecond.cast(DRAW_P)).intoArray(out, outOff + r);
+                ((FloatVector) values0.blend(values1, chooseSecond).convertShape(VectorOperators.D2F, S, 0)).intoArray(out, outOff + r, drawLanes); //f64: values0.blend(values1, chooseSecond).intoArray(out, outOff + r);
                 states = states.add(blockStep);
             }
         }
