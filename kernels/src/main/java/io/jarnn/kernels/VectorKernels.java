@@ -1617,6 +1617,9 @@ public final class VectorKernels implements Kernels, BackwardKernels {
     private static final int DRAW_LANES = DRAW_DOUBLES.length();
     private static final boolean DRAW_BY_VECTOR = DRAW_LANES >= 2;
     private static final VectorSpecies<Long> DRAW_STATES = DRAW_DOUBLES.withLanes(long.class);
+    /** The bits of 1.0 and of SplitMix64's unit scale 2^-53. */
+    private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+    private static final long UNIT_SCALE_BITS = Double.doubleToRawLongBits(SplitMix64.UNIT_SCALE);
     /** Lane j's offset from the state before a block of draws: (j + 1) golden gammas. */
     private static final LongVector DRAW_STEPS = LongVector.broadcast(DRAW_STATES, SplitMix64.GOLDEN_GAMMA)
             .mul(LongVector.broadcast(DRAW_STATES, 1).addIndex(1));
@@ -1654,9 +1657,14 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_2))
                         .mul(SplitMix64.MIX_MULTIPLIER_2);
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_3));
-                DoubleVector u = (DoubleVector) z.lanewise(VectorOperators.LSHR, SplitMix64.UNIT_SHIFT)
-                        .convert(VectorOperators.L2D, 0);
-                u = u.mul(SplitMix64.UNIT_SCALE);
+                // u = (z >>> 11) * 2^-53 without a long-to-double conversion (AVX2 has none, and
+                // C2 boxed it there): the top 52 bits as the mantissa of a double in [1, 2), minus
+                // one, plus 2^-53 where the 53rd bit is set. Both steps are exact, so u has the
+                // scalar's bits.
+                LongVector top = z.lanewise(VectorOperators.LSHR, SplitMix64.UNIT_SHIFT + 1);
+                LongVector lastBit = z.lanewise(VectorOperators.LSHR, SplitMix64.UNIT_SHIFT).and(1L);
+                DoubleVector u = top.or(ONE_BITS).reinterpretAsDoubles().sub(1.0)
+                        .add(lastBit.neg().and(UNIT_SCALE_BITS).reinterpretAsDoubles());
                 VectorMask<Long> below = first.sub(u.mul(total)).viewAsIntegralLanes().compare(VectorOperators.LT, 0L);
                 VectorMask<Double> chooseSecond = below.cast(DRAW_DOUBLES).or(first.compare(VectorOperators.EQ, 0.0));
                 ((FloatVector) values0.blend(values1, chooseSecond).convertShape(VectorOperators.D2F, S, 0)).intoArray(out, outOff + r, drawLanes); //f64: values0.blend(values1, chooseSecond).intoArray(out, outOff + r);
