@@ -1637,8 +1637,6 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                          int outOff) {
         int r = 0;
         if (DRAW_BY_VECTOR) {
-            LongVector states = LongVector.broadcast(DRAW_STATES, state).add(DRAW_STEPS);
-            long blockStep = DRAW_LANES * SplitMix64.GOLDEN_GAMMA;
             // The values widened to double are exact, and so is their narrowing back.
             DoubleVector values0 = DoubleVector.broadcast(DRAW_DOUBLES, value0);
             DoubleVector values1 = DoubleVector.broadcast(DRAW_DOUBLES, value1);
@@ -1652,6 +1650,9 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 if (!drawable.allTrue()) {
                     break;
                 }
+                // The block's states from the scalar state, not carried from the last block: a
+                // vector carried by the loop is a phi C2 must see through to keep it unboxed.
+                LongVector states = LongVector.broadcast(DRAW_STATES, state + r * SplitMix64.GOLDEN_GAMMA).add(DRAW_STEPS);
                 LongVector z = states.lanewise(VectorOperators.XOR, states.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_1))
                         .mul(SplitMix64.MIX_MULTIPLIER_1);
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_2))
@@ -1668,7 +1669,6 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 VectorMask<Long> below = first.sub(u.mul(total)).viewAsIntegralLanes().compare(VectorOperators.LT, 0L);
                 VectorMask<Double> chooseSecond = below.cast(DRAW_DOUBLES).or(first.compare(VectorOperators.EQ, 0.0));
                 ((FloatVector) values0.blend(values1, chooseSecond).convertShape(VectorOperators.D2F, S, 0)).intoArray(out, outOff + r, drawLanes); //f64: values0.blend(values1, chooseSecond).intoArray(out, outOff + r);
-                states = states.add(blockStep);
             }
         }
         long rest = state + r * SplitMix64.GOLDEN_GAMMA;
