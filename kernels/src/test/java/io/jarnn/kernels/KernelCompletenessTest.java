@@ -27,6 +27,7 @@ class KernelCompletenessTest {
                         AccumulateTapsEquivalenceTest.equivalenceCases(),
                         ConvolveFromBiasEquivalenceTest.equivalenceCases(),
                         SeluEquivalenceTest.equivalenceCases(),
+                        DrawOfTwoEquivalenceTest.equivalenceCases(),
                         RowNormalisationEquivalenceTest.equivalenceCases())
                 .flatMap(s -> s));
     }
