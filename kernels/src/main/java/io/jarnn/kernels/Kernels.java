@@ -117,21 +117,6 @@ public interface Kernels {
     void probabilityColumns(float[] x, int xOff, float[] out, int outOff, int rows, int cols, float machinePow);
 
     /**
-     * The sampler's draw at one site for two local states (spin 1/2): for each row
-     * {@code r < rows}, the uniform {@code u = SplitMix64.unit(state + (r + 1) * GAMMA)} (the
-     * stream's next draws, in row order), the row's probabilities {@code p0 = p[pOff + r]} and
-     * {@code p1 = p[pOff + rows + r]} (feature-major, as {@link #probabilityColumns} leaves
-     * them) and {@link DrawRule#chooseOfTwo}'s choice: {@code out[outOff + r] = value1}
-     * when {@code p0 == 0} or {@code p0 - u * (p0 + p1)} is negative (the product and the
-     * difference rounded apart, in double), else {@code value0}. Stops at the first row whose
-     * probabilities hold a NaN or sum to zero or infinity, leaving its and later rows' outputs
-     * untouched.
-     *
-     * @return {@code rows}, or the first row that could not be drawn
-     */
-    int drawOfTwo(float[] p, int pOff, int rows, long state, float value0, float value1, float[] out, int outOff);
-
-    /**
      * {@link #logNormalizeRows} of distributions stored as columns: x is (rows, cols) with rows
      * {@code xRowStride} apart, rows = local states and cols = positions, and for every column j
      * {@code out[outOff + k*outRowStride + j] = x[k, j] - (1/p) * logsumexp_k(p * x[:, j])},

@@ -1,7 +1,5 @@
 package io.jarnn.kernels;
 
-import io.jarnn.core.SplitMix64;
-
 /** Plain-Java reference kernels: the definition every vector kernel is held to. */
 public final class ScalarKernels implements Kernels, BackwardKernels {
     public static final ScalarKernels INSTANCE = new ScalarKernels();
@@ -105,20 +103,6 @@ public final class ScalarKernels implements Kernels, BackwardKernels {
                 out[outOff + k * cols + j] *= inv;
             }
         }
-    }
-
-    @Override
-    public int drawOfTwo(float[] p, int pOff, int rows, long state, float value0, float value1, float[] out,
-                         int outOff) {
-        for (int r = 0; r < rows; r++) {
-            state += SplitMix64.GOLDEN_GAMMA;
-            int k = DrawRule.chooseOfTwo(p, pOff + r, rows, SplitMix64.unit(state));
-            if (k < 0) {
-                return r;
-            }
-            out[outOff + r] = k == 0 ? value0 : value1;
-        }
-        return rows;
     }
 
     @Override

@@ -2,10 +2,7 @@ package io.jarnn.kernels;
 
 import java.util.Arrays;
 
-import io.jarnn.core.SplitMix64;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -1601,86 +1598,6 @@ public final class VectorKernels implements Kernels, BackwardKernels {
                 a[off + k * cols + j] *= inv;
             }
         }
-    }
-
-    /**
-     * The draw's lanes: doubles (the thresholds are computed in double) on the kernels' vector
-     * width and the stream's states as longs of the same lanes. The probabilities are loaded and
-     * the drawn values stored in their own precision on the kernels' species {@code S}, masked
-     * to the draw's lanes (half of S for float32), never on a second float shape: a
-     * {@code FloatVector} class of another size running anywhere makes the JDK's shared
-     * methods' receiver profiles bimorphic, and C2 then compiled some kernels (rows4x2, seen in
-     * one JMH fork in three) with their loop-carried accumulators boxed, 2.5 GB per sampler
-     * call. Below two double lanes (a 64-bit shape) rows are drawn one by one.
-     */
-    private static final VectorSpecies<Double> DRAW_DOUBLES = VectorLanes.DOUBLES;
-    private static final int DRAW_LANES = DRAW_DOUBLES.length();
-    private static final boolean DRAW_BY_VECTOR = DRAW_LANES >= 2;
-    private static final VectorSpecies<Long> DRAW_STATES = DRAW_DOUBLES.withLanes(long.class);
-    /** The bits of 1.0 and of SplitMix64's unit scale 2^-53. */
-    private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
-    private static final long UNIT_SCALE_BITS = Double.doubleToRawLongBits(SplitMix64.UNIT_SCALE);
-    /** Lane j's offset from the state before a block of draws: (j + 1) golden gammas. */
-    private static final LongVector DRAW_STEPS = LongVector.broadcast(DRAW_STATES, SplitMix64.GOLDEN_GAMMA)
-            .mul(LongVector.broadcast(DRAW_STATES, 1).addIndex(1));
-
-    /**
-     * {@link ScalarKernels#drawOfTwo} a block of rows at a time: lane-wise SplitMix64's steps
-     * (xor, shifts and 64-bit multiplies), the top 53 bits converted to double (exactly: they
-     * are below 2^53) and scaled, then chooseOfTwo's operations: the product u * total rounded,
-     * then the difference, its sign bit read from the raw bits, and p0 == 0. So every row gets
-     * the scalar's bits. A block holding a row that cannot be drawn is left to the row-by-row
-     * loop, which stops at that row as the scalar kernel does, and so do the last rows.
-     */
-    @Override
-    public int drawOfTwo(float[] p, int pOff, int rows, long state, float value0, float value1, float[] out,
-                         int outOff) {
-        int r = 0;
-        if (DRAW_BY_VECTOR) {
-            // The values widened to double are exact, and so is their narrowing back.
-            DoubleVector values0 = DoubleVector.broadcast(DRAW_DOUBLES, value0);
-            DoubleVector values1 = DoubleVector.broadcast(DRAW_DOUBLES, value1);
-            VectorMask<Float> drawLanes = S.indexInRange(0, DRAW_LANES); //f64:
-            for (int bound = DRAW_DOUBLES.loopBound(rows); r < bound; r += DRAW_LANES) {
-                DoubleVector first = (DoubleVector) FloatVector.fromArray(S, p, pOff + r, drawLanes).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector first = DoubleVector.fromArray(S, p, pOff + r);
-                DoubleVector second = (DoubleVector) FloatVector.fromArray(S, p, pOff + rows + r, drawLanes).convertShape(VectorOperators.F2D, DRAW_DOUBLES, 0); //f64: DoubleVector second = DoubleVector.fromArray(S, p, pOff + rows + r);
-                DoubleVector total = first.add(second);
-                VectorMask<Double> drawable = total.compare(VectorOperators.GT, 0.0)
-                        .and(total.compare(VectorOperators.LT, Double.POSITIVE_INFINITY));
-                if (!drawable.allTrue()) {
-                    break;
-                }
-                // The block's states from the scalar state, not carried from the last block: a
-                // vector carried by the loop is a phi C2 must see through to keep it unboxed.
-                LongVector states = LongVector.broadcast(DRAW_STATES, state + r * SplitMix64.GOLDEN_GAMMA).add(DRAW_STEPS);
-                LongVector z = states.lanewise(VectorOperators.XOR, states.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_1))
-                        .mul(SplitMix64.MIX_MULTIPLIER_1);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_2))
-                        .mul(SplitMix64.MIX_MULTIPLIER_2);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, SplitMix64.MIX_SHIFT_3));
-                // u = (z >>> 11) * 2^-53 without a long-to-double conversion (AVX2 has none, and
-                // C2 boxed it there): the top 52 bits as the mantissa of a double in [1, 2), minus
-                // one, plus 2^-53 where the 53rd bit is set. Both steps are exact, so u has the
-                // scalar's bits.
-                LongVector top = z.lanewise(VectorOperators.LSHR, SplitMix64.UNIT_SHIFT + 1);
-                LongVector lastBit = z.lanewise(VectorOperators.LSHR, SplitMix64.UNIT_SHIFT).and(1L);
-                DoubleVector u = top.or(ONE_BITS).reinterpretAsDoubles().sub(1.0)
-                        .add(lastBit.neg().and(UNIT_SCALE_BITS).reinterpretAsDoubles());
-                VectorMask<Long> below = first.sub(u.mul(total)).viewAsIntegralLanes().compare(VectorOperators.LT, 0L);
-                VectorMask<Double> chooseSecond = below.cast(DRAW_DOUBLES).or(first.compare(VectorOperators.EQ, 0.0));
-                ((FloatVector) values0.blend(values1, chooseSecond).convertShape(VectorOperators.D2F, S, 0)).intoArray(out, outOff + r, drawLanes); //f64: values0.blend(values1, chooseSecond).intoArray(out, outOff + r);
-            }
-        }
-        long rest = state + r * SplitMix64.GOLDEN_GAMMA;
-        for (; r < rows; r++) {
-            rest += SplitMix64.GOLDEN_GAMMA;
-            int k = DrawRule.chooseOfTwo(p, pOff + r, rows, SplitMix64.unit(rest));
-            if (k < 0) {
-                return r;
-            }
-            out[outOff + r] = k == 0 ? value0 : value1;
-        }
-        return rows;
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  * count exceeds C2's compile threshold without tiered compilation (10 000 invocations), so in
  * the surefire execution with {@code -Xbatch -XX:-TieredCompilation} the later calls compare
  * the code the JIT really produces, with the kernels inlined into a hot caller, not the
- * interpreter's. Covers every kernel, and so the four the sampler runs (accumulateTaps, selu,
- * probabilityColumns, drawOfTwo) and the planar forward's convolveFromBias, and every backward kernel. {@code -Djarnn.test.compiledCalls} changes the count.
+ * interpreter's. Covers every kernel, and so the three the sampler runs (accumulateTaps, selu,
+ * probabilityColumns) and the planar forward's convolveFromBias, and every backward kernel. {@code -Djarnn.test.compiledCalls} changes the count.
  */
 class CompiledKernelEquivalenceTest {
     private static final int CALLS = Integer.getInteger("jarnn.test.compiledCalls", 12_000);
@@ -46,19 +46,6 @@ class CompiledKernelEquivalenceTest {
         for (int call = 0; call < CALLS; call++) {
             new SeluCase(1 + random.nextInt(40), random.nextInt(4), random.nextInt(4), random.nextInt(3),
                     random.nextBoolean(), 6f).assertEquivalent(random.nextLong());
-        }
-    }
-
-    @Test
-    void drawOfTwoStaysBitwiseEqualWhenCompiled() {
-        SplittableRandom random = new SplittableRandom(2029);
-        DrawOfTwoCase.Edge[] edges = DrawOfTwoCase.Edge.values();
-        for (int call = 0; call < CALLS; call++) {
-            // One call in two as wide as the sampler's chunk, one in eight with a row it cannot draw.
-            int rows = random.nextBoolean() ? 64 : 1 + random.nextInt(40);
-            int badRow = random.nextInt(8) == 0 ? random.nextInt(rows) : -1;
-            new DrawOfTwoCase(rows, random.nextInt(4), random.nextInt(4), random.nextInt(3),
-                    edges[random.nextInt(edges.length)], badRow).assertEquivalent(random.nextLong());
         }
     }
 

@@ -27,7 +27,6 @@ class KernelCompletenessTest {
                         AccumulateTapsEquivalenceTest.equivalenceCases(),
                         ConvolveFromBiasEquivalenceTest.equivalenceCases(),
                         SeluEquivalenceTest.equivalenceCases(),
-                        DrawOfTwoEquivalenceTest.equivalenceCases(),
                         RowNormalisationEquivalenceTest.equivalenceCases())
                 .flatMap(s -> s));
     }

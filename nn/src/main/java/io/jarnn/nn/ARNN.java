@@ -1060,16 +1060,7 @@ public final class ARNN implements AutoregressiveModel {
      * {@link SiteCache#probabilities()}, feature-major (localSize, batch).
      */
     void conditionalInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
-        conditionalFromColumn(cache, sigma, sigmaOff + index - 1, hilbert().size(), index);
-    }
-
-    /**
-     * {@link #conditionalInto} with site index-1 of row b read at
-     * {@code column[columnOff + b * columnStride]}: for the sampler, which keeps the site it has
-     * just drawn as a column (stride 1), pushed as one block instead of gathered from rows N apart.
-     */
-    void conditionalFromColumn(SiteCache cache, float[] column, int columnOff, int columnStride, int index) {
-        logitsFrom(cache, column, columnOff, columnStride, index, 0);
+        logitsInto(cache, sigma, sigmaOff, index);
         float[] act = cache.activations();
         kernels.probabilityColumns(act, 0, cache.probabilities(), 0, hilbert().localSize(), cache.batch(), machinePow());
         if (hilbert().isConstrained()) {
@@ -1085,7 +1076,7 @@ public final class ARNN implements AutoregressiveModel {
      * sums. Does not advance the cache.
      */
     void logitsInto(SiteCache cache, float[] sigma, int sigmaOff, int index) {
-        logitsFrom(cache, sigma, sigmaOff + index - 1, hilbert().size(), index, 0);
+        logitsFrom(cache, sigma, sigmaOff, index, 0);
     }
 
     /**
@@ -1094,25 +1085,23 @@ public final class ARNN implements AutoregressiveModel {
      * (their outputs there are the baseline's), so layer {@code first}'s input at {@code index}
      * is restored from its baseline instead of pushed. With {@code first} = the number of
      * layers no layer runs and the activations are left as they are (the caller supplies the
-     * logits). The index sums are updated in every case. Site index-1 of row b is
-     * {@code column[columnOff + b * columnStride]} (in sigma: the site's offset in row 0, and N).
+     * logits). The index sums are updated in every case.
      */
-    void logitsFrom(SiteCache cache, float[] column, int columnOff, int columnStride, int index, int first) {
+    void logitsFrom(SiteCache cache, float[] sigma, int sigmaOff, int index, int first) {
+        int n = hilbert().size();
         int batch = cache.batch();
         float[] act = cache.activations();
         LayerCache[] caches = cache.layerCaches();
         if (index > 0 && hilbert().isConstrained()) {
             // Before the push, which reads the same sigma entries: one pass over them.
-            addToIndexSums(cache, column, columnOff, columnStride);
+            addToIndexSums(cache, sigma, sigmaOff + index - 1);
         }
         if (first == caches.length) {
             return;
         }
         if (first == 0) {
             if (index > 0) {
-                // One input feature (ARNNConfig): its stride is never used, and "batch" lets a
-                // contiguous column take the caches' block copy.
-                caches[0].push(index - 1, column, columnOff, batch, columnStride);
+                caches[0].push(index - 1, sigma, sigmaOff + index - 1, 0, n);
             }
         } else {
             caches[first].restoreBaseline(index);
@@ -1125,12 +1114,13 @@ public final class ARNN implements AutoregressiveModel {
         }
     }
 
-    /** Adds the local index of each row's {@code column[columnOff + b * columnStride]} to the row's index sum. */
-    private void addToIndexSums(SiteCache cache, float[] column, int columnOff, int columnStride) {
+    /** Adds the local index of each row's {@code sigma[column + b N]} to the row's index sum. */
+    private void addToIndexSums(SiteCache cache, float[] sigma, int column) {
         HilbertSpace h = hilbert();
+        int n = h.size();
         int[] sums = cache.indexSums();
         for (int b = 0; b < sums.length; b++) {
-            sums[b] += LocalStates.indexOrNegative(h, column[columnOff + b * columnStride]);
+            sums[b] += LocalStates.indexOrNegative(h, sigma[column + b * n]);
         }
     }
 

@@ -626,7 +626,7 @@ public final class ConnectedLogPsi {
      * space.
      */
     private void siteLogConditionals(int j, int firstLayer) {
-        model.logitsFrom(cache, rows, j - 1, hilbert.size(), j, firstLayer);
+        model.logitsFrom(cache, rows, 0, j, firstLayer);
         float[] act = cache.activations();
         int block = localSize * batch;
         if (firstLayer == layerReach.length) {

@@ -5,8 +5,6 @@ import io.jarnn.core.NdArray;
 import io.jarnn.core.Shapes;
 import io.jarnn.core.SplitMix64;
 import io.jarnn.core.Tensor;
-import io.jarnn.kernels.DrawRule;
-import io.jarnn.kernels.Kernels;
 
 import java.util.Arrays;
 
@@ -208,8 +206,6 @@ public final class DirectSampler implements ExactSampler {
         private final float[] probabilities = new float[chunkSize * localValues.length];
         private final double[] productOfChosen = new double[chunkSize];
         private final double[] logOfChosen = new double[chunkSize];
-        /** The last site's drawn values, row by row: stored into the rows of sigma, and pushed by the next site. */
-        private final float[] drawnColumn = new float[chunkSize];
         private SiteCache fullCache;
         private SiteCache raggedCache;
         private Tensor naiveLogPsi;
@@ -234,14 +230,6 @@ public final class DirectSampler implements ExactSampler {
             Tensor chunkView = path == Path.NAIVE ? configurations.slice(first, first + rows) : null;
             // Probabilities of the current site, feature-major: p[k * rows + b].
             float[] p = cache != null ? cache.probabilities() : probabilities;
-            if (ls == 2 && !tracking) {
-                // Spin 1/2 without log-probabilities, the common case: a method of its own, so
-                // that its loop is profiled and compiled apart from the general one (a JIT that
-                // had compiled this method after a tracking call, the benchmarks' self-check,
-                // ran the draws 15-60% slower).
-                sampleByColumn(cache, chunkView, p, stream, sigma, sigmaOff, first, rows);
-                return;
-            }
             long state = stream;
             for (int index = 0; index < n; index++) {
                 if (cache != null) {
@@ -254,7 +242,8 @@ public final class DirectSampler implements ExactSampler {
                     double u = SplitMix64.unit(state);
                     int k = ls == 2 ? drawOfTwo(p, b, rows, u) : draw(p, b, rows, ls, u);
                     if (k < 0) {
-                        throw notDrawable(first + b, index, sigma, sigmaOff + b * n);
+                        throw NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + (first + b)
+                                + " at site " + index + " are not finite or sum to zero", sigma, sigmaOff + b * n);
                     }
                     sigma[sigmaOff + b * n + index] = localValues[k];
                     if (!tracking) {
@@ -275,41 +264,6 @@ public final class DirectSampler implements ExactSampler {
                     lp[lpOff + b] = (float) (logOfChosen[b] + Math.log(productOfChosen[b]));
                 }
             }
-        }
-
-        /**
-         * The sites of a spin-1/2 chunk without log-probabilities: one {@link Kernels#drawOfTwo}
-         * call per site draws all rows (by vectors of rows) into {@link #drawnColumn}, which is
-         * stored into the rows of sigma and pushed by the next site as one block. The same
-         * draws, from the same stream, as the row-by-row loop of {@link #sampleChunk}.
-         */
-        private void sampleByColumn(SiteCache cache, Tensor chunkView, float[] p, long stream, float[] sigma,
-                                    int sigmaOff, int first, int rows) {
-            int n = model.hilbert().size();
-            Kernels kernels = model.kernels();
-            float value0 = localValues[0];
-            float value1 = localValues[1];
-            long state = stream;
-            for (int index = 0; index < n; index++) {
-                if (cache != null) {
-                    model.conditionalFromColumn(cache, drawnColumn, 0, 1, index);
-                } else {
-                    naiveConditional(chunkView, rows, index);
-                }
-                int drawn = kernels.drawOfTwo(p, 0, rows, state, value0, value1, drawnColumn, 0);
-                for (int b = 0; b < drawn; b++) {
-                    sigma[sigmaOff + b * n + index] = drawnColumn[b];
-                }
-                if (drawn < rows) {
-                    throw notDrawable(first + drawn, index, sigma, sigmaOff + drawn * n);
-                }
-                state += rows * SplitMix64.GOLDEN_GAMMA;
-            }
-        }
-
-        private NonFiniteResultException notDrawable(int sample, int index, float[] sigma, int rowOff) {
-            return NonFiniteDiagnosis.of(model, "the conditional probabilities of sample " + sample + " at site " + index
-                    + " are not finite or sum to zero", sigma, rowOff);
         }
 
         private SiteCache cacheFor(int rows) {
@@ -386,11 +340,16 @@ public final class DirectSampler implements ExactSampler {
      * compiler, so they ran as loops). The second state's term of draw's count is always 0:
      * its cumulative sum is the total (the same additions), and {@code u * total <= total}
      * for u < 1 (rounding is monotonic and the total is representable), so the count is the
-     * first state's term alone, which never exceeds ls - 1 = 1. The choice itself is the
-     * kernels' ({@link DrawRule#chooseOfTwo}), which {@code Kernels.drawOfTwo} makes for
-     * a whole site's rows at once.
+     * first state's term alone, which never exceeds ls - 1 = 1.
      */
     static int drawOfTwo(float[] p, int off, int stride, double u) {
-        return DrawRule.chooseOfTwo(p, off, stride, u);
+        double first = p[off];
+        double total = first + p[off + stride];
+        if (!(total > 0 && total < Double.POSITIVE_INFINITY)) {
+            return -1;
+        }
+        // Without a branch, as in draw: first < threshold is the sign of their difference.
+        long below = Double.doubleToRawLongBits(first - u * total) >>> 63;
+        return first == 0 ? 1 : (int) below;
     }
 }

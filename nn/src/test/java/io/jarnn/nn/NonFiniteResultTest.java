@@ -103,23 +103,6 @@ class NonFiniteResultTest {
     }
 
     /**
-     * Without log-probabilities, spin-1/2 sites are drawn by the draw kernel, a block of rows at
-     * a time: it must stop at the same sample and site, with the same diagnosis, as the tracking
-     * path's row-by-row draws. Weights just large enough that the first row to overflow is
-     * sample 1 (at site 4; at site 8 in float64), inside a block of rows, not at its start.
-     */
-    @Test
-    void theSamplerNamesTheSameSampleWithOrWithoutLogProbabilities() {
-        ARNN big = scaled(MODEL, 8e12f); //f64: ARNN64 big = scaled(MODEL, 4.7e102);
-        for (int threads : new int[] {1, 2}) {
-            String tracked = failure(() -> DirectSampler.of(big).withThreads(threads).sample(1000, 5, true));
-            String untracked = failure(() -> DirectSampler.of(big).withThreads(threads).sample(1000, 5, false));
-            assertTrue(tracked.startsWith("the conditional probabilities of sample 1 at site "), tracked);
-            assertEquals(tracked, untracked, threads + " threads");
-        }
-    }
-
-    /**
      * A Jacobian of overflowing activations is refused naming its first row, on one thread or
      * two (each planar sample's row is checked where it is computed, the first bad row kept
      * across the workers), in the planar layout and the others (dense).

@@ -236,29 +236,6 @@ class SectorTest {
         }
     }
 
-    /**
-     * Without log-probabilities, spin-1/2 sites are drawn into a column that the next site
-     * pushes (and adds to the index sums) instead of reading sigma: the same samples as with
-     * them, in the sector, for a long chain (a conv1d model on N = 40, several chunks).
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("modelsAndALongChain")
-    void samplesWithoutLogProbabilitiesAreThoseWithThem(String name, ARNN model) {
-        DirectSampler sampler = DirectSampler.of(model).withChunkSize(24);
-        Samples with = sampler.sample(100, 31, true);
-        Tensor without = sampler.sample(100, 31, false).configurations();
-        assertTrue(with.configurations().contentEquals(without), name + ": the samples differ without log-probabilities");
-        HilbertSpace h = model.hilbert();
-        for (int r = 0; r < without.dim(0); r++) {
-            assertEquals(h.localIndexTotal(), indexSum(h, without, r), name + ": sample " + r + " left the sector");
-        }
-    }
-
-    static Stream<Arguments> modelsAndALongChain() {
-        return Stream.concat(models(), Stream.of(Arguments.of("conv spin-1/2 N=40 Sz=0",
-                Build.model(ARNNConv1D.builder(HilbertSpace.spin(0.5, 40, 0)).layers(3).features(8).kernelSize(3), 8))));
-    }
-
     /** Wilson-Hilferty approximation of the 0.999 quantile of chi-square with k dof. */
     private static double chiSquareQuantile999(int k) {
         double z = 3.090232;

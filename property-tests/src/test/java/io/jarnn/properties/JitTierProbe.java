@@ -40,7 +40,7 @@ public final class JitTierProbe {
             x[i] = (float) random.nextDouble(-6, 6);
         }
         // Every kernel of the interface (ReproducibilityProperties checks the names against it),
-        // among them the four the sampler runs: accumulateTaps, selu, probabilityColumns and drawOfTwo.
+        // among them the three the sampler runs: accumulateTaps, selu and probabilityColumns.
         probe("logNormalizeRows", x, (in, out) -> k.logNormalizeRows(in, 0, out, 0, ROWS, COLS, MACHINE_POW));
         // The per-site layout: COLS local states by ROWS samples.
         probe("probabilityColumns", x, (in, out) -> k.probabilityColumns(in, 0, out, 0, COLS, ROWS, MACHINE_POW));
@@ -48,12 +48,6 @@ public final class JitTierProbe {
         probe("logNormalizeColumns", x, (in, out) -> k.logNormalizeColumns(in, 0, ROWS, out, 0, ROWS, COLS, ROWS,
                 MACHINE_POW));
         probe("selu", x, (in, out) -> k.selu(in, 0, out, 0, n));
-        // The sampler's draw: n / 2 rows of pairs |x| from a fixed state, every row drawable.
-        float[] pairs = new float[n];
-        for (int i = 0; i < n; i++) {
-            pairs[i] = Math.abs(x[i]);
-        }
-        probe("drawOfTwo", x, (in, out) -> k.drawOfTwo(pairs, 0, n / 2, 0x5DEECE66DL, -1f, 1f, out, 0));
         // A two-tap convolution over x (windows one row apart), TAPS_OUT columns: two whole
         // 16-lane vectors and a tail, so every column path is compiled. y accumulates, so every
         // probed call starts from a fresh zero array.

@@ -1,7 +1,6 @@
 package io.jarnn.properties;
 
 import io.jarnn.kernels.ConvolveFromBiasCase;
-import io.jarnn.kernels.DrawOfTwoCase;
 import io.jarnn.kernels.Kernels;
 import io.jarnn.kernels.NormalisationCase;
 import io.jarnn.kernels.SeluCase;
@@ -73,19 +72,6 @@ final class KernelCases {
                 (n, src, dst, slack, inPlace) -> new SeluCase(n, src, dst, slack, inPlace, 1f))
                 .zip(Generate.pick(List.of(1f, 20f, 100f)),
                         (c, m) -> new SeluCase(c.n(), c.srcOff(), c.dstOff(), c.slack(), c.inPlace(), m));
-    }
-
-    /**
-     * The sampler's two-state draw over 1..70 rows or 1021, at offsets 0..7, uniforms at an end
-     * of [0, 1) in some row, and in one case of four a pair that cannot be drawn at any row.
-     */
-    static Gen<DrawOfTwoCase> drawOfTwo() {
-        Gen<Integer> sizes = Gens.oneOf(List.of(integers().between(1, 70), Generate.constant(1021)));
-        Gen<Integer> offsets = integers().between(0, 7);
-        return sizes.zip(offsets, offsets, integers().between(0, 4), Generate.enumValues(DrawOfTwoCase.Edge.class),
-                        (rows, pOff, outOff, slack, edge) -> new DrawOfTwoCase(rows, pOff, outOff, slack, edge, -1))
-                .zip(integers().between(0, 4 * 1021), (c, bad) -> new DrawOfTwoCase(c.rows(), c.pOff(), c.outOff(),
-                        c.slack(), c.edge(), bad < 3 * 1021 ? -1 : bad % c.rows()));
     }
 
     /**
