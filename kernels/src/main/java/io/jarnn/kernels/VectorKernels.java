@@ -1558,7 +1558,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int k = 0; k < rows; k++) {
-                max = max.max(FloatVector.fromArray(S, x, xOff + k * cols + j));
+                max = FloatVector.fromArray(S, x, xOff + k * cols + j).max(max);
             }
             for (int k = 0; k < rows; k++) {
                 FloatVector.fromArray(S, x, xOff + k * cols + j).sub(max).mul(p).intoArray(out, outOff + k * cols + j);
@@ -1581,7 +1581,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector sum = FloatVector.zero(S);
             for (int k = 0; k < rows; k++) {
-                sum = sum.add(FloatVector.fromArray(S, a, off + k * cols + j));
+                sum = FloatVector.fromArray(S, a, off + k * cols + j).add(sum);
             }
             FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
             for (int k = 0; k < rows; k++) {
@@ -1613,7 +1613,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
             // inline it, would box one per call).
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int k = 0; k < rows; k++) {
-                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+                max = FloatVector.fromArray(S, x, xOff + k * xRowStride + j).max(max);
             }
             for (int k = 0; k < rows; k++) {
                 FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).mul(p)
@@ -1633,7 +1633,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector sum = FloatVector.zero(S);
             for (int k = 0; k < rows; k++) {
-                sum = sum.add(FloatVector.fromArray(S, out, outOff + k * outRowStride + j));
+                sum = FloatVector.fromArray(S, out, outOff + k * outRowStride + j).add(sum);
             }
             sum.intoArray(out, outOff + j);
         }
@@ -1650,7 +1650,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int k = 0; k < rows; k++) {
-                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+                max = FloatVector.fromArray(S, x, xOff + k * xRowStride + j).max(max);
             }
             FloatVector shift = FloatVector.fromArray(S, out, outOff + j).mul(invPow);
             for (int k = rows - 1; k >= 0; k--) {
@@ -1751,7 +1751,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int k = 0; k < rows; k++) {
-                max = max.max(FloatVector.fromArray(S, x, xOff + k * xRowStride + j));
+                max = FloatVector.fromArray(S, x, xOff + k * xRowStride + j).max(max);
             }
             for (int k = 0; k < rows; k++) {
                 FloatVector.fromArray(S, x, xOff + k * xRowStride + j).sub(max).mul(p)
@@ -1771,7 +1771,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector s = FloatVector.zero(S);
             for (int k = 0; k < rows; k++) {
-                s = s.add(FloatVector.fromArray(S, dx, dxOff + k * dxRowStride + j));
+                s = FloatVector.fromArray(S, dx, dxOff + k * dxRowStride + j).add(s);
             }
             FloatVector w = weightsStride == 0 ? FloatVector.broadcast(S, weights[weightsOff])
                     : FloatVector.fromArray(S, weights, weightsOff + j);
@@ -2080,7 +2080,7 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         for (int bound = S.loopBound(cols); c < bound; c += L) {
             FloatVector acc = FloatVector.fromArray(S, out, outOff + c);
             for (int r = 0; r < rows; r++) {
-                acc = acc.add(FloatVector.fromArray(S, x, xOff + r * rowStride + c));
+                acc = FloatVector.fromArray(S, x, xOff + r * rowStride + c).add(acc);
             }
             acc.intoArray(out, outOff + c);
         }
