@@ -1557,6 +1557,8 @@ public final class VectorKernels implements Kernels, BackwardKernels {
         int j = 0;
         for (int bound = S.loopBound(cols); j < bound; j += L) {
             FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            // The loaded vector as the receiver, the carried max as the argument, here and in
+            // every column loop below: LoopCarriedReceiverTest says why.
             for (int k = 0; k < rows; k++) {
                 max = FloatVector.fromArray(S, x, xOff + k * cols + j).max(max);
             }
