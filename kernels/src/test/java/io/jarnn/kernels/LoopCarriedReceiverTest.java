@@ -50,15 +50,18 @@ class LoopCarriedReceiverTest {
     }
 
     @Test
-    void theScanFindsALoopCarriedReceiverAndPassesAStraightLineChain() {
+    void theScanFindsALoopCarriedReceiverAndPassesAStraightLineChainCommentsAndCodeAfterTheLoop() {
         List<String> lines = List.of(
                 "FloatVector max = FloatVector.broadcast(S, 0f);",
+                "/** for (t, a) {@code",
+                " *  in a comment { */",
                 "for (int k = 0; k < rows; k++) {",
                 "    FloatVector q = FloatVector.fromArray(S, x, k);",
                 "    q = q.fma(r, c);",
                 "    max = max.max(FloatVector.fromArray(S, x, k));",
-                "}");
-        assertEquals(List.of("T.java:5: max = max.max(FloatVector.fromArray(S, x, k));"),
+                "}",
+                "max = max.max(FloatVector.fromArray(S, x, 0)); // after the loop: no longer carried");
+        assertEquals(List.of("T.java:7: max = max.max(FloatVector.fromArray(S, x, k));"),
                 loopCarriedReceivers("T.java", lines));
     }
 
@@ -82,16 +85,35 @@ class LoopCarriedReceiverTest {
 
     /**
      * Lines {@code v = v.method(...)} where the vector v was declared outside a loop that
-     * encloses the line. Braces are counted on the code with comments removed; good enough for
-     * this package's style, whose every loop body is a braced block.
+     * encloses the line. Braces are counted on the code with comments and string literals
+     * removed (a javadoc's {@code {@link ...}} or "for (t, a)" is not code); good enough for this
+     * package's style, whose every loop body is a braced block.
      */
     static List<String> loopCarriedReceivers(String file, List<String> lines) {
         List<String> found = new ArrayList<>();
         Deque<Boolean> blocks = new ArrayDeque<>(); // per open block: whether a loop opened it
         Map<String, Integer> loopsAtDeclaration = new HashMap<>();
         int loops = 0;
+        boolean inBlockComment = false;
         for (int i = 0; i < lines.size(); i++) {
-            String code = lines.get(i).replaceAll("//.*", "").replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"");
+            StringBuilder kept = new StringBuilder();
+            String line = lines.get(i).replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"");
+            for (int c = 0; c < line.length(); c++) {
+                if (inBlockComment) {
+                    if (line.startsWith("*/", c)) {
+                        inBlockComment = false;
+                        c++;
+                    }
+                } else if (line.startsWith("/*", c)) {
+                    inBlockComment = true;
+                    c++;
+                } else if (line.startsWith("//", c)) {
+                    break;
+                } else {
+                    kept.append(line.charAt(c));
+                }
+            }
+            String code = kept.toString();
             Matcher declared = DECLARATION.matcher(code);
             if (declared.find()) {
                 loopsAtDeclaration.put(declared.group(1), loops);
